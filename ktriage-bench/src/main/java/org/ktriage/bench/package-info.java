@@ -1,0 +1,5 @@
+/** ktriage bench layer. */
+@NullMarked
+package org.ktriage.bench;
+
+import org.jspecify.annotations.NullMarked;

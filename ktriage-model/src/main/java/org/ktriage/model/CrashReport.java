@@ -1,0 +1,44 @@
+package org.ktriage.model;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the readers found about one crash, merged over all inputs; the single input of
+ * analysis.
+ *
+ * @param sources inputs that contributed
+ * @param kernel kernel facts
+ * @param log kernel log records kept (bounded: readers keep a window around reports and say so in
+ *     completeness when they drop lines)
+ * @param oopses every report found in the log, in log order
+ * @param cpus per-CPU stacks and registers (crash sessions and dumps), sorted by CPU
+ * @param panic the panic, or null when the kernel did not panic
+ * @param modules modules loaded at the crash (from a crash {@code mod} listing, a dump, or the last
+ *     {@code Modules linked in:})
+ * @param lastUnloaded the last module unloaded before the crash, or null
+ * @param completeness what is missing
+ */
+public record CrashReport(
+    List<InputSource> sources,
+    KernelInfo kernel,
+    List<LogRecord> log,
+    List<Oops> oopses,
+    List<CpuState> cpus,
+    @Nullable PanicInfo panic,
+    List<KernelModule> modules,
+    @Nullable String lastUnloaded,
+    Completeness completeness) {
+  public CrashReport {
+    sources = List.copyOf(sources);
+    log = List.copyOf(log);
+    oopses = List.copyOf(oopses);
+    cpus = List.copyOf(cpus);
+    modules = List.copyOf(modules);
+  }
+
+  /** True when the inputs show any crash, oops, warning or panic. */
+  public boolean hasCrash() {
+    return !oopses.isEmpty() || panic != null || cpus.stream().anyMatch(CpuState::panicCpu);
+  }
+}

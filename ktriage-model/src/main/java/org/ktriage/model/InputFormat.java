@@ -1,0 +1,22 @@
+package org.ktriage.model;
+
+/** Input formats; the {@link #id()} strings are API (JSON {@code sources[].format}). */
+public enum InputFormat {
+  CRASH_SESSION("crash-session"),
+  KERNEL_LOG("kernel-log"),
+  VMCORE_ELF("vmcore-elf"),
+  VMCORE_KDUMP("vmcore-kdump"),
+  VMCORE_FLATTENED("vmcore-flattened"),
+  KDUMP_DIRECTORY("kdump-directory"),
+  UNKNOWN("unknown");
+
+  private final String id;
+
+  InputFormat(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+}
