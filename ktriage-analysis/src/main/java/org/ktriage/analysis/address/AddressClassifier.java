@@ -180,18 +180,29 @@ public final class AddressClassifier {
   }
 
   private static String listPoisonName(long low) {
-    long[][] known = {
-      {0x100, 1}, {0x122, 2}, {0x200, 2}, {0x00100100, 1}, {0x00200200, 2}, {0x300, 0}, {0x400, 0}
+    long[] values = {0x100, 0x122, 0x200, 0x00100100, 0x00200200, 0x300, 0x400};
+    String[] names = {
+      "LIST_POISON1",
+      "LIST_POISON2",
+      "LIST_POISON2 (v4.3–v5.1)",
+      "LIST_POISON1 (3.x)",
+      "LIST_POISON2 (3.x)",
+      "TIMER_ENTRY_STATIC",
+      "TAIL_MAPPING"
     };
-    for (long[] k : known) {
-      if (Math.abs(low - k[0]) < 0x100) {
-        if (k[1] == 0) {
-          return low == 0x400 ? "TAIL_MAPPING" : "TIMER_ENTRY_STATIC";
-        }
-        return "LIST_POISON" + k[1] + (low == k[0] ? "" : " ± member offset");
+    int best = -1;
+    long bestDistance = Long.MAX_VALUE;
+    for (int i = 0; i < values.length; i++) {
+      long d = Math.abs(low - values[i]);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = i;
       }
     }
-    return "POISON_POINTER_DELTA (0xdead…)";
+    if (best < 0 || bestDistance >= 0x100) {
+      return "POISON_POINTER_DELTA (0xdead…)";
+    }
+    return names[best] + (bestDistance == 0 ? "" : " ± member offset");
   }
 
   /** True when at least 6 of the 8 bytes equal {@code b} (a poison pattern plus an offset). */

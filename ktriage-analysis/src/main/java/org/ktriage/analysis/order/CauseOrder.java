@@ -217,15 +217,12 @@ public final class CauseOrder {
       FailureClass c = outer.depth() == 0 ? v.failureClass() : outer.faultClass();
       Primary p = fromSite(f, outer, v, o.cpu(), c);
       if (outer.depth() == 0) {
-        Long addr = o.faultAddress();
-        if (addr == null && (c == FailureClass.GPF || c == FailureClass.USE_AFTER_FREE)) {
-          Matcher m = GPF_ADDRESS.matcher(o.headline());
-          if (m.find()) {
-            addr = Long.parseUnsignedLong(m.group(1).substring(2), 16);
-          }
-        }
+        Long addr = reportAddress(o, c);
         if (addr != null) {
           return withAddress(p, addr, f.addresses().classify(addr), null);
+        }
+        if (p.addressRegister() == null) {
+          return withAddress(p, null, null, null);
         }
       }
       return p;
@@ -254,7 +251,7 @@ public final class CauseOrder {
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       ctx = StackReader.contextOfFrames(frames, seg);
     }
-    Long addr = o.faultAddress();
+    Long addr = reportAddress(o, v.failureClass());
     return new Primary(
         v.failureClass(),
         v.sites().isEmpty() ? null : v.sites().get(0),
@@ -268,6 +265,25 @@ public final class CauseOrder {
         addr == null ? null : f.addresses().classify(addr),
         null,
         o.span());
+  }
+
+  /**
+   * The bad address a report names: the headline/CR2 address of a page fault, the decoded operand
+   * of a #GP (never CR2, which is stale for #GP), the address of a KASAN/KFENCE access.
+   */
+  private static @Nullable Long reportAddress(Oops o, FailureClass c) {
+    switch (c) {
+      case PAGE_FAULT, NULL_DEREF, STACK_OVERFLOW -> {
+        return o.faultAddress();
+      }
+      default -> {
+        Matcher m = GPF_ADDRESS.matcher(o.headline());
+        if (m.find()) {
+          return Long.parseUnsignedLong(m.group(1).substring(2), 16);
+        }
+        return null;
+      }
+    }
   }
 
   /** The first reliable frame that is not a reporting helper. */
@@ -293,7 +309,7 @@ public final class CauseOrder {
     if (addr != null && c != FailureClass.PAGE_FAULT && c != FailureClass.NULL_DEREF) {
       addr = null; // CR2 is stale for anything but a page fault (playbook §3)
     }
-    if (addr == null && (c == FailureClass.PAGE_FAULT || c == FailureClass.GPF)) {
+    if (addr == null && (c == FailureClass.PAGE_FAULT || c == FailureClass.UNKNOWN)) {
       RegisterGuess g = guessAddress(f, e);
       if (g != null) {
         addr = g.value();
@@ -320,7 +336,7 @@ public final class CauseOrder {
   }
 
   private static Primary withAddress(
-      Primary p, long addr, AddressKind kind, @Nullable String register) {
+      Primary p, @Nullable Long addr, @Nullable AddressKind kind, @Nullable String register) {
     return new Primary(
         p.failureClass(),
         p.site(),
