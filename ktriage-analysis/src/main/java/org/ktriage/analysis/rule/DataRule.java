@@ -38,7 +38,33 @@ public final class DataRule {
     if (c.not() != null && holds(c.not(), f, new LinkedHashMap<>(), new ArrayList<>())) {
       return null;
     }
-    return new Hit(values, evidence, confidence, List.of());
+    Primary p = f.primary();
+    if (p != null) {
+      evidence.add(
+          new Evidence(
+              "first failure: "
+                  + p.failureClass().id()
+                  + " at "
+                  + p.where()
+                  + " ("
+                  + p.context().id()
+                  + (p.cpu() == null ? "" : ", CPU " + p.cpu())
+                  + ")",
+              p.source()));
+    }
+    if (!c.triggers().isEmpty() || !c.anyClasses().isEmpty()) {
+      String tw = f.triggerWhere();
+      evidence.add(
+          new Evidence(
+              "trigger: " + f.trigger().id() + (tw == null ? "" : " (" + tw + ")"),
+              f.report().panic() == null ? null : f.report().panic().source()));
+    }
+    List<String> missing = new ArrayList<>();
+    if (p == null || p.site() == null) {
+      missing.add("the failing context's registers (RIP block or crash> bt exception frame)");
+      confidence *= 0.9;
+    }
+    return new Hit(values, evidence, confidence, missing);
   }
 
   private static boolean holds(
