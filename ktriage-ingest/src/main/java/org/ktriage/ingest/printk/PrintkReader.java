@@ -203,21 +203,22 @@ public final class PrintkReader {
       }
       id = (id + 1) & DESC_ID_MASK;
     }
+    List<String> notes = new ArrayList<>();
     if (skippedReserved > 0) {
-      problems.add(
+      notes.add(
           skippedReserved
               + " printk record(s) were still being written at the crash and are not shown");
     }
     if (corrupt > 0) {
       problems.add(corrupt + " printk record(s) point outside the text ring and are skipped");
     }
-    noteGaps(out, problems);
-    return new KernelLog(out, "lockless", problems);
+    noteGaps(out, problems, notes);
+    return new KernelLog(out, "lockless", problems, notes);
   }
 
-  private static void noteGaps(List<PrintkRecord> out, List<String> problems) {
+  private static void noteGaps(List<PrintkRecord> out, List<String> problems, List<String> notes) {
     if (!out.isEmpty() && out.get(0).seq() > 0) {
-      problems.add(
+      notes.add(
           "the log starts at record "
               + out.get(0).seq()
               + ": earlier records were overwritten in the ring");
@@ -305,6 +306,6 @@ public final class PrintkReader {
               n < textLen));
       idx += len;
     }
-    return new KernelLog(out, "printk_log", problems);
+    return new KernelLog(out, "printk_log", problems, List.of());
   }
 }
