@@ -212,7 +212,9 @@ public final class CauseOrder {
 
   private static Primary fromReport(CrashFacts f, ReportView v) {
     Oops o = v.oops();
-    FaultSite outer = v.outermostFault();
+    // Detector reports (lockups, stalls, hung tasks) name a victim: faults printed inside their
+    // stack dumps are context, not the failure the report is about.
+    FaultSite outer = DETECTORS.contains(v.failureClass()) ? null : v.outermostFault();
     if (outer != null) {
       FailureClass c = outer.depth() == 0 ? v.failureClass() : outer.faultClass();
       Primary p = fromSite(f, outer, v, o.cpu(), c);
