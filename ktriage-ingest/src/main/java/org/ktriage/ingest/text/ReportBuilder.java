@@ -519,7 +519,11 @@ final class ReportBuilder {
   }
 
   static int firstNonSpace(String s) {
-    int i = 0;
+    return firstNonSpace(s, 0);
+  }
+
+  static int firstNonSpace(String s, int from) {
+    int i = from;
     int n = s.length();
     while (i < n && s.charAt(i) == ' ') {
       i++;

@@ -26,8 +26,8 @@ public final class ReportFormats {
 
   /** Die header: {@code Oops: 0002 [#1] …}, ≥v6.10 {@code Oops: Oops: …}, other trap names. */
   public static final String DIE_TEMPLATE =
-      "(?:Oops: )?(?<str>Oops|invalid opcode|divide error|int3|stack segment|bounds"
-          + "|general protection fault(?:, probably for (?:non-canonical )?address {{HEX}})?"
+      "(?:Oops: )?(?<str>Oops|invalid opcode|divide error|divide_error|int3|stack segment|bounds"
+          + "|general protection fault(?:,? (?:probably )?for (?:non-canonical )?address {{HEX}})?"
           + "|segment-related general protection fault|kernel stack overflow \\(double-fault\\)"
           + "|double fault|alignment check|coprocessor segment overrun|invalid TSS"
           + "|segment not present|overflow|machine check|spurious interrupt bug"
@@ -137,6 +137,15 @@ public final class ReportFormats {
           HeaderRule.of(
               "sleep-in-atomic", "BUG: sleeping function", "BUG: sleeping function", OPENS),
           HeaderRule.of("bad-page-state", "BUG: Bad page", "BUG: Bad page", OPENS),
+          HeaderRule.of("bug", "BUG: Bad ", "BUG: Bad ", OPENS),
+          HeaderRule.of("bug", "BUG: bad ", "BUG: bad ", OPENS),
+          // lockdep before v4.15 framed its headline: "[ BUG: bad unlock balance detected! ]"
+          HeaderRule.of("lockdep", "[ BUG: ", "\\[ BUG: .*\\]", OPENS),
+          HeaderRule.of("lockdep", "[ INFO: ", "\\[ INFO: .*\\]", OPENS),
+          HeaderRule.of("lockdep", "[ WARNING: ", "\\[ WARNING: .*\\]", OPENS),
+          // SLUB debug: "BUG kmalloc-8 (Tainted: G B): Object already free" (mm/slub.c slab_bug)
+          HeaderRule.of(
+              "slab", "BUG ", "BUG [\\w.:-]+ \\((?:Not tainted|Tainted:[^)]*)\\): [A-Z]", OPENS),
           HeaderRule.of("bug", "BUG: spinlock ", "BUG: spinlock ", OPENS),
           HeaderRule.of("bug", "BUG: rwlock ", "BUG: rwlock ", OPENS),
           HeaderRule.of("bug", "BUG: workqueue ", "BUG: workqueue ", OPENS),
@@ -148,6 +157,11 @@ public final class ReportFormats {
           HeaderRule.of("list-corruption", "list_del corruption", "list_del corruption", OPENS),
           HeaderRule.of("list-corruption", "list_add double add", "list_add double add", OPENS),
           HeaderRule.of("vfs", "VFS: Busy inodes after unmount", "VFS: Busy inodes", OPENS),
+          HeaderRule.of(
+              "refcount",
+              "unregister_netdevice: waiting for",
+              "unregister_netdevice: waiting for \\S+ to become free",
+              OPENS),
           HeaderRule.of("vfs", "VFS: Close: file count is 0", "VFS: Close: file count", OPENS),
           // general protection and other traps printed as the first line
           HeaderRule.of("gpf", "general protection fault", DIE_TEMPLATE, DIE),
@@ -155,6 +169,7 @@ public final class ReportFormats {
           HeaderRule.of("gpf", "Oops: general protection", DIE_TEMPLATE, DIE),
           HeaderRule.of("divide-error", "divide error: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("divide-error", "Oops: divide error: ", DIE_TEMPLATE, DIE),
+          HeaderRule.of("divide-error", "divide_error: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("invalid-opcode", "invalid opcode: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("invalid-opcode", "Oops: invalid opcode: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("stack-overflow", "kernel stack overflow", DIE_TEMPLATE, DIE),
@@ -193,6 +208,9 @@ public final class ReportFormats {
               "[Hardware Error]: CPU ",
               "\\[Hardware Error\\]: CPU \\d+: Machine Check",
               OPENS),
+          // syzkaller's executor reports its own failures on the console; syzbot files them
+          HeaderRule.of("fuzzer", "SYZFAIL: ", "SYZFAIL: ", OPENS),
+          HeaderRule.of("fuzzer", "SYZFATAL: ", "SYZFATAL: ", OPENS),
           // panic
           HeaderRule.of(
               "panic",
