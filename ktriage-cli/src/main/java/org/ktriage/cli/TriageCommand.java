@@ -2,7 +2,6 @@ package org.ktriage.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -79,12 +78,9 @@ public final class TriageCommand implements Callable<Integer> {
   private final PrintWriter err;
   private final boolean interactive;
 
-  /** The command on the process's streams; the progress bar shows when there is a console. */
-  public TriageCommand() {
-    this(
-        new PrintWriter(System.out, false, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
-        System.console() != null);
+  /** The command on a terminal's streams; the progress bar shows when stderr is a terminal. */
+  public TriageCommand(Terminal terminal) {
+    this(terminal.out(), terminal.err(), terminal.stderrTty());
   }
 
   /** The command on the given streams (tests). */
@@ -100,7 +96,7 @@ public final class TriageCommand implements Callable<Integer> {
     List<InputFiles.Input> files = InputFiles.expand(inputs);
     if (files.isEmpty()) {
       err.println("ktriage triage: no input files");
-      return 2;
+      return ExitCode.USAGE;
     }
     ConcurrentLinkedQueue<TriageResult> results = new ConcurrentLinkedQueue<>();
     AtomicInteger done = new AtomicInteger();
@@ -160,9 +156,9 @@ public final class TriageCommand implements Callable<Integer> {
     }
     err.flush();
     if (summary.unreadable() == all.size()) {
-      return 3;
+      return ExitCode.UNREADABLE;
     }
-    return summary.crashes() == 0 ? 1 : 0;
+    return summary.crashes() == 0 ? ExitCode.NO_CRASH : ExitCode.ANALYSED;
   }
 
   /** Counts for the summary line. */
@@ -272,9 +268,6 @@ public final class TriageCommand implements Callable<Integer> {
 
   /** Collapses a message to one line. */
   static String oneLine(@Nullable String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.replaceAll("\\s*\\R\\s*", " ").strip();
+    return Messages.oneLine(s);
   }
 }

@@ -2,6 +2,8 @@ package org.ktriage.analysis.signature;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.LogRecord;
@@ -16,6 +18,11 @@ import org.ktriage.model.Oops;
  */
 public final class CrashTitles {
   private static final CrashTitles DEFAULT = new CrashTitles();
+
+  private static final Pattern GLUED_PREFIX =
+      Pattern.compile(
+          "(?:\\*\\* [0-9]+ printk messages dropped \\*\\* )?(?:.* login: )?(?:<[0-9]+>)?"
+              + "\\[ *[0-9]+\\.[0-9]+\\](\\[ *(?:C|T)[0-9]+\\])? ");
 
   private final TitleEngine engine = new TitleEngine(TitleRules.get());
 
@@ -39,8 +46,17 @@ public final class CrashTitles {
     List<String> text = new ArrayList<>(log.size());
     List<String> context = new ArrayList<>(log.size());
     for (LogRecord r : log) {
-      text.add(r.text());
-      context.add(contextOf(r));
+      Matcher m = r.timestampNanos() == null ? GLUED_PREFIX.matcher(r.text()) : null;
+      if (m != null && m.lookingAt()) {
+        // A console prefix the reader did not recognise because something was glued before it
+        // ("syzkaller login: [ 1.2] BUG: ..."): read it as syzkaller does.
+        String caller = m.group(1);
+        text.add(r.text().substring(r.text().indexOf("] ") + 2));
+        context.add(caller == null ? TitleEngine.CONSOLE : caller.replaceAll("[\\[\\] ]", ""));
+      } else {
+        text.add(r.text());
+        context.add(contextOf(r));
+      }
     }
     return DEFAULT.engine.title(text, context);
   }

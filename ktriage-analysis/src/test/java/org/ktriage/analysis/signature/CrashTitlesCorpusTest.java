@@ -28,8 +28,8 @@ class CrashTitlesCorpusTest {
   static Path corpus() {
     String shared = System.getProperty("ktriage.shared");
     assertThat(shared).as("system property ktriage.shared (the shared folder)").isNotNull();
-    Path dir = Path.of(shared, "corpus", "syzkaller", "report");
-    assertThat(dir).as("syzkaller report corpus at %s", dir).isDirectory();
+    Path dir = Path.of(shared, "corpus", "syzkaller");
+    assertThat(dir.resolve("report")).as("syzkaller report corpus under %s", dir).isDirectory();
     return dir;
   }
 
@@ -61,16 +61,25 @@ class CrashTitlesCorpusTest {
     return new Expected(title, alts, type, corrupted, log);
   }
 
+  /** The Linux reports, the OS-independent ones and the symbolizer case (all header-format). */
   static List<Path> files() throws IOException {
-    try (Stream<Path> s = Files.list(corpus())) {
-      return s.filter(p -> p.getFileName().toString().matches("[0-9]+"))
-          .sorted(
-              (a, b) ->
-                  Integer.compare(
-                      Integer.parseInt(a.getFileName().toString()),
-                      Integer.parseInt(b.getFileName().toString())))
-          .toList();
+    List<Path> out = new ArrayList<>();
+    for (String sub : List.of("report", "all/report", "symbolize")) {
+      Path dir = corpus().resolve(sub);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.getFileName().toString().matches("[0-9]+"))
+            .sorted(
+                (a, b) ->
+                    Integer.compare(
+                        Integer.parseInt(a.getFileName().toString()),
+                        Integer.parseInt(b.getFileName().toString())))
+            .forEach(out::add);
+      }
     }
+    return out;
   }
 
   @Test
@@ -92,7 +101,7 @@ class CrashTitlesCorpusTest {
       List<String> expAlts = e.alts().stream().sorted().toList();
       String type = t == null ? "" : t.type();
       boolean corrupted = t != null && t.corrupted();
-      String name = f.getFileName().toString();
+      String name = corpus().relativize(f).toString();
       if (title.equals(e.title())) {
         titleOk++;
       } else {
