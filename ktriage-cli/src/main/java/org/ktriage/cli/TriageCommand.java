@@ -222,7 +222,11 @@ public final class TriageCommand implements Callable<Integer> {
       boolean crash = title != null || report.hasCrash();
       String signature = d.signature();
       if (signature == null && crash) {
-        signature = Signature.of(d.failureClass(), report, d.primary()).id();
+        Signature sig = Signature.of(d.failureClass(), report, d.primary());
+        signature =
+            sig.frames().isEmpty() && title != null
+                ? Signature.ofTitle(d.failureClass(), title).id()
+                : sig.id();
       }
       List<String> frames = crash ? Signature.stack(report, d.primary(), 8) : List.of();
       Instant seen = Files.getLastModifiedTime(input.path()).toInstant();

@@ -91,6 +91,15 @@ public record Signature(
   }
 
   /**
+   * The signature of a crash known only by its title (no frames in the model, e.g. a report whose
+   * stack was lost): the class and the title hashed.
+   */
+  public static Signature ofTitle(FailureClass failureClass, String title) {
+    List<String> hashed = List.of("title:" + title);
+    return new Signature(hash(failureClass, hashed), failureClass, List.of(), null);
+  }
+
+  /**
    * The normalized functions of the failing stack from the failure down (reporting machinery
    * skipped), at most {@code max}; the input of frame-similarity measures.
    */
