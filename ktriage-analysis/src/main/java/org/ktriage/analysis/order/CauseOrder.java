@@ -167,6 +167,10 @@ public final class CauseOrder {
     if (first != null) {
       return fromReport(f, first);
     }
+    Primary fromPanicStack = fromPanicStack(f, panicCpu);
+    if (fromPanicStack != null) {
+      return fromPanicStack;
+    }
     PanicInfo panic = f.report().panic();
     if (panic != null) {
       FailureClass c = FailureClassifier.classifyPanic(panic.message());
@@ -189,6 +193,93 @@ public final class CauseOrder {
           panic.source());
     }
     return null;
+  }
+
+  /**
+   * Without a report or a fault, the panic CPU's stack names the failure: a watchdog that called
+   * panic() names the victim it interrupted (the saved frame under the detector's interrupt), OOM
+   * names the allocation path, any other caller of panic() is an explicit panic.
+   */
+  private static @Nullable Primary fromPanicStack(CrashFacts f, @Nullable CpuState cpu) {
+    if (cpu == null) {
+      return null;
+    }
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : cpu.segments()) {
+      frames.addAll(s.frames());
+    }
+    int panicAt = -1;
+    for (int i = 0; i < frames.size(); i++) {
+      String b = FrameNames.base(frames.get(i).function());
+      if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
+        panicAt = i;
+        break;
+      }
+    }
+    if (panicAt < 0) {
+      return null;
+    }
+    FailureClass detector = null;
+    String detectorFrame = null;
+    for (int j = panicAt + 1; j < Math.min(frames.size(), panicAt + 6); j++) {
+      FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(frames.get(j).function()));
+      if (c != null && c != FailureClass.UNKNOWN) {
+        detector = c;
+        detectorFrame = FrameNames.base(frames.get(j).function());
+        break;
+      }
+    }
+    List<FaultSite> sites = f.cpuSites().getOrDefault(cpu.cpu(), List.of());
+    if (detector == FailureClass.SOFT_LOCKUP || detector == FailureClass.HARD_LOCKUP) {
+      for (FaultSite s : sites) {
+        boolean ran = false;
+        for (Frame h : s.handler()) {
+          ran |= FrameNames.base(h.function()).equals(detectorFrame);
+        }
+        if (!ran) {
+          continue;
+        }
+        ExceptionFrame e = s.frame();
+        String fn = e.function();
+        String off = e.offset();
+        String mod = e.module();
+        if (fn == null || fn.contains(" ")) {
+          // crash prints "no symbolic reference" for a bogus frame: name the next real frame.
+          Frame next = culprit(s.outer());
+          fn = next == null ? null : next.function();
+          off = next == null ? null : next.offset();
+          mod = next == null ? null : next.module();
+        }
+        return new Primary(
+            detector,
+            null,
+            null,
+            cpu.cpu(),
+            s.context(),
+            fn,
+            off,
+            mod,
+            null,
+            null,
+            null,
+            e.source());
+      }
+    }
+    Frame caller = culprit(frames.subList(panicAt + 1, frames.size()));
+    FailureClass c = detector == null ? FailureClass.EXPLICIT_PANIC : detector;
+    return new Primary(
+        c,
+        null,
+        null,
+        cpu.cpu(),
+        StackReader.contextOfFrames(frames.subList(panicAt, frames.size()), ContextKind.TASK),
+        caller == null ? null : caller.function(),
+        caller == null ? null : caller.offset(),
+        caller == null ? null : caller.module(),
+        null,
+        null,
+        null,
+        caller == null ? null : caller.source());
   }
 
   private static @Nullable ReportView firstReport(List<ReportView> views) {
@@ -363,6 +454,8 @@ public final class CauseOrder {
    */
   public static @Nullable RegisterGuess guessAddress(CrashFacts f, ExceptionFrame e) {
     RegisterGuess poison = null;
+    long ip = e.ip() == null ? 0 : e.ip();
+    boolean moduleCode = e.ip() != null && f.addresses().classify(ip) == AddressKind.MODULE_AREA;
     for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
       String name = r.getKey();
       if (name.equals("RIP") || name.equals("RSP") || name.equals("PC") || name.equals("LR")) {
@@ -370,7 +463,10 @@ public final class CauseOrder {
       }
       long v = r.getValue();
       AddressKind k = f.addresses().classify(v);
-      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty()) {
+      // Code running in a module keeps pointers to its own data: near its RIP, a module-area
+      // value is that module's, not a dangling one.
+      boolean nearOwnCode = moduleCode && Math.abs(v - ip) < (2L << 20);
+      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty() && !nearOwnCode) {
         return new RegisterGuess(name, v, k);
       }
       if (k == AddressKind.POISON && poison == null) {
