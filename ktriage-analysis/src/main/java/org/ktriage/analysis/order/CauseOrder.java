@@ -282,13 +282,51 @@ public final class CauseOrder {
         caller == null ? null : caller.source());
   }
 
+  /**
+   * The report with the earliest onset (R2): print time minus the detector's delay ("stuck for Ns",
+   * "blocked for more than N seconds"); an oops is its own onset; ties keep log order.
+   */
   private static @Nullable ReportView firstReport(List<ReportView> views) {
+    ReportView best = null;
+    long bestOnset = Long.MAX_VALUE;
     for (ReportView v : views) {
-      if (v.failureClass() != FailureClass.UNKNOWN) {
-        return v;
+      if (v.failureClass() == FailureClass.UNKNOWN) {
+        continue;
+      }
+      Long onset = onsetNanos(v);
+      if (best == null) {
+        best = v;
+        bestOnset = onset == null ? Long.MAX_VALUE : onset;
+        continue;
+      }
+      // Only a detector report with a known, strictly earlier onset overtakes an earlier print.
+      if (onset != null && onset < bestOnset && DETECTORS.contains(v.failureClass())) {
+        best = v;
+        bestOnset = onset;
       }
     }
-    return views.isEmpty() ? null : views.get(0);
+    return best != null ? best : (views.isEmpty() ? null : views.get(0));
+  }
+
+  private static final Pattern STUCK = Pattern.compile("stuck for (\\d+)s");
+  private static final Pattern BLOCKED = Pattern.compile("for more than (\\d+) seconds");
+
+  private static @Nullable Long onsetNanos(ReportView v) {
+    List<org.ktriage.model.LogRecord> lines = v.oops().lines();
+    Long ts = lines.isEmpty() ? null : lines.get(0).timestampNanos();
+    if (ts == null) {
+      return null;
+    }
+    String h = v.oops().headline();
+    Matcher m = STUCK.matcher(h);
+    if (m.find()) {
+      return ts - Long.parseLong(m.group(1)) * 1_000_000_000L;
+    }
+    m = BLOCKED.matcher(h);
+    if (m.find()) {
+      return ts - Long.parseLong(m.group(1)) * 1_000_000_000L;
+    }
+    return ts;
   }
 
   private static @Nullable FaultSite outermostFault(List<FaultSite> sites) {
