@@ -75,7 +75,7 @@ public final class FailureClassifier {
               FailureClass.BUG,
               "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
                   + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
-          row(FailureClass.DIVIDE_ERROR, "divide error|Division by zero|divide_error"),
+          row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
           row(FailureClass.INVALID_OPCODE, "invalid opcode|Undefined instruction|int3: "),
           row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
           row(FailureClass.HARD_LOCKUP, "hard LOCKUP|Hard LOCKUP|hard lockup"),

@@ -329,10 +329,15 @@ public final class CauseOrder {
     return ts;
   }
 
+  /**
+   * The outermost fault on a CPU's stacks that provably took the error path (die/oops/no_context
+   * frames in its handler): a fault being fixed up (uaccess, emulator) is not a failure, and a CPU
+   * stack without a printed report needs that proof.
+   */
   private static @Nullable FaultSite outermostFault(List<FaultSite> sites) {
     FaultSite found = null;
     for (FaultSite s : sites) {
-      if (s.isFault()) {
+      if (s.isFault() && FrameNames.hasErrorPath(s.handler())) {
         found = s;
       }
     }

@@ -195,8 +195,6 @@ public final class FrameNames {
           "__die",
           "__die_body",
           "die_addr",
-          "do_trap",
-          "do_error_trap",
           "handle_bug",
           "report_bug",
           "__warn",
@@ -236,6 +234,23 @@ public final class FrameNames {
       served |= SERVED_FAULT.contains(b);
     }
     return !served;
+  }
+
+  /** True when one of the frames is on the kernel's oops/die path (positive proof of failure). */
+  public static boolean hasErrorPath(List<Frame> handler) {
+    for (Frame f : handler) {
+      String b = base(f.function());
+      // The die path is often inlined: panic() called straight from do_trap or
+      // exc_general_protection (lab bug-on and use-after-free crash backtraces, 6.1).
+      if (ERROR_PATH.contains(b)
+          || b.equals("panic")
+          || b.equals("vpanic")
+          || b.equals("crash_kexec")
+          || b.equals("__crash_kexec")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
