@@ -234,6 +234,9 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
 
   /** Context of a segment no stack-switch line names, from the handler frames in it. */
   static ContextKind frameContext(List<Frame> frames, boolean afterIrqStack) {
+    if (frames.isEmpty()) {
+      return ContextKind.UNKNOWN;
+    }
     boolean fault = false;
     boolean softirq = false;
     boolean irq = false;
@@ -434,6 +437,10 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       return true;
     }
     Map<String, Long> regs = RegisterLine.parse(t, 0);
+    if (regs != null && b.pending == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
+      // a register block crash could not name: an exception frame of unknown location
+      b.exception(new TraceBuilder.PendingException(null, null, null, null, false, span));
+    }
     if (regs != null && b.pending != null) {
       TraceBuilder.PendingException p = b.pending;
       if (p.ip == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
@@ -487,7 +494,12 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
 
   /** True when any {@code crash} output was recognised. */
   public boolean sawCrashOutput() {
-    return crashLines > 0 && (sawSysBlock || !cpus.isEmpty() || bt != null || !modules.isEmpty());
+    return crashLines > 0
+        && (sawSysBlock
+            || !cpus.isEmpty()
+            || bt != null
+            || !modules.isEmpty()
+            || !running.isEmpty());
   }
 
   /** Ends the input. */
