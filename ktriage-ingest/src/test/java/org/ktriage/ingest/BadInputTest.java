@@ -175,6 +175,19 @@ class BadInputTest {
     private long lineNo;
     private boolean oopsSent;
 
+    private static final byte[][] NOISE = new byte[4096][];
+
+    static {
+      for (int i = 0; i < NOISE.length; i++) {
+        long us = i * 137L;
+        NOISE[i] =
+            String.format(
+                    "[%5d.%06d] eth0: link up, 1000 Mbps full duplex, flow %d rx/tx queue %d%n",
+                    us / 1_000_000, us % 1_000_000, i % 7, i % 16)
+                .getBytes(StandardCharsets.US_ASCII);
+      }
+    }
+
     NoiseStream(long size, byte[] oops) {
       this.size = size;
       this.oops = oops;
@@ -189,12 +202,7 @@ class BadInputTest {
         oopsSent = true;
       } else {
         lineNo++;
-        long us = lineNo * 137;
-        chunk =
-            String.format(
-                    "[%5d.%06d] eth0: link up, 1000 Mbps full duplex, flow %d rx/tx queue %d%n",
-                    us / 1_000_000, us % 1_000_000, lineNo % 7, lineNo % 16)
-                .getBytes(StandardCharsets.US_ASCII);
+        chunk = NOISE[(int) (lineNo % NOISE.length)];
       }
       chunkPos = 0;
       return true;

@@ -272,9 +272,14 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   public void accept(LogRecord r) {
     String text = r.text();
     int from = ReportBuilder.firstNonSpace(text);
+    if (bt == null && !inMod && !inPs && !isLogCommand() && !mayBeCrash(text, from)) {
+      // cheap path for ordinary log lines: no crash command output can start this way
+      logSink.accept(r);
+      return;
+    }
     String t = text.substring(from).stripTrailing();
     Matcher pm = PROMPT.matcher(t);
-    if (pm.matches()) {
+    if (t.startsWith("crash") && pm.matches()) {
       endBlock();
       inMod = false;
       inPs = false;
@@ -359,6 +364,27 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       inPs = false;
     }
     logSink.accept(r);
+  }
+
+  /** Whether the line could start crash output: a prompt, a {@code sys} row, a table header. */
+  private static boolean mayBeCrash(String text, int from) {
+    if (from >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(from);
+    if (c == 'c') {
+      return text.startsWith("crash", from);
+    }
+    if (c == 'P') {
+      return text.startsWith("PID", from) || text.startsWith("PANIC: ", from);
+    }
+    if (c == 'M') {
+      return text.startsWith("MODULE", from)
+          || text.startsWith("MACHINE: ", from)
+          || text.startsWith("MEMORY: ", from);
+    }
+    // sys rows: the label ends in column 12
+    return text.length() > 13 && text.charAt(12) == ':' && text.charAt(13) == ' ';
   }
 
   private boolean isLogCommand() {

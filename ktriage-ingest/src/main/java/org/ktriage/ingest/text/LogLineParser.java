@@ -412,14 +412,17 @@ public final class LogLineParser {
       if (sawSyslog || nanos == null) {
         return;
       }
-      int k = s.indexOf(" kernel: ", i);
-      if (k < 0 || k - i > 64) {
-        return;
-      }
-      int space = s.indexOf(' ', i);
-      if (space == k) {
-        i = k + 9;
-        level();
+      // the host name is one token: look for " kernel: " right after it
+      int end = Math.min(n, i + 65);
+      for (int k = i; k < end; k++) {
+        char ch = s.charAt(k);
+        if (ch == ' ') {
+          if (s.startsWith(" kernel: ", k)) {
+            i = k + 9;
+            level();
+          }
+          return;
+        }
       }
     }
   }

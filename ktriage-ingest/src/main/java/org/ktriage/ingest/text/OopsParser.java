@@ -51,14 +51,12 @@ public final class OopsParser implements Consumer<LogRecord> {
     String k = key(r.callerId());
     if (r.callerId() != null) {
       callersSeen = true;
-    } else if (callersSeen && !open.containsKey("")) {
-      // a line without caller id in a log that has them: user-space noise between report lines
-      ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
-      if (hm == null) {
-        return;
-      }
     }
     ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
+    if (hm == null && r.callerId() == null && callersSeen && !open.containsKey("")) {
+      // a line without caller id in a log that has them: user-space noise between report lines
+      return;
+    }
     ReportBuilder cur = open.get(k);
     if (hm == null) {
       if (text.startsWith(CUT, from)) {
