@@ -33,6 +33,9 @@ import org.ktriage.model.StackSegment;
  * exception block ends the segment above it; a stack-switch line names the segment it ends.
  */
 public final class CrashSessionParser implements Consumer<LogRecord> {
+  /** Column of the colon in {@code sys} rows (labels right-aligned to 12 characters). */
+  private static final int SYS_COLON = 12;
+
   private static final Pattern PROMPT = Pattern.compile("crash(?:64)?> ?(?<cmd>.*)");
   private static final Set<String> SYS_LABELS =
       Set.of(
@@ -383,8 +386,13 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
           || text.startsWith("MACHINE: ", from)
           || text.startsWith("MEMORY: ", from);
     }
-    // sys rows: the label ends in column 12
-    return text.length() > 13 && text.charAt(12) == ':' && text.charAt(13) == ' ';
+    // sys rows: the label ends in column 12 (give or take a quoting space)
+    for (int k = SYS_COLON - 2; k <= SYS_COLON + 1 && k + 1 < text.length(); k++) {
+      if (text.charAt(k) == ':' && text.charAt(k + 1) == ' ') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isLogCommand() {
@@ -395,14 +403,11 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   /** {@code sys} rows: labels right-aligned so that the colon is in column 12. */
   private boolean sysField(String text, SourceSpan span) {
     int colon = text.indexOf(": ");
-    if (colon != 12 && !(colon > 0 && colon < 12 && text.startsWith(" "))) {
+    if (colon < SYS_COLON - 2 || colon > SYS_COLON + 1) {
       return false;
     }
     String label = text.substring(0, colon).strip();
     if (!SYS_LABELS.contains(label)) {
-      return false;
-    }
-    if (colon != 12) {
       return false;
     }
     String value = text.substring(colon + 2).strip();
