@@ -22,6 +22,11 @@ public final class OopsParser implements Consumer<LogRecord> {
 
   private static final String CUT = "------------[ cut here ]------------";
 
+  /** Reports kept; later ones are counted in {@link #droppedReports()} (bounded memory). */
+  public static final int MAX_REPORTS = 2000;
+
+  private long dropped;
+
   private final List<Oops> out = new ArrayList<>();
   private final Map<String, ReportBuilder> open = new HashMap<>();
   private final Map<String, LogRecord> pendingCut = new HashMap<>();
@@ -164,10 +169,19 @@ public final class OopsParser implements Consumer<LogRecord> {
       return;
     }
     b.trimGap();
+    if (closedOrder.size() >= MAX_REPORTS) {
+      dropped++;
+      return;
+    }
     closedOrder.add(b);
     lastClosed = b;
     lastClosedSeq = b.lines.get(b.lines.size() - 1).seq();
     b.complete = complete;
+  }
+
+  /** Reports found after {@link #MAX_REPORTS} and not kept. */
+  public long droppedReports() {
+    return dropped;
   }
 
   /** Ends the input: reports still open are cut ({@code complete=false} when mid-report). */
@@ -188,6 +202,10 @@ public final class OopsParser implements Consumer<LogRecord> {
               || (b.rule.role() == HeaderRule.Role.PANIC
                   && b.traceState == ReportBuilder.TraceState.NONE);
       b.trimGap();
+      if (closedOrder.size() >= MAX_REPORTS) {
+        dropped++;
+        continue;
+      }
       closedOrder.add(b);
       b.complete = whole;
     }
