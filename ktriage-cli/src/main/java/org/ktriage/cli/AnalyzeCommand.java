@@ -147,7 +147,9 @@ final class AnalyzeCommand implements Callable<Integer> {
               && format == ReportFormat.TEXT
               && (color == ColorMode.always || (color == ColorMode.auto && terminal.colorWanted()));
       try {
-        format.renderer(new RenderOptions(colored)).render(diagnosis, buffer);
+        format
+            .renderer(new RenderOptions(colored, VersionProvider.version()))
+            .render(diagnosis, buffer);
       } catch (IOException e) {
         terminal
             .err()
