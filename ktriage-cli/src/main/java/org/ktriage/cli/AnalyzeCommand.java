@@ -135,6 +135,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       try {
         report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT);
       } catch (IOException | UncheckedIOException e) {
+        progress.close(); // erase the progress line before the message
         terminal.err().println("ktriage: " + Messages.oneLine(e.getMessage()));
         return ExitCode.UNREADABLE;
       }
@@ -151,6 +152,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             .renderer(new RenderOptions(colored, VersionProvider.version()))
             .render(diagnosis, buffer);
       } catch (IOException e) {
+        progress.close();
         terminal
             .err()
             .println("ktriage: cannot render the report: " + Messages.oneLine(e.getMessage()));
