@@ -1,7 +1,6 @@
 package org.ktriage.render;
 
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.Diagnosis;
@@ -102,25 +101,23 @@ public final class Verdict {
    * LOCKUP panic is a consequence"), or null.
    */
   public static @Nullable String consequence(Diagnosis d) {
-    PanicInfo panic = d.report().panic();
-    boolean differentTrigger =
-        d.trigger() != d.failureClass() && d.trigger() != FailureClass.UNKNOWN;
-    if (!differentTrigger) {
+    if (d.trigger() == d.failureClass() || d.trigger() == FailureClass.UNKNOWN) {
       return null;
     }
-    if (panic != null && !panic.message().isBlank()) {
-      return "the " + Printable.clean(panicWords(panic.message())) + " panic is a consequence";
-    }
-    return "the " + words(d.trigger()).toLowerCase(Locale.ROOT) + " is a consequence";
+    PanicInfo panic = d.report().panic();
+    String what = inSentence(words(d.trigger()));
+    return "the " + what + (panic != null ? " panic" : "") + " is a consequence";
   }
 
-  private static String panicWords(String message) {
-    String m = message.strip();
-    // a panic message ends with a period or newline noise in some kernels
-    while (m.endsWith(".") || m.endsWith(":")) {
-      m = m.substring(0, m.length() - 1);
+  /**
+   * Class words inside a sentence: the first letter lower-cased ("soft lockup"), unless the words
+   * carry a kernel spelling in capitals ("Hard LOCKUP", "Kernel BUG", "RCU stall").
+   */
+  private static String inSentence(String words) {
+    if (words.matches(".*\\b[A-Z]{3,}\\b.*")) {
+      return words;
     }
-    return m.length() > 80 ? m.substring(0, 77) + "..." : m;
+    return Character.toLowerCase(words.charAt(0)) + words.substring(1);
   }
 
   /** A confidence in 0..1 as a percentage ("90%"), or "?" when it is not a number. */

@@ -208,7 +208,7 @@ public final class TextRenderer implements Renderer {
       }
       out.add(head.toString());
       for (StackSegment s : c.segments()) {
-        StringBuilder line = new StringBuilder("    ").append(pad(s.context().id(), 9));
+        StringBuilder line = new StringBuilder("    ").append(pad(s.context().id(), 9)).append(' ');
         List<String> names = new ArrayList<>();
         int shown = 0;
         for (Frame f : s.frames()) {
