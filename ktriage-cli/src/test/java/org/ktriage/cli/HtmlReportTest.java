@@ -63,7 +63,7 @@ class HtmlReportTest {
         .contains("Page fault in run_timer_softirq+0xf8 (softirq, CPU 1)")
         .contains("<svg class=\"chain\"")
         .contains("layer ctx-nmi")
-        .contains("layer ctx-softirq")
+        .contains("class=\"exception fault\"")
         .contains("timer-of-unloaded-module")
         .contains("module-area");
   }
