@@ -35,7 +35,8 @@ public final class Main implements Callable<Integer> {
   static final List<Function<Terminal, Object>> SUBCOMMANDS =
       List.of(
           AnalyzeCommand::new, // analyze
-          RulesCommand::new); // rules
+          RulesCommand::new, // rules
+          TriageCommand::new); // triage
 
   @Spec CommandSpec spec = CommandSpec.create();
 

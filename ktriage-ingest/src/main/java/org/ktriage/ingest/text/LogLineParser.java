@@ -56,6 +56,7 @@ public final class LogLineParser {
     }
     c.timestamp();
     c.afterTimestampSyslog();
+    c.embeddedTimestamp();
     return new Parsed(c.nanos, c.wallSeconds, c.level, c.caller, line.substring(c.i));
   }
 
@@ -167,6 +168,13 @@ public final class LogLineParser {
           return;
         }
         j = t;
+      } else if (digit(c) && at(j + 4) == '/' && at(j + 7) == '/' && at(j + 10) == ' ') {
+        // a fuzzer or tool log prefix "2018/01/09 14:28:48 " before kernel text
+        int t = clock(j + 11);
+        if (t > 0 && at(t) == ' ') {
+          i = t + 1;
+        }
+        return;
       } else if (digit(c)) {
         // 2019-11-17T05:56:07[.123][+0000|+00:00|Z]
         if (!(digit(at(j + 1))
@@ -361,6 +369,41 @@ public final class LogLineParser {
     private void skipOneSpace() {
       if (at(i) == ' ') {
         i++;
+      }
+    }
+
+    /**
+     * A printk time later in the line ({@code syzkaller login: [ 16.3] INFO: …}, {@code ** 12
+     * printk messages dropped ** [ 60.1] …}): console output of another writer ran into the kernel
+     * line; the kernel text starts at the last such time.
+     */
+    void embeddedTimestamp() {
+      boolean leading = nanos != null;
+      int k = s.indexOf('[', i + 1);
+      while (k > 0) {
+        int save = i;
+        Long saveNanos = nanos;
+        String saveCaller = caller;
+        i = k;
+        nanos = null;
+        timestamp();
+        if (nanos != null) {
+          // with a time of its own, the line keeps its text unless only the later part is a report
+          if (leading
+              && (ReportFormats.match(s, ReportBuilder.firstNonSpace(s, save)) != null
+                  || ReportFormats.match(s, i) == null)) {
+            i = save;
+            nanos = saveNanos;
+            caller = saveCaller;
+            return;
+          }
+          k = s.indexOf('[', i);
+          continue;
+        }
+        i = save;
+        nanos = saveNanos;
+        caller = saveCaller;
+        k = s.indexOf('[', k + 1);
       }
     }
 
