@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,7 +18,6 @@ import org.ktriage.testkit.HeadlessChromium.PageLoad;
  * case and every lab scenario load with no console message and no network request, and show the
  * verdict, the chain and each CPU's contexts. Screenshots land in {@code target/browser/}.
  */
-@Disabled("until ingest and analysis land on main (Ingest.read is a stub)")
 class HtmlReportTest {
   private static final Path WORK = Path.of("target", "browser");
 
