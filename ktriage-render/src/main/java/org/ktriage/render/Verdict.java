@@ -19,6 +19,7 @@ public final class Verdict {
     // one line per class, in FailureClass order; a class without a line reads as its id
     WORDS.put(FailureClass.BAD_PAGE_STATE, "Bad page state");
     WORDS.put(FailureClass.BUG, "Kernel BUG");
+    WORDS.put(FailureClass.DATA_RACE, "Data race");
     WORDS.put(FailureClass.DEADLOCK, "Deadlock");
     WORDS.put(FailureClass.DIVIDE_ERROR, "Divide error");
     WORDS.put(FailureClass.DOUBLE_FREE, "Double free");
@@ -29,6 +30,7 @@ public final class Verdict {
     WORDS.put(FailureClass.INVALID_OPCODE, "Invalid opcode");
     WORDS.put(FailureClass.LIST_CORRUPTION, "List corruption");
     WORDS.put(FailureClass.MCE, "Machine check");
+    WORDS.put(FailureClass.MEMORY_LEAK, "Memory leak");
     WORDS.put(FailureClass.NULL_DEREF, "NULL pointer dereference");
     WORDS.put(FailureClass.OOM, "Out of memory");
     WORDS.put(FailureClass.OUT_OF_BOUNDS, "Out-of-bounds access");
@@ -38,6 +40,8 @@ public final class Verdict {
     WORDS.put(FailureClass.SOFT_LOCKUP, "Soft lockup");
     WORDS.put(FailureClass.STACK_OVERFLOW, "Stack overflow");
     WORDS.put(FailureClass.SYSRQ_CRASH, "SysRq crash");
+    WORDS.put(FailureClass.UNDEFINED_BEHAVIOR, "Undefined behaviour");
+    WORDS.put(FailureClass.UNINIT_VALUE, "Use of an uninitialised value");
     WORDS.put(FailureClass.USE_AFTER_FREE, "Use-after-free");
     WORDS.put(FailureClass.WARNING, "WARNING");
     WORDS.put(FailureClass.UNKNOWN, "Crash of unknown class");
@@ -45,9 +49,14 @@ public final class Verdict {
 
   private Verdict() {}
 
-  /** Human words for a failure class ("Page fault"). */
+  /** Human words for a failure class ("Page fault"); a class without a line reads as its id. */
   public static String words(FailureClass c) {
-    return WORDS.getOrDefault(c, c.id());
+    String w = WORDS.get(c);
+    if (w != null) {
+      return w;
+    }
+    String id = c.id().replace('-', ' ');
+    return Character.toUpperCase(id.charAt(0)) + id.substring(1);
   }
 
   /** True when the inputs showed a crash of any kind. */

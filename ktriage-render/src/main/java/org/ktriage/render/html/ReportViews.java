@@ -60,7 +60,7 @@ public final class ReportViews {
   private static final int GAP_Y = 30;
   private static final int PAD = 6;
   private static final int PER_ROW = 4;
-  private static final int BOX_CHARS = 29;
+  private static final int BOX_CHARS = 26;
 
   /** Log line kinds by what the kernel prints, first match wins: a CSS class each. */
   private static final List<Map.Entry<String, Pattern>> LINE_KINDS =
