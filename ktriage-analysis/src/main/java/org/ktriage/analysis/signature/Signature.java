@@ -25,9 +25,9 @@ import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.StackSegment;
 
 /**
- * A stable crash signature: 16 hex digits of a SHA-256 over the failure class and the guilty frame,
- * the first function at or below the failing instruction that is not reporting, trap or panic
- * machinery.
+ * A stable crash signature: 16 hex digits of a SHA-256 over the failure class family and the guilty
+ * frame, the first function at or below the failing instruction that is not reporting, trap or
+ * panic machinery.
  *
  * <p>It is computed from the model's frames, never from log text, so a console oops and the {@code
  * crash} {@code bt} of the same crash agree; addresses, offsets, PIDs, CPUs, timestamps, unreliable
@@ -49,6 +49,7 @@ public record Signature(
 
   private static final String VERSION = "ktriage-signature-v1";
   private static final List<Pattern> SKIP = loadSkip();
+  private static final Map<String, String> FAMILIES = loadFamilies();
   private static final Pattern SCHEDULER_ENTRY =
       Pattern.compile("__switch_to(?:_asm)?|__schedule|schedule|context_switch");
 
@@ -224,7 +225,7 @@ public record Signature(
       }
       return -1;
     }
-    if (!fromOops || !frames.isEmpty() && !frames.get(0).exception()) {
+    if (!fromOops || (!frames.isEmpty() && !frames.get(0).exception())) {
       // A crash backtrace runs from panic() down, and a report without a faulting RIP (an RCU
       // stall) prints the detector's stack first: the failure is at the first exception frame.
       for (int i = 0; i < frames.size(); i++) {
@@ -289,7 +290,7 @@ public record Signature(
   private static String hash(FailureClass failureClass, List<String> frames) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String key = VERSION + "\n" + failureClass.id() + "\n" + String.join("\n", frames);
+      String key = VERSION + "\n" + family(failureClass) + "\n" + String.join("\n", frames);
       byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8).toLowerCase(Locale.ROOT);
     } catch (NoSuchAlgorithmException e) {
@@ -297,21 +298,45 @@ public record Signature(
     }
   }
 
-  private static List<Pattern> loadSkip() {
-    List<Pattern> out = new ArrayList<>();
-    try (InputStream in = Signature.class.getResourceAsStream("signature-skip.txt")) {
+  /** The family of a failure class that is hashed (see {@code signature-families.txt}). */
+  public static String family(FailureClass failureClass) {
+    return FAMILIES.getOrDefault(failureClass.id(), failureClass.id());
+  }
+
+  private static Map<String, String> loadFamilies() {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String line : resourceLines("signature-families.txt")) {
+      int space = line.indexOf(' ');
+      if (space > 0) {
+        out.put(line.substring(0, space), line.substring(space + 1).strip());
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  private static List<String> resourceLines(String name) {
+    List<String> out = new ArrayList<>();
+    try (InputStream in = Signature.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource signature-skip.txt");
+        throw new IllegalStateException("missing resource " + name);
       }
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         String s = line.strip();
         if (!s.isEmpty() && !s.startsWith("#")) {
-          out.add(Pattern.compile(s));
+          out.add(s);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static List<Pattern> loadSkip() {
+    List<Pattern> out = new ArrayList<>();
+    for (String line : resourceLines("signature-skip.txt")) {
+      out.add(Pattern.compile(line));
     }
     return List.copyOf(out);
   }

@@ -46,7 +46,7 @@ final class StackFrames {
     int numStacks = 0;
     nextPart:
     for (int partIdx = 0; ; partIdx++) {
-      if (partIdx == parts.size() || parts.get(partIdx).isStack() && numStacks > 0) {
+      if (partIdx == parts.size() || (parts.get(partIdx).isStack() && numStacks > 0)) {
         Guilty key = keyFrame(spec, rawFrames);
         if (key == null) {
           key = new Guilty(CORRUPTED, CORRUPTED);

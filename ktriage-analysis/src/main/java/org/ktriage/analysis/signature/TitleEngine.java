@@ -130,7 +130,7 @@ final class TitleEngine {
         }
       }
       if (!isOopsLine
-          && (questionable || !ctx1.equals(ctx) && (!cpuTraceback || !ctx1.startsWith("C")))) {
+          && (questionable || (!ctx1.equals(ctx) && (!cpuTraceback || !ctx1.startsWith("C"))))) {
         continue;
       }
       textLines++;
