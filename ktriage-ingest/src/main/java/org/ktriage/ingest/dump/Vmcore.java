@@ -91,56 +91,71 @@ public final class Vmcore implements Closeable {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no dump files");
     }
-    List<KdumpCompressedReader> parts = new ArrayList<>();
-    List<DumpSource> opened = new ArrayList<>();
-    InputFormat format = InputFormat.UNKNOWN;
-    List<String> problems = new ArrayList<>();
+    List<DumpSource> sources = new ArrayList<>();
     try {
       for (Path f : files) {
-        DumpSource src = FileDumpSource.open(f);
-        opened.add(src);
-        byte[] head = new byte[16];
-        int n = src.read(0, head, 0, 16);
-        if (n < 8) {
-          throw CorruptDumpException.at(
-              src.name(), 0, "file of " + src.size() + " bytes is too short for any dump header");
-        }
-        if (ElfCore.sniff(head)) {
-          if (files.size() != 1) {
-            throw new UnsupportedDumpException(src.name() + ": ELF cores cannot be split parts");
-          }
-          ElfCore elf = ElfCore.open(src);
-          return fromElf(src.name(), elf);
-        }
-        DumpSource logical = src;
-        if (FlattenedDumpSource.sniff(head)) {
-          FlattenedDumpSource flat = FlattenedDumpSource.open(src);
-          problems.addAll(flat.problems());
-          logical = flat;
-          format = InputFormat.VMCORE_FLATTENED;
-        } else if (KdumpCompressedReader.sniff(head)) {
-          if (format == InputFormat.UNKNOWN) {
-            format = InputFormat.VMCORE_KDUMP;
-          }
-        } else {
-          throw CorruptDumpException.at(
-              src.name(),
-              0,
-              "unknown dump signature: ELF, \"KDUMP   \" or \"makedumpfile\" expected, got "
-                  + org.ktriage.ingest.bin.Bytes.quote(head, 0, 8));
-        }
-        parts.add(KdumpCompressedReader.open(logical));
+        sources.add(FileDumpSource.open(f));
       }
-      return fromKdump(files.get(0).toString(), format, parts, problems);
+      return openSources(sources);
     } catch (IOException | RuntimeException e) {
-      for (DumpSource s : opened) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // closing after a failure; the first failure is what matters
-        }
-      }
+      closeQuietly(sources);
       throw e;
+    }
+  }
+
+  /**
+   * Opens a dump from already opened sources (one, or the parts of a split set); the returned
+   * object owns them. On failure the caller still owns them.
+   */
+  public static Vmcore openSources(List<DumpSource> sources) throws IOException {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no dump sources");
+    }
+    List<KdumpCompressedReader> parts = new ArrayList<>();
+    InputFormat format = InputFormat.UNKNOWN;
+    List<String> problems = new ArrayList<>();
+    for (DumpSource src : sources) {
+      byte[] head = new byte[16];
+      int n = src.read(0, head, 0, 16);
+      if (n < 8) {
+        throw CorruptDumpException.at(
+            src.name(), 0, "file of " + src.size() + " bytes is too short for any dump header");
+      }
+      if (ElfCore.sniff(head)) {
+        if (sources.size() != 1) {
+          throw new UnsupportedDumpException(src.name() + ": ELF cores cannot be split parts");
+        }
+        return fromElf(src.name(), ElfCore.open(src));
+      }
+      DumpSource logical = src;
+      if (FlattenedDumpSource.sniff(head)) {
+        FlattenedDumpSource flat = FlattenedDumpSource.open(src);
+        problems.addAll(flat.problems());
+        logical = flat;
+        format = InputFormat.VMCORE_FLATTENED;
+      } else if (KdumpCompressedReader.sniff(head)) {
+        if (format == InputFormat.UNKNOWN) {
+          format = InputFormat.VMCORE_KDUMP;
+        }
+      } else {
+        throw CorruptDumpException.at(
+            src.name(),
+            0,
+            "unknown dump signature: \"\\x7fELF\", \"KDUMP   \" or \"makedumpfile\" expected, got "
+                + org.ktriage.ingest.bin.Bytes.quote(head, 0, 8));
+      }
+      parts.add(KdumpCompressedReader.open(logical));
+    }
+    return fromKdump(sources.get(0).name(), format, parts, problems);
+  }
+
+  private static void closeQuietly(List<DumpSource> sources) {
+    for (DumpSource s : sources) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing after a failure; the first failure is what matters
+      }
     }
   }
 

@@ -237,8 +237,50 @@ public final class KdumpCompressedReader implements PhysicalMemory {
               + " bytes): the dump is truncated");
     }
     long[] ranks = computeRanks(src, dumpedOffset, maxMapnr, blockSize);
+    checkEnd(src, header, dataOffset, ranks, problems);
     return new KdumpCompressedReader(
         src, header, notes, vmcoreinfo, ramOffset, dumpedOffset, dataOffset, ranks, problems);
+  }
+
+  /** Detects a file cut inside page_desc[] or the page data (makedumpfile writes data in order). */
+  private static void checkEnd(
+      DumpSource src, KdumpHeader h, long dataOffset, long[] ranks, List<String> problems)
+      throws IOException {
+    long total = ranks[ranks.length - 1];
+    long descs = total;
+    if (h.split()) {
+      return; // a part's descriptor count is not known before its ranks are adjusted
+    }
+    long descEnd = dataOffset + descs * DESC_SIZE;
+    if (descEnd > src.size()) {
+      problems.add(
+          src.name()
+              + ": page_desc[] of "
+              + descs
+              + " pages ends at offset "
+              + descEnd
+              + " past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+      return;
+    }
+    if (descs == 0) {
+      return;
+    }
+    byte[] d = new byte[DESC_SIZE];
+    if (src.read(descEnd - DESC_SIZE, d, 0, DESC_SIZE) == DESC_SIZE) {
+      long off = Bytes.readU64Le(d, 0);
+      long size = Bytes.readU32Le(d, 8);
+      if (off > 0 && off + size > src.size()) {
+        problems.add(
+            src.name()
+                + ": the last page's data ends at offset "
+                + (off + size)
+                + " past the end of the file ("
+                + src.size()
+                + " bytes): the dump is truncated");
+      }
+    }
   }
 
   private static long[] computeRanks(DumpSource src, long off, long maxMapnr, int blockSize)
