@@ -267,19 +267,37 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     if (descs == 0) {
       return;
     }
-    byte[] d = new byte[DESC_SIZE];
-    if (src.read(descEnd - DESC_SIZE, d, 0, DESC_SIZE) == DESC_SIZE) {
-      long off = Bytes.readU64Le(d, 0);
-      long size = Bytes.readU32Le(d, 8);
-      if (off > 0 && off + size > src.size()) {
-        problems.add(
-            src.name()
-                + ": the last page's data ends at offset "
-                + (off + size)
-                + " past the end of the file ("
-                + src.size()
-                + " bytes): the dump is truncated");
+    // page data is not written in descriptor order (makedumpfile's cycles), so look at the
+    // largest data end over the descriptors: all of them up to 4 Mi pages, else the last 64 Ki
+    long from = descs <= 1L << 22 ? 0 : descs - (1L << 16);
+    byte[] buf = new byte[DESC_SIZE * 4096];
+    long maxEnd = 0;
+    long maxAt = 0;
+    for (long i = from; i < descs; i += 4096) {
+      int n = (int) Math.min(4096, descs - i);
+      long at = dataOffset + i * DESC_SIZE;
+      if (src.read(at, buf, 0, n * DESC_SIZE) != n * DESC_SIZE) {
+        return;
       }
+      for (int k = 0; k < n; k++) {
+        long off = Bytes.readU64Le(buf, k * DESC_SIZE);
+        long size = Bytes.readU32Le(buf, k * DESC_SIZE + 8);
+        if (off > 0 && off + size > maxEnd) {
+          maxEnd = off + size;
+          maxAt = at + (long) k * DESC_SIZE;
+        }
+      }
+    }
+    if (maxEnd > src.size()) {
+      problems.add(
+          src.name()
+              + ": page data ends at offset "
+              + maxEnd
+              + " (page_desc at offset "
+              + maxAt
+              + ") past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
     }
   }
 
