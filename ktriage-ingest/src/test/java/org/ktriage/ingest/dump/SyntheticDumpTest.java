@@ -229,6 +229,37 @@ class SyntheticDumpTest {
   }
 
   @Test
+  void structuredPrintkLogOfKernels35To59WithWrapMarker() throws IOException {
+    List<LogLine> lines =
+        List.of(
+            LogLine.of(1_000, 6, "first record before the wrap"),
+            LogLine.of(2_000_000, 4, "second\nof two lines"),
+            LogLine.of(3_000_000_000L, 0, "third, after the wrap"));
+    SyntheticKernel k =
+        new SyntheticKernel()
+            .structuredLog(true)
+            .ring(5, 12)
+            .start(0, 4096 - 128)
+            .lines(lines)
+            .build();
+    byte[] dump =
+        new KdumpWriter()
+            .compression(Compression.LZO)
+            .vmcoreinfo(k.vmcoreinfo())
+            .toBytes(k.image());
+    try (Vmcore v = Vmcore.open(write("old.vmcore", dump))) {
+      assertThat(v.kernelLog().ring()).isEqualTo("printk_log");
+      assertThat(dmesg(v))
+          .isEqualTo(
+              "[    0.000001] first record before the wrap\n"
+                  + "[    0.002000] second\n"
+                  + "               of two lines\n"
+                  + "[    3.000000] third, after the wrap\n");
+      assertThat(v.kernelLog().records().get(1).callerIdText()).isEqualTo("T1");
+    }
+  }
+
+  @Test
   void badSignatureNamesFileAndOffset() throws IOException {
     byte[] junk = "KDUMPXX\0........................".getBytes(StandardCharsets.US_ASCII);
     Path p = write("junk", junk);

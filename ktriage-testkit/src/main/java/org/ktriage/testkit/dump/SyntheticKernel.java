@@ -38,6 +38,37 @@ public final class SyntheticKernel {
     }
   }
 
+  private static final String[] LOCKLESS_KEYS = {
+    "SIZE(printk_ringbuffer)=88",
+    "OFFSET(printk_ringbuffer.desc_ring)=0",
+    "OFFSET(printk_ringbuffer.text_data_ring)=48",
+    "OFFSET(printk_ringbuffer.fail)=80",
+    "SIZE(prb_desc_ring)=48",
+    "OFFSET(prb_desc_ring.count_bits)=0",
+    "OFFSET(prb_desc_ring.descs)=8",
+    "OFFSET(prb_desc_ring.infos)=16",
+    "OFFSET(prb_desc_ring.head_id)=24",
+    "OFFSET(prb_desc_ring.tail_id)=32",
+    "SIZE(prb_desc)=24",
+    "OFFSET(prb_desc.state_var)=0",
+    "OFFSET(prb_desc.text_blk_lpos)=8",
+    "OFFSET(prb_data_blk_lpos.begin)=0",
+    "OFFSET(prb_data_blk_lpos.next)=8",
+    "SIZE(printk_info)=88",
+    "OFFSET(printk_info.seq)=0",
+    "OFFSET(printk_info.ts_nsec)=8",
+    "OFFSET(printk_info.text_len)=16",
+    "OFFSET(printk_info.caller_id)=20",
+    "OFFSET(printk_info.dev_info)=24",
+    "SIZE(prb_data_ring)=32",
+    "OFFSET(prb_data_ring.size_bits)=0",
+    "OFFSET(prb_data_ring.data)=8",
+    "OFFSET(prb_data_ring.head_lpos)=16",
+    "OFFSET(prb_data_ring.tail_lpos)=24",
+    "SIZE(atomic_long_t)=8",
+    "OFFSET(atomic_long_t.counter)=0",
+  };
+
   private long kernelOffset = 0x400000;
   private long physBase;
   private int countBits = 5;
@@ -46,6 +77,7 @@ public final class SyntheticKernel {
   private long firstLpos;
   private List<LogLine> lines = List.of();
   private List<long[]> cpus = List.of(); // {pid, rip, rsp}
+  private boolean structuredLog;
 
   private PhysicalImage image = new PhysicalImage(MAX_PFN);
   private String vmcoreinfo = "";
@@ -80,6 +112,16 @@ public final class SyntheticKernel {
     return this;
   }
 
+  /**
+   * Write the v3.5–v5.9 {@code struct printk_log} buffer (20-byte headers with caller_id, a zero
+   * length wrap marker) instead of the lockless ring; the first record starts at {@code lpos mod
+   * size} of {@link #start}.
+   */
+  public SyntheticKernel structuredLog(boolean on) {
+    this.structuredLog = on;
+    return this;
+  }
+
   /** CPUs as {pr_pid, rip, rsp}. */
   public SyntheticKernel cpus(List<long[]> c) {
     this.cpus = List.copyOf(c);
@@ -108,7 +150,51 @@ public final class SyntheticKernel {
         entry(pdKernel, idx(START_KERNEL_MAP, 21) + i, kpa | 0xe3);
       }
     }
-    // printk ring: variable prb and the ring struct in the image, arrays in the direct map
+    long prbVar = 0;
+    long[] structuredVars = null;
+    if (structuredLog) {
+      structuredVars = writeStructuredLog();
+    } else {
+      prbVar = writeLocklessRing();
+    }
+    StringBuilder vi = new StringBuilder();
+    vi.append("OSRELEASE=6.1.0-synthetic\n");
+    vi.append("PAGESIZE=4096\n");
+    vi.append("SYMBOL(init_top_pgt)=").append(Long.toHexString(pml4)).append('\n');
+    vi.append("SYMBOL(_stext)=").append(Long.toHexString(text)).append('\n');
+    String[] keys;
+    if (structuredVars != null) {
+      vi.append("SYMBOL(log_buf)=").append(Long.toHexString(structuredVars[0])).append('\n');
+      vi.append("SYMBOL(log_buf_len)=").append(Long.toHexString(structuredVars[1])).append('\n');
+      vi.append("SYMBOL(log_first_idx)=").append(Long.toHexString(structuredVars[2])).append('\n');
+      vi.append("SYMBOL(clear_idx)=").append(Long.toHexString(structuredVars[2])).append('\n');
+      vi.append("SYMBOL(log_next_idx)=").append(Long.toHexString(structuredVars[3])).append('\n');
+      keys =
+          new String[] {
+            "SIZE(printk_log)=20",
+            "OFFSET(printk_log.ts_nsec)=0",
+            "OFFSET(printk_log.len)=8",
+            "OFFSET(printk_log.text_len)=10",
+            "OFFSET(printk_log.dict_len)=12",
+            "OFFSET(printk_log.caller_id)=16",
+          };
+    } else {
+      vi.append("SYMBOL(prb)=").append(Long.toHexString(prbVar)).append('\n');
+      keys = LOCKLESS_KEYS;
+    }
+    for (String k : keys) {
+      vi.append(k).append('\n');
+    }
+    vi.append("NUMBER(phys_base)=").append(physBase).append('\n');
+    vi.append("KERNELOFFSET=").append(Long.toHexString(kernelOffset)).append('\n');
+    vi.append("NUMBER(KERNEL_IMAGE_SIZE)=1073741824\n");
+    vi.append("CRASHTIME=1700000000\n");
+    vmcoreinfo = vi.toString();
+    return this;
+  }
+
+  /** Writes the lockless ring; returns the address of the variable {@code prb}. */
+  private long writeLocklessRing() {
     long prbVar = allocImage(8);
     long rb = allocImage(88);
     long count = 1L << countBits;
@@ -179,51 +265,52 @@ public final class SyntheticKernel {
     image.write(infosPa, infos);
     image.write(dataPa, data);
 
-    StringBuilder vi = new StringBuilder();
-    vi.append("OSRELEASE=6.1.0-synthetic\n");
-    vi.append("PAGESIZE=4096\n");
-    vi.append("SYMBOL(init_top_pgt)=").append(Long.toHexString(pml4)).append('\n');
-    vi.append("SYMBOL(_stext)=").append(Long.toHexString(text)).append('\n');
-    vi.append("SYMBOL(prb)=").append(Long.toHexString(prbVar)).append('\n');
-    String[] keys = {
-      "SIZE(printk_ringbuffer)=88",
-      "OFFSET(printk_ringbuffer.desc_ring)=0",
-      "OFFSET(printk_ringbuffer.text_data_ring)=48",
-      "OFFSET(printk_ringbuffer.fail)=80",
-      "SIZE(prb_desc_ring)=48",
-      "OFFSET(prb_desc_ring.count_bits)=0",
-      "OFFSET(prb_desc_ring.descs)=8",
-      "OFFSET(prb_desc_ring.infos)=16",
-      "OFFSET(prb_desc_ring.head_id)=24",
-      "OFFSET(prb_desc_ring.tail_id)=32",
-      "SIZE(prb_desc)=24",
-      "OFFSET(prb_desc.state_var)=0",
-      "OFFSET(prb_desc.text_blk_lpos)=8",
-      "OFFSET(prb_data_blk_lpos.begin)=0",
-      "OFFSET(prb_data_blk_lpos.next)=8",
-      "SIZE(printk_info)=88",
-      "OFFSET(printk_info.seq)=0",
-      "OFFSET(printk_info.ts_nsec)=8",
-      "OFFSET(printk_info.text_len)=16",
-      "OFFSET(printk_info.caller_id)=20",
-      "OFFSET(printk_info.dev_info)=24",
-      "SIZE(prb_data_ring)=32",
-      "OFFSET(prb_data_ring.size_bits)=0",
-      "OFFSET(prb_data_ring.data)=8",
-      "OFFSET(prb_data_ring.head_lpos)=16",
-      "OFFSET(prb_data_ring.tail_lpos)=24",
-      "SIZE(atomic_long_t)=8",
-      "OFFSET(atomic_long_t.counter)=0",
-    };
-    for (String k : keys) {
-      vi.append(k).append('\n');
+    return prbVar;
+  }
+
+  /** Writes a printk_log buffer; returns {log_buf, log_buf_len, log_first_idx, log_next_idx}. */
+  private long[] writeStructuredLog() {
+    long size = 1L << sizeBits;
+    long bufPa = 0x400000;
+    long logBufVar = allocImage(8);
+    long lenVar = allocImage(4);
+    long firstVar = allocImage(4);
+    long nextVar = allocImage(4);
+    byte[] buf = new byte[(int) size];
+    long first = firstLpos & (size - 1);
+    long idx = first;
+    boolean wrapped = false;
+    for (LogLine l : lines) {
+      int len = (20 + l.text().length + 3) & ~3;
+      if (idx + len + 20 > size) {
+        if (wrapped) {
+          throw new IllegalArgumentException("log lines do not fit log_buf");
+        }
+        wrapped = true; // a zero header (len 0) marks the wrap
+        idx = 0;
+      }
+      if (wrapped && idx + len > first) {
+        throw new IllegalArgumentException("log lines do not fit log_buf");
+      }
+      int i = (int) idx;
+      LittleEndianOut.putU64(buf, i, l.timestampNanos());
+      LittleEndianOut.putU16(buf, i + 8, len);
+      LittleEndianOut.putU16(buf, i + 10, l.text().length);
+      buf[i + 15] = (byte) ((l.level() << 5) | 0x2);
+      LittleEndianOut.putU32(buf, i + 16, l.callerId());
+      System.arraycopy(l.text(), 0, buf, i + 20, l.text().length);
+      idx += len;
     }
-    vi.append("NUMBER(phys_base)=").append(physBase).append('\n');
-    vi.append("KERNELOFFSET=").append(Long.toHexString(kernelOffset)).append('\n');
-    vi.append("NUMBER(KERNEL_IMAGE_SIZE)=1073741824\n");
-    vi.append("CRASHTIME=1700000000\n");
-    vmcoreinfo = vi.toString();
-    return this;
+    image.write(bufPa, buf);
+    image.writeU64(pa(logBufVar), PAGE_OFFSET_BASE + bufPa);
+    byte[] v = new byte[4];
+    LittleEndianOut.putU32(v, 0, size);
+    image.write(pa(lenVar), v.clone());
+    LittleEndianOut.putU32(v, 0, first);
+    image.write(pa(firstVar), v.clone());
+    LittleEndianOut.putU32(v, 0, idx);
+    image.write(pa(nextVar), v.clone());
+    return new long[] {logBufVar, lenVar, firstVar, nextVar};
   }
 
   /** The physical memory (after {@link #build()}). */
