@@ -178,16 +178,11 @@ public final class Vmcore implements Closeable {
       }
     }
     List<String> problems = new ArrayList<>();
-    return new Vmcore(
-        path,
-        InputFormat.VMCORE_ELF,
-        arch,
-        new CachedPhysicalMemory(elf, 256),
-        elf.notes(),
-        vi,
-        elf,
-        null,
-        problems);
+    PhysicalMemory pm = new CachedPhysicalMemory(elf, 256);
+    if (vi == null) {
+      vi = scanForVmcoreinfo(path, pm, problems);
+    }
+    return new Vmcore(path, InputFormat.VMCORE_ELF, arch, pm, elf.notes(), vi, elf, null, problems);
   }
 
   private static Vmcore fromKdump(
@@ -232,8 +227,52 @@ public final class Vmcore implements Closeable {
     if (vi == null && raw != null) {
       vi = VmcoreInfo.parse(raw);
     }
-    return new Vmcore(
-        path, format, arch, new CachedPhysicalMemory(pm, 256), notes, vi, null, h, problems);
+    PhysicalMemory cached = new CachedPhysicalMemory(pm, 256);
+    if (vi == null) {
+      vi = scanForVmcoreinfo(path, cached, problems);
+    }
+    return new Vmcore(path, format, arch, cached, notes, vi, null, h, problems);
+  }
+
+  /** Pages scanned for a VMCOREINFO copy when the dump has no note (QEMU without the device). */
+  private static final long SCAN_PAGES = 1L << 18;
+
+  /**
+   * Finds the kernel's own VMCOREINFO page (vmcoreinfo_data: a page whose text starts with {@code
+   * OSRELEASE=}) in the first {@link #SCAN_PAGES} present pages; QEMU dumps lack the note unless
+   * the guest had the vmcoreinfo device.
+   */
+  private static @Nullable VmcoreInfo scanForVmcoreinfo(
+      String path, PhysicalMemory pm, List<String> problems) throws IOException {
+    byte[] page = new byte[pm.pageSize()];
+    byte[] magic = "OSRELEASE=".getBytes(StandardCharsets.US_ASCII);
+    int present = 0;
+    for (long pfn = 0; present < SCAN_PAGES && pfn < 1L << 28; pfn++) {
+      org.ktriage.ingest.mm.PageState st = pm.readPage(pfn, page);
+      if (st != org.ktriage.ingest.mm.PageState.PRESENT) {
+        if (st == org.ktriage.ingest.mm.PageState.NOT_DUMPED && present > 0 && pfn > 1L << 22) {
+          break;
+        }
+        continue;
+      }
+      present++;
+      if (java.util.Arrays.equals(page, 0, magic.length, magic, 0, magic.length)) {
+        int end = 0;
+        while (end < page.length && page[end] != 0) {
+          end++;
+        }
+        String text = new String(page, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.contains("\nSYMBOL(")) {
+          problems.add(
+              path
+                  + ": no VMCOREINFO note; using the kernel's VMCOREINFO page found at physical 0x"
+                  + Long.toHexString(pfn * pm.pageSize()));
+          return VmcoreInfo.parse(text);
+        }
+      }
+    }
+    problems.add(path + ": no VMCOREINFO note and no VMCOREINFO page found in memory");
+    return null;
   }
 
   /** The path given to open (the first part for split sets). */

@@ -260,6 +260,18 @@ class SyntheticDumpTest {
   }
 
   @Test
+  void dumpWithoutVmcoreinfoNoteFindsTheKernelsVmcoreinfoPage() throws IOException {
+    SyntheticKernel k = kernel();
+    k.image().write(0x600000, k.vmcoreinfo().getBytes(StandardCharsets.US_ASCII));
+    byte[] dump = new KdumpWriter().vmcoreinfo("").release("").toBytes(k.image());
+    try (Vmcore v = Vmcore.open(write("novi.vmcore", dump))) {
+      assertThat(v.problems())
+          .anyMatch(s -> s.contains("VMCOREINFO page found at physical 0x600000"));
+      assertThat(dmesg(v)).isEqualTo(EXPECTED);
+    }
+  }
+
+  @Test
   void badSignatureNamesFileAndOffset() throws IOException {
     byte[] junk = "KDUMPXX\0........................".getBytes(StandardCharsets.US_ASCII);
     Path p = write("junk", junk);

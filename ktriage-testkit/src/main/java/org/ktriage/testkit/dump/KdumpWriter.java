@@ -117,7 +117,9 @@ public final class KdumpWriter {
   private byte[] part(PhysicalImage image, long startPfn, long endPfn, boolean split) {
     long maxMapnr = image.maxPfn();
     List<Note> all = new ArrayList<>(notes);
-    all.add(new Note("VMCOREINFO", 0, vmcoreinfo.getBytes(StandardCharsets.ISO_8859_1)));
+    if (!vmcoreinfo.isEmpty()) {
+      all.add(new Note("VMCOREINFO", 0, vmcoreinfo.getBytes(StandardCharsets.ISO_8859_1)));
+    }
     byte[] noteBlob = Note.encode(all);
     long noteOff = BS + 104L;
     // the VMCOREINFO desc is the last note's descriptor
@@ -186,7 +188,7 @@ public final class KdumpWriter {
     LittleEndianOut.putU32(out, sh + 12, split ? 1 : 0);
     LittleEndianOut.putU64(out, sh + 16, startPfn);
     LittleEndianOut.putU64(out, sh + 24, endPfn);
-    if (headerVersion >= 3) {
+    if (headerVersion >= 3 && !vmcoreinfo.isEmpty()) {
       LittleEndianOut.putU64(out, sh + 32, viOff);
       LittleEndianOut.putU64(out, sh + 40, vmcoreinfo.length());
     }
