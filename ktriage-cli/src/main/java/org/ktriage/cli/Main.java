@@ -36,7 +36,8 @@ public final class Main implements Callable<Integer> {
       List.of(
           AnalyzeCommand::new, // analyze
           DmesgCommand::new, // dmesg
-          RulesCommand::new); // rules
+          RulesCommand::new, // rules
+          TriageCommand::new); // triage
 
   @Spec CommandSpec spec = CommandSpec.create();
 
