@@ -1,0 +1,67 @@
+package org.ktriage.ingest.kernel;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.btf.BtfStruct;
+
+/**
+ * Walks every CPU's timer wheel: per-CPU {@code timer_bases[NR_BASES]} (count from the BTF VAR),
+ * each base's {@code vectors[]} hlist buckets, each {@code timer_list} linked through {@code
+ * entry}. A node that cannot be read is kept as a timer with unknown callback: a freed module's
+ * timer points into unmapped memory.
+ */
+public final class TimerWheel {
+  private static final int MAX_PER_BUCKET = 1 << 16;
+
+  private TimerWheel() {}
+
+  /** All pending timers, marking those that belong to no loaded module. */
+  public static List<PendingTimer> pending(KernelView k, List<LoadedModule> modules)
+      throws UnreadableInputException {
+    long bases = k.symbol("timer_bases", "the timer wheel");
+    Long declared = k.arrayLength("timer_bases");
+    int nrBases = declared == null ? 1 : (int) Math.min(declared, 8);
+    BtfStruct base = k.struct("timer_base");
+    BtfStruct timer = k.struct("timer_list");
+    long vectorsOff = base.offset("vectors");
+    long nrVectors = k.btf().array(base.member("vectors").resolved()).elementCount();
+    long entryOff = timer.offset("entry");
+    KernelAddressSpace space = KernelAddressSpace.of(k);
+    List<PendingTimer> out = new ArrayList<>();
+    for (int cpu = 0; cpu < k.cpuCount(); cpu++) {
+      for (int b = 0; b < nrBases; b++) {
+        long baseAddr = k.perCpu(bases, cpu) + b * base.size();
+        for (int v = 0; v < nrVectors; v++) {
+          long node = k.readPointer(baseAddr + vectorsOff + 8L * v);
+          Set<Long> seen = new HashSet<>();
+          while (node != 0 && seen.add(node) && seen.size() <= MAX_PER_BUCKET) {
+            long addr = node - entryOff;
+            Long fn = null;
+            Long expires = null;
+            long next = 0;
+            try {
+              KernelObject t = KernelObject.read(k.memory(), timer, addr);
+              fn = t.unsigned("function");
+              expires = t.unsigned("expires");
+              next = t.unsigned("entry.next");
+            } catch (UnreadableInputException unreadable) {
+              // keep the timer: its memory is gone, which is itself the finding
+            }
+            KernelSymbol sym = fn == null ? null : k.symbols().symbolize(fn);
+            boolean orphaned =
+                space.inFreedModuleArea(addr, modules)
+                    || (fn != null && space.inFreedModuleArea(fn, modules));
+            out.add(
+                new PendingTimer(
+                    cpu, b, v, addr, fn, expires, sym == null ? null : sym.name(), orphaned));
+            node = next;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
