@@ -1,0 +1,431 @@
+package org.ktriage.ingest.dump;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.bin.CorruptDumpException;
+import org.ktriage.ingest.bin.DumpSource;
+import org.ktriage.ingest.bin.FileDumpSource;
+import org.ktriage.ingest.bin.MissingMemoryException;
+import org.ktriage.ingest.bin.UnsupportedDumpException;
+import org.ktriage.ingest.elf.ElfCore;
+import org.ktriage.ingest.elf.ElfNote;
+import org.ktriage.ingest.kallsyms.KallsymsTable;
+import org.ktriage.ingest.kdump.FlattenedDumpSource;
+import org.ktriage.ingest.kdump.KdumpCompressedReader;
+import org.ktriage.ingest.kdump.KdumpHeader;
+import org.ktriage.ingest.kdump.SplitKdumpMemory;
+import org.ktriage.ingest.mm.AddressTranslator;
+import org.ktriage.ingest.mm.Arm64Translator;
+import org.ktriage.ingest.mm.CachedPhysicalMemory;
+import org.ktriage.ingest.mm.KernelMemory;
+import org.ktriage.ingest.mm.PhysicalMemory;
+import org.ktriage.ingest.mm.X86_64Translator;
+import org.ktriage.ingest.printk.DmesgFormatter;
+import org.ktriage.ingest.printk.KernelLog;
+import org.ktriage.ingest.printk.PrintkReader;
+import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
+import org.ktriage.model.InputFormat;
+
+/**
+ * One opened dump of any supported container (ELF core, kdump-compressed, flattened, split set):
+ * its physical memory, VMCOREINFO, kernel virtual memory, notes, and the kernel log. Everything is
+ * read on demand with positional reads; nothing holds the dump in memory.
+ */
+public final class Vmcore implements Closeable {
+  private final String path;
+  private final InputFormat format;
+  private final String arch;
+  private final PhysicalMemory physical;
+  private final List<ElfNote> notes;
+  private final @Nullable VmcoreInfo vmcoreinfo;
+  private final @Nullable ElfCore elf;
+  private final @Nullable KdumpHeader kdumpHeader;
+  private final List<String> openProblems;
+  private @Nullable KernelMemory kernelMemory;
+  private @Nullable String kernelMemoryError;
+  private @Nullable KernelLog log;
+
+  private Vmcore(
+      String path,
+      InputFormat format,
+      String arch,
+      PhysicalMemory physical,
+      List<ElfNote> notes,
+      @Nullable VmcoreInfo vmcoreinfo,
+      @Nullable ElfCore elf,
+      @Nullable KdumpHeader kdumpHeader,
+      List<String> openProblems) {
+    this.path = path;
+    this.format = format;
+    this.arch = arch;
+    this.physical = physical;
+    this.notes = notes;
+    this.vmcoreinfo = vmcoreinfo;
+    this.elf = elf;
+    this.kdumpHeader = kdumpHeader;
+    this.openProblems = openProblems;
+  }
+
+  /** True when the first bytes look like a dump this class opens. */
+  public static boolean sniff(byte[] head) {
+    return ElfCore.sniff(head)
+        || KdumpCompressedReader.sniff(head)
+        || FlattenedDumpSource.sniff(head);
+  }
+
+  /** Opens one dump file. */
+  public static Vmcore open(Path file) throws IOException {
+    return open(List.of(file));
+  }
+
+  /** Opens a dump: one file, or all parts of a split kdump-compressed set. */
+  public static Vmcore open(List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no dump files");
+    }
+    List<KdumpCompressedReader> parts = new ArrayList<>();
+    List<DumpSource> opened = new ArrayList<>();
+    InputFormat format = InputFormat.UNKNOWN;
+    List<String> problems = new ArrayList<>();
+    try {
+      for (Path f : files) {
+        DumpSource src = FileDumpSource.open(f);
+        opened.add(src);
+        byte[] head = new byte[16];
+        int n = src.read(0, head, 0, 16);
+        if (n < 8) {
+          throw CorruptDumpException.at(
+              src.name(), 0, "file of " + src.size() + " bytes is too short for any dump header");
+        }
+        if (ElfCore.sniff(head)) {
+          if (files.size() != 1) {
+            throw new UnsupportedDumpException(src.name() + ": ELF cores cannot be split parts");
+          }
+          ElfCore elf = ElfCore.open(src);
+          return fromElf(src.name(), elf);
+        }
+        DumpSource logical = src;
+        if (FlattenedDumpSource.sniff(head)) {
+          FlattenedDumpSource flat = FlattenedDumpSource.open(src);
+          problems.addAll(flat.problems());
+          logical = flat;
+          format = InputFormat.VMCORE_FLATTENED;
+        } else if (KdumpCompressedReader.sniff(head)) {
+          if (format == InputFormat.UNKNOWN) {
+            format = InputFormat.VMCORE_KDUMP;
+          }
+        } else {
+          throw CorruptDumpException.at(
+              src.name(),
+              0,
+              "unknown dump signature: ELF, \"KDUMP   \" or \"makedumpfile\" expected, got "
+                  + org.ktriage.ingest.bin.Bytes.quote(head, 0, 8));
+        }
+        parts.add(KdumpCompressedReader.open(logical));
+      }
+      return fromKdump(files.get(0).toString(), format, parts, problems);
+    } catch (IOException | RuntimeException e) {
+      for (DumpSource s : opened) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing after a failure; the first failure is what matters
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Vmcore fromElf(String path, ElfCore elf) throws IOException {
+    String arch =
+        switch (elf.machine()) {
+          case ElfCore.EM_X86_64 -> "x86_64";
+          case ElfCore.EM_AARCH64 -> "arm64";
+          default ->
+              throw new UnsupportedDumpException(
+                  path
+                      + ": ELF e_machine "
+                      + elf.machine()
+                      + " at offset 18: only x86_64 and arm64");
+        };
+    VmcoreInfo vi = null;
+    for (ElfNote n : elf.notes()) {
+      if (n.name().equals("VMCOREINFO")) {
+        vi = VmcoreInfo.parse(new String(n.desc(), StandardCharsets.ISO_8859_1));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    return new Vmcore(
+        path,
+        InputFormat.VMCORE_ELF,
+        arch,
+        new CachedPhysicalMemory(elf, 256),
+        elf.notes(),
+        vi,
+        elf,
+        null,
+        problems);
+  }
+
+  private static Vmcore fromKdump(
+      String path, InputFormat format, List<KdumpCompressedReader> parts, List<String> problems)
+      throws IOException {
+    KdumpCompressedReader first = parts.get(0);
+    KdumpHeader h = first.header();
+    PhysicalMemory pm;
+    if (parts.size() > 1 || h.split()) {
+      pm = new SplitKdumpMemory(parts);
+      if (parts.size() == 1) {
+        problems.add(
+            path
+                + " is one part of a split dump (pfns "
+                + h.startPfn()
+                + "–"
+                + h.endPfn()
+                + "); memory outside it is missing");
+      }
+    } else {
+      pm = first;
+    }
+    String arch =
+        switch (h.machine()) {
+          case "x86_64" -> "x86_64";
+          case "aarch64", "arm64" -> "arm64";
+          default ->
+              throw new UnsupportedDumpException(
+                  path
+                      + ": kdump utsname.machine \""
+                      + h.machine()
+                      + "\" at offset 272: only x86_64 and arm64");
+        };
+    List<ElfNote> notes = first.notes();
+    VmcoreInfo vi = null;
+    for (ElfNote n : notes) {
+      if (n.name().equals("VMCOREINFO")) {
+        vi = VmcoreInfo.parse(new String(n.desc(), StandardCharsets.ISO_8859_1));
+      }
+    }
+    String raw = first.vmcoreinfo();
+    if (vi == null && raw != null) {
+      vi = VmcoreInfo.parse(raw);
+    }
+    return new Vmcore(
+        path, format, arch, new CachedPhysicalMemory(pm, 256), notes, vi, null, h, problems);
+  }
+
+  /** The path given to open (the first part for split sets). */
+  public String path() {
+    return path;
+  }
+
+  /** The container format. */
+  public InputFormat format() {
+    return format;
+  }
+
+  /** {@code x86_64} or {@code arm64}. */
+  public String arch() {
+    return arch;
+  }
+
+  /** The VMCOREINFO view, or null when the dump carries none. */
+  public @Nullable VmcoreInfo vmcoreinfo() {
+    return vmcoreinfo;
+  }
+
+  /** Physical memory of the dump (cached). */
+  public PhysicalMemory physicalMemory() {
+    return physical;
+  }
+
+  /** All ELF notes (NT_PRSTATUS, QEMU, VMCOREINFO, …). */
+  public List<ElfNote> notes() {
+    return notes;
+  }
+
+  /** The kdump header, or null for ELF cores. */
+  public @Nullable KdumpHeader kdumpHeader() {
+    return kdumpHeader;
+  }
+
+  /** The ELF core, or null for kdump-compressed dumps. */
+  public @Nullable ElfCore elf() {
+    return elf;
+  }
+
+  /** Problems found while opening and reading (truncation, corrupt pages, cut streams). */
+  public List<String> problems() {
+    List<String> all = new ArrayList<>(openProblems);
+    all.addAll(physical.problems());
+    return all;
+  }
+
+  /** Kernel virtual memory, or throws when the dump does not allow translation. */
+  public KernelMemory kernelMemory() throws UnreadableInputException {
+    if (kernelMemory != null) {
+      return kernelMemory;
+    }
+    if (kernelMemoryError != null) {
+      throw new UnsupportedDumpException(kernelMemoryError);
+    }
+    try {
+      kernelMemory = new KernelMemory(physical, translator());
+      return kernelMemory;
+    } catch (UnreadableInputException e) {
+      kernelMemoryError = e.getMessage();
+      throw e;
+    }
+  }
+
+  private AddressTranslator translator() throws UnreadableInputException {
+    VmcoreInfo vi = vmcoreinfo;
+    if (vi == null) {
+      throw new UnsupportedDumpException(
+          path + ": the dump carries no VMCOREINFO note; kernel memory cannot be located");
+    }
+    return arch.equals("arm64") ? arm64Translator(vi) : x86Translator(vi);
+  }
+
+  private X86_64Translator x86Translator(VmcoreInfo vi) throws UnreadableInputException {
+    Long physBase = vi.number("phys_base");
+    if (physBase == null && elf != null) {
+      physBase = elf.physBaseFromKernelText();
+    }
+    if (physBase == null && kdumpHeader != null && !kdumpHeader.release().isEmpty()) {
+      // QEMU fills only utsname.machine and writes a wrong sub-header phys_base; trust
+      // makedumpfile's
+      physBase = kdumpHeader.physBase();
+    }
+    Long pageOffsetBase = elf != null && !elf.physicalOnly() ? elf.directMapBase() : null;
+    Long l5 = vi.number("pgtable_l5_enabled");
+    boolean fiveLevel = l5 != null && l5 == 1;
+    Long cr3 = null;
+    for (ElfNote n : notes) {
+      if (n.name().equals("QEMU")) {
+        Long c = PrstatusLayout.qemuControlRegisters(n.desc()).get("CR3");
+        Long cr4 = PrstatusLayout.qemuControlRegisters(n.desc()).get("CR4");
+        if (c != null && cr3 == null) {
+          cr3 = c;
+          if (l5 == null && cr4 != null) {
+            fiveLevel = (cr4 & (1L << 12)) != 0;
+          }
+        }
+      }
+    }
+    Long root = vi.symbol("init_top_pgt");
+    if (root == null) {
+      root = vi.symbol("init_level4_pgt");
+    }
+    if (root == null) {
+      root = vi.symbol("swapper_pg_dir");
+    }
+    long rootPhys;
+    if (root != null && physBase != null) {
+      rootPhys = root - X86_64Translator.START_KERNEL_MAP + physBase;
+    } else if (cr3 != null) {
+      rootPhys = cr3;
+    } else {
+      throw new UnsupportedDumpException(
+          path
+              + ": neither phys_base with SYMBOL(init_top_pgt) nor a CR3 is known; cannot"
+              + " translate kernel addresses");
+    }
+    Long imageSize = vi.number("KERNEL_IMAGE_SIZE");
+    Long sme = vi.number("sme_mask");
+    return new X86_64Translator(
+        physical,
+        physBase,
+        pageOffsetBase,
+        imageSize != null ? imageSize : 1L << 30,
+        rootPhys,
+        fiveLevel,
+        sme != null ? sme : 0);
+  }
+
+  private Arm64Translator arm64Translator(VmcoreInfo vi) throws UnreadableInputException {
+    Long t1sz = vi.number("TCR_EL1_T1SZ");
+    if (t1sz == null) {
+      t1sz = vi.number("tcr_el1_t1sz");
+    }
+    Long vaBits = t1sz != null ? Long.valueOf(64 - t1sz) : vi.number("VA_BITS");
+    Long physOffset = vi.number("PHYS_OFFSET");
+    Long kimage = vi.number("kimage_voffset");
+    Long swapper = vi.symbol("swapper_pg_dir");
+    Long pageSize = vi.pageSize();
+    if (vaBits == null || physOffset == null || kimage == null || swapper == null) {
+      throw new UnsupportedDumpException(
+          path
+              + ": VMCOREINFO lacks the arm64 keys (VA_BITS, PHYS_OFFSET, kimage_voffset,"
+              + " swapper_pg_dir) needed to translate kernel addresses");
+    }
+    // probe the layout: v5.4+ kernels export TCR_EL1_T1SZ (v5.9+) or place _stext in the upper half
+    Long stext = vi.symbol("_stext");
+    boolean flipped =
+        t1sz != null || (stext != null && ((stext >>> (vaBits - 1)) & 1) != 0 && vaBits < 64);
+    return new Arm64Translator(
+        physical,
+        (int) (long) vaBits,
+        physOffset,
+        kimage,
+        swapper,
+        pageSize != null ? (int) (long) pageSize : 4096,
+        flipped);
+  }
+
+  /** The kernel log (read once). */
+  public KernelLog kernelLog() throws UnreadableInputException {
+    if (log == null) {
+      VmcoreInfo vi = vmcoreinfo;
+      if (vi == null) {
+        throw new UnsupportedDumpException(
+            path + ": the dump carries no VMCOREINFO note; the kernel log cannot be located");
+      }
+      try {
+        log = new PrintkReader(vi, kernelMemory()).read();
+      } catch (MissingMemoryException e) {
+        throw new MissingMemoryException(path + ": kernel log: " + e.getMessage());
+      } catch (UnsupportedDumpException e) {
+        throw new UnsupportedDumpException(path + ": " + e.getMessage());
+      }
+    }
+    return log;
+  }
+
+  /** Writes the log as {@code makedumpfile --dump-dmesg} does. */
+  public void writeDmesg(OutputStream out) throws IOException {
+    DmesgFormatter.makedumpfile().write(kernelLog().records(), out);
+  }
+
+  /** Decodes kallsyms from the dump (v6.0+). */
+  public KallsymsTable kallsyms() throws UnreadableInputException {
+    VmcoreInfo vi = vmcoreinfo;
+    if (vi == null) {
+      throw new UnsupportedDumpException(path + ": no VMCOREINFO, so no kallsyms");
+    }
+    return KallsymsTable.load(vi, kernelMemory());
+  }
+
+  /** Control registers from QEMU notes by note index (empty for other producers). */
+  List<Map<String, Long>> qemuCpuStates() {
+    List<Map<String, Long>> out = new ArrayList<>();
+    for (ElfNote n : notes) {
+      if (n.name().equals("QEMU")) {
+        out.add(PrstatusLayout.qemuControlRegisters(n.desc()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    physical.close();
+  }
+}

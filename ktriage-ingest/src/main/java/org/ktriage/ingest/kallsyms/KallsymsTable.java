@@ -1,0 +1,272 @@
+package org.ktriage.ingest.kallsyms;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.bin.Bytes;
+import org.ktriage.ingest.bin.MissingMemoryException;
+import org.ktriage.ingest.bin.UnsupportedDumpException;
+import org.ktriage.ingest.mm.KernelMemory;
+import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
+
+/**
+ * The kernel's own symbol table, decoded from the kallsyms arrays VMCOREINFO points at (v6.0+):
+ * {@code kallsyms_num_syms}, {@code kallsyms_names} (per symbol a length byte — two bytes when the
+ * first has bit 7 set, v6.1+ — then token indexes), {@code kallsyms_token_table} and {@code
+ * kallsyms_token_index} (256 u16), and addresses from {@code kallsyms_offsets} with {@code
+ * kallsyms_relative_base} (base-relative or absolute-percpu, whichever reproduces {@code
+ * SYMBOL(_stext)}) or {@code kallsyms_addresses}. Also loads a System.map for older kernels.
+ */
+public final class KallsymsTable {
+  private static final long MAX_SIZE = 1 << 16;
+
+  private final long[] addrs;
+  private final String[] names;
+  private final char[] types;
+  private final long textStart;
+  private final long textEnd;
+
+  private KallsymsTable(long[] addrs, String[] names, char[] types) {
+    // keep entries in address order
+    Integer[] order = new Integer[addrs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compareUnsigned(addrs[a], addrs[b]));
+    this.addrs = new long[addrs.length];
+    this.names = new String[addrs.length];
+    this.types = new char[addrs.length];
+    for (int i = 0; i < order.length; i++) {
+      this.addrs[i] = addrs[order[i]];
+      this.names[i] = names[order[i]];
+      this.types[i] = types[order[i]];
+    }
+    Long s = addressOf("_stext");
+    Long e = addressOf("_etext");
+    this.textStart = s != null ? s : 0;
+    this.textEnd = e != null ? e : 0;
+  }
+
+  /** Number of symbols. */
+  public int size() {
+    return addrs.length;
+  }
+
+  /** True when VMCOREINFO carries the kallsyms keys. */
+  public static boolean available(VmcoreInfo info) {
+    return info.symbol("kallsyms_names") != null
+        && info.symbol("kallsyms_num_syms") != null
+        && info.symbol("kallsyms_token_table") != null
+        && info.symbol("kallsyms_token_index") != null
+        && (info.symbol("kallsyms_offsets") != null || info.symbol("kallsyms_addresses") != null);
+  }
+
+  /** Decodes the table from the dump's memory. */
+  public static KallsymsTable load(VmcoreInfo info, KernelMemory mem)
+      throws MissingMemoryException, UnsupportedDumpException {
+    if (!available(info)) {
+      throw new UnsupportedDumpException(
+          "VMCOREINFO has no kallsyms keys (kernels before 6.0): pass a System.map");
+    }
+    long num = mem.readU32(sym(info, "kallsyms_num_syms"), "kallsyms_num_syms");
+    if (num <= 0 || num > 4_000_000) {
+      throw new MissingMemoryException("kallsyms_num_syms " + num + " is implausible");
+    }
+    int n = (int) num;
+    byte[] tokIdx = mem.readExact(sym(info, "kallsyms_token_index"), 512, "kallsyms_token_index");
+    int maxTok = 0;
+    for (int i = 0; i < 256; i++) {
+      maxTok = Math.max(maxTok, Bytes.readU16Le(tokIdx, i * 2));
+    }
+    byte[] tokTab =
+        mem.readExact(sym(info, "kallsyms_token_table"), maxTok + 256, "kallsyms_token_table");
+    String[] tokens = new String[256];
+    for (int i = 0; i < 256; i++) {
+      tokens[i] = Bytes.readCString(tokTab, Bytes.readU16Le(tokIdx, i * 2), 256);
+    }
+    String[] names = new String[n];
+    char[] types = new char[n];
+    SequentialReader r = new SequentialReader(mem, sym(info, "kallsyms_names"));
+    StringBuilder sb = new StringBuilder(64);
+    for (int i = 0; i < n; i++) {
+      int len = r.u8();
+      if ((len & 0x80) != 0) {
+        len = (len & 0x7f) | (r.u8() << 7);
+      }
+      sb.setLength(0);
+      for (int k = 0; k < len; k++) {
+        sb.append(tokens[r.u8()]);
+      }
+      types[i] = sb.length() > 0 ? sb.charAt(0) : '?';
+      names[i] = sb.length() > 0 ? sb.substring(1) : "";
+    }
+    long[] addrs = new long[n];
+    Long stext = info.symbol("_stext");
+    Long offsets = info.symbol("kallsyms_offsets");
+    Long absolute = info.symbol("kallsyms_addresses");
+    if (offsets != null) {
+      byte[] raw = mem.readExact(offsets, n * 4, "kallsyms_offsets");
+      Long baseSym = info.symbol("kallsyms_relative_base");
+      long base = baseSym != null ? mem.readU64(baseSym, "kallsyms_relative_base") : 0;
+      int stextIdx = indexOf(names, "_stext");
+      long[][] cand = new long[3][n];
+      for (int i = 0; i < n; i++) {
+        int o = Bytes.readI32Le(raw, i * 4);
+        cand[0][i] = base + (o & 0xffffffffL); // base-relative
+        cand[1][i] = o >= 0 ? o : base - 1 - o; // absolute-percpu
+        cand[2][i] = offsets + 4L * i + o; // place-relative (v7.0+)
+      }
+      long[] pick = cand[0];
+      if (stext != null && stextIdx >= 0) {
+        for (long[] c : cand) {
+          if (c[stextIdx] == stext) {
+            pick = c;
+            break;
+          }
+        }
+      }
+      addrs = pick;
+    } else if (absolute != null) {
+      byte[] raw = mem.readExact(absolute, n * 8, "kallsyms_addresses");
+      for (int i = 0; i < n; i++) {
+        addrs[i] = Bytes.readU64Le(raw, i * 8);
+      }
+    }
+    return new KallsymsTable(addrs, names, types);
+  }
+
+  /** Loads a System.map ({@code address type name} lines), shifted by {@code kernelOffset}. */
+  public static KallsymsTable fromSystemMap(Path file, long kernelOffset) throws IOException {
+    List<long[]> a = new ArrayList<>();
+    List<String> nm = new ArrayList<>();
+    StringBuilder ty = new StringBuilder();
+    try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+      String line;
+      while ((line = br.readLine()) != null) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 3 || f[1].length() != 1) {
+          continue;
+        }
+        try {
+          a.add(new long[] {Long.parseUnsignedLong(f[0], 16) + kernelOffset});
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        nm.add(f[2]);
+        ty.append(f[1].charAt(0));
+      }
+    }
+    long[] addrs = new long[a.size()];
+    for (int i = 0; i < addrs.length; i++) {
+      addrs[i] = a.get(i)[0];
+    }
+    return new KallsymsTable(addrs, nm.toArray(new String[0]), ty.toString().toCharArray());
+  }
+
+  private static int indexOf(String[] names, String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long sym(VmcoreInfo info, String name) throws UnsupportedDumpException {
+    Long v = info.symbol(name);
+    if (v == null) {
+      throw new UnsupportedDumpException("VMCOREINFO lacks SYMBOL(" + name + ")");
+    }
+    return v;
+  }
+
+  /** The address of a symbol by name, or null. */
+  public @Nullable Long addressOf(String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return addrs[i];
+      }
+    }
+    return null;
+  }
+
+  /** True when {@code addr} lies in the kernel's text ({@code [_stext, _etext)}). */
+  public boolean isKernelText(long addr) {
+    return textEnd != 0
+        && Long.compareUnsigned(addr, textStart) >= 0
+        && Long.compareUnsigned(addr, textEnd) < 0;
+  }
+
+  /** The symbol containing {@code addr} (largest start ≤ addr within 64 KiB), or null. */
+  public @Nullable KernelSymbol lookup(long addr) {
+    int lo = 0;
+    int hi = addrs.length - 1;
+    int ans = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Long.compareUnsigned(addrs[mid], addr) <= 0) {
+        ans = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (ans < 0) {
+      return null;
+    }
+    // prefer a text symbol among aliases at the same address
+    int best = ans;
+    for (int j = ans; j >= 0 && addrs[j] == addrs[ans]; j--) {
+      char t = Character.toLowerCase(types[j]);
+      if (t == 't' || t == 'w') {
+        best = j;
+        break;
+      }
+    }
+    long start = addrs[best];
+    long size = 0;
+    for (int j = ans + 1; j < addrs.length; j++) {
+      if (addrs[j] != start) {
+        size = addrs[j] - start;
+        break;
+      }
+    }
+    long off = addr - start;
+    if (off < 0 || off >= MAX_SIZE || (size > 0 && off >= size)) {
+      return null;
+    }
+    return new KernelSymbol(names[best], types[best], start, off, size);
+  }
+
+  /** Reads a byte stream through kernel memory in 64 KiB chunks. */
+  private static final class SequentialReader {
+    private final KernelMemory mem;
+    private long next;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos = buf.length;
+
+    SequentialReader(KernelMemory mem, long start) {
+      this.mem = mem;
+      this.next = start;
+    }
+
+    int u8() throws MissingMemoryException {
+      if (pos == buf.length) {
+        long missing = mem.readLenient(next, buf, "kallsyms_names");
+        if (missing == buf.length) {
+          throw new MissingMemoryException(
+              "kallsyms_names at 0x" + Long.toHexString(next) + " is not in the dump");
+        }
+        next += buf.length;
+        pos = 0;
+      }
+      return buf[pos++] & 0xff;
+    }
+  }
+}

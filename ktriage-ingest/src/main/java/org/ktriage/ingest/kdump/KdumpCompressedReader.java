@@ -1,0 +1,452 @@
+package org.ktriage.ingest.kdump;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.bin.Bytes;
+import org.ktriage.ingest.bin.CorruptDumpException;
+import org.ktriage.ingest.bin.DumpSource;
+import org.ktriage.ingest.bin.UnsupportedDumpException;
+import org.ktriage.ingest.elf.ElfNote;
+import org.ktriage.ingest.elf.ElfNotes;
+import org.ktriage.ingest.mm.PageState;
+import org.ktriage.ingest.mm.PhysicalMemory;
+
+/**
+ * One kdump-compressed file ({@code makedumpfile -c/-l/-p/-z}, QEMU kdump-*): block 0 {@code
+ * disk_dump_header}, block 1 {@code kdump_sub_header} and the ELF notes, then the RAM bitmap and
+ * the dumped bitmap, then {@code page_desc[]} (24 bytes: offset i64, size u32, flags u32,
+ * page_flags u64) in pfn order, then page data. A pfn's descriptor index is the number of dumped
+ * pfns before it, found through a per-bitmap-block popcount prefix.
+ */
+public final class KdumpCompressedReader implements PhysicalMemory {
+  private static final int DESC_SIZE = 24;
+  private static final String SIGNATURE = "KDUMP   ";
+
+  private final DumpSource src;
+  private final KdumpHeader header;
+  private final List<ElfNote> notes;
+  private final @Nullable String vmcoreinfo;
+  private final long ramBitmapOffset;
+  private final long dumpedBitmapOffset;
+  private final long dataOffset;
+  private final long[] rankBeforeBlock;
+  private final long descBase;
+  private final List<String> problems = new ArrayList<>();
+  private final int blockSize;
+  private final int bitsPerBlock;
+  private long cachedRamBlock = -1;
+  private final byte[] ramBlock;
+  private long cachedDumpedBlock = -1;
+  private final byte[] dumpedBlock;
+  private final byte[] compressed;
+  private boolean truncationNoted;
+  private int corruptPages;
+
+  private KdumpCompressedReader(
+      DumpSource src,
+      KdumpHeader header,
+      List<ElfNote> notes,
+      @Nullable String vmcoreinfo,
+      long ramBitmapOffset,
+      long dumpedBitmapOffset,
+      long dataOffset,
+      long[] rankBeforeBlock,
+      List<String> problems) {
+    this.src = src;
+    this.header = header;
+    this.notes = List.copyOf(notes);
+    this.vmcoreinfo = vmcoreinfo;
+    this.ramBitmapOffset = ramBitmapOffset;
+    this.dumpedBitmapOffset = dumpedBitmapOffset;
+    this.dataOffset = dataOffset;
+    this.rankBeforeBlock = rankBeforeBlock;
+    this.blockSize = header.blockSize();
+    this.bitsPerBlock = blockSize * 8;
+    this.ramBlock = new byte[blockSize];
+    this.dumpedBlock = new byte[blockSize];
+    this.compressed = new byte[blockSize];
+    this.problems.addAll(problems);
+    // split parts index page_desc from their start pfn
+    this.descBase = header.split() ? rankOf(header.startPfn()) : 0;
+  }
+
+  /** True when {@code head} starts with the kdump signature. */
+  public static boolean sniff(byte[] head) {
+    return head.length >= 8
+        && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals(SIGNATURE);
+  }
+
+  /** Reads the headers, notes and bitmap ranks (one streaming pass over the dumped bitmap). */
+  public static KdumpCompressedReader open(DumpSource src) throws IOException {
+    String file = src.name();
+    byte[] h = src.readFully(0, 464, "disk_dump_header");
+    String sig = new String(h, 0, 8, StandardCharsets.ISO_8859_1);
+    if (sig.equals("DISKDUMP")) {
+      throw new UnsupportedDumpException(
+          file + ": old diskdump format (signature \"DISKDUMP\" at offset 0) is not read");
+    }
+    if (!sig.equals(SIGNATURE)) {
+      throw CorruptDumpException.at(
+          file, 0, "bad kdump signature: \"KDUMP   \" expected, got " + Bytes.quote(h, 0, 8));
+    }
+    int version = Bytes.readI32Le(h, 8);
+    String release = Bytes.readCString(h, 142, 65);
+    String versionString = Bytes.readCString(h, 207, 65);
+    String machine = Bytes.readCString(h, 272, 65);
+    String nodename = Bytes.readCString(h, 77, 65);
+    int status = Bytes.readI32Le(h, 424);
+    int blockSize = Bytes.readI32Le(h, 428);
+    int subHdrSize = Bytes.readI32Le(h, 432);
+    long bitmapBlocks = Bytes.readU32Le(h, 436);
+    long maxMapnr = Bytes.readU32Le(h, 440);
+    int nrCpus = Bytes.readI32Le(h, 460);
+    if (version < 0 || version > 64) {
+      throw CorruptDumpException.at(file, 8, "kdump header_version " + version + " is impossible");
+    }
+    if (blockSize < 1024 || blockSize > (1 << 20) || Integer.bitCount(blockSize) != 1) {
+      throw CorruptDumpException.at(
+          file,
+          428,
+          "kdump block_size "
+              + blockSize
+              + ": a power of two page size expected (a 32-bit producer's header is not read)");
+    }
+    if (subHdrSize <= 0 || subHdrSize > 1 << 16) {
+      throw CorruptDumpException.at(file, 432, "kdump sub_hdr_size " + subHdrSize + " blocks");
+    }
+    byte[] sh = src.readFully(blockSize, 104, "kdump_sub_header");
+    long physBase = Bytes.readU64Le(sh, 0);
+    int dumpLevel = version >= 1 ? Bytes.readI32Le(sh, 8) : 0;
+    boolean split = version >= 2 && Bytes.readI32Le(sh, 12) != 0;
+    long startPfn = version >= 2 ? Bytes.readU64Le(sh, 16) : 0;
+    long endPfn = version >= 2 ? Bytes.readU64Le(sh, 24) : 0;
+    long offVi = version >= 3 ? Bytes.readU64Le(sh, 32) : 0;
+    long sizeVi = version >= 3 ? Bytes.readU64Le(sh, 40) : 0;
+    long offNote = version >= 4 ? Bytes.readU64Le(sh, 48) : 0;
+    long sizeNote = version >= 4 ? Bytes.readU64Le(sh, 56) : 0;
+    if (version >= 6) {
+      startPfn = Bytes.readU64Le(sh, 80);
+      endPfn = Bytes.readU64Le(sh, 88);
+      maxMapnr = Bytes.readU64Le(sh, 96);
+    }
+    if (maxMapnr < 0 || maxMapnr > 1L << 40) {
+      throw CorruptDumpException.at(
+          file,
+          version >= 6 ? blockSize + 96 : 440,
+          "kdump max_mapnr " + maxMapnr + " is impossible");
+    }
+    if (!split) {
+      startPfn = 0;
+      endPfn = maxMapnr;
+    } else if (startPfn < 0 || endPfn < startPfn || endPfn > maxMapnr) {
+      throw CorruptDumpException.at(
+          file,
+          blockSize + 80L,
+          "split pfn range [" + startPfn + ", " + endPfn + ") is impossible");
+    }
+    KdumpHeader header =
+        new KdumpHeader(
+            version,
+            release,
+            versionString,
+            machine,
+            nodename,
+            status,
+            blockSize,
+            subHdrSize,
+            bitmapBlocks,
+            maxMapnr,
+            nrCpus,
+            physBase,
+            dumpLevel,
+            split,
+            startPfn,
+            endPfn,
+            offVi,
+            sizeVi,
+            offNote,
+            sizeNote);
+    List<String> problems = new ArrayList<>();
+    if (header.incomplete()) {
+      problems.add(
+          file
+              + ": header status flags the dump incomplete (the writer ran out of space); some"
+              + " pages are missing");
+    }
+    List<ElfNote> notes = List.of();
+    if (offNote > 0 && sizeNote > 0) {
+      if (sizeNote > 64L << 20 || offNote > src.size() || src.size() - offNote < sizeNote) {
+        problems.add(
+            file
+                + ": ELF notes ("
+                + sizeNote
+                + " bytes at offset "
+                + offNote
+                + ") lie outside the file");
+      } else {
+        byte[] blob = src.readFully(offNote, (int) sizeNote, "ELF notes");
+        notes = ElfNotes.parse(blob, offNote, file, problems);
+      }
+    }
+    String vmcoreinfo = null;
+    if (offVi > 0 && sizeVi > 0) {
+      if (sizeVi > 1 << 20 || offVi > src.size() || src.size() - offVi < sizeVi) {
+        problems.add(
+            file
+                + ": VMCOREINFO ("
+                + sizeVi
+                + " bytes at offset "
+                + offVi
+                + ") lies outside the file");
+      } else {
+        vmcoreinfo =
+            new String(
+                src.readFully(offVi, (int) sizeVi, "VMCOREINFO"), StandardCharsets.ISO_8859_1);
+      }
+    }
+    long bitmapOffset = (1L + subHdrSize) * blockSize;
+    long bitmapBytes = bitmapBlocks * blockSize;
+    long oneBitmap = ((maxMapnr + 7) / 8 + blockSize - 1) / blockSize * blockSize;
+    long dumpedOffset;
+    long ramOffset;
+    if (bitmapBytes >= 2 * oneBitmap && oneBitmap > 0) {
+      ramOffset = bitmapOffset;
+      dumpedOffset = bitmapOffset + bitmapBytes / 2;
+    } else if (bitmapBytes >= oneBitmap) {
+      ramOffset = -1;
+      dumpedOffset = bitmapOffset;
+    } else {
+      throw CorruptDumpException.at(
+          file,
+          436,
+          "kdump bitmap_blocks " + bitmapBlocks + " cannot hold a bitmap of " + maxMapnr + " pfns");
+    }
+    long dataOffset = bitmapOffset + bitmapBytes;
+    if (dataOffset > src.size()) {
+      throw CorruptDumpException.at(
+          file,
+          bitmapOffset,
+          "bitmaps of "
+              + bitmapBytes
+              + " bytes run past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+    }
+    long[] ranks = computeRanks(src, dumpedOffset, maxMapnr, blockSize);
+    return new KdumpCompressedReader(
+        src, header, notes, vmcoreinfo, ramOffset, dumpedOffset, dataOffset, ranks, problems);
+  }
+
+  private static long[] computeRanks(DumpSource src, long off, long maxMapnr, int blockSize)
+      throws IOException {
+    long bitsPerBlock = blockSize * 8L;
+    int blocks = (int) ((maxMapnr + bitsPerBlock - 1) / bitsPerBlock);
+    long[] ranks = new long[blocks + 1];
+    int chunkBlocks = Math.max(1, (1 << 20) / blockSize);
+    byte[] buf = new byte[chunkBlocks * blockSize];
+    long total = 0;
+    for (int b = 0; b < blocks; b += chunkBlocks) {
+      int n = Math.min(chunkBlocks, blocks - b);
+      long at = off + (long) b * blockSize;
+      int got = src.read(at, buf, 0, n * blockSize);
+      if (got != n * blockSize) {
+        throw CorruptDumpException.at(
+            src.name(), at + Math.max(got, 0), "dumped bitmap is cut short: the dump is truncated");
+      }
+      for (int k = 0; k < n; k++) {
+        ranks[b + k] = total;
+        int base = k * blockSize;
+        for (int i = 0; i < blockSize; i += 8) {
+          total += Long.bitCount(Bytes.readU64Le(buf, base + i));
+        }
+      }
+    }
+    ranks[blocks] = total;
+    return ranks;
+  }
+
+  /** The parsed headers. */
+  public KdumpHeader header() {
+    return header;
+  }
+
+  /** The ELF notes of the note area. */
+  public List<ElfNote> notes() {
+    return notes;
+  }
+
+  /** The VMCOREINFO text the sub header points at, or null. */
+  public @Nullable String vmcoreinfo() {
+    return vmcoreinfo;
+  }
+
+  /** Number of dumped pages (set bits in the dumped bitmap). */
+  public long dumpedPages() {
+    return rankBeforeBlock[rankBeforeBlock.length - 1];
+  }
+
+  /** The file name. */
+  public String name() {
+    return src.name();
+  }
+
+  /** Number of pages whose data could not be decoded so far. */
+  public int corruptPages() {
+    return corruptPages;
+  }
+
+  @Override
+  public int pageSize() {
+    return blockSize;
+  }
+
+  @Override
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** True when {@code pfn} belongs to this file (always, unless it is one part of a split set). */
+  public boolean covers(long pfn) {
+    return pfn >= header.startPfn() && pfn < header.endPfn();
+  }
+
+  private boolean bit(long bitmapOffset, long pfn, boolean ram) throws IOException {
+    long block = pfn / bitsPerBlock;
+    byte[] buf = ram ? ramBlock : dumpedBlock;
+    long cached = ram ? cachedRamBlock : cachedDumpedBlock;
+    if (cached != block) {
+      int got = src.read(bitmapOffset + block * blockSize, buf, 0, blockSize);
+      if (got != blockSize) {
+        Arrays.fill(buf, (byte) 0);
+      }
+      if (ram) {
+        cachedRamBlock = block;
+      } else {
+        cachedDumpedBlock = block;
+      }
+    }
+    int inBlock = (int) (pfn % bitsPerBlock);
+    return (buf[inBlock >>> 3] & (1 << (inBlock & 7))) != 0;
+  }
+
+  private long rankOf(long pfn) {
+    try {
+      long block = pfn / bitsPerBlock;
+      if (block >= rankBeforeBlock.length - 1) {
+        return rankBeforeBlock[rankBeforeBlock.length - 1];
+      }
+      bit(dumpedBitmapOffset, pfn, false);
+      long r = rankBeforeBlock[(int) block];
+      int inBlock = (int) (pfn % bitsPerBlock);
+      int fullBytes = inBlock >>> 3;
+      int i = 0;
+      for (; i + 8 <= fullBytes; i += 8) {
+        r += Long.bitCount(Bytes.readU64Le(dumpedBlock, i));
+      }
+      for (; i < fullBytes; i++) {
+        r += Integer.bitCount(dumpedBlock[i] & 0xff);
+      }
+      r += Integer.bitCount(dumpedBlock[fullBytes] & 0xff & ((1 << (inBlock & 7)) - 1));
+      return r;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** The state of {@code pfn} without reading its data. */
+  public PageState stateOf(long pfn) throws IOException {
+    if (pfn < 0 || pfn >= header.maxMapnr() || !covers(pfn)) {
+      return PageState.NOT_DUMPED;
+    }
+    if (ramBitmapOffset >= 0 && !bit(ramBitmapOffset, pfn, true)) {
+      return PageState.NOT_DUMPED;
+    }
+    if (!bit(dumpedBitmapOffset, pfn, false)) {
+      return PageState.FILTERED;
+    }
+    return PageState.PRESENT;
+  }
+
+  @Override
+  public PageState readPage(long pfn, byte[] dst) throws IOException {
+    Arrays.fill(dst, 0, blockSize, (byte) 0);
+    PageState st = stateOf(pfn);
+    if (st != PageState.PRESENT) {
+      return st;
+    }
+    long index = rankOf(pfn) - descBase;
+    long descAt = dataOffset + index * DESC_SIZE;
+    byte[] d = new byte[DESC_SIZE];
+    if (src.read(descAt, d, 0, DESC_SIZE) != DESC_SIZE) {
+      noteTruncation(descAt);
+      return PageState.UNREADABLE;
+    }
+    long off = Bytes.readU64Le(d, 0);
+    long size = Bytes.readU32Le(d, 8);
+    int flags = Bytes.readI32Le(d, 12);
+    if (off == 0) {
+      return PageState.UNREADABLE; // never written: incomplete dump
+    }
+    if (size <= 0 || size > blockSize || off < 0) {
+      corrupt(pfn, descAt, "page_desc size " + size + " (page size " + blockSize + ")");
+      return PageState.UNREADABLE;
+    }
+    if (off > src.size() || src.size() - off < size) {
+      noteTruncation(off);
+      return PageState.UNREADABLE;
+    }
+    PageCompression c = PageCompression.ofFlags(flags);
+    if (c == null) {
+      if (size != blockSize) {
+        corrupt(pfn, descAt, "raw page of " + size + " bytes");
+        return PageState.UNREADABLE;
+      }
+      if (src.read(off, dst, 0, blockSize) != blockSize) {
+        noteTruncation(off);
+        return PageState.UNREADABLE;
+      }
+      return PageState.PRESENT;
+    }
+    int n = (int) size;
+    if (src.read(off, compressed, 0, n) != n) {
+      noteTruncation(off);
+      return PageState.UNREADABLE;
+    }
+    int out = c.decompress(compressed, n, dst);
+    if (out != blockSize) {
+      Arrays.fill(dst, 0, blockSize, (byte) 0);
+      corrupt(pfn, off, c.id() + " data does not decompress to one page");
+      return PageState.UNREADABLE;
+    }
+    return PageState.PRESENT;
+  }
+
+  private void corrupt(long pfn, long at, String what) {
+    corruptPages++;
+    if (corruptPages <= 5) {
+      problems.add(src.name() + ": pfn " + pfn + ": " + what + " at offset " + at);
+    }
+  }
+
+  private void noteTruncation(long at) {
+    if (!truncationNoted) {
+      truncationNoted = true;
+      problems.add(
+          src.name()
+              + ": page data at offset "
+              + at
+              + " lies past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    src.close();
+  }
+}

@@ -1,0 +1,56 @@
+package org.ktriage.ingest.mm;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A bounded LRU cache of decoded pages in front of another {@link PhysicalMemory}. */
+public final class CachedPhysicalMemory implements PhysicalMemory {
+  private record Entry(PageState state, byte[] bytes) {}
+
+  private final PhysicalMemory inner;
+  private final LinkedHashMap<Long, Entry> cache;
+
+  /** Keeps at most {@code maxPages} pages. */
+  public CachedPhysicalMemory(PhysicalMemory inner, int maxPages) {
+    this.inner = inner;
+    this.cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+            return size() > maxPages;
+          }
+        };
+  }
+
+  @Override
+  public int pageSize() {
+    return inner.pageSize();
+  }
+
+  @Override
+  public PageState readPage(long pfn, byte[] dst) throws IOException {
+    Entry e = cache.get(pfn);
+    if (e == null) {
+      byte[] b = new byte[inner.pageSize()];
+      PageState st = inner.readPage(pfn, b);
+      e = new Entry(st, b);
+      cache.put(pfn, e);
+    }
+    System.arraycopy(e.bytes(), 0, dst, 0, e.bytes().length);
+    return e.state();
+  }
+
+  @Override
+  public List<String> problems() {
+    return inner.problems();
+  }
+
+  @Override
+  public void close() throws IOException {
+    inner.close();
+  }
+}
