@@ -105,7 +105,8 @@ public final class Backtraces {
     }
     OrcUnwinder.Result scanned = scan(k, unwinder, stacks, rip, rsp);
     if (scanned != null) {
-      return new CpuBacktrace(cpu, task, scanned.frames(), scanned.stop(), true);
+      List<UnwoundFrame> frames = refineStart(k, unwinder, stacks, scanned.frames());
+      return new CpuBacktrace(cpu, task, frames, scanned.stop(), true);
     }
     OrcUnwinder.Result direct = unwinder.unwind(rip, rsp, rbp == null ? 0 : rbp, stacks);
     return new CpuBacktrace(cpu, task, direct.frames(), direct.stop(), false);
@@ -139,6 +140,103 @@ public final class Backtraces {
       }
     }
     return null;
+  }
+
+  /**
+   * Fixes the innermost frames of a scanned trace with the callers' call instructions: a first
+   * frame whose caller made a direct call to another function is a stale return address (dropped);
+   * while the first frame's own call is a direct call, the callee's frame is searched below it (the
+   * highest slot holding a return address into the callee), which crosses frames ORC cannot
+   * describe (e.g. after a call to a function that never returns, like {@code machine_kexec}).
+   */
+  static List<UnwoundFrame> refineStart(
+      KernelView k, OrcUnwinder unwinder, List<StackRange> stacks, List<UnwoundFrame> frames) {
+    List<UnwoundFrame> out = new ArrayList<>(frames);
+    while (out.size() > 1 && !out.get(0).isException() && !out.get(1).isException()) {
+      KernelSymbol target = directCallTarget(k, out.get(1).ip());
+      KernelSymbol first = k.symbols().symbolize(out.get(0).ip());
+      if (target == null || first == null || sameFunction(target.name(), first.name())) {
+        break;
+      }
+      out.remove(0);
+    }
+    for (int guard = 0; guard < 16 && !out.isEmpty(); guard++) {
+      UnwoundFrame top = out.get(0);
+      KernelSymbol target = top.isException() ? null : directCallTarget(k, top.ip());
+      StackRange stack = StackRange.find(stacks, top.slot());
+      if (target == null || stack == null) {
+        break;
+      }
+      UnwoundFrame callee = null;
+      for (long slot = top.slot() - 8;
+          Long.compareUnsigned(slot, stack.low()) >= 0 && top.slot() - slot <= 4096;
+          slot -= 8) {
+        long word;
+        try {
+          word = k.memory().readU64Le(slot);
+        } catch (UnreadableInputException e) {
+          break;
+        }
+        if (target.contains(word) && word != target.address()) {
+          callee = unwinder.frame(slot, word, stacks, null).unreliable();
+          break;
+        }
+      }
+      if (callee == null) {
+        break;
+      }
+      out.add(0, callee);
+    }
+    return out;
+  }
+
+  /**
+   * The function a return address's call instruction calls directly ({@code e8 rel32} just before
+   * it), or null for indirect calls and calls through the retpoline thunks.
+   */
+  static @Nullable KernelSymbol directCallTarget(KernelView k, long returnAddress) {
+    byte[] code = new byte[5];
+    try {
+      k.memory().read(returnAddress - 5, code, 0, 5);
+    } catch (UnreadableInputException e) {
+      return null;
+    }
+    if ((code[0] & 0xff) != 0xe8) {
+      return null;
+    }
+    int rel = (code[1] & 0xff) | (code[2] & 0xff) << 8 | (code[3] & 0xff) << 16 | code[4] << 24;
+    long dest = returnAddress + rel;
+    KernelSymbol target = k.symbols().symbolize(dest);
+    if (target == null || target.address() != dest || isTrampoline(k, dest, target.name())) {
+      return null;
+    }
+    return target;
+  }
+
+  /**
+   * True for call targets that forward to a function decided at run time: retpoline thunks (between
+   * {@code __indirect_thunk_start} and {@code __indirect_thunk_end}) and static-call trampolines.
+   */
+  static boolean isTrampoline(KernelView k, long dest, String name) {
+    Long start = k.findSymbol("__indirect_thunk_start");
+    Long end = k.findSymbol("__indirect_thunk_end");
+    if (start != null
+        && end != null
+        && Long.compareUnsigned(dest, start) >= 0
+        && Long.compareUnsigned(dest, end) < 0) {
+      return true;
+    }
+    return name.startsWith("__x86_")
+        || name.startsWith("__SCT__")
+        || name.startsWith("__static_call")
+        || name.contains("thunk");
+  }
+
+  /** True when two symbols are parts of one function ({@code foo}, {@code foo.cold}, ...). */
+  static boolean sameFunction(String a, String b) {
+    int da = a.indexOf('.');
+    int db = b.indexOf('.');
+    return (da < 0 ? a : a.substring(0, da)).equals(db < 0 ? b : b.substring(0, db));
   }
 
   private static boolean reaches(OrcUnwinder.Result r, long rip, long rsp) {

@@ -278,7 +278,8 @@ public final class OrcUnwinder {
     };
   }
 
-  private UnwoundFrame frame(
+  /** A frame for {@code ip} found at {@code slot}. */
+  UnwoundFrame frame(
       long slot, long ip, List<StackRange> stacks, @Nullable Map<String, Long> regs) {
     KernelSymbol sym = k.symbols().symbolize(ip);
     StackRange stack = StackRange.find(stacks, slot);
@@ -288,7 +289,8 @@ public final class OrcUnwinder {
         sym == null ? null : sym.name(),
         sym == null ? 0 : ip - sym.address(),
         stack == null ? null : stack.name(),
-        regs);
+        regs,
+        true);
   }
 
   /** Members of pt_regs as this kernel lays them out (for tests and views). */

@@ -14,7 +14,13 @@ public record UnwoundFrame(
     @Nullable String function,
     long offset,
     @Nullable String stack,
-    @Nullable Map<String, Long> exceptionRegisters) {
+    @Nullable Map<String, Long> exceptionRegisters,
+    boolean reliable) {
+
+  /** The same frame marked as found by scanning. */
+  public UnwoundFrame unreliable() {
+    return new UnwoundFrame(slot, ip, function, offset, stack, exceptionRegisters, false);
+  }
 
   /** True for a {@code pt_regs} frame (an interrupt or exception entry). */
   public boolean isException() {
