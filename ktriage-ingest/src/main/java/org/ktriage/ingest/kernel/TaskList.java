@@ -117,12 +117,14 @@ public final class TaskList {
     int cpu = (int) (layout.hasMember("cpu") ? t.unsigned("cpu") : t.unsigned("thread_info.cpu"));
     long parent = t.unsigned("real_parent");
     int ppid = 0;
-    if (parent != 0 && parent != t.address()) {
+    int pid = (int) t.signed("pid");
+    // Idle tasks (pid 0) have no parent in the ps sense, whatever real_parent says.
+    if (pid != 0 && parent != 0 && parent != t.address()) {
       ppid = (int) k.memory().readU32Le(parent + layout.offset("pid"));
     }
     return new KernelTask(
         t.address(),
-        (int) t.signed("pid"),
+        pid,
         (int) t.signed("tgid"),
         ppid,
         cpu,
