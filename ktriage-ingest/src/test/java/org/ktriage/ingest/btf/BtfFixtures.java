@@ -7,12 +7,12 @@ import org.jspecify.annotations.Nullable;
 import org.tukaani.xz.XZInputStream;
 
 /** Loads the xz-compressed BTF test resources (see resources/btf/README.md). */
-final class BtfFixtures {
+public final class BtfFixtures {
   private static byte @Nullable [] vmlinux618;
 
   private BtfFixtures() {}
 
-  static synchronized byte[] vmlinux618() {
+  public static synchronized byte[] vmlinux618() {
     byte[] blob = vmlinux618;
     if (blob == null) {
       blob = unxz("/btf/vmlinux-6.18.btf.xz");
@@ -21,7 +21,7 @@ final class BtfFixtures {
     return blob;
   }
 
-  static byte[] unxz(String resource) {
+  public static byte[] unxz(String resource) {
     try (InputStream raw = BtfFixtures.class.getResourceAsStream(resource)) {
       if (raw == null) {
         throw new IllegalStateException("test resource " + resource + " is missing");
