@@ -152,7 +152,9 @@ public final class CrashViews {
               t.cpu(),
               t.base(),
               t.bucket(),
-              t.expires() == null ? "?" : Long.toString(t.expires()),
+              t.expires() != null
+                  ? Long.toString(t.expires())
+                  : t.bucketExpiry() != null ? "~" + t.bucketExpiry() : "?",
               t.address(),
               t.function() == null
                   ? "(unreadable)"

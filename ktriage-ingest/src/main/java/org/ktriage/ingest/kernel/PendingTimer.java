@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * callback and expiry in jiffies (null when the timer's memory is not readable: a freed module's
  * pages are unmapped), the callback's symbol, and whether the timer or its callback lies in the
  * module area outside every loaded module (the signature of a timer left behind by an unloaded
- * module).
+ * module). {@code bucketExpiry} is the expiry the wheel bucket stands for (jiffies; the timer's own
+ * expiry lies within one bucket granularity below it), known even when the timer is unreadable.
  */
 public record PendingTimer(
     int cpu,
@@ -17,4 +18,5 @@ public record PendingTimer(
     @Nullable Long function,
     @Nullable Long expires,
     @Nullable String functionSymbol,
-    boolean orphaned) {}
+    boolean orphaned,
+    @Nullable Long bucketExpiry) {}

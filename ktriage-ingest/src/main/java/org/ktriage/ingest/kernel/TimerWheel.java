@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.btf.BtfStruct;
 
@@ -16,7 +17,35 @@ import org.ktriage.ingest.btf.BtfStruct;
 public final class TimerWheel {
   private static final int MAX_PER_BUCKET = 1 << 16;
 
+  /** LVL_BITS and LVL_CLK_SHIFT of kernel/time/timer.c (the wheel of v4.8+). */
+  static final int LVL_BITS = 6;
+
+  static final int LVL_CLK_SHIFT = 3;
+
   private TimerWheel() {}
+
+  /**
+   * The expiry a wheel bucket stands for: bucket {@code idx} is level {@code idx / 64}, position
+   * {@code idx % 64}; a timer there has {@code ((expires + gran) >> shift) & 63 == position} with
+   * {@code shift = 3 * level}, the next such value at or after the base clock.
+   */
+  static long bucketExpiry(long clk, int idx) {
+    int level = idx >>> LVL_BITS;
+    int pos = idx & ((1 << LVL_BITS) - 1);
+    int shift = level * LVL_CLK_SHIFT;
+    long clkLevel = clk >>> shift;
+    long e = clkLevel + ((pos - clkLevel) & ((1 << LVL_BITS) - 1));
+    return e << shift;
+  }
+
+  /** The current jiffies ({@code jiffies_64}), or null when the symbol is missing. */
+  public static @Nullable Long jiffies(KernelView k) throws UnreadableInputException {
+    Long j = k.findSymbol("jiffies_64");
+    if (j == null) {
+      j = k.findSymbol("jiffies");
+    }
+    return j == null ? null : k.readPointer(j);
+  }
 
   /** All pending timers, marking those that belong to no loaded module. */
   public static List<PendingTimer> pending(KernelView k, List<LoadedModule> modules)
@@ -34,6 +63,7 @@ public final class TimerWheel {
     for (int cpu = 0; cpu < k.cpuCount(); cpu++) {
       for (int b = 0; b < nrBases; b++) {
         long baseAddr = k.perCpu(bases, cpu) + b * base.size();
+        Long clk = base.hasMember("clk") ? k.readPointer(baseAddr + base.offset("clk")) : null;
         for (int v = 0; v < nrVectors; v++) {
           long node = k.readPointer(baseAddr + vectorsOff + 8L * v);
           Set<Long> seen = new HashSet<>();
@@ -56,7 +86,15 @@ public final class TimerWheel {
                     || (fn != null && space.inFreedModuleArea(fn, modules));
             out.add(
                 new PendingTimer(
-                    cpu, b, v, addr, fn, expires, sym == null ? null : sym.name(), orphaned));
+                    cpu,
+                    b,
+                    v,
+                    addr,
+                    fn,
+                    expires,
+                    sym == null ? null : sym.name(),
+                    orphaned,
+                    clk == null ? null : bucketExpiry(clk, v)));
             node = next;
           }
         }

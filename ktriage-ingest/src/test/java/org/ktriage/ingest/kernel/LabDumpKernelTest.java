@@ -170,6 +170,18 @@ class LabDumpKernelTest {
       assertThat(orphans.get(0).address()).isEqualTo(timerAddr);
       // The module's pages are unmapped: the timer itself cannot be read.
       assertThat(orphans.get(0).function()).isNull();
+      // Its wheel bucket still dates it: it was due (the crash happened while it was expiring).
+      long jiffies = java.util.Objects.requireNonNull(TimerWheel.jiffies(k));
+      long due = java.util.Objects.requireNonNull(orphans.get(0).bucketExpiry());
+      assertThat(jiffies - due).as("jiffies past the bucket's expiry").isBetween(0L, 8L);
+      for (PendingTimer t : timers) {
+        if (t.expires() != null && t.bucketExpiry() != null) {
+          long gran = 1L << (TimerWheel.LVL_CLK_SHIFT * (t.bucket() >>> TimerWheel.LVL_BITS));
+          assertThat(t.bucketExpiry() - t.expires())
+              .as("bucket of %x", t.address())
+              .isBetween(0L, gran);
+        }
+      }
       for (PendingTimer t : timers) {
         if (!t.orphaned()) {
           assertThat(t.functionSymbol()).as("callback of %x", t.address()).isNotNull();
