@@ -92,6 +92,25 @@ public final class Backtraces {
     return DEFAULT_THREAD_SIZE;
   }
 
+  /**
+   * The stack of a task that is not running: the scheduler left a {@code struct
+   * inactive_task_frame} at {@code thread.sp} (callee-saved registers, then the return address into
+   * {@code __schedule}), and unwinding starts above it, as {@code __unwind_start} does.
+   */
+  public static CpuBacktrace forSleepingTask(KernelView k, OrcUnwinder unwinder, KernelTask task)
+      throws UnreadableInputException {
+    List<StackRange> stacks =
+        List.of(new StackRange("task", task.stackBase(), task.stackBase() + threadSize(k)));
+    BtfStruct frame = k.struct("inactive_task_frame");
+    KernelObject f = KernelObject.read(k.memory(), frame, task.savedSp());
+    long ip = f.unsigned("ret_addr");
+    long sp = task.savedSp() + frame.size();
+    List<UnwoundFrame> frames = new ArrayList<>();
+    frames.add(unwinder.frame(task.savedSp() + frame.offset("ret_addr"), ip, stacks, null));
+    OrcUnwinder.Result r = unwinder.continueFrom(ip, sp, f.unsigned("bp"), stacks, frames);
+    return new CpuBacktrace(task.cpu(), task, r.frames(), r.stop(), false);
+  }
+
   /** The backtrace of one CPU from its dump registers. */
   public static CpuBacktrace forCpu(
       KernelView k, OrcUnwinder unwinder, int cpu, RegisterSet note, @Nullable KernelTask task)

@@ -103,6 +103,12 @@ public final class OrcUnwinder {
     return continueFrom(returnAddress, slot + 8, 0, false, null, stacks, frames);
   }
 
+  /** Continues an unwind whose first frames are already in {@code frames}. */
+  Result continueFrom(
+      long ip, long sp, long bp, List<StackRange> stacks, List<UnwoundFrame> frames) {
+    return continueFrom(ip, sp, bp, false, null, stacks, new ArrayList<>(frames));
+  }
+
   private Result continueFrom(
       long ip,
       long sp,

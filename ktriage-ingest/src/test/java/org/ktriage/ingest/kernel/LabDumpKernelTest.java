@@ -190,6 +190,37 @@ class LabDumpKernelTest {
     }
   }
 
+  @Test
+  void everySleepingTaskUnwindsToItsEntryPoint() throws Exception {
+    for (Lab lab : List.of(QEMU, KDUMP)) {
+      KernelView k = opened(lab).kernel();
+      OrcUnwinder unwinder = new OrcUnwinder(k, OrcTable.read(k));
+      int sleeping = 0;
+      for (KernelTask t : TaskList.read(k)) {
+        if (t.active()) {
+          continue;
+        }
+        sleeping++;
+        Backtraces.CpuBacktrace bt = Backtraces.forSleepingTask(k, unwinder, t);
+        List<String> fns = new ArrayList<>();
+        for (UnwoundFrame f : bt.frames()) {
+          fns.add(String.valueOf(f.function()));
+        }
+        String what = lab.dump() + " pid " + t.pid() + " " + fns;
+        assertThat(bt.stop()).as(what).isEqualTo(OrcUnwinder.Stop.END_OF_STACK);
+        assertThat(fns.get(0)).as(what).isEqualTo("__schedule");
+        String last = fns.get(fns.size() - 1);
+        if (t.kernelThread()) {
+          assertThat(last).as(what).startsWith("ret_from_fork");
+        } else {
+          // A user process: the unwind ends at the syscall entry's user-mode pt_regs.
+          assertThat(bt.frames().get(bt.frames().size() - 1).isException()).as(what).isTrue();
+        }
+      }
+      assertThat(sleeping).isGreaterThan(50);
+    }
+  }
+
   private static Map<Integer, List<String>> myBtFunctions(Lab lab) throws Exception {
     Opened o = opened(lab);
     KernelView k = o.kernel();
