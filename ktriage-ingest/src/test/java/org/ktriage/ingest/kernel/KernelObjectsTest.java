@@ -172,6 +172,34 @@ class KernelObjectsTest {
   }
 
   @Test
+  void mutexOwnerOfAnUninterruptibleTaskIsReadFromTheLock() throws Exception {
+    long taskB = 0xffff888000320000L;
+    long stackB = taskB + 0x100000;
+    long mutex = MODULES_HEAD + 0x1000;
+    fake.map(taskB, 0x4000);
+    fake.map(stackB, 0x4000);
+    task(taskB, 42, "hung", 0x2, 0, TASK_A);
+    long tasksOff = btf.struct("task_struct").offset("tasks");
+    fake.list(INIT_TASK + tasksOff, TASK_A + tasksOff, taskB + tasksOff);
+    long waiter = stackB + 0x3e00;
+    long waitList = mutex + btf.struct("mutex").offset("wait_list");
+    fake.list(waitList, waiter + btf.struct("mutex_waiter").offset("list"));
+    fake.writeU64(waiter + btf.struct("mutex_waiter").offset("task"), taskB);
+    fake.writeU64(mutex + btf.struct("mutex").offset("owner"), TASK_A | 0x1);
+    // A stray copy of the task pointer elsewhere on the stack is not a waiter.
+    fake.writeU64(stackB + 0x100, taskB);
+    KernelView k = kernel();
+    List<BlockedOnLock> locks = LockOwners.find(k, TaskList.read(k), java.util.Map.of());
+    assertThat(locks).hasSize(1);
+    BlockedOnLock lock = locks.get(0);
+    assertThat(lock.waiter().pid()).isEqualTo(42);
+    assertThat(lock.kind()).isEqualTo("mutex");
+    assertThat(lock.lockAddress()).isEqualTo(mutex);
+    assertThat(lock.owner()).isNotNull();
+    assertThat(java.util.Objects.requireNonNull(lock.owner()).comm()).isEqualTo("init");
+  }
+
+  @Test
   void aLoopingModuleListIsReportedNotFollowedForever() throws Exception {
     long listOff = btf.struct("module").offset("list");
     fake.writeU64(MODULE + listOff, MODULE + listOff);

@@ -218,6 +218,8 @@ class LabDumpKernelTest {
         }
       }
       assertThat(sleeping).isGreaterThan(50);
+      // Nobody is in D state in these dumps: no lock waiter may be invented.
+      assertThat(LockOwners.find(k, TaskList.read(k), Map.of())).isEmpty();
     }
   }
 
