@@ -114,7 +114,7 @@ public final class CrashViews {
         if (v == null) {
           continue;
         }
-        String label = name.length() == 2 ? "  " + name : name;
+        String label = name.length() == 2 ? " " + name : name;
         line.append(' ').append(label).append(": ");
         line.append(name.equals("RFLAGS") ? String.format("%08x", v) : String.format("%016x", v));
         line.append(' ');

@@ -38,6 +38,11 @@ public final class KernelObject {
     return address;
   }
 
+  /** The struct's bytes as read (not a copy: callers must not change them). */
+  byte[] raw() {
+    return bytes;
+  }
+
   /** Its layout. */
   public BtfStruct layout() {
     return layout;
