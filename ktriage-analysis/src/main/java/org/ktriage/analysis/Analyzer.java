@@ -1,26 +1,75 @@
 package org.ktriage.analysis;
 
 import java.util.List;
+import org.ktriage.analysis.order.CauseOrder;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.rule.RuleBook;
+import org.ktriage.analysis.rule.computed.RecursiveSpinlockRule;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.RuleFailure;
 
 /** Entry point of analysis: a pure function from a {@link CrashReport} to its {@link Diagnosis}. */
 public final class Analyzer {
 
+  private final RuleBook rules;
+
+  /** An analyzer with the bundled rules. */
+  public Analyzer() {
+    this(RuleBook.bundled());
+  }
+
+  /** An analyzer with the given rules (bundled plus a team's, see {@link RuleBook#withExtra}). */
+  public Analyzer(RuleBook rules) {
+    this.rules = rules;
+  }
+
   /** Analyses one report. Never throws for any report a reader produced. */
   public Diagnosis analyze(CrashReport report) {
+    CrashFacts facts;
+    try {
+      facts = CauseOrder.facts(report);
+    } catch (RuntimeException e) {
+      return new Diagnosis(
+          report,
+          null,
+          List.of(),
+          false,
+          null,
+          FailureClass.UNKNOWN,
+          FailureClass.UNKNOWN,
+          null,
+          List.of(),
+          List.of(),
+          List.of(
+              new RuleFailure(
+                  "cause-order", e.getClass().getSimpleName() + ": " + e.getMessage())));
+    }
+    RuleBook.Results results = rules.run(facts);
+    String recursiveWhere = null;
+    try {
+      RecursiveSpinlockRule.Match m = RecursiveSpinlockRule.find(facts);
+      recursiveWhere = m == null ? null : m.spinner().frame().where();
+    } catch (RuntimeException e) {
+      recursiveWhere = null;
+    }
     return new Diagnosis(
         report,
         null,
         List.of(),
         false,
         null,
-        FailureClass.UNKNOWN,
-        FailureClass.UNKNOWN,
-        null,
-        List.of(),
-        List.of(),
-        List.of());
+        facts.primaryClass(),
+        facts.trigger(),
+        facts.primary() == null ? null : facts.primary().toModel(),
+        CauseOrder.chain(facts, recursiveWhere),
+        results.findings(),
+        results.failures());
+  }
+
+  /** The facts analysis derives before rules run (for tests and tools). */
+  public static CrashFacts facts(CrashReport report) {
+    return CauseOrder.facts(report);
   }
 }

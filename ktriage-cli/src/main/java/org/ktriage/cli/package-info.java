@@ -1,4 +1,7 @@
-/** ktriage cli layer. */
+/**
+ * The {@code ktriage} command line: picocli commands, exit codes and progress; the only place in
+ * ktriage that prints.
+ */
 @NullMarked
 package org.ktriage.cli;
 

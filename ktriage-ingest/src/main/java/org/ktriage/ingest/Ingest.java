@@ -1,14 +1,49 @@
 package org.ktriage.ingest;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.text.OopsParser;
+import org.ktriage.ingest.text.ReportFormats;
+import org.ktriage.ingest.text.TextReader;
+import org.ktriage.model.Completeness;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.CpuState;
 import org.ktriage.model.CrashReport;
+import org.ktriage.model.InputFormat;
+import org.ktriage.model.InputSource;
+import org.ktriage.model.KernelInfo;
+import org.ktriage.model.KernelModule;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.MemoryLayout;
+import org.ktriage.model.Oops;
+import org.ktriage.model.PanicInfo;
+import org.ktriage.model.RegisterSet;
+import org.ktriage.model.StackSegment;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * Entry point of the ingest layer: sniffs each input's format, reads it, and merges all inputs of
  * one crash into one {@link CrashReport}.
  */
 public final class Ingest {
+  private static final int SNIFF_BYTES = 64 * 1024;
+  private static final Pattern CPU_IN_HEADLINE =
+      Pattern.compile("(?:CPU#|[Cc][Pp][Uu] |CPU: )(\\d+)");
+
   private Ingest() {}
 
   /**
@@ -18,6 +53,422 @@ public final class Ingest {
    */
   public static CrashReport read(List<Path> inputs, Strictness strictness)
       throws UnreadableInputException {
-    throw new UnreadableInputException("input reading is not built yet: " + inputs);
+    if (inputs.isEmpty()) {
+      throw new UnreadableInputException("no input given");
+    }
+    List<CrashReport> parts = new ArrayList<>();
+    for (Path p : inputs) {
+      if (Files.isDirectory(p)) {
+        parts.add(readDirectory(p, strictness));
+      } else {
+        parts.add(readFile(p, strictness));
+      }
+    }
+    CrashReport merged = merge(parts);
+    if (strictness == Strictness.STRICT && merged.completeness().partial()) {
+      throw new UnreadableInputException(
+          "strict: " + String.join("; ", merged.completeness().problems()));
+    }
+    return merged;
+  }
+
+  /** Turns kernel log records (e.g. a log extracted from a dump) into reports, in log order. */
+  public static List<Oops> parseOopses(List<LogRecord> records) {
+    return OopsParser.parse(records);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // VMCORE READING HOOK: the one place binary dumps arrive. The vmcore reader replaces this body.
+  // ---------------------------------------------------------------------------------------------
+  private static CrashReport readVmcore(Path path, InputFormat format, Strictness strictness)
+      throws UnreadableInputException {
+    throw new UnreadableInputException(path + ": vmcore reading not available");
+  }
+
+  /** What the first bytes of a file say it is. */
+  enum Sniffed {
+    EMPTY,
+    ELF,
+    KDUMP,
+    FLATTENED,
+    GZIP,
+    XZ,
+    BINARY,
+    TEXT
+  }
+
+  static Sniffed sniff(byte[] head, int n) {
+    if (n == 0) {
+      return Sniffed.EMPTY;
+    }
+    if (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+      return Sniffed.ELF;
+    }
+    if (startsWith(head, n, "KDUMP   ")) {
+      return Sniffed.KDUMP;
+    }
+    if (startsWith(head, n, "makedumpfile")) {
+      return Sniffed.FLATTENED;
+    }
+    if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return Sniffed.GZIP;
+    }
+    if (n >= 6
+        && (head[0] & 0xff) == 0xfd
+        && head[1] == '7'
+        && head[2] == 'z'
+        && head[3] == 'X'
+        && head[4] == 'Z'
+        && head[5] == 0) {
+      return Sniffed.XZ;
+    }
+    int control = 0;
+    for (int i = 0; i < n; i++) {
+      int b = head[i] & 0xff;
+      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != 0x1b && b != '\f') {
+        control++;
+      }
+    }
+    return control * 10 > n ? Sniffed.BINARY : Sniffed.TEXT;
+  }
+
+  private static boolean startsWith(byte[] head, int n, String magic) {
+    if (n < magic.length()) {
+      return false;
+    }
+    for (int i = 0; i < magic.length(); i++) {
+      if (head[i] != magic.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static CrashReport readFile(Path p, Strictness strictness)
+      throws UnreadableInputException {
+    if (!Files.exists(p)) {
+      throw new UnreadableInputException(p + ": no such file");
+    }
+    if (!Files.isReadable(p)) {
+      throw new UnreadableInputException(p + ": not readable");
+    }
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(p), SNIFF_BYTES)) {
+      return readStream(p, raw, strictness, 0);
+    } catch (UnreadableInputException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UnreadableInputException(p + ": " + oneLine(e), e);
+    }
+  }
+
+  private static CrashReport readStream(Path p, InputStream in, Strictness strictness, int depth)
+      throws IOException {
+    InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in, SNIFF_BYTES);
+    buffered.mark(SNIFF_BYTES);
+    byte[] head = new byte[SNIFF_BYTES];
+    int n = buffered.readNBytes(head, 0, head.length);
+    buffered.reset();
+    Sniffed kind = sniff(head, n);
+    switch (kind) {
+      case EMPTY -> throw new UnreadableInputException(p + ": empty file");
+      case ELF -> {
+        return readVmcore(p, InputFormat.VMCORE_ELF, strictness);
+      }
+      case KDUMP -> {
+        return readVmcore(p, InputFormat.VMCORE_KDUMP, strictness);
+      }
+      case FLATTENED -> {
+        return readVmcore(p, InputFormat.VMCORE_FLATTENED, strictness);
+      }
+      case GZIP, XZ -> {
+        if (depth > 0) {
+          throw new UnreadableInputException(p + ": nested compression is not supported");
+        }
+        InputStream inner =
+            kind == Sniffed.GZIP ? new GZIPInputStream(buffered) : new XZInputStream(buffered);
+        return readStream(p, inner, strictness, depth + 1);
+      }
+      case BINARY ->
+          throw new UnreadableInputException(
+              p
+                  + ": binary data, neither a kernel log nor a known dump format (ELF, kdump, flattened)");
+      default -> {
+        TextReader.TextResult t = TextReader.read(buffered, p.toString());
+        if (!t.kernelText()) {
+          throw new UnreadableInputException(
+              p + ": no kernel log, oops report or crash output found");
+        }
+        return toReport(p, t);
+      }
+    }
+  }
+
+  private static CrashReport toReport(Path p, TextReader.TextResult t) {
+    PanicInfo panic = t.crashPanic();
+    String lastUnloaded = null;
+    List<KernelModule> modules = t.modules();
+    for (Oops o : t.oopses()) {
+      if (o.lastUnloaded() != null) {
+        lastUnloaded = o.lastUnloaded();
+      }
+      if (t.modules().isEmpty() && !o.modules().isEmpty()) {
+        modules = o.modules();
+      }
+    }
+    return new CrashReport(
+        List.of(new InputSource(p.toString(), t.format())),
+        t.kernel(),
+        t.log(),
+        t.oopses(),
+        t.cpus(),
+        panic,
+        modules,
+        lastUnloaded,
+        t.completeness());
+  }
+
+  private static CrashReport readDirectory(Path dir, Strictness strictness)
+      throws UnreadableInputException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path f : ds) {
+        if (Files.isRegularFile(f)) {
+          files.add(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UnreadableInputException(dir + ": cannot list directory: " + oneLine(e), e);
+    }
+    files.sort(Comparator.comparing(Path::toString));
+    List<CrashReport> parts = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+      boolean dump = name.startsWith("vmcore") && !name.endsWith(".txt");
+      boolean text =
+          name.endsWith(".txt")
+              || name.endsWith(".log")
+              || name.startsWith("dmesg")
+              || name.startsWith("vmcore-dmesg");
+      if (!dump && !text) {
+        continue;
+      }
+      try {
+        parts.add(readFile(f, strictness));
+      } catch (UnreadableInputException e) {
+        if (dump) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    if (parts.isEmpty()) {
+      throw new UnreadableInputException(
+          dir
+              + ": no vmcore-dmesg.txt, dmesg or crash output readable in this directory"
+              + (problems.isEmpty() ? "" : " (" + problems.get(0) + ")"));
+    }
+    CrashReport merged = merge(parts);
+    List<InputSource> sources = new ArrayList<>();
+    sources.add(new InputSource(dir.toString(), InputFormat.KDUMP_DIRECTORY));
+    sources.addAll(merged.sources());
+    return new CrashReport(
+        sources,
+        merged.kernel(),
+        merged.log(),
+        merged.oopses(),
+        merged.cpus(),
+        merged.panic(),
+        merged.modules(),
+        merged.lastUnloaded(),
+        merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)));
+  }
+
+  /** Merges the reports of several inputs of one crash. */
+  static CrashReport merge(List<CrashReport> parts) {
+    if (parts.size() == 1) {
+      CrashReport only = parts.get(0);
+      return withDerived(only);
+    }
+    List<InputSource> sources = new ArrayList<>();
+    Completeness completeness = Completeness.whole();
+    CrashReport logPart = parts.get(0);
+    CrashReport oopsPart = parts.get(0);
+    for (CrashReport r : parts) {
+      sources.addAll(r.sources());
+      completeness = completeness.plus(r.completeness());
+      if (r.log().size() > logPart.log().size()) {
+        logPart = r;
+      }
+      if (r.oopses().size() > oopsPart.oopses().size()) {
+        oopsPart = r;
+      }
+    }
+    List<CrashReport> sessionsFirst = new ArrayList<>(parts);
+    sessionsFirst.sort(Comparator.comparingInt(Ingest::infoRank));
+    KernelInfo k = KernelInfo.unknown();
+    for (CrashReport r : sessionsFirst) {
+      k = mergeKernel(k, r.kernel());
+    }
+    List<CpuState> cpus = List.of();
+    PanicInfo crashPanic = null;
+    List<KernelModule> modules = List.of();
+    String lastUnloaded = null;
+    for (CrashReport r : sessionsFirst) {
+      if (cpus.isEmpty() && !r.cpus().isEmpty()) {
+        cpus = r.cpus();
+      }
+      if (crashPanic == null && r.panic() != null) {
+        crashPanic = r.panic();
+      }
+      if (modules.isEmpty() && !r.modules().isEmpty()) {
+        modules = r.modules();
+      }
+      if (lastUnloaded == null) {
+        lastUnloaded = r.lastUnloaded();
+      }
+    }
+    CrashReport merged =
+        new CrashReport(
+            sources,
+            k,
+            logPart.log(),
+            oopsPart.oopses(),
+            cpus,
+            crashPanic,
+            modules,
+            lastUnloaded,
+            completeness);
+    return withDerived(merged);
+  }
+
+  private static int infoRank(CrashReport r) {
+    InputFormat f = r.sources().isEmpty() ? InputFormat.UNKNOWN : r.sources().get(0).format();
+    return switch (f) {
+      case CRASH_SESSION -> 0;
+      case VMCORE_ELF, VMCORE_KDUMP, VMCORE_FLATTENED -> 1;
+      default -> 2;
+    };
+  }
+
+  private static KernelInfo mergeKernel(KernelInfo a, KernelInfo b) {
+    MemoryLayout layout = a.layout().equals(MemoryLayout.unknown()) ? b.layout() : a.layout();
+    return new KernelInfo(
+        a.release() != null ? a.release() : b.release(),
+        a.version() != null ? a.version() : b.version(),
+        a.arch() != null ? a.arch() : b.arch(),
+        a.hostname() != null ? a.hostname() : b.hostname(),
+        a.taint() != null ? a.taint() : b.taint(),
+        a.hardware() != null ? a.hardware() : b.hardware(),
+        layout);
+  }
+
+  /**
+   * Fills what the log implies: the panic message from {@code Kernel panic - not syncing:} (task
+   * and CPU from {@code crash} when known), and per-CPU stacks from each CPU's first report when no
+   * {@code crash} session or dump gave any.
+   */
+  private static CrashReport withDerived(CrashReport r) {
+    Oops panicking = null;
+    for (Oops o : r.oopses()) {
+      if (o.panicMessage() != null) {
+        panicking = o;
+      }
+    }
+    PanicInfo panic = r.panic();
+    if (panicking != null) {
+      String msg = panicking.panicMessage();
+      if (panic == null) {
+        panic =
+            new PanicInfo(
+                msg == null ? "" : msg,
+                panicking.cpu(),
+                panicking.comm(),
+                panicking.pid(),
+                panicking.span());
+      } else if (msg != null) {
+        panic =
+            new PanicInfo(
+                msg,
+                panic.cpu() != null ? panic.cpu() : panicking.cpu(),
+                panic.task() != null ? panic.task() : panicking.comm(),
+                panic.pid() != null ? panic.pid() : panicking.pid(),
+                panicking.span());
+      }
+    }
+    List<CpuState> cpus = r.cpus().isEmpty() ? cpusFromReports(r.oopses(), panic) : r.cpus();
+    List<KernelModule> modules = r.modules();
+    String lastUnloaded = r.lastUnloaded();
+    for (Oops o : r.oopses()) {
+      if (modules.isEmpty() && !o.modules().isEmpty()) {
+        modules = o.modules();
+      }
+      if (lastUnloaded == null && o.lastUnloaded() != null) {
+        lastUnloaded = o.lastUnloaded();
+      }
+    }
+    KernelInfo k = r.kernel();
+    if (!r.oopses().isEmpty()) {
+      Oops first = r.oopses().get(0);
+      k =
+          mergeKernel(
+              k,
+              new KernelInfo(
+                  first.release(),
+                  null,
+                  null,
+                  null,
+                  first.taint(),
+                  first.hardware(),
+                  MemoryLayout.unknown()));
+    }
+    return new CrashReport(
+        r.sources(), k, r.log(), r.oopses(), cpus, panic, modules, lastUnloaded, r.completeness());
+  }
+
+  /** One {@link CpuState} per CPU from its first report with a trace or registers. */
+  static List<CpuState> cpusFromReports(List<Oops> oopses, @Nullable PanicInfo panic) {
+    List<CpuState> out = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    for (Oops o : oopses) {
+      if (o.trace().isEmpty() && o.ip() == null) {
+        continue;
+      }
+      Integer cpu = o.cpu();
+      if (cpu == null) {
+        Matcher m = CPU_IN_HEADLINE.matcher(o.headline());
+        cpu = m.find() ? Integer.valueOf(m.group(1)) : Integer.valueOf(-1);
+      }
+      if (!seen.add(cpu)) {
+        continue;
+      }
+      List<StackSegment> segments = new ArrayList<>();
+      if (o.ip() != null && !o.ip().userMode()) {
+        segments.add(new StackSegment(ipContext(o), null, List.of(), o.ip()));
+      }
+      segments.addAll(o.trace());
+      boolean panicCpu = panic != null && panic.cpu() != null && panic.cpu().equals(cpu);
+      out.add(
+          new CpuState(
+              cpu, o.pid(), o.comm(), null, RegisterSet.empty(), segments, panicCpu, o.span()));
+    }
+    out.sort(Comparator.comparingInt(CpuState::cpu));
+    return out;
+  }
+
+  /** Context of the registers printed before the trace: a lockup interrupt or an exception. */
+  private static ContextKind ipContext(Oops o) {
+    ReportFormats.HeaderMatch hm = ReportFormats.match(o.headline(), 0);
+    String family = hm == null ? "" : hm.rule().family();
+    return switch (family) {
+      case "soft-lockup" -> ContextKind.HARDIRQ;
+      case "hard-lockup" -> ContextKind.NMI;
+      default -> ContextKind.EXCEPTION;
+    };
+  }
+
+  private static String oneLine(Exception e) {
+    String m = e.getMessage();
+    String s = m == null ? e.getClass().getSimpleName() : m;
+    return s.replace('\n', ' ');
   }
 }

@@ -7,6 +7,7 @@ package org.ktriage.model;
 public enum FailureClass {
   BAD_PAGE_STATE("bad-page-state"),
   BUG("bug"),
+  DATA_RACE("data-race"),
   DEADLOCK("deadlock"),
   DIVIDE_ERROR("divide-error"),
   DOUBLE_FREE("double-free"),
@@ -17,6 +18,7 @@ public enum FailureClass {
   INVALID_OPCODE("invalid-opcode"),
   LIST_CORRUPTION("list-corruption"),
   MCE("mce"),
+  MEMORY_LEAK("memory-leak"),
   NULL_DEREF("null-deref"),
   OOM("oom"),
   OUT_OF_BOUNDS("out-of-bounds"),
@@ -26,6 +28,8 @@ public enum FailureClass {
   SOFT_LOCKUP("soft-lockup"),
   STACK_OVERFLOW("stack-overflow"),
   SYSRQ_CRASH("sysrq-crash"),
+  UNDEFINED_BEHAVIOR("undefined-behavior"),
+  UNINIT_VALUE("uninit-value"),
   USE_AFTER_FREE("use-after-free"),
   WARNING("warning"),
   UNKNOWN("unknown");

@@ -1,0 +1,245 @@
+package org.ktriage.analysis.classify;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.Oops;
+
+/**
+ * Classifies what the kernel printed (an oops headline, die header, report body or panic message)
+ * into the {@link FailureClass} vocabulary, from ordered tables of patterns (formats.md §7,
+ * playbook §1–§18); the first matching row wins.
+ */
+public final class FailureClassifier {
+
+  /** One row: a pattern and the class it proves. */
+  private record Row(FailureClass failureClass, Pattern pattern) {}
+
+  private static Row row(FailureClass c, String regex) {
+    return new Row(c, Pattern.compile(regex));
+  }
+
+  /**
+   * Lines in a report's body that override its headline: they say what the headline could not
+   * (KASAN decoding a #GP on a shadow address, sysrq-c before ≈v5.0 writing through NULL).
+   */
+  private static final List<Row> BODY_OVERRIDES =
+      List.of(
+          row(FailureClass.SYSRQ_CRASH, "\\bsysrq_handle_crash\\b"),
+          row(FailureClass.NULL_DEREF, "^KASAN: null-ptr-deref in range"));
+
+  /** Headline, die-header and body patterns, most specific first. */
+  private static final List<Row> REPORT_ROWS =
+      List.of(
+          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
+          row(FailureClass.NULL_DEREF, "KASAN: null-ptr-deref"),
+          row(FailureClass.USE_AFTER_FREE, "(KASAN|KFENCE): [\\w-]*use-after-free"),
+          row(FailureClass.DOUBLE_FREE, "(KASAN|KFENCE): (double-free|invalid-free|invalid free)"),
+          row(FailureClass.OUT_OF_BOUNDS, "(KASAN|KFENCE): [\\w-]*out-of-bounds"),
+          row(FailureClass.OUT_OF_BOUNDS, "KFENCE: memory corruption"),
+          row(FailureClass.PAGE_FAULT, "(KASAN|KFENCE): (wild-memory-access|user-memory-access)"),
+          row(FailureClass.PAGE_FAULT, "KFENCE: invalid (read|write)"),
+          row(FailureClass.USE_AFTER_FREE, "KASAN: invalid-access"),
+          row(FailureClass.UNINIT_VALUE, "KMSAN: "),
+          row(FailureClass.DATA_RACE, "KCSAN: "),
+          row(FailureClass.MEMORY_LEAK, "BUG: memory leak|^unreferenced object 0x"),
+          row(FailureClass.OUT_OF_BOUNDS, "UBSAN: [\\w-]*out-of-bounds"),
+          row(FailureClass.UNDEFINED_BEHAVIOR, "UBSAN: "),
+          row(
+              FailureClass.LIST_CORRUPTION,
+              "list_(add|del) corruption|list_add double add|BUG: corrupted list"
+                  + "|lib/list_debug\\.c|__list_(add|del)_entry_valid"),
+          row(
+              FailureClass.DOUBLE_FREE,
+              "Object already free|double free detected|double-free|BUG: double free"),
+          row(FailureClass.BAD_PAGE_STATE, "BUG: Bad (page state|page map|rss-counter)"),
+          row(
+              FailureClass.STACK_OVERFLOW,
+              "stack guard page (was )?hit|kernel stack overflow|double fault"
+                  + "|stack-protector: Kernel stack is corrupted|corrupted stack end"
+                  + "|Thread overran stack|stack guard hit|Insufficient stack space"),
+          row(
+              FailureClass.MCE,
+              "Machine Check Exception|Machine check: |Fatal machine check|\\[Hardware Error\\]"
+                  + "|SError Interrupt|Fatal hardware error"),
+          row(FailureClass.NULL_DEREF, "NULL pointer dereference"),
+          row(
+              FailureClass.PAGE_FAULT,
+              "unable to handle kernel paging request|unable to handle page fault"
+                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read)"
+                  + "|BUG: unable to handle kernel|Unhandled fault|Bad pagetable"),
+          row(FailureClass.GPF, "general protection fault|^(Oops: )?stack segment: "),
+          row(
+              FailureClass.BUG,
+              "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
+                  + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
+          row(FailureClass.DIVIDE_ERROR, "divide error|Division by zero|divide_error"),
+          row(FailureClass.INVALID_OPCODE, "invalid opcode|Undefined instruction|int3: "),
+          row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
+          row(FailureClass.HARD_LOCKUP, "hard LOCKUP|Hard LOCKUP|hard lockup"),
+          row(
+              FailureClass.RCU_STALL,
+              "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"
+                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"),
+          row(
+              FailureClass.HUNG_TASK,
+              "blocked for more than \\d+ seconds|hung_task|task hung|task can't die"
+                  + "|waiting for \\w+ to become free"),
+          row(
+              FailureClass.SLEEP_IN_ATOMIC,
+              "scheduling while atomic|sleeping function called from invalid context"
+                  + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
+                  + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
+          row(
+              FailureClass.DEADLOCK,
+              "circular locking|recursive locking|inconsistent lock state|lock inversion"
+                  + "|lock order detected|spinlock recursion|spinlock lockup|possible deadlock"
+                  + "|bad unlock balance|held lock freed|still has locks held"
+                  + "|nested lock was not taken|locking bug|BUG: (spinlock|rwlock)"
+                  + "|workqueue lockup|lock held when returning|bad contention state"
+                  + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
+                  + "|lock held at task exit|lockdep"),
+          row(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
+          row(FailureClass.WARNING, "suspicious RCU usage|refcount_t: |ODEBUG: "),
+          row(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),
+          row(FailureClass.WARNING, "^WARNING: |^WARNING |\\bWARNING: CPU: |\\[ cut here \\]"),
+          row(FailureClass.PAGE_FAULT, "^Oops[: ]|Internal error: "),
+          row(FailureClass.BUG, "^BUG: |^BUG |kernel BUG"));
+
+  /** Panic messages ({@code Kernel panic - not syncing: <message>}) → the trigger they name. */
+  private static final List<Row> PANIC_ROWS =
+      List.of(
+          row(FailureClass.HARD_LOCKUP, "(?i)hard lockup"),
+          row(FailureClass.SOFT_LOCKUP, "(?i)softlockup|soft lockup"),
+          row(FailureClass.HUNG_TASK, "hung_task|blocked tasks"),
+          row(FailureClass.RCU_STALL, "(?i)RCU Stall"),
+          row(FailureClass.WARNING, "panic_on_warn|warned too often"),
+          row(FailureClass.OOM, "(?i)out of memory|panic_on_oom"),
+          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
+          row(
+              FailureClass.MCE,
+              "(?i)machine check|hardware error|SError|NMI: Not continuing|NMI IOCK error"),
+          row(
+              FailureClass.STACK_OVERFLOW,
+              "stack-protector|stack guard|stack overflow|corrupted stack end|double fault"
+                  + "|Machine halted"),
+          row(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
+
+  private FailureClassifier() {}
+
+  /** Lines read from a report body to find overrides and a class when the headline has none. */
+  private static final int BODY_LINES = 60;
+
+  /** The class of one report. */
+  public static FailureClass classify(Oops oops) {
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), BODY_LINES);
+    for (Row r : BODY_OVERRIDES) {
+      for (int i = 0; i < limit; i++) {
+        if (r.pattern().matcher(lines.get(i).text()).find()) {
+          return r.failureClass();
+        }
+      }
+      if (oops.ip() != null
+          && oops.ip().function() != null
+          && r.pattern().matcher(oops.ip().function()).find()) {
+        return r.failureClass();
+      }
+    }
+    FailureClass c = classifyText(oops.headline());
+    if (c != FailureClass.UNKNOWN) {
+      if (c == FailureClass.PAGE_FAULT && oops.headline().startsWith("Oops")) {
+        // A bare die header: a body line may say more.
+        FailureClass body = classifyLines(lines, limit);
+        return body == FailureClass.UNKNOWN ? c : body;
+      }
+      if (c == FailureClass.EXPLICIT_PANIC) {
+        return c;
+      }
+      return c;
+    }
+    if (oops.dieHeader() != null) {
+      c = classifyText(oops.dieHeader());
+      if (c != FailureClass.UNKNOWN) {
+        return c;
+      }
+    }
+    c = classifyLines(lines, limit);
+    if (c != FailureClass.UNKNOWN) {
+      return c;
+    }
+    if (oops.panicMessage() != null) {
+      return classifyPanic(oops.panicMessage());
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  private static FailureClass classifyLines(List<LogRecord> lines, int limit) {
+    for (int i = 0; i < limit; i++) {
+      FailureClass c = classifyText(lines.get(i).text());
+      if (c != FailureClass.UNKNOWN && c != FailureClass.EXPLICIT_PANIC) {
+        return c;
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  /** The class a single printed line names, or UNKNOWN. */
+  public static FailureClass classifyText(@Nullable String text) {
+    if (text == null) {
+      return FailureClass.UNKNOWN;
+    }
+    String t = text.strip();
+    int panic = t.indexOf("Kernel panic - not syncing:");
+    if (panic >= 0) {
+      return classifyPanic(t.substring(panic + "Kernel panic - not syncing:".length()));
+    }
+    for (Row r : REPORT_ROWS) {
+      if (r.pattern().matcher(t).find()) {
+        return r.failureClass();
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  /**
+   * The trigger a panic message names; {@code Fatal exception} and oops headlines (crash's {@code
+   * PANIC:} string) give the class of the report; any other message is an explicit panic.
+   */
+  public static FailureClass classifyPanic(String message) {
+    String m = message.strip();
+    for (Row r : PANIC_ROWS) {
+      if (r.pattern().matcher(m).find()) {
+        return r.failureClass();
+      }
+    }
+    if (m.startsWith("Fatal exception") || m.contains("Oopsed too often")) {
+      return FailureClass.UNKNOWN;
+    }
+    for (Row r : REPORT_ROWS) {
+      if (r.pattern().matcher(m).find()) {
+        return r.failureClass();
+      }
+    }
+    return FailureClass.EXPLICIT_PANIC;
+  }
+
+  /** The detector or policy a panic message names (lockup, stall, OOM, …), or UNKNOWN. */
+  public static FailureClass panicDetector(String message) {
+    String m = message.strip();
+    for (Row r : PANIC_ROWS) {
+      if (r.pattern().matcher(m).find()) {
+        return r.failureClass();
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  /** True for panic messages that only say an oops was fatal (the oops names the class). */
+  public static boolean isFatalException(String message) {
+    String m = message.strip();
+    return m.startsWith("Fatal exception") || m.contains("Oopsed too often");
+  }
+}

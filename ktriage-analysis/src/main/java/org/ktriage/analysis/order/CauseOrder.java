@@ -1,0 +1,628 @@
+package org.ktriage.analysis.order;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.address.AddressClassifier;
+import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.stack.EntryKind;
+import org.ktriage.analysis.stack.FaultSite;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.analysis.stack.StackReader;
+import org.ktriage.model.AddressKind;
+import org.ktriage.model.ChainEvent;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.CrashReport;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.Oops;
+import org.ktriage.model.PanicInfo;
+import org.ktriage.model.StackSegment;
+
+/**
+ * Orders failures into primary, trigger and chain (playbook rules R1–R7): the outermost fault on a
+ * CPU is its first failure, the first report in the log precedes later ones, detector reports
+ * (lockups, stalls, hung tasks) and panics name victims and triggers.
+ */
+public final class CauseOrder {
+
+  private CauseOrder() {}
+
+  /** Classes whose report's {@code RIP:} block is the failing instruction itself. */
+  private static final Set<FailureClass> DETECTORS =
+      Set.of(
+          FailureClass.SOFT_LOCKUP,
+          FailureClass.HARD_LOCKUP,
+          FailureClass.RCU_STALL,
+          FailureClass.HUNG_TASK,
+          FailureClass.OOM,
+          FailureClass.EXPLICIT_PANIC,
+          FailureClass.UNKNOWN);
+
+  /** Frames that call panic() for a detector → the trigger they stand for. */
+  private static final Map<String, FailureClass> TRIGGER_FRAMES =
+      Map.ofEntries(
+          Map.entry("watchdog_overflow_callback", FailureClass.HARD_LOCKUP),
+          Map.entry("watchdog_hardlockup_check", FailureClass.HARD_LOCKUP),
+          Map.entry("watchdog_check_hardlockup_other_cpu", FailureClass.HARD_LOCKUP),
+          Map.entry("watchdog_buddy_check_hardlockup", FailureClass.HARD_LOCKUP),
+          Map.entry("watchdog_timer_fn", FailureClass.SOFT_LOCKUP),
+          Map.entry("check_hung_uninterruptible_tasks", FailureClass.HUNG_TASK),
+          Map.entry("check_hung_task", FailureClass.HUNG_TASK),
+          Map.entry("print_cpu_stall", FailureClass.RCU_STALL),
+          Map.entry("print_other_cpu_stall", FailureClass.RCU_STALL),
+          Map.entry("panic_on_rcu_stall", FailureClass.RCU_STALL),
+          Map.entry("check_cpu_stall", FailureClass.RCU_STALL),
+          Map.entry("out_of_memory", FailureClass.OOM),
+          Map.entry("check_panic_on_oom", FailureClass.OOM),
+          Map.entry("sysrq_handle_crash", FailureClass.SYSRQ_CRASH),
+          Map.entry("__warn", FailureClass.WARNING),
+          Map.entry("warn_slowpath_common", FailureClass.WARNING),
+          Map.entry("check_panic_on_warn", FailureClass.WARNING),
+          Map.entry("mce_panic", FailureClass.MCE),
+          Map.entry("do_machine_check", FailureClass.MCE),
+          Map.entry("__stack_chk_fail", FailureClass.STACK_OVERFLOW),
+          Map.entry("handle_stack_overflow", FailureClass.STACK_OVERFLOW),
+          Map.entry("oops_end", FailureClass.UNKNOWN),
+          Map.entry("die", FailureClass.UNKNOWN));
+
+  /** Frames that print or decide rather than fail: skipped when naming a failing function. */
+  private static final Set<String> REPORTING_FRAMES =
+      Set.of(
+          "dump_stack",
+          "dump_stack_lvl",
+          "__dump_stack",
+          "show_stack",
+          "show_trace_log_lvl",
+          "panic",
+          "vpanic",
+          "nmi_panic",
+          "__warn",
+          "warn_slowpath_fmt",
+          "warn_slowpath_null",
+          "warn_slowpath_common",
+          "report_bug",
+          "printk",
+          "_printk",
+          "vprintk",
+          "dump_header",
+          "oom_kill_process",
+          "__schedule",
+          "schedule",
+          "schedule_timeout",
+          "schedule_preempt_disabled",
+          "io_schedule",
+          "io_schedule_timeout",
+          "__switch_to",
+          "__switch_to_asm",
+          "context_switch",
+          "machine_kexec",
+          "__crash_kexec",
+          "crash_kexec");
+
+  private static final Pattern GPF_ADDRESS = Pattern.compile("address (0x[0-9a-fA-F]+)");
+
+  /** Derives the facts rules read: classified reports, CPU sites, primary and trigger. */
+  public static CrashFacts facts(CrashReport report) {
+    AddressClassifier addresses = AddressClassifier.forKernel(report.kernel());
+    List<ReportView> views = new ArrayList<>();
+    for (Oops o : report.oopses()) {
+      FailureClass c = FailureClassifier.classify(o);
+      EntryKind entry =
+          switch (c) {
+            case HARD_LOCKUP -> EntryKind.NMI;
+            case SOFT_LOCKUP, RCU_STALL -> EntryKind.INTERRUPT;
+            case HUNG_TASK, OOM, EXPLICIT_PANIC, UNKNOWN, SLEEP_IN_ATOMIC, DEADLOCK ->
+                EntryKind.UNKNOWN;
+            default -> EntryKind.FAULT;
+          };
+      views.add(new ReportView(o, c, StackReader.read(o.ip(), entry, c, o.trace())));
+    }
+    Map<Integer, List<FaultSite>> cpuSites = new LinkedHashMap<>();
+    for (CpuState cpu : report.cpus()) {
+      cpuSites.put(
+          cpu.cpu(),
+          StackReader.read(null, EntryKind.UNKNOWN, FailureClass.UNKNOWN, cpu.segments()));
+    }
+    CrashFacts draft =
+        new CrashFacts(report, addresses, views, cpuSites, null, FailureClass.UNKNOWN, null);
+    Primary primary = choosePrimary(draft);
+    Trigger trigger = chooseTrigger(draft, primary);
+    return new CrashFacts(
+        report, addresses, views, cpuSites, primary, trigger.failureClass(), trigger.where());
+  }
+
+  private record Trigger(FailureClass failureClass, @Nullable String where) {}
+
+  private static @Nullable Primary choosePrimary(CrashFacts f) {
+    ReportView first = firstReport(f.reports());
+    CpuState panicCpu = f.panicCpu();
+    FaultSite cpuFault = null;
+    CpuState faultCpu = null;
+    if (panicCpu != null) {
+      cpuFault = outermostFault(f.cpuSites().getOrDefault(panicCpu.cpu(), List.of()));
+      faultCpu = panicCpu;
+    }
+    if (cpuFault == null) {
+      for (CpuState c : f.report().cpus()) {
+        FaultSite s = outermostFault(f.cpuSites().getOrDefault(c.cpu(), List.of()));
+        if (s != null) {
+          cpuFault = s;
+          faultCpu = c;
+          break;
+        }
+      }
+    }
+    boolean firstIsDetector = first == null || DETECTORS.contains(first.failureClass());
+    if (cpuFault != null && faultCpu != null && (first == null || firstIsDetector)) {
+      return fromSite(f, cpuFault, null, faultCpu.cpu(), cpuFault.faultClass());
+    }
+    if (first != null) {
+      return fromReport(f, first);
+    }
+    PanicInfo panic = f.report().panic();
+    if (panic != null) {
+      FailureClass c = FailureClassifier.classifyPanic(panic.message());
+      if (c == FailureClass.UNKNOWN) {
+        c = FailureClass.EXPLICIT_PANIC;
+      }
+      Frame caller = panicCaller(panicCpu);
+      return new Primary(
+          c,
+          null,
+          null,
+          panic.cpu(),
+          panicCpu == null ? ContextKind.UNKNOWN : cpuContext(panicCpu),
+          caller == null ? null : caller.function(),
+          caller == null ? null : caller.offset(),
+          caller == null ? null : caller.module(),
+          null,
+          null,
+          null,
+          panic.source());
+    }
+    return null;
+  }
+
+  private static @Nullable ReportView firstReport(List<ReportView> views) {
+    for (ReportView v : views) {
+      if (v.failureClass() != FailureClass.UNKNOWN) {
+        return v;
+      }
+    }
+    return views.isEmpty() ? null : views.get(0);
+  }
+
+  private static @Nullable FaultSite outermostFault(List<FaultSite> sites) {
+    FaultSite found = null;
+    for (FaultSite s : sites) {
+      if (s.isFault()) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  private static Primary fromReport(CrashFacts f, ReportView v) {
+    Oops o = v.oops();
+    FaultSite outer = v.outermostFault();
+    if (outer != null) {
+      FailureClass c = outer.depth() == 0 ? v.failureClass() : outer.faultClass();
+      Primary p = fromSite(f, outer, v, o.cpu(), c);
+      if (outer.depth() == 0) {
+        Long addr = reportAddress(o, c);
+        if (addr != null) {
+          return withAddress(p, addr, f.addresses().classify(addr), null);
+        }
+        if (p.addressRegister() == null) {
+          return withAddress(p, null, null, null);
+        }
+      }
+      return p;
+    }
+    ExceptionFrame ip = o.ip();
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : o.trace()) {
+      frames.addAll(s.frames());
+    }
+    ContextKind ctx;
+    String function = null;
+    String offset = null;
+    String module = null;
+    if (ip != null && !ip.userMode()) {
+      function = ip.function();
+      offset = ip.offset();
+      module = ip.module();
+      ctx = v.sites().isEmpty() ? ContextKind.TASK : v.sites().get(0).context();
+    } else {
+      Frame culprit = culprit(frames);
+      if (culprit != null) {
+        function = culprit.function();
+        offset = culprit.offset();
+        module = culprit.module();
+      }
+      ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
+      ctx = StackReader.contextOfFrames(frames, seg);
+    }
+    Long addr = reportAddress(o, v.failureClass());
+    return new Primary(
+        v.failureClass(),
+        v.sites().isEmpty() ? null : v.sites().get(0),
+        v,
+        o.cpu(),
+        ctx,
+        function,
+        offset,
+        module,
+        addr,
+        addr == null ? null : f.addresses().classify(addr),
+        null,
+        o.span());
+  }
+
+  /**
+   * The bad address a report names: the headline/CR2 address of a page fault, the decoded operand
+   * of a #GP (never CR2, which is stale for #GP), the address of a KASAN/KFENCE access.
+   */
+  private static @Nullable Long reportAddress(Oops o, FailureClass c) {
+    switch (c) {
+      case PAGE_FAULT, NULL_DEREF, STACK_OVERFLOW -> {
+        return o.faultAddress();
+      }
+      default -> {
+        Matcher m = GPF_ADDRESS.matcher(o.headline());
+        if (m.find()) {
+          return Long.parseUnsignedLong(m.group(1).substring(2), 16);
+        }
+        return null;
+      }
+    }
+  }
+
+  /** The first reliable frame that is not a reporting helper. */
+  public static @Nullable Frame culprit(List<Frame> frames) {
+    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
+    for (Frame fr : frames) {
+      if (anyReliable && !fr.reliable()) {
+        continue;
+      }
+      if (!REPORTING_FRAMES.contains(FrameNames.base(fr.function()))
+          && !fr.function().startsWith("0x")) {
+        return fr;
+      }
+    }
+    return null;
+  }
+
+  private static Primary fromSite(
+      CrashFacts f, FaultSite site, @Nullable ReportView v, @Nullable Integer cpu, FailureClass c) {
+    ExceptionFrame e = site.frame();
+    Long addr = e.registers().get("CR2");
+    String reg = null;
+    if (addr != null && c != FailureClass.PAGE_FAULT && c != FailureClass.NULL_DEREF) {
+      addr = null; // CR2 is stale for anything but a page fault (playbook §3)
+    }
+    if (addr == null && (c == FailureClass.PAGE_FAULT || c == FailureClass.UNKNOWN)) {
+      RegisterGuess g = guessAddress(f, e);
+      if (g != null) {
+        addr = g.value();
+        reg = g.register();
+      }
+    }
+    FailureClass cls = c;
+    if (cls == FailureClass.UNKNOWN) {
+      cls = FailureClass.PAGE_FAULT;
+    }
+    return new Primary(
+        cls,
+        site,
+        v,
+        cpu,
+        site.context(),
+        e.function(),
+        e.offset(),
+        e.module(),
+        addr,
+        addr == null ? null : f.addresses().classify(addr),
+        reg,
+        e.source());
+  }
+
+  private static Primary withAddress(
+      Primary p, @Nullable Long addr, @Nullable AddressKind kind, @Nullable String register) {
+    return new Primary(
+        p.failureClass(),
+        p.site(),
+        p.report(),
+        p.cpu(),
+        p.context(),
+        p.function(),
+        p.offset(),
+        p.module(),
+        addr,
+        kind,
+        register,
+        p.source());
+  }
+
+  /** A register value that is the likely fault address. */
+  public record RegisterGuess(String register, long value, AddressKind kind) {}
+
+  /**
+   * Without CR2 (a crash session's exception frame), the faulting instruction's registers hold the
+   * bad address: prefer a module-area value no loaded module covers, then a poison value.
+   */
+  public static @Nullable RegisterGuess guessAddress(CrashFacts f, ExceptionFrame e) {
+    RegisterGuess poison = null;
+    for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+      String name = r.getKey();
+      if (name.equals("RIP") || name.equals("RSP") || name.equals("PC") || name.equals("LR")) {
+        continue;
+      }
+      long v = r.getValue();
+      AddressKind k = f.addresses().classify(v);
+      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty()) {
+        return new RegisterGuess(name, v, k);
+      }
+      if (k == AddressKind.POISON && poison == null) {
+        poison = new RegisterGuess(name, v, k);
+      }
+    }
+    return poison;
+  }
+
+  private static ContextKind cpuContext(CpuState cpu) {
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : cpu.segments()) {
+      frames.addAll(s.frames());
+    }
+    return StackReader.contextOfFrames(frames, ContextKind.TASK);
+  }
+
+  /** The frame that called panic() on the panic CPU, or null. */
+  private static @Nullable Frame panicCaller(@Nullable CpuState cpu) {
+    if (cpu == null) {
+      return null;
+    }
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : cpu.segments()) {
+      frames.addAll(s.frames());
+    }
+    for (int i = 0; i < frames.size(); i++) {
+      String b = FrameNames.base(frames.get(i).function());
+      if (b.equals("panic") || b.equals("vpanic")) {
+        return culprit(frames.subList(i + 1, frames.size()));
+      }
+    }
+    return null;
+  }
+
+  private static Trigger chooseTrigger(CrashFacts f, @Nullable Primary primary) {
+    PanicInfo panic = f.report().panic();
+    String message = panic != null ? panic.message() : lastPanicMessage(f.reports());
+    if (message != null) {
+      FailureClass detector = FailureClassifier.panicDetector(message);
+      if (detector != FailureClass.UNKNOWN) {
+        return new Trigger(detector, message.strip());
+      }
+    }
+    Trigger byFrames = triggerFromFrames(f);
+    if (byFrames != null && byFrames.failureClass() != FailureClass.UNKNOWN) {
+      return byFrames;
+    }
+    if (message != null) {
+      if (FailureClassifier.isFatalException(message) || byFrames != null) {
+        ReportView died = lastDyingReport(f.reports());
+        if (died != null) {
+          return new Trigger(died.failureClass(), died.oops().headline());
+        }
+        return new Trigger(
+            primary == null ? FailureClass.UNKNOWN : primary.failureClass(), message.strip());
+      }
+      return new Trigger(FailureClassifier.classifyPanic(message), message.strip());
+    }
+    ReportView first = firstReport(f.reports());
+    if (first != null) {
+      return new Trigger(first.failureClass(), first.oops().headline());
+    }
+    return new Trigger(
+        primary == null ? FailureClass.UNKNOWN : primary.failureClass(),
+        primary == null ? null : primary.where());
+  }
+
+  private static @Nullable String lastPanicMessage(List<ReportView> views) {
+    for (int i = views.size() - 1; i >= 0; i--) {
+      String m = views.get(i).oops().panicMessage();
+      if (m != null) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable ReportView lastDyingReport(List<ReportView> views) {
+    ReportView found = null;
+    for (ReportView v : views) {
+      if (v.oops().dieCounter() != null || v.oops().dieHeader() != null) {
+        found = v;
+      }
+    }
+    if (found == null) {
+      for (ReportView v : views) {
+        if (v.failureClass() != FailureClass.EXPLICIT_PANIC
+            && v.failureClass() != FailureClass.UNKNOWN) {
+          found = v;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The detector frame that called panic() on the panic CPU (or in a panic report's trace). */
+  private static @Nullable Trigger triggerFromFrames(CrashFacts f) {
+    List<List<Frame>> stacks = new ArrayList<>();
+    CpuState cpu = f.panicCpu();
+    if (cpu != null) {
+      List<Frame> frames = new ArrayList<>();
+      for (StackSegment s : cpu.segments()) {
+        frames.addAll(s.frames());
+      }
+      stacks.add(frames);
+    }
+    for (ReportView v : f.reports()) {
+      if (v.oops().panicMessage() != null) {
+        List<Frame> frames = new ArrayList<>();
+        for (StackSegment s : v.oops().trace()) {
+          frames.addAll(s.frames());
+        }
+        stacks.add(frames);
+      }
+    }
+    for (List<Frame> frames : stacks) {
+      for (int i = 0; i < frames.size(); i++) {
+        String b = FrameNames.base(frames.get(i).function());
+        if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
+          for (int j = i + 1; j < Math.min(frames.size(), i + 6); j++) {
+            FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(frames.get(j).function()));
+            if (c != null) {
+              return new Trigger(c, frames.get(j).function());
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The cause chain, first cause first: the primary, the consequences nested inside it on its CPU
+   * (with the recursive lock when one was found), later reports, the trigger and the panic.
+   *
+   * @param recursiveLockWhere where a recursive spinlock was detected, or null
+   */
+  public static List<ChainEvent> chain(CrashFacts f, @Nullable String recursiveLockWhere) {
+    List<ChainEvent> events = new ArrayList<>();
+    Primary p = f.primary();
+    if (p == null) {
+      return events;
+    }
+    events.add(
+        new ChainEvent(
+            p.failureClass().id(),
+            p.where(),
+            p.context().id(),
+            p.cpu(),
+            p.report() == null ? null : p.report().oops().headline(),
+            p.source()));
+    FaultSite ps = p.site();
+    List<FaultSite> stack = stackOf(f, p);
+    if (ps != null && stack != null) {
+      for (int d = ps.depth() - 1; d >= 0; d--) {
+        FaultSite s = stack.get(d);
+        String fn = s.frame().function();
+        if (fn != null && FrameNames.isSpinlock(fn)) {
+          boolean rec = recursiveLockWhere != null && recursiveLockWhere.equals(s.frame().where());
+          events.add(
+              new ChainEvent(
+                  rec ? "recursive-lock" : "lock-wait",
+                  s.frame().where(),
+                  s.context().id(),
+                  p.cpu(),
+                  rec ? "spins on a lock its own CPU already holds" : "spins on a lock",
+                  s.frame().source()));
+        }
+        if (s.entry() == EntryKind.FAULT) {
+          events.add(
+              new ChainEvent(
+                  s.faultClass().id(),
+                  s.frame().where(),
+                  s.context().id(),
+                  p.cpu(),
+                  "nested fault while handling the first",
+                  s.frame().source()));
+        }
+        if (s.entry() == EntryKind.NMI || s.entry() == EntryKind.INTERRUPT) {
+          for (Frame h : s.handler()) {
+            FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(h.function()));
+            if (c != null && c != FailureClass.UNKNOWN) {
+              events.add(
+                  new ChainEvent(
+                      c.id(),
+                      h.function(),
+                      s.entry() == EntryKind.NMI ? "nmi" : "hardirq",
+                      p.cpu(),
+                      "detector",
+                      h.source()));
+              break;
+            }
+          }
+        }
+      }
+    }
+    ReportView pr = p.report();
+    boolean after = pr == null;
+    FailureClass lastClass = p.failureClass();
+    for (ReportView v : f.reports()) {
+      if (v == pr) {
+        after = true;
+        continue;
+      }
+      if (!after
+          || v.failureClass() == FailureClass.UNKNOWN
+          || (v.oops().panicMessage() != null && v.oops().ip() == null && v.sites().isEmpty())) {
+        continue;
+      }
+      if (v.failureClass() == lastClass) {
+        continue; // R7: repeats are one incident
+      }
+      ExceptionFrame ip = v.oops().ip();
+      String where = ip == null ? null : ip.where();
+      String ctx = v.sites().isEmpty() ? null : v.sites().get(0).context().id();
+      events.add(
+          new ChainEvent(
+              v.failureClass().id(),
+              where,
+              ctx,
+              v.oops().cpu(),
+              v.oops().headline(),
+              v.oops().span()));
+      lastClass = v.failureClass();
+    }
+    FailureClass t = f.trigger();
+    if (t != FailureClass.UNKNOWN
+        && t != FailureClass.EXPLICIT_PANIC
+        && events.stream().noneMatch(e -> e.event().equals(t.id()))) {
+      events.add(new ChainEvent(t.id(), f.triggerWhere(), null, null, "trigger", null));
+    }
+    PanicInfo panic = f.report().panic();
+    String msg = panic != null ? panic.message() : lastPanicMessage(f.reports());
+    if (msg != null) {
+      events.add(
+          new ChainEvent(
+              "panic",
+              null,
+              null,
+              panic == null ? null : panic.cpu(),
+              msg.strip(),
+              panic == null ? null : panic.source()));
+    }
+    return events;
+  }
+
+  private static @Nullable List<FaultSite> stackOf(CrashFacts f, Primary p) {
+    if (p.report() != null) {
+      return p.report().sites();
+    }
+    if (p.cpu() != null) {
+      return f.cpuSites().get(p.cpu());
+    }
+    return null;
+  }
+}

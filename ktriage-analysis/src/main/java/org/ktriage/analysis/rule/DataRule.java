@@ -1,0 +1,285 @@
+package org.ktriage.analysis.rule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.Primary;
+import org.ktriage.analysis.order.ReportView;
+import org.ktriage.model.AddressKind;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.Evidence;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.Frame;
+import org.ktriage.model.KernelModule;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.StackSegment;
+import org.ktriage.model.Taint;
+
+/** The engine of data rules: evaluates a {@link Condition} against {@link CrashFacts}. */
+public final class DataRule {
+
+  /** Log lines searched by a rule (reports keep their own lines; logs are bounded by readers). */
+  private static final int MAX_LOG_LINES = 200_000;
+
+  private DataRule() {}
+
+  /** The hit of the condition, or null. */
+  public static @Nullable Hit evaluate(Condition c, double confidence, CrashFacts f) {
+    Map<String, String> values = new LinkedHashMap<>();
+    List<Evidence> evidence = new ArrayList<>();
+    if (!holds(c, f, values, evidence)) {
+      return null;
+    }
+    if (c.not() != null && holds(c.not(), f, new LinkedHashMap<>(), new ArrayList<>())) {
+      return null;
+    }
+    Primary p = f.primary();
+    if (p != null) {
+      evidence.add(
+          new Evidence(
+              "first failure: "
+                  + p.failureClass().id()
+                  + " at "
+                  + p.where()
+                  + " ("
+                  + p.context().id()
+                  + (p.cpu() == null ? "" : ", CPU " + p.cpu())
+                  + ")",
+              p.source()));
+    }
+    if (!c.triggers().isEmpty() || !c.anyClasses().isEmpty()) {
+      String tw = f.triggerWhere();
+      evidence.add(
+          new Evidence(
+              "trigger: " + f.trigger().id() + (tw == null ? "" : " (" + tw + ")"),
+              f.report().panic() == null ? null : f.report().panic().source()));
+    }
+    List<String> missing = new ArrayList<>();
+    if (p == null || p.site() == null) {
+      missing.add("the failing context's registers (RIP block or crash> bt exception frame)");
+      confidence *= 0.9;
+    }
+    return new Hit(values, evidence, confidence, missing);
+  }
+
+  private static boolean holds(
+      Condition c, CrashFacts f, Map<String, String> values, List<Evidence> evidence) {
+    Primary p = f.primary();
+    if (!c.classes().isEmpty() && !c.classes().contains(f.primaryClass().id())) {
+      return false;
+    }
+    if (!c.triggers().isEmpty() && !c.triggers().contains(f.trigger().id())) {
+      return false;
+    }
+    if (!c.anyClasses().isEmpty()) {
+      boolean any =
+          c.anyClasses().contains(f.primaryClass().id())
+              || c.anyClasses().contains(f.trigger().id());
+      for (ReportView v : f.reports()) {
+        any |= c.anyClasses().contains(v.failureClass().id());
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    if (!c.contexts().isEmpty() && (p == null || !c.contexts().contains(p.context().id()))) {
+      return false;
+    }
+    if (!c.addressKinds().isEmpty()) {
+      AddressKind k = p == null ? null : p.addressKind();
+      if (k == null || !c.addressKinds().contains(k.id())) {
+        return false;
+      }
+    }
+    if (!c.registerKinds().isEmpty()) {
+      ExceptionFrame e = p == null || p.site() == null ? null : p.site().frame();
+      if (e == null) {
+        return false;
+      }
+      boolean found = false;
+      for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+        if (r.getKey().equals("RIP") || r.getKey().equals("PC")) {
+          continue;
+        }
+        AddressKind k = f.addresses().classify(r.getValue());
+        if (c.registerKinds().contains(k.id())) {
+          values.putIfAbsent("register", r.getKey());
+          values.putIfAbsent("registerValue", String.format("%016x", r.getValue()));
+          evidence.add(
+              new Evidence(
+                  r.getKey() + ": " + String.format("%016x", r.getValue()) + " (" + k.id() + ")",
+                  e.source()));
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    if (c.taint() != null && !tainted(f, c.taint(), values)) {
+      return false;
+    }
+    if (c.module() != null && !moduleInvolved(f, c.module(), values, evidence)) {
+      return false;
+    }
+    if (!c.frames().isEmpty() && !framesMatch(f, c.frames(), values, evidence)) {
+      return false;
+    }
+    if (!c.log().isEmpty() && !logMatches(f, c.log(), values, evidence)) {
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean logMatches(
+      CrashFacts f, List<Pattern> patterns, Map<String, String> values, List<Evidence> evidence) {
+    List<LogRecord> lines = f.logLines();
+    int n = Math.min(lines.size(), MAX_LOG_LINES);
+    for (int i = 0; i < n; i++) {
+      LogRecord r = lines.get(i);
+      for (Pattern p : patterns) {
+        Matcher m = p.matcher(r.text());
+        if (m.find()) {
+          values.putIfAbsent("match", r.text().strip());
+          for (String g : groupNames(p)) {
+            String v = m.group(g);
+            if (v != null) {
+              values.putIfAbsent(g, v);
+            }
+          }
+          evidence.add(new Evidence(r.text().strip(), r.source()));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
+  private static List<String> groupNames(Pattern p) {
+    List<String> names = new ArrayList<>();
+    Matcher m = GROUP_NAME.matcher(p.pattern());
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /** Frames of the primary failure's stack (its report's trace, else its CPU), innermost first. */
+  public static List<Frame> primaryFrames(CrashFacts f) {
+    List<Frame> out = new ArrayList<>();
+    Primary p = f.primary();
+    ReportView v = p == null ? null : p.report();
+    if (v != null) {
+      for (StackSegment s : v.oops().trace()) {
+        out.addAll(s.frames());
+      }
+      return out;
+    }
+    Integer cpu = p == null ? null : p.cpu();
+    for (CpuState c : f.report().cpus()) {
+      if (cpu == null ? c.panicCpu() : c.cpu() == cpu) {
+        for (StackSegment s : c.segments()) {
+          out.addAll(s.frames());
+        }
+      }
+    }
+    if (out.isEmpty() && !f.reports().isEmpty()) {
+      for (StackSegment s : f.reports().get(0).oops().trace()) {
+        out.addAll(s.frames());
+      }
+    }
+    return out;
+  }
+
+  private static boolean framesMatch(
+      CrashFacts f, List<Pattern> patterns, Map<String, String> values, List<Evidence> evidence) {
+    List<String> names = new ArrayList<>();
+    List<Evidence> sources = new ArrayList<>();
+    Primary p = f.primary();
+    if (p != null && p.function() != null) {
+      names.add(p.function());
+      sources.add(new Evidence(p.where(), p.source()));
+    }
+    for (Frame fr : primaryFrames(f)) {
+      if (fr.reliable()) {
+        names.add(fr.function());
+        sources.add(new Evidence(fr.where(), fr.source()));
+      }
+    }
+    for (int i = 0; i < names.size(); i++) {
+      for (Pattern pt : patterns) {
+        if (pt.matcher(names.get(i)).find()) {
+          values.putIfAbsent("frame", names.get(i));
+          evidence.add(new Evidence("frame " + sources.get(i).text(), sources.get(i).source()));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean tainted(CrashFacts f, String letters, Map<String, String> values) {
+    List<Taint> taints = new ArrayList<>();
+    if (f.report().kernel().taint() != null) {
+      taints.add(f.report().kernel().taint());
+    }
+    for (ReportView v : f.reports()) {
+      if (v.oops().taint() != null) {
+        taints.add(v.oops().taint());
+      }
+    }
+    for (Taint t : taints) {
+      for (char ch : letters.toCharArray()) {
+        if (t.isTainted() && t.has(ch)) {
+          values.putIfAbsent("taint", t.compact());
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Modules on the primary's stack (frames with {@code [mod]} and the failing function). */
+  public static List<String> modulesInTrace(CrashFacts f) {
+    List<String> mods = new ArrayList<>();
+    Primary p = f.primary();
+    if (p != null && p.module() != null) {
+      mods.add(p.module());
+    }
+    for (Frame fr : primaryFrames(f)) {
+      if (fr.module() != null && fr.reliable() && !mods.contains(fr.module())) {
+        mods.add(fr.module());
+      }
+    }
+    return mods;
+  }
+
+  private static boolean moduleInvolved(
+      CrashFacts f, String mode, Map<String, String> values, List<Evidence> evidence) {
+    for (String m : modulesInTrace(f)) {
+      if (mode.equals("in-trace")) {
+        values.putIfAbsent("module", m);
+        return true;
+      }
+      for (KernelModule km : f.modules()) {
+        String flags = km.taintFlags();
+        if (km.name().equals(m)
+            && (flags.indexOf('O') >= 0 || flags.indexOf('P') >= 0 || flags.indexOf('E') >= 0)) {
+          values.putIfAbsent("module", m);
+          values.putIfAbsent("moduleFlags", flags);
+          evidence.add(new Evidence("module " + m + "(" + flags + ") on the stack", km.source()));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,22 @@
+package org.ktriage.analysis.rule.computed;
+
+import java.util.List;
+import org.ktriage.analysis.rule.ComputedRule;
+
+/** The registry of computed rules: one line each, sorted by id. */
+public final class ComputedRules {
+
+  private ComputedRules() {}
+
+  /** Every computed rule, sorted by id. */
+  public static final List<ComputedRule> ALL =
+      List.of(
+          new CallbackOfUnloadedModuleRule(),
+          new ExplicitPanicRule(),
+          new GeneralProtectionFaultRule(),
+          new NestedFaultRule(),
+          new NullPointerDereferenceRule(),
+          new RecursiveSpinlockRule(),
+          new TimerOfUnloadedModuleRule(),
+          new UseAfterFreePoisonRule());
+}

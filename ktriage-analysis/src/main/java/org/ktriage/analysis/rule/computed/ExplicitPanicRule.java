@@ -1,0 +1,99 @@
+package org.ktriage.analysis.rule.computed;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.order.CauseOrder;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.ReportView;
+import org.ktriage.analysis.rule.ComputedRule;
+import org.ktriage.analysis.rule.Hit;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.Evidence;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.StackSegment;
+
+/**
+ * Code called {@code panic()} itself (not an oops, detector or policy): the message and the caller
+ * under {@code panic} with its module are the primary evidence (playbook §16).
+ */
+public final class ExplicitPanicRule implements ComputedRule {
+
+  @Override
+  public String id() {
+    return "explicit-panic";
+  }
+
+  @Override
+  public @Nullable Hit evaluate(CrashFacts f) {
+    if (f.primaryClass() != FailureClass.EXPLICIT_PANIC
+        && f.trigger() != FailureClass.EXPLICIT_PANIC) {
+      return null;
+    }
+    String message = null;
+    List<Frame> frames = new ArrayList<>();
+    Evidence messageEvidence = null;
+    for (ReportView v : f.reports()) {
+      String m = v.oops().panicMessage();
+      if (m != null && FailureClassifier.classifyPanic(m) == FailureClass.EXPLICIT_PANIC) {
+        message = m.strip();
+        messageEvidence = new Evidence("Kernel panic - not syncing: " + message, v.oops().span());
+        for (StackSegment s : v.oops().trace()) {
+          frames.addAll(s.frames());
+        }
+        break;
+      }
+    }
+    if (message == null && f.report().panic() != null) {
+      message = f.report().panic().message().strip();
+      messageEvidence = new Evidence("panic: " + message, f.report().panic().source());
+      CpuState cpu = f.panicCpu();
+      if (cpu != null) {
+        for (StackSegment s : cpu.segments()) {
+          frames.addAll(s.frames());
+        }
+      }
+    }
+    if (message == null) {
+      return null;
+    }
+    if (FailureClassifier.classifyPanic(message) != FailureClass.EXPLICIT_PANIC) {
+      return null;
+    }
+    List<Evidence> ev = new ArrayList<>();
+    ev.add(messageEvidence);
+    Map<String, String> values = new HashMap<>();
+    values.put("message", message);
+    Frame caller = null;
+    for (int i = 0; i < frames.size(); i++) {
+      String b = FrameNames.base(frames.get(i).function());
+      if (b.equals("panic") || b.equals("vpanic")) {
+        caller = CauseOrder.culprit(frames.subList(i + 1, frames.size()));
+        break;
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    double confidence = 0.9;
+    if (caller != null) {
+      values.put("caller", caller.where());
+      values.put("callerModule", caller.module() == null ? "" : " in module " + caller.module());
+      ev.add(
+          new Evidence(
+              "panic() called from "
+                  + caller.where()
+                  + (caller.module() == null ? "" : " [" + caller.module() + "]"),
+              caller.source()));
+    } else {
+      values.put("caller", "an unknown caller");
+      values.put("callerModule", "");
+      missing.add("the panic CPU's stack (crash> bt) to name the caller of panic()");
+      confidence = 0.7;
+    }
+    return new Hit(values, ev, confidence, missing);
+  }
+}

@@ -1,0 +1,127 @@
+package org.ktriage.analysis.rule.computed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.rule.ComputedRule;
+import org.ktriage.analysis.rule.Hit;
+import org.ktriage.analysis.stack.FaultSite;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.Evidence;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.Hex;
+
+/**
+ * A CPU spinning in a spinlock function on a lock (first argument: RDI / x0 of the innermost
+ * exception frame) whose address is also in the saved registers of an interrupted outer context on
+ * the same CPU: that context holds the lock and cannot run until the spinner stops (AA deadlock,
+ * playbook §10; seed case).
+ */
+public final class RecursiveSpinlockRule implements ComputedRule {
+
+  /** The rule id. */
+  public static final String ID = "recursive-spinlock";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  /** The spinning frame and the holder found on one stack. */
+  public record Match(FaultSite spinner, FaultSite holder, long lock, String holderRegister) {}
+
+  /** The first recursive acquisition found, or null. */
+  public static @Nullable Match find(CrashFacts f) {
+    for (Sites s : Sites.all(f)) {
+      List<FaultSite> sites = s.sites();
+      for (FaultSite spin : sites) {
+        String fn = spin.frame().function();
+        if (fn == null || !FrameNames.isSpinlock(fn)) {
+          continue;
+        }
+        Long lock = firstArgument(spin.frame());
+        if (lock == null || lock == 0) {
+          continue;
+        }
+        for (FaultSite outer : sites) {
+          if (outer.depth() <= spin.depth()) {
+            continue;
+          }
+          for (Map.Entry<String, Long> r : outer.frame().registers().values().entrySet()) {
+            if (r.getValue().equals(lock) && !r.getKey().startsWith("RSP")) {
+              return new Match(spin, outer, lock, r.getKey());
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable Long firstArgument(ExceptionFrame e) {
+    Long v = e.registers().get("RDI");
+    return v != null ? v : e.registers().get("X0");
+  }
+
+  @Override
+  public @Nullable Hit evaluate(CrashFacts f) {
+    Match m = find(f);
+    if (m == null) {
+      return null;
+    }
+    ExceptionFrame spin = m.spinner().frame();
+    ExceptionFrame holder = m.holder().frame();
+    String lock = Hex.reg(m.lock());
+    List<Evidence> ev = new ArrayList<>();
+    ev.add(
+        new Evidence(
+            "spinning in " + spin.where() + " with RDI (the lock) = " + lock, spin.source()));
+    ev.add(
+        new Evidence(
+            "interrupted "
+                + holder.where()
+                + " ("
+                + m.holder().context().id()
+                + ") has "
+                + m.holderRegister()
+                + " = "
+                + lock
+                + ": it holds that lock",
+            holder.source()));
+    String irqs = irqState(spin) + "; " + irqState(holder);
+    ev.add(new Evidence("interrupt flag: " + irqs, spin.source()));
+    List<String> missing = new ArrayList<>();
+    double confidence = 0.9;
+    if (!FrameNames.isTimerSoftirq(holder.function() == null ? "" : holder.function())
+        && !m.holderRegister().equals("RDI")) {
+      confidence = 0.8;
+    }
+    missing.add(
+        "the lock word itself (crash> struct raw_spinlock " + lock + ") would show it is held");
+    return new Hit(
+        Map.of(
+            "lock", lock,
+            "spinner", spin.where(),
+            "holder", holder.where(),
+            "holderContext", m.holder().context().id(),
+            "holderRegister", m.holderRegister()),
+        ev,
+        confidence,
+        missing);
+  }
+
+  private static String irqState(ExceptionFrame e) {
+    Long flags = e.registers().get("RFLAGS");
+    if (flags == null) {
+      flags = e.registers().get("EFLAGS");
+    }
+    if (flags == null) {
+      return e.where() + " flags unknown";
+    }
+    return e.where()
+        + " IF="
+        + (((flags & 0x200) != 0) ? "1 (interrupts on)" : "0 (interrupts off)");
+  }
+}

@@ -1,0 +1,81 @@
+package org.ktriage.analysis.rule.computed;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.address.AddressClassifier;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.Primary;
+import org.ktriage.analysis.rule.ComputedRule;
+import org.ktriage.analysis.rule.Hit;
+import org.ktriage.model.Evidence;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.Hex;
+
+/**
+ * Slab poison (0x6b POISON_FREE, 0x5a POISON_INUSE), LIST_POISON1/2 or other {@code 0xdead…} values
+ * in the fault address or the failing frame's registers: the code used freed or deleted memory
+ * (playbook §4, §5).
+ */
+public final class UseAfterFreePoisonRule implements ComputedRule {
+
+  @Override
+  public String id() {
+    return "use-after-free-poison";
+  }
+
+  @Override
+  public @Nullable Hit evaluate(CrashFacts f) {
+    Primary p = f.primary();
+    if (p == null) {
+      return null;
+    }
+    List<Evidence> ev = new ArrayList<>();
+    Map<String, String> values = new HashMap<>();
+    Optional<AddressClassifier.Poison> found = Optional.empty();
+    double confidence = 0.0;
+    if (p.address() != null) {
+      found = AddressClassifier.poison(p.address());
+      if (found.isPresent()) {
+        values.put("value", Hex.reg(p.address()));
+        values.put("where", "the fault address");
+        ev.add(
+            new Evidence(
+                "fault address " + Hex.reg(p.address()) + " = " + found.get().name(),
+                p.report() == null ? p.source() : p.report().oops().span()));
+        confidence = 0.85;
+      }
+    }
+    ExceptionFrame e = p.site() == null ? null : p.site().frame();
+    if (e != null) {
+      for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+        if (r.getKey().equals("RIP") || r.getKey().startsWith("CR")) {
+          continue;
+        }
+        Optional<AddressClassifier.Poison> rp = AddressClassifier.poison(r.getValue());
+        if (rp.isPresent() && !rp.get().name().startsWith("KASAN")) {
+          ev.add(
+              new Evidence(
+                  r.getKey() + ": " + Hex.reg(r.getValue()) + " = " + rp.get().name(), e.source()));
+          if (found.isEmpty()) {
+            found = rp;
+            values.put("value", Hex.reg(r.getValue()));
+            values.put("where", "register " + r.getKey());
+            confidence = 0.6;
+          }
+        }
+      }
+    }
+    if (found.isEmpty() || found.get().name().startsWith("KASAN")) {
+      return null;
+    }
+    values.put("poison", found.get().name());
+    values.put("meaning", found.get().meaning());
+    List<String> missing = new ArrayList<>();
+    missing.add("the object's slab state (crash> kmem -s <object>) to confirm it was freed");
+    return new Hit(values, ev, confidence, missing);
+  }
+}

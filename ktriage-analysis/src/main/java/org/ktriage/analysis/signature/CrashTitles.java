@@ -1,0 +1,81 @@
+package org.ktriage.analysis.signature;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.CrashReport;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.Oops;
+
+/**
+ * Gives a crash its syzbot-compatible title: entry point of the title engine.
+ *
+ * <p>The kernel log is read as syzkaller reads a console: each record's printk caller id (or the
+ * mere presence of a timestamp) is its context, and only the context of the first report's header
+ * line contributes to the title.
+ */
+public final class CrashTitles {
+  private static final CrashTitles DEFAULT = new CrashTitles();
+
+  private static final Pattern GLUED_PREFIX =
+      Pattern.compile(
+          "(?:\\*\\* [0-9]+ printk messages dropped \\*\\* )?(?:.* login: )?(?:<[0-9]+>)?"
+              + "\\[ *[0-9]+\\.[0-9]+\\](\\[ *(?:C|T)[0-9]+\\])? ");
+
+  private final TitleEngine engine = new TitleEngine(TitleRules.get());
+
+  private CrashTitles() {}
+
+  /** The title of the first crash in the report's log, or null when it shows no crash. */
+  public static @Nullable CrashTitle of(CrashReport report) {
+    CrashTitle title = ofLog(report.log());
+    if (title == null && report.log().isEmpty() && !report.oopses().isEmpty()) {
+      List<LogRecord> lines = new ArrayList<>();
+      for (Oops oops : report.oopses()) {
+        lines.addAll(oops.lines());
+      }
+      title = ofLog(lines);
+    }
+    return title;
+  }
+
+  /** The title of the first crash in these log records, or null when they show no crash. */
+  public static @Nullable CrashTitle ofLog(List<LogRecord> log) {
+    List<String> text = new ArrayList<>(log.size());
+    List<String> context = new ArrayList<>(log.size());
+    for (LogRecord r : log) {
+      Matcher m = r.timestampNanos() == null ? GLUED_PREFIX.matcher(r.text()) : null;
+      if (m != null && m.lookingAt()) {
+        // A console prefix the reader did not recognise because something was glued before it
+        // ("syzkaller login: [ 1.2] BUG: ..."): read it as syzkaller does.
+        String caller = m.group(1);
+        text.add(r.text().substring(r.text().indexOf("] ") + 2));
+        context.add(caller == null ? TitleEngine.CONSOLE : caller.replaceAll("[\\[\\] ]", ""));
+      } else {
+        text.add(r.text());
+        context.add(contextOf(r));
+      }
+    }
+    return DEFAULT.engine.title(text, context);
+  }
+
+  /** syzkaller's crash type for a title (empty when unknown). */
+  public static String typeOf(String title) {
+    return DEFAULT.engine.type(title);
+  }
+
+  /** Applies title normalization (addresses, numbers, line numbers, offsets, length cap). */
+  public static String normalize(String title) {
+    return DEFAULT.engine.normalize(title);
+  }
+
+  private static String contextOf(LogRecord r) {
+    String caller = r.callerId();
+    if (caller != null && !caller.isBlank()) {
+      return caller.strip();
+    }
+    return r.timestampNanos() != null ? TitleEngine.CONSOLE : "";
+  }
+}

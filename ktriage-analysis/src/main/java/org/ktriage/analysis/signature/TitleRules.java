@@ -1,0 +1,241 @@
+package org.ktriage.analysis.signature;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** The Linux title table ({@code linux-titles.yaml}) compiled into patterns, read once. */
+final class TitleRules {
+  static final String RESOURCE = "linux-titles.yaml";
+
+  /** One step of a stack spec: a regex to advance to (capturing candidates) or a stack parse. */
+  record Part(@Nullable Pattern regex) {
+    boolean isStack() {
+      return regex == null;
+    }
+  }
+
+  /** How a custom extractor picks the guilty frame of a segment. */
+  enum Extractor {
+    FIRST,
+    STALL,
+    HANG
+  }
+
+  /** How to find the guilty frame(s) of one format. */
+  record StackSpec(List<Part> parts, List<Part> parts2, Pattern skip, Extractor extractor) {}
+
+  /** One title format of an oops header. */
+  record Format(
+      Pattern title,
+      @Nullable Pattern report,
+      String template,
+      List<String> alt,
+      @Nullable StackSpec stack,
+      boolean noStackTrace,
+      boolean corrupted) {}
+
+  /** A header substring that starts a report, with its suppressions and formats. */
+  record OopsRule(String header, List<Pattern> suppress, List<Format> formats) {}
+
+  /** Title prefix to crash type. */
+  record TypeRule(String type, List<String> prefixes) {}
+
+  /** One normalization step. */
+  record Replacement(Pattern match, String replacement) {}
+
+  final List<OopsRule> oopses;
+  final List<Pattern> stackStarts;
+  final Pattern riscvStackStart;
+  final List<Pattern> frameLines;
+  final List<Pattern> corruptedLines;
+  final List<String> stripPrefixes;
+  final Pattern stallAnchors;
+  final Map<String, String> hangAnchors;
+  final List<String> hangSkip;
+  final List<Pattern> reportStartIgnores;
+  final List<String> infoMessagesWithStack;
+  final List<Replacement> titleReplacements;
+  final List<TypeRule> types;
+  final Pattern callTrace;
+  final Pattern rip;
+
+  private final Map<String, String> macros = new LinkedHashMap<>();
+
+  private static @Nullable TitleRules instance;
+
+  static synchronized TitleRules get() {
+    TitleRules rules = instance;
+    if (rules == null) {
+      rules = load();
+      instance = rules;
+    }
+    return rules;
+  }
+
+  private static TitleRules load() {
+    try (InputStream in = TitleRules.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + RESOURCE);
+      }
+      return new TitleRules(new ObjectMapper(new YAMLFactory()).readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+  }
+
+  private TitleRules(JsonNode root) {
+    JsonNode m = root.path("macros");
+    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      macros.put("{{" + e.getKey() + "}}", e.getValue().asText());
+    }
+    // Macros may use earlier macros (RIP uses PC and FUNC).
+    for (Map.Entry<String, String> e : macros.entrySet()) {
+      e.setValue(expand(e.getValue()));
+    }
+    rip = compile("{{RIP}}");
+    callTrace = compile(root.path("callTrace").asText());
+    stackStarts = compileAll(root.path("stackStarts"));
+    riscvStackStart = compile(root.path("riscvStackStart").asText());
+    frameLines = compileAll(root.path("frameLines"));
+    corruptedLines = compileAll(root.path("corruptedLines"));
+    stripPrefixes = strings(root.path("stripPrefixes"));
+    stallAnchors = alternation(strings(root.path("stallAnchors")));
+    hangAnchors = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("hangAnchors").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      hangAnchors.put(e.getKey(), e.getValue().asText());
+    }
+    hangSkip = strings(root.path("hangSkip"));
+    reportStartIgnores = compileAll(root.path("reportStartIgnores"));
+    infoMessagesWithStack = strings(root.path("infoMessagesWithStack"));
+    List<Replacement> repl = new ArrayList<>();
+    for (JsonNode r : root.path("titleReplacements")) {
+      repl.add(new Replacement(compile(r.path("match").asText()), r.path("replace").asText()));
+    }
+    titleReplacements = List.copyOf(repl);
+    List<TypeRule> typeRules = new ArrayList<>();
+    for (JsonNode t : root.path("types")) {
+      typeRules.add(new TypeRule(t.path("type").asText(), strings(t.path("prefixes"))));
+    }
+    types = List.copyOf(typeRules);
+    List<String> globalSkip = strings(root.path("skip"));
+    List<OopsRule> rules = new ArrayList<>();
+    for (JsonNode o : root.path("oopses")) {
+      List<Format> formats = new ArrayList<>();
+      for (JsonNode f : o.path("formats")) {
+        formats.add(format(f, globalSkip));
+      }
+      rules.add(
+          new OopsRule(
+              o.path("header").asText(), compileAll(o.path("suppress")), List.copyOf(formats)));
+    }
+    oopses = List.copyOf(rules);
+  }
+
+  private Format format(JsonNode f, List<String> globalSkip) {
+    JsonNode report = f.path("report");
+    JsonNode stack = f.get("stack");
+    return new Format(
+        compile(f.path("title").asText()),
+        report.isMissingNode() ? null : compile(report.asText()),
+        f.path("fmt").asText(),
+        strings(f.path("alt")),
+        stack == null ? null : stackSpec(stack, globalSkip),
+        f.path("noStackTrace").asBoolean(false),
+        f.path("corrupted").asBoolean(false));
+  }
+
+  private StackSpec stackSpec(JsonNode s, List<String> globalSkip) {
+    List<Part> parts;
+    List<Part> parts2;
+    if (s.path("warning").asBoolean(false)) {
+      // A WARNING's stack starts at the RIP line (x86) or "--- interrupt:" (powerpc); older
+      // kernels print only "Call Trace:".
+      parts =
+          List.of(
+              new Part(compile("(?:{{RIP}}|--- interrupt: [0-9]+ at {{FUNC}})")), new Part(null));
+      parts2 = List.of(new Part(callTrace), new Part(null));
+    } else {
+      parts = parts(s.path("parts"));
+      parts2 = parts(s.path("parts2"));
+    }
+    List<String> skip = new ArrayList<>(globalSkip);
+    skip.addAll(strings(s.path("skip")));
+    Extractor extractor =
+        switch (s.path("extractor").asText("")) {
+          case "stall" -> Extractor.STALL;
+          case "hang" -> Extractor.HANG;
+          default -> Extractor.FIRST;
+        };
+    return new StackSpec(parts, parts2, alternation(skip), extractor);
+  }
+
+  private List<Part> parts(JsonNode list) {
+    List<Part> parts = new ArrayList<>();
+    for (JsonNode p : list) {
+      String s = p.asText();
+      switch (s) {
+        case "$stack" -> parts.add(new Part(null));
+        case "$rip" -> parts.add(new Part(rip));
+        case "$calltrace" -> parts.add(new Part(callTrace));
+        default -> parts.add(new Part(compile(s)));
+      }
+    }
+    return List.copyOf(parts);
+  }
+
+  private String expand(String re) {
+    String out = re;
+    for (int round = 0; round < 3 && out.contains("{{"); round++) {
+      for (Map.Entry<String, String> e : macros.entrySet()) {
+        out = out.replace(e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** Compiles with only {@code \n} as line terminator, as console text is split on it. */
+  Pattern compile(String re) {
+    return Pattern.compile(expand(re), Pattern.UNIX_LINES);
+  }
+
+  private Pattern alternation(List<String> res) {
+    StringBuilder sb = new StringBuilder();
+    for (String re : res) {
+      if (sb.length() > 0) {
+        sb.append('|');
+      }
+      sb.append("(?:").append(re).append(')');
+    }
+    return compile(sb.toString());
+  }
+
+  private List<Pattern> compileAll(JsonNode list) {
+    List<Pattern> out = new ArrayList<>();
+    for (JsonNode n : list) {
+      out.add(compile(n.asText()));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> strings(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : list) {
+      out.add(n.asText());
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,302 @@
+package org.ktriage.analysis.stack;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.FailureClass;
+
+/**
+ * Tables of kernel function names that mark stack boundaries: exception entries (x86_64 from 3.10
+ * to 6.x and arm64), interrupt and NMI entries, softirq dispatchers and the bottoms of task stacks
+ * (torvalds/linux — arch/x86/entry/entry_64.S, arch/x86/kernel/traps.c, kernel/softirq.c).
+ */
+public final class FrameNames {
+
+  private FrameNames() {}
+
+  /** Exception entry routine → failure class of the exception. */
+  private static final Map<String, FailureClass> FAULT_ENTRIES =
+      Map.ofEntries(
+          Map.entry("page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("asm_exc_page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("exc_page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("do_page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("__do_page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("async_page_fault", FailureClass.PAGE_FAULT),
+          Map.entry("general_protection", FailureClass.GPF),
+          Map.entry("asm_exc_general_protection", FailureClass.GPF),
+          Map.entry("exc_general_protection", FailureClass.GPF),
+          Map.entry("do_general_protection", FailureClass.GPF),
+          Map.entry("stack_segment", FailureClass.GPF),
+          Map.entry("asm_exc_stack_segment", FailureClass.GPF),
+          Map.entry("exc_stack_segment", FailureClass.GPF),
+          Map.entry("do_stack_segment", FailureClass.GPF),
+          Map.entry("invalid_op", FailureClass.INVALID_OPCODE),
+          Map.entry("asm_exc_invalid_op", FailureClass.INVALID_OPCODE),
+          Map.entry("exc_invalid_op", FailureClass.INVALID_OPCODE),
+          Map.entry("do_invalid_op", FailureClass.INVALID_OPCODE),
+          Map.entry("divide_error", FailureClass.DIVIDE_ERROR),
+          Map.entry("asm_exc_divide_error", FailureClass.DIVIDE_ERROR),
+          Map.entry("exc_divide_error", FailureClass.DIVIDE_ERROR),
+          Map.entry("do_divide_error", FailureClass.DIVIDE_ERROR),
+          Map.entry("double_fault", FailureClass.STACK_OVERFLOW),
+          Map.entry("asm_exc_double_fault", FailureClass.STACK_OVERFLOW),
+          Map.entry("exc_double_fault", FailureClass.STACK_OVERFLOW),
+          Map.entry("do_double_fault", FailureClass.STACK_OVERFLOW),
+          Map.entry("machine_check", FailureClass.MCE),
+          Map.entry("asm_exc_machine_check", FailureClass.MCE),
+          Map.entry("exc_machine_check", FailureClass.MCE),
+          Map.entry("do_machine_check", FailureClass.MCE),
+          Map.entry("el1h_64_sync", FailureClass.PAGE_FAULT),
+          Map.entry("el1h_64_sync_handler", FailureClass.PAGE_FAULT),
+          Map.entry("el1_sync", FailureClass.PAGE_FAULT),
+          Map.entry("el1_abort", FailureClass.PAGE_FAULT),
+          Map.entry("el1_da", FailureClass.PAGE_FAULT),
+          Map.entry("do_mem_abort", FailureClass.PAGE_FAULT),
+          Map.entry("el1_undef", FailureClass.INVALID_OPCODE));
+
+  private static final Set<String> NMI_ENTRIES =
+      Set.of(
+          "nmi",
+          "end_repeat_nmi",
+          "repeat_nmi",
+          "asm_exc_nmi",
+          "exc_nmi",
+          "do_nmi",
+          "default_do_nmi",
+          "nmi_handle");
+
+  private static final Set<String> TRAP_ENTRIES =
+      Set.of("int3", "asm_exc_int3", "exc_int3", "do_int3", "debug", "asm_exc_debug", "do_debug");
+
+  private static final Set<String> SYSCALL_ENTRIES =
+      Set.of(
+          "entry_SYSCALL_64_after_hwframe",
+          "entry_SYSCALL_64",
+          "entry_SYSCALL_64_fastpath",
+          "system_call_fastpath",
+          "system_call",
+          "entry_SYSENTER_compat",
+          "entry_INT80_compat",
+          "do_syscall_64",
+          "el0_svc",
+          "el0t_64_sync",
+          "el0_sync");
+
+  private static final Set<String> HARDIRQ_MARKERS =
+      Set.of(
+          "apic_timer_interrupt",
+          "smp_apic_timer_interrupt",
+          "local_apic_timer_interrupt",
+          "hrtimer_interrupt",
+          "__hrtimer_run_queues",
+          "common_interrupt",
+          "asm_common_interrupt",
+          "do_IRQ",
+          "handle_irq",
+          "handle_irq_event",
+          "handle_irq_event_percpu",
+          "__handle_irq_event_percpu",
+          "handle_edge_irq",
+          "handle_fasteoi_irq",
+          "handle_level_irq",
+          "generic_handle_irq",
+          "irq_exit",
+          "irq_exit_rcu",
+          "__irq_exit_rcu",
+          "reschedule_interrupt",
+          "call_function_interrupt",
+          "call_function_single_interrupt",
+          "irq_work_interrupt",
+          "smp_call_function_interrupt",
+          "smp_call_function_single_interrupt",
+          "el1_interrupt",
+          "el1h_64_irq",
+          "el1h_64_irq_handler",
+          "el1_irq",
+          "gic_handle_irq");
+
+  private static final List<String> HARDIRQ_PREFIXES =
+      List.of("sysvec_", "asm_sysvec_", "__sysvec_");
+
+  private static final Set<String> SOFTIRQ_MARKERS =
+      Set.of(
+          "__do_softirq",
+          "handle_softirqs",
+          "do_softirq",
+          "do_softirq_own_stack",
+          "call_softirq",
+          "run_ksoftirqd",
+          "run_timer_softirq",
+          "__run_timers",
+          "run_rebalance_domains",
+          "net_rx_action",
+          "net_tx_action",
+          "tasklet_action",
+          "tasklet_hi_action",
+          "tasklet_action_common",
+          "rcu_core",
+          "rcu_core_si",
+          "rcu_process_callbacks",
+          "blk_done_softirq",
+          "irq_poll_softirq",
+          "hrtimer_run_softirq");
+
+  private static final Set<String> TASK_BOTTOMS =
+      Set.of(
+          "ret_from_fork",
+          "ret_from_fork_asm",
+          "kthread",
+          "start_secondary",
+          "cpu_startup_entry",
+          "do_idle",
+          "rest_init",
+          "start_kernel",
+          "secondary_startup_64",
+          "secondary_startup_64_no_verify",
+          "worker_thread",
+          "process_one_work",
+          "smpboot_thread_fn");
+
+  /** Spinlock acquisition functions: a CPU spinning here waits for a lock (first argument). */
+  private static final List<String> SPINLOCK_PREFIXES =
+      List.of(
+          "_raw_spin_lock",
+          "raw_spin_lock",
+          "__raw_spin_lock",
+          "_spin_lock",
+          "queued_spin_lock_slowpath",
+          "native_queued_spin_lock_slowpath",
+          "__pv_queued_spin_lock_slowpath",
+          "pv_queued_spin_lock_slowpath",
+          "do_raw_spin_lock",
+          "_raw_read_lock",
+          "_raw_write_lock",
+          "queued_read_lock_slowpath",
+          "queued_write_lock_slowpath",
+          "arch_spin_lock");
+
+  /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
+  public static String base(String function) {
+    int dot = function.indexOf('.');
+    return dot > 0 ? function.substring(0, dot) : function;
+  }
+
+  /** The failure class of an exception entry routine, when it is one. */
+  public static Optional<FailureClass> faultEntry(String function) {
+    return Optional.ofNullable(FAULT_ENTRIES.get(base(function)));
+  }
+
+  /** The kind of entry a frame name marks, or empty when it is ordinary code. */
+  public static Optional<EntryKind> entryKind(String function) {
+    String f = base(function);
+    if (FAULT_ENTRIES.containsKey(f)) {
+      return Optional.of(EntryKind.FAULT);
+    }
+    if (NMI_ENTRIES.contains(f)) {
+      return Optional.of(EntryKind.NMI);
+    }
+    if (TRAP_ENTRIES.contains(f)) {
+      return Optional.of(EntryKind.TRAP);
+    }
+    if (SYSCALL_ENTRIES.contains(f)) {
+      return Optional.of(EntryKind.SYSCALL);
+    }
+    if (isHardirq(f)) {
+      return Optional.of(EntryKind.INTERRUPT);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The context a frame proves for the code it called, or empty when it proves nothing; fault
+   * entries prove nothing (a fault handler runs in the context it interrupted).
+   */
+  public static Optional<ContextKind> contextMarker(String function) {
+    String f = base(function);
+    if (SOFTIRQ_MARKERS.contains(f)) {
+      return Optional.of(ContextKind.SOFTIRQ);
+    }
+    if (NMI_ENTRIES.contains(f)) {
+      return Optional.of(ContextKind.NMI);
+    }
+    if (isHardirq(f)) {
+      return Optional.of(ContextKind.HARDIRQ);
+    }
+    if (SYSCALL_ENTRIES.contains(f) || TASK_BOTTOMS.contains(f)) {
+      return Optional.of(ContextKind.TASK);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isHardirq(String f) {
+    if (HARDIRQ_MARKERS.contains(f)) {
+      return true;
+    }
+    for (String p : HARDIRQ_PREFIXES) {
+      if (f.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for spinlock and rwlock acquisition functions. */
+  public static boolean isSpinlock(String function) {
+    String f = base(function).toLowerCase(Locale.ROOT);
+    for (String p : SPINLOCK_PREFIXES) {
+      if (f.startsWith(p.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Functions of the timer softirq that walk and run expired timers. */
+  public static boolean isTimerSoftirq(String function) {
+    return switch (base(function)) {
+      case "run_timer_softirq",
+          "__run_timers",
+          "call_timer_fn",
+          "expire_timers",
+          "collect_expired_timers",
+          "__run_timer_base",
+          "run_timer_base",
+          "detach_timer",
+          "hlist_move_list" ->
+          true;
+      default -> false;
+    };
+  }
+
+  /** Generic dispatchers that call a callback owned by someone else (notes the kind). */
+  public static Optional<String> callbackDispatcher(String function) {
+    return Optional.ofNullable(
+        switch (base(function)) {
+          case "run_timer_softirq",
+              "__run_timers",
+              "call_timer_fn",
+              "expire_timers",
+              "collect_expired_timers" ->
+              "timer";
+          case "__hrtimer_run_queues", "__run_hrtimer", "hrtimer_run_softirq" -> "hrtimer";
+          case "process_one_work", "worker_thread" -> "work item";
+          case "rcu_do_batch", "rcu_core", "rcu_process_callbacks", "rcu_core_si" -> "RCU callback";
+          case "notifier_call_chain",
+              "__blocking_notifier_call_chain",
+              "atomic_notifier_call_chain",
+              "raw_notifier_call_chain",
+              "blocking_notifier_call_chain" ->
+              "notifier";
+          case "tasklet_action_common", "tasklet_action", "tasklet_hi_action" -> "tasklet";
+          case "handle_irq_event_percpu", "__handle_irq_event_percpu" -> "IRQ handler";
+          case "nf_hook_slow" -> "netfilter hook";
+          case "proc_reg_read", "proc_reg_write", "seq_read", "kernfs_fop_read_iter" ->
+              "file operation";
+          default -> null;
+        });
+  }
+}

@@ -1,0 +1,62 @@
+package org.ktriage.analysis.signature;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ktriage.model.LogRecord;
+
+class CrashTitlesTest {
+  @Test
+  void normalizationReplacesDynamicParts() {
+    assertThat(CrashTitles.normalize("WARNING in foo at net/core/dev.c:1234 on CPU#3"))
+        .isEqualTo("WARNING in foo at net/core/dev.c:LINE on CPU");
+    assertThat(
+            CrashTitles.normalize(
+                "KASAN: use-after-free in do_con_write.part.23 at addr" + " ffff88003b0c5f40"))
+        .isEqualTo("KASAN: use-after-free in do_con_write.part.NUM at addr ADDR");
+    assertThat(CrashTitles.normalize("task syz-executor.3:1234 blocked 10.0.0.1"))
+        .isEqualTo("task syz-executor blocked IP");
+    assertThat(CrashTitles.normalize("BUG in ip6_fragment+0x1052/0x2d80 for cfg80211"))
+        .isEqualTo("BUG in ip6_fragment for cfg80211");
+    assertThat(CrashTitles.normalize("x".repeat(200))).hasSize(120);
+  }
+
+  @Test
+  void typesFollowTitlePrefixes() {
+    assertThat(CrashTitles.typeOf("KASAN: slab-use-after-free Write in foo"))
+        .isEqualTo("KASAN-USE-AFTER-FREE-WRITE");
+    assertThat(CrashTitles.typeOf("INFO: task hung in foo")).isEqualTo("HANG");
+    assertThat(CrashTitles.typeOf("BUG: stack guard page was hit in foo")).isEmpty();
+    assertThat(CrashTitles.typeOf("WARNING: something odd")).isEqualTo("WARNING");
+  }
+
+  @Test
+  void noHeaderMeansNoCrash() {
+    List<LogRecord> log =
+        ConsoleLines.records(
+            "t",
+            "[    1.0] INFO: lockdep is turned off.\n[    1.1] WARNING: /etc/ssh/moduli does"
+                + " not exist, using fixed modulus\n");
+    assertThat(CrashTitles.ofLog(log)).isNull();
+  }
+
+  @Test
+  void gluedLoginPrefixIsReadAsAConsolePrefix() {
+    List<LogRecord> log =
+        ConsoleLines.records(
+            "t",
+            "syzkaller login: [   16.3] BUG: soft lockup - CPU#0 stuck for 22s! [a:1]\n"
+                + "[   16.4] RIP: 0010:foo_spin+0x1/0x2\n"
+                + "[   16.5] Call Trace:\n"
+                + "[   16.6]  bar+0x1/0x2\n"
+                + "[   16.7]  do_syscall_64+0x1/0x2\n"
+                + "[   16.8]  entry_SYSCALL_64_after_hwframe+0x1/0x2\n");
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.ofLog(log));
+    assertThat(t.title()).isEqualTo("BUG: soft lockup in bar");
+    assertThat(t.altTitles()).containsExactly("stall in bar");
+    assertThat(t.type()).isEqualTo("HANG");
+    assertThat(t.corrupted()).isFalse();
+    assertThat(t.frame()).isEqualTo("bar");
+  }
+}

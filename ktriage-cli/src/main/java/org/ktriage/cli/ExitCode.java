@@ -1,0 +1,21 @@
+package org.ktriage.cli;
+
+/** The CLI's exit codes (docs/architecture.md; API: never renumber one). */
+public final class ExitCode {
+  /** Inputs analysed (a crash found or not). */
+  public static final int ANALYSED = 0;
+
+  /** Inputs analysed and they contain no crash at all. */
+  public static final int NO_CRASH = 1;
+
+  /** Bad command line. */
+  public static final int USAGE = 2;
+
+  /**
+   * Unreadable or unsupported input, with a one-line reason on stderr; also an internal error,
+   * which says "please report".
+   */
+  public static final int UNREADABLE = 3;
+
+  private ExitCode() {}
+}

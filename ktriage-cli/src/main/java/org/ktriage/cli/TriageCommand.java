@@ -1,0 +1,277 @@
+package org.ktriage.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.Analyzer;
+import org.ktriage.analysis.bucket.Bucket;
+import org.ktriage.analysis.bucket.Buckets;
+import org.ktriage.analysis.bucket.MergeSuggestion;
+import org.ktriage.analysis.bucket.TriageResult;
+import org.ktriage.analysis.signature.CrashTitle;
+import org.ktriage.analysis.signature.CrashTitles;
+import org.ktriage.analysis.signature.Signature;
+import org.ktriage.ingest.Ingest;
+import org.ktriage.ingest.Strictness;
+import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.model.CrashReport;
+import org.ktriage.model.Diagnosis;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ktriage triage INPUT...}: titles and signs every input in parallel and groups them into
+ * buckets of the same crash (terminal table, CSV, JSON, or one JSON line per input).
+ */
+@Command(
+    name = "triage",
+    mixinStandardHelpOptions = true,
+    description =
+        "Groups many crash logs into buckets of the same crash: signature, title, class, count,"
+            + " first/last seen, kernels, hosts. Inputs are files, directories (recursive) or"
+            + " globs; gzip, xz and zstd files are read directly.")
+public final class TriageCommand implements Callable<Integer> {
+  /** Output formats. */
+  enum Format {
+    table,
+    csv,
+    json,
+    jsonl
+  }
+
+  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "files, directories or globs")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(
+      names = {"-f", "--format"},
+      description = "table (default), csv, json, or jsonl (one line per input)")
+  Format format = Format.table;
+
+  @Option(
+      names = {"-j", "--jobs"},
+      description = "parallel workers (default: all cores)")
+  int jobs = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--merge-threshold",
+      description = "stack similarity (0..1) above which two buckets are suggested for merging")
+  double mergeThreshold = 0.8;
+
+  @Option(names = "--no-progress", description = "never show the progress bar")
+  boolean noProgress;
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean interactive;
+
+  /** The command on a terminal's streams; the progress bar shows when stderr is a terminal. */
+  public TriageCommand(Terminal terminal) {
+    this(terminal.out(), terminal.err(), terminal.stderrTty());
+  }
+
+  /** The command on the given streams (tests). */
+  public TriageCommand(PrintWriter out, PrintWriter err, boolean interactive) {
+    this.out = out;
+    this.err = err;
+    this.interactive = interactive;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    long startNanos = System.nanoTime();
+    List<InputFiles.Input> files = InputFiles.expand(inputs);
+    if (files.isEmpty()) {
+      err.println("ktriage triage: no input files");
+      return ExitCode.USAGE;
+    }
+    ConcurrentLinkedQueue<TriageResult> results = new ConcurrentLinkedQueue<>();
+    AtomicInteger done = new AtomicInteger();
+    TriageOutput output = new TriageOutput(out);
+    int workers = Math.max(1, jobs);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            workers,
+            r -> {
+              Thread t = new Thread(r, "ktriage-triage");
+              t.setDaemon(true);
+              return t;
+            });
+    // Bounded in-flight work: at most a few inputs per worker are read at any time.
+    Semaphore slots = new Semaphore(workers * 2);
+    ProgressBar bar = new ProgressBar(err, interactive && !noProgress, files.size(), done);
+    try {
+      for (InputFiles.Input in : files) {
+        slots.acquire();
+        pool.execute(
+            () -> {
+              try {
+                TriageResult r = triage(in);
+                results.add(r);
+                if (format == Format.jsonl) {
+                  output.jsonLine(r);
+                }
+              } finally {
+                done.incrementAndGet();
+                slots.release();
+              }
+            });
+      }
+      pool.shutdown();
+      while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+        // keep waiting; the progress bar ticks meanwhile
+      }
+    } finally {
+      pool.shutdownNow();
+      bar.close();
+    }
+    List<TriageResult> all = new ArrayList<>(results);
+    all.sort(Comparator.comparing(TriageResult::path));
+    List<Bucket> buckets = Buckets.group(all);
+    List<MergeSuggestion> merges = Buckets.suggestMerges(buckets, mergeThreshold);
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    Summary summary = Summary.of(all, buckets.size(), seconds);
+    switch (format) {
+      case table -> output.table(buckets, merges, all, summary);
+      case csv -> output.csv(buckets);
+      case json -> output.json(buckets, merges, all, summary);
+      case jsonl -> {}
+    }
+    out.flush();
+    if (format != Format.table) {
+      err.println(summary.line());
+    }
+    err.flush();
+    if (summary.unreadable() == all.size()) {
+      return ExitCode.UNREADABLE;
+    }
+    return summary.crashes() == 0 ? ExitCode.NO_CRASH : ExitCode.ANALYSED;
+  }
+
+  /** Counts for the summary line. */
+  record Summary(
+      int inputs, int crashes, int noCrash, int unreadable, int buckets, double seconds) {
+    static Summary of(List<TriageResult> all, int buckets, double seconds) {
+      int crashes = 0;
+      int unreadable = 0;
+      for (TriageResult r : all) {
+        if (r.error() != null) {
+          unreadable++;
+        } else if (r.hasCrash()) {
+          crashes++;
+        }
+      }
+      return new Summary(
+          all.size(), crashes, all.size() - crashes - unreadable, unreadable, buckets, seconds);
+    }
+
+    String line() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "triage: %d inputs in %.2f s (%.0f inputs/s): %d crashes in %d buckets, %d without a"
+              + " crash, %d unreadable",
+          inputs,
+          seconds,
+          seconds > 0 ? inputs / seconds : 0.0,
+          crashes,
+          buckets,
+          noCrash,
+          unreadable);
+    }
+  }
+
+  /** Reads, analyses, titles and signs one input; never throws. */
+  static TriageResult triage(InputFiles.Input input) {
+    String path = input.path().toString();
+    if (!input.ok()) {
+      return TriageResult.unreadable(path, input.problem());
+    }
+    Path tmp = null;
+    try {
+      if (!Files.isReadable(input.path())) {
+        return TriageResult.unreadable(path, "permission denied");
+      }
+      tmp = Decompression.inflate(input.path());
+      CrashReport report =
+          Ingest.read(List.of(tmp != null ? tmp : input.path()), Strictness.LENIENT);
+      Diagnosis d = new Analyzer().analyze(report);
+      String title = d.title();
+      List<String> alts = d.altTitles();
+      boolean corrupted = d.corrupted();
+      if (title == null) {
+        CrashTitle t = CrashTitles.of(report);
+        if (t != null) {
+          title = t.title();
+          alts = t.altTitles();
+          corrupted = t.corrupted();
+        }
+      }
+      boolean crash = title != null || report.hasCrash();
+      String signature = d.signature();
+      if (signature == null && crash) {
+        Signature sig = Signature.of(d.failureClass(), report, d.primary());
+        signature =
+            sig.frames().isEmpty() && title != null
+                ? Signature.ofTitle(d.failureClass(), title).id()
+                : sig.id();
+      }
+      List<String> frames = crash ? Signature.stack(report, d.primary(), 8) : List.of();
+      Instant seen = Files.getLastModifiedTime(input.path()).toInstant();
+      return new TriageResult(
+          path,
+          title,
+          alts,
+          d.failureClass().id(),
+          crash ? signature : null,
+          corrupted,
+          frames,
+          seen,
+          report.kernel().release(),
+          report.kernel().hostname(),
+          null);
+    } catch (UnreadableInputException e) {
+      return TriageResult.unreadable(path, oneLine(e.getMessage()));
+    } catch (IOException e) {
+      return TriageResult.unreadable(path, oneLine(describe(e)));
+    } catch (RuntimeException | StackOverflowError e) {
+      return TriageResult.unreadable(path, "internal error: " + oneLine(describe(e)));
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // a leftover temporary file is harmless
+        }
+      }
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    String kind =
+        t instanceof java.nio.file.NoSuchFileException
+            ? "no such file"
+            : t instanceof java.nio.file.AccessDeniedException
+                ? "permission denied"
+                : t.getClass().getSimpleName();
+    return m == null || t instanceof java.nio.file.FileSystemException ? kind : kind + ": " + m;
+  }
+
+  /** Collapses a message to one line. */
+  static String oneLine(@Nullable String s) {
+    return Messages.oneLine(s);
+  }
+}

@@ -1,0 +1,171 @@
+package org.ktriage.ingest.text;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads text lines from a byte stream without trusting its encoding: lines end at {@code \n}, every
+ * {@code \r}, NUL, C0 control (except tab) and ANSI escape sequence is dropped, bytes are decoded
+ * as UTF-8 with malformed sequences replaced, and lines longer than {@link #MAX_LINE_BYTES} are cut
+ * (the rest of the line is skipped and counted in {@link #truncatedLines()}).
+ */
+public final class LineReader implements Closeable {
+  /** Longest line kept, in bytes; longer lines are cut to this length. */
+  public static final int MAX_LINE_BYTES = 64 * 1024;
+
+  private final InputStream in;
+  private final byte[] buf = new byte[64 * 1024];
+  private int pos;
+  private int limit;
+  private boolean eof;
+  private final byte[] line = new byte[MAX_LINE_BYTES];
+  private int lineNumber;
+  private long truncatedLines;
+  private long bytesRead;
+  private boolean lastTruncated;
+
+  public LineReader(InputStream in) {
+    this.in = in;
+  }
+
+  /** The next line without its terminator, or null at end of input. */
+  public @Nullable String readLine() throws IOException {
+    int len = 0;
+    boolean clean = true;
+    boolean over = false;
+    boolean any = false;
+    while (true) {
+      if (pos >= limit) {
+        if (eof || !fill()) {
+          if (!any) {
+            return null;
+          }
+          break;
+        }
+      }
+      any = true;
+      byte[] b = buf;
+      int p = pos;
+      int end = limit;
+      boolean newline = false;
+      while (p < end) {
+        byte c = b[p++];
+        if (c == '\n') {
+          newline = true;
+          break;
+        }
+        if (len < MAX_LINE_BYTES) {
+          line[len++] = c;
+          if (c < 0x20 || c >= 0x7f) {
+            if (c != '\t') {
+              clean = false;
+            }
+          }
+        } else {
+          over = true;
+        }
+      }
+      pos = p;
+      if (newline) {
+        break;
+      }
+    }
+    lineNumber++;
+    lastTruncated = over;
+    if (over) {
+      truncatedLines++;
+    }
+    if (clean) {
+      return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+    }
+    return decodeDirty(len);
+  }
+
+  private boolean fill() throws IOException {
+    int n = in.read(buf, 0, buf.length);
+    if (n <= 0) {
+      eof = true;
+      pos = 0;
+      limit = 0;
+      return false;
+    }
+    bytesRead += n;
+    pos = 0;
+    limit = n;
+    return true;
+  }
+
+  /** Drops control bytes and ANSI escapes in place, then decodes UTF-8 leniently. */
+  private String decodeDirty(int len) {
+    int out = 0;
+    int i = 0;
+    while (i < len) {
+      byte c = line[i];
+      if (c == 0x1b) {
+        i = skipEscape(i, len);
+        continue;
+      }
+      i++;
+      if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7f) {
+        continue;
+      }
+      line[out++] = c;
+    }
+    return new String(line, 0, out, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Index after the escape sequence starting at {@code i} (CSI {@code ESC [ … final}, or ESC x).
+   */
+  private int skipEscape(int i, int len) {
+    int j = i + 1;
+    if (j >= len) {
+      return j;
+    }
+    byte next = line[j];
+    if (next == '[') {
+      j++;
+      while (j < len && (line[j] < 0x40 || line[j] > 0x7e) && line[j] >= 0x20) {
+        j++;
+      }
+      return Math.min(len, j + 1);
+    }
+    if (next == ']') {
+      // OSC: up to BEL or ESC \
+      j++;
+      while (j < len && line[j] != 0x07 && line[j] != 0x1b) {
+        j++;
+      }
+      return Math.min(len, j + 1);
+    }
+    return j + 1;
+  }
+
+  /** 1-based number of the line last returned. */
+  public int lineNumber() {
+    return lineNumber;
+  }
+
+  /** True when the line last returned was cut at {@link #MAX_LINE_BYTES}. */
+  public boolean lastLineTruncated() {
+    return lastTruncated;
+  }
+
+  /** Lines cut so far. */
+  public long truncatedLines() {
+    return truncatedLines;
+  }
+
+  /** Bytes consumed from the stream so far. */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,204 @@
+package org.ktriage.ingest.text;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.Oops;
+
+/**
+ * Finds every report (oops, BUG, WARNING, lockup, stall, hung task, OOM, MCE, sanitizer report,
+ * panic) in a stream of {@link LogRecord}s, in order, using the header table in {@link
+ * ReportFormats}. Streaming: feed records with {@link #accept}, then call {@link #finish}; only the
+ * lines of open reports are held. Lines carrying a printk caller id are routed to the report opened
+ * by the same caller, so reports interleaved between CPUs are taken apart.
+ */
+public final class OopsParser implements Consumer<LogRecord> {
+  /** How many records after a report a {@code Kernel panic} line still belongs to it. */
+  static final long PANIC_REACH = 400;
+
+  private static final String CUT = "------------[ cut here ]------------";
+
+  private final List<Oops> out = new ArrayList<>();
+  private final Map<String, ReportBuilder> open = new HashMap<>();
+  private final Map<String, LogRecord> pendingCut = new HashMap<>();
+  private @Nullable ReportBuilder lastClosed;
+  private long lastClosedSeq = Long.MIN_VALUE;
+  private final List<ReportBuilder> closedOrder = new ArrayList<>();
+  private boolean callersSeen;
+  private boolean finished;
+
+  /** Parses a whole list of records. This is the public entry point for other readers. */
+  public static List<Oops> parse(List<LogRecord> records) {
+    OopsParser p = new OopsParser();
+    for (LogRecord r : records) {
+      p.accept(r);
+    }
+    return p.finish();
+  }
+
+  private static String key(@Nullable String caller) {
+    return caller == null ? "" : caller;
+  }
+
+  @Override
+  public void accept(LogRecord r) {
+    String text = r.text();
+    int from = ReportBuilder.firstNonSpace(text);
+    String k = key(r.callerId());
+    if (r.callerId() != null) {
+      callersSeen = true;
+    } else if (callersSeen && !open.containsKey("")) {
+      // a line without caller id in a log that has them: user-space noise between report lines
+      ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
+      if (hm == null) {
+        return;
+      }
+    }
+    ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
+    ReportBuilder cur = open.get(k);
+    if (hm == null) {
+      if (text.startsWith(CUT, from)) {
+        if (cur != null && (cur.traceState == ReportBuilder.TraceState.DONE || cur.endTrace)) {
+          close(k, cur, true);
+        }
+        pendingCut.put(k, r);
+        return;
+      }
+      if (cur == null) {
+        if (lastClosed != null
+            && text.startsWith("---[ end Kernel panic", from)
+            && lastClosed.panicMessage != null
+            && !lastClosed.endPanic) {
+          lastClosed.lines.add(r);
+          lastClosed.endPanic = true;
+        }
+        return;
+      }
+      ReportBuilder.Outcome o = cur.accept(r);
+      if (o == ReportBuilder.Outcome.ENDED) {
+        close(k, cur, true);
+      } else if (cur.tentative && cur.lines.size() > ReportBuilder.MAX_GAP) {
+        open.remove(k);
+      }
+      return;
+    }
+    header(k, cur, hm, r);
+  }
+
+  private void header(
+      String k, @Nullable ReportBuilder cur, ReportFormats.HeaderMatch hm, LogRecord r) {
+    HeaderRule rule = hm.rule();
+    switch (rule.role()) {
+      case PANIC -> {
+        ReportBuilder target = cur != null ? cur : recent(r);
+        if (target != null && target.panicMessage == null && !target.tentative) {
+          target.panicMessage = hm.matcher().group("msg");
+          target.take(r);
+          if (cur != null) {
+            close(k, cur, true);
+          }
+          // the panic may dump its own stack; keep it as a report only if a body follows
+          ReportBuilder p = new ReportBuilder(rule, hm.matcher(), r, null);
+          p.tentative = true;
+          open.put(k, p);
+          return;
+        }
+        if (cur != null && !cur.tentative) {
+          close(k, cur, true);
+        } else if (cur != null) {
+          open.remove(k);
+        }
+        open.put(k, new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k)));
+        return;
+      }
+      case DIE -> {
+        if (cur != null
+            && cur.dieHeader == null
+            && cur.traceState == ReportBuilder.TraceState.NONE) {
+          cur.die(r.text().strip());
+          cur.tentative = false;
+          cur.take(r);
+          return;
+        }
+      }
+      case JOINS_OOM -> {
+        ReportBuilder target = cur != null ? cur : recent(r);
+        if (target != null && target.rule.family().equals("oom") && !target.oomKilled) {
+          target.oomKilled = true;
+          target.lines.add(r);
+          target.lastTaken = target.lines.size();
+          return;
+        }
+      }
+      default -> {
+        if (cur != null && !cur.tentative && !cur.hasBody() && cur.lines.size() < 40) {
+          // several header lines before one body (list_add corruption + kernel BUG at …)
+          cur.take(r);
+          return;
+        }
+      }
+    }
+    if (cur != null) {
+      if (cur.tentative) {
+        open.remove(k);
+      } else {
+        close(k, cur, true);
+      }
+    }
+    open.put(k, new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k)));
+  }
+
+  /** The report closed last, if it ended within {@link #PANIC_REACH} records of {@code r}. */
+  private @Nullable ReportBuilder recent(LogRecord r) {
+    if (lastClosed == null || r.seq() - lastClosedSeq > PANIC_REACH) {
+      return null;
+    }
+    return lastClosed;
+  }
+
+  private void close(String k, ReportBuilder b, boolean complete) {
+    open.remove(k);
+    if (b.tentative) {
+      return;
+    }
+    b.trimGap();
+    closedOrder.add(b);
+    lastClosed = b;
+    lastClosedSeq = b.lines.get(b.lines.size() - 1).seq();
+    b.complete = complete;
+  }
+
+  /** Ends the input: reports still open are cut ({@code complete=false} when mid-report). */
+  public List<Oops> finish() {
+    if (finished) {
+      return List.copyOf(out);
+    }
+    finished = true;
+    for (ReportBuilder b : new ArrayList<>(open.values())) {
+      if (b.tentative) {
+        continue;
+      }
+      boolean whole =
+          b.endTrace
+              || b.endPanic
+              || b.delimiterClosed
+              || (b.traceState == ReportBuilder.TraceState.DONE)
+              || (b.rule.role() == HeaderRule.Role.PANIC
+                  && b.traceState == ReportBuilder.TraceState.NONE);
+      b.trimGap();
+      closedOrder.add(b);
+      b.complete = whole;
+    }
+    open.clear();
+    closedOrder.sort((a, b) -> Long.compare(a.startSeq, b.startSeq));
+    int i = 0;
+    for (ReportBuilder b : closedOrder) {
+      out.add(b.build(i++, b.complete));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,571 @@
+package org.ktriage.ingest.text;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.Frame;
+import org.ktriage.model.KernelModule;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.Oops;
+import org.ktriage.model.SourceSpan;
+import org.ktriage.model.Taint;
+
+/** Collects the lines and fields of one report while {@link OopsParser} feeds it. */
+final class ReportBuilder {
+  enum TraceState {
+    NONE,
+    IN,
+    DONE
+  }
+
+  /** What one line did to the report. */
+  enum Outcome {
+    /** Part of the report (kept). */
+    TAKEN,
+    /** Not part of the report; the report stays open (before its trace). */
+    GAP,
+    /** Not part of the report, which is now over. */
+    ENDED
+  }
+
+  static final int MAX_LINES = 5000;
+  static final int MAX_GAP = 60;
+
+  final HeaderRule rule;
+  final String headline;
+  final @Nullable String caller;
+  final long startSeq;
+  boolean tentative;
+  final boolean delimited;
+  boolean delimiterClosed;
+  boolean endTrace;
+  boolean endPanic;
+  final List<LogRecord> lines = new ArrayList<>();
+  int lastTaken;
+  int gap;
+  boolean oomKilled;
+  boolean complete = true;
+
+  @Nullable String dieHeader;
+  @Nullable Integer dieCounter;
+  @Nullable Long faultAddress;
+  boolean headerAddress;
+  @Nullable Integer cpu;
+  @Nullable Integer pid;
+  @Nullable String comm;
+  @Nullable Taint taint;
+  @Nullable String release;
+  @Nullable String hardware;
+  @Nullable String workqueue;
+  TraceBuilder.@Nullable PendingException ip;
+  @Nullable String code;
+  @Nullable TraceBuilder trace;
+  TraceState traceState = TraceState.NONE;
+  boolean secondaryTrace;
+  final List<KernelModule> modules = new ArrayList<>();
+  boolean modulesOpen;
+  @Nullable String lastUnloaded;
+  @Nullable String panicMessage;
+
+  ReportBuilder(HeaderRule rule, Matcher header, LogRecord first, @Nullable LogRecord cut) {
+    this.rule = rule;
+    this.headline = first.text().strip();
+    this.caller = first.callerId();
+    this.startSeq = first.seq();
+    this.tentative = rule.role() == HeaderRule.Role.TENTATIVE;
+    this.delimited = rule.role() == HeaderRule.Role.DELIMITED;
+    if (cut != null) {
+      lines.add(cut);
+    }
+    lines.add(first);
+    lastTaken = lines.size();
+    if (header.pattern().pattern().contains("(?<addr>")) {
+      String a = header.group("addr");
+      if (a != null) {
+        faultAddress = a.contains("null") ? Long.valueOf(0) : ReportLine.hex(a.trim());
+        headerAddress = faultAddress != null;
+      }
+    }
+    if (rule.role() == HeaderRule.Role.DIE) {
+      die(first.text().strip());
+    }
+    if (rule.role() == HeaderRule.Role.PANIC) {
+      panicMessage = header.group("msg");
+    }
+  }
+
+  /** True once the report shows a body: context line, registers, trace or die header. */
+  boolean hasBody() {
+    return cpu != null
+        || pid != null
+        || taint != null
+        || ip != null
+        || dieHeader != null
+        || traceState != TraceState.NONE;
+  }
+
+  boolean hasTrace() {
+    return trace != null && !trace.isEmpty();
+  }
+
+  void die(String text) {
+    Matcher m = ReportLine.DIE.matcher(text);
+    Matcher a = ReportLine.ARM_DIE.matcher(text);
+    if (m.lookingAt()) {
+      dieHeader = text;
+      String n = m.group("n");
+      dieCounter = n == null ? null : Integer.valueOf(n);
+    } else if (a.lookingAt()) {
+      dieHeader = text;
+      dieCounter = Integer.valueOf(a.group("n"));
+    }
+  }
+
+  void take(LogRecord r) {
+    lines.add(r);
+    lastTaken = lines.size();
+    gap = 0;
+  }
+
+  /** Feeds one line that is not a new report header. */
+  Outcome accept(LogRecord r) {
+    String text = r.text();
+    int from = firstNonSpace(text);
+    SourceSpan span = r.source();
+    if (lines.size() >= MAX_LINES) {
+      return Outcome.ENDED;
+    }
+    if (text.startsWith("---[ end trace", from)) {
+      finishTrace();
+      endTrace = true;
+      take(r);
+      return Outcome.TAKEN;
+    }
+    if (text.startsWith("---[ end Kernel panic", from)) {
+      finishTrace();
+      endPanic = true;
+      take(r);
+      return Outcome.ENDED;
+    }
+    if (delimited && text.startsWith("=====", from)) {
+      take(r);
+      delimiterClosed = true;
+      return Outcome.ENDED;
+    }
+    if (traceState == TraceState.IN || secondaryTrace) {
+      if (traceLine(r, text, from, span)) {
+        take(r);
+        return Outcome.TAKEN;
+      }
+      finishTrace();
+    }
+    if (endTrace) {
+      // after "---[ end trace": the register block printed again, Code:, the panic; no new fields
+      if (RegisterLine.parse(text, from) != null
+          || text.startsWith("RIP: ", from)
+          || ReportLine.isBody(text, from)) {
+        take(r);
+        return Outcome.TAKEN;
+      }
+      return Outcome.ENDED;
+    }
+    if (fields(r, text, from, span)) {
+      take(r);
+      return Outcome.TAKEN;
+    }
+    if (modulesOpen && ReportLine.MODULE_CONT.matcher(text.substring(from)).matches()) {
+      modules.addAll(ReportLine.modules(text.substring(from), span));
+      String lu = ReportLine.lastUnloaded(text);
+      if (lu != null) {
+        lastUnloaded = lu;
+      }
+      take(r);
+      return Outcome.TAKEN;
+    }
+    modulesOpen = false;
+    if (delimited) {
+      take(r);
+      return Outcome.TAKEN;
+    }
+    if (traceState == TraceState.DONE) {
+      return Outcome.ENDED;
+    }
+    if (ReportLine.isBody(text, from)) {
+      take(r);
+      return Outcome.TAKEN;
+    }
+    gap++;
+    lines.add(r);
+    if (gap > MAX_GAP) {
+      return Outcome.ENDED;
+    }
+    return Outcome.GAP;
+  }
+
+  private boolean traceLine(LogRecord r, String text, int from, SourceSpan span) {
+    TraceBuilder tb = secondaryTrace ? null : trace;
+    if (text.startsWith("<", from)) {
+      Matcher m = ReportLine.MARKER.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (tb != null) {
+          tb.marker(m.group("name"), m.group("close") != null);
+        }
+        String rest = m.group("rest");
+        if (!rest.isEmpty()) {
+          Frame f = ReportLine.frame(rest, 0, span);
+          if (f != null && tb != null) {
+            tb.frame(f);
+          }
+        }
+        return true;
+      }
+    }
+    Frame f = ReportLine.frame(text, from, span);
+    if (f != null) {
+      if (tb != null) {
+        tb.frame(f);
+      }
+      return true;
+    }
+    if (text.startsWith("RIP: ", from) || text.startsWith("EIP: ", from)) {
+      TraceBuilder.PendingException e = rip(text, from, span);
+      if (e != null) {
+        if (tb != null) {
+          tb.exception(e);
+        }
+        return true;
+      }
+    }
+    Map<String, Long> regs = RegisterLine.parse(text, from);
+    if (regs != null) {
+      if (tb != null) {
+        tb.registers(regs);
+      }
+      return true;
+    }
+    if (text.startsWith("Code: ", from)) {
+      return true;
+    }
+    return false;
+  }
+
+  private void finishTrace() {
+    if (traceState == TraceState.IN) {
+      traceState = TraceState.DONE;
+    }
+    secondaryTrace = false;
+  }
+
+  /** Lines outside the trace that carry fields. */
+  private boolean fields(LogRecord r, String text, int from, SourceSpan span) {
+    char c = from < text.length() ? text.charAt(from) : '\0';
+    if (text.startsWith("Call Trace:", from)
+        || text.startsWith("Call trace:", from)
+        || text.startsWith("Backtrace:", from)) {
+      if (traceState == TraceState.NONE) {
+        trace =
+            new TraceBuilder(
+                text.startsWith("Call Trace:", from) ? ContextKind.TASK : ContextKind.UNKNOWN);
+        traceState = TraceState.IN;
+        String rest = text.substring(from + text.substring(from).indexOf(':') + 1).strip();
+        if (!rest.isEmpty()) {
+          Frame f = ReportLine.frame(rest, 0, span);
+          if (f != null) {
+            trace.frame(f);
+          }
+        }
+      } else {
+        secondaryTrace = true;
+      }
+      modulesOpen = false;
+      tentative = false;
+      return true;
+    }
+    if (c == 'C' && text.startsWith("CPU: ", from)) {
+      Matcher m = ReportLine.CPU_LINE.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (cpu == null) {
+          cpu = Integer.valueOf(m.group("cpu"));
+          pid = Integer.valueOf(m.group("pid"));
+          contextTail(m.group("rest"), true);
+        }
+        modulesOpen = false;
+        tentative = false;
+        return true;
+      }
+    }
+    if (c == 'P' && text.startsWith("Pid: ", from)) {
+      Matcher m = ReportLine.OLD_PID_LINE.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (pid == null) {
+          pid = Integer.valueOf(m.group("pid"));
+          contextTail(m.group("rest"), true);
+        }
+        tentative = false;
+        return true;
+      }
+    }
+    if (c == 'P' && text.startsWith("Process ", from)) {
+      Matcher m = ReportLine.PROCESS_LINE.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (pid == null) {
+          pid = Integer.valueOf(m.group("pid"));
+        }
+        if (comm == null) {
+          comm = m.group("comm");
+        }
+        return true;
+      }
+    }
+    if ((c == 'N' && text.startsWith("Not tainted ", from))
+        || (c == 'T'
+            && text.startsWith("Tainted: ", from)
+            && !text.startsWith("Tainted: [", from))) {
+      if (taint == null) {
+        contextTail(text.substring(from), false);
+      }
+      return true;
+    }
+    if (c == 'H' && text.startsWith("Hardware name: ", from)) {
+      if (hardware == null) {
+        hardware = text.substring(from + 15).strip();
+      }
+      modulesOpen = false;
+      return true;
+    }
+    if (c == 'W' && text.startsWith("Workqueue: ", from)) {
+      if (workqueue == null) {
+        workqueue = text.substring(from + 11).strip();
+      }
+      return true;
+    }
+    if (c == 'M' && text.startsWith("Modules linked in:", from)) {
+      String list = text.substring(from + 18);
+      if (modules.isEmpty()) {
+        modules.addAll(ReportLine.modules(list, span));
+        modulesOpen = true;
+      }
+      String lu = ReportLine.lastUnloaded(list);
+      if (lu != null && lastUnloaded == null) {
+        lastUnloaded = lu;
+      }
+      return true;
+    }
+    if (c == 'C' && text.startsWith("Code: ", from)) {
+      if (code == null) {
+        code = text.substring(from + 6).strip();
+      }
+      return true;
+    }
+    if ((c == 'R' || c == 'E')
+        && (text.startsWith("RIP: ", from) || text.startsWith("EIP: ", from))) {
+      TraceBuilder.PendingException e = rip(text, from, span);
+      if (e != null) {
+        if (ip == null) {
+          ip = e;
+        }
+        tentative = false;
+        return true;
+      }
+    }
+    if (c == 'I' && text.startsWith("IP: ", from)) {
+      Matcher m = ReportLine.IP.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null) {
+          ip = pending(m, span, false, m.group("addr"));
+        }
+        return true;
+      }
+    }
+    if ((c == 'R' || c == 'E')
+        && (text.startsWith("RIP ", from) || text.startsWith("EIP ", from))) {
+      Matcher m = ReportLine.RIP_TRAILER.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null) {
+          ip = pending(m, span, false, m.group("addr"));
+        }
+        return true;
+      }
+    }
+    if ((c == 'p' && text.startsWith("pc : ", from))
+        || (c == 'P' && text.startsWith("PC is at ", from))) {
+      Matcher m = ReportLine.ARM_PC.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null) {
+          String addr = m.group("addr") != null ? m.group("addr") : m.group("uaddr");
+          ip = pending(m, span, false, addr);
+        } else if (ip.function == null && m.group("func") != null) {
+          ip = pending(m, span, false, null);
+        }
+        tentative = false;
+        return true;
+      }
+    }
+    Map<String, Long> regs = RegisterLine.parse(text, from);
+    if (regs != null) {
+      if (traceState == TraceState.DONE) {
+        // the trailing "CR2:" line printed after the trace is the saved fault address
+        if (!headerAddress && regs.containsKey("CR2")) {
+          faultAddress = regs.get("CR2");
+        }
+        return true;
+      }
+      if (ip != null) {
+        ip.registers.putAll(regs);
+      } else if (regs.containsKey("CR2") || regs.containsKey("PSTATE") || regs.containsKey("SP")) {
+        ip = new TraceBuilder.PendingException(null, null, null, null, false, span);
+        ip.registers.putAll(regs);
+      }
+      if (faultAddress == null && regs.containsKey("CR2") && !endTrace) {
+        faultAddress = regs.get("CR2");
+      }
+      return true;
+    }
+    if (text.startsWith("Oops", from)
+        || text.startsWith("Internal error: ", from)
+        || ReportLine.DIE.matcher(text).region(from, text.length()).lookingAt()) {
+      if (dieHeader == null) {
+        die(text.substring(from).strip());
+      }
+      if (dieHeader != null) {
+        tentative = false;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private TraceBuilder.@Nullable PendingException rip(String text, int from, SourceSpan span) {
+    Matcher m = ReportLine.RIP.matcher(text);
+    m.region(from, text.length());
+    if (!m.lookingAt()) {
+      return null;
+    }
+    String cs = m.group("cs");
+    boolean user = cs.equals("0033") || cs.equals("0023") || cs.equals("0073");
+    String addr = m.group("addr") != null ? m.group("addr") : m.group("uaddr");
+    return pending(m, span, user, addr);
+  }
+
+  private static TraceBuilder.PendingException pending(
+      Matcher m, SourceSpan span, boolean user, @Nullable String addr) {
+    String func = group(m, "func");
+    return new TraceBuilder.PendingException(
+        func,
+        func == null ? null : group(m, "off"),
+        group(m, "mod"),
+        ReportLine.hex(addr),
+        user,
+        span);
+  }
+
+  private static @Nullable String group(Matcher m, String name) {
+    try {
+      return m.group(name);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** {@code <comm> [Kdump: loaded ]Not tainted|Tainted: <flags> [markers] <release> …}. */
+  private void contextTail(String rest, boolean hasComm) {
+    int nt = rest.indexOf("Not tainted");
+    int t = rest.indexOf("Tainted: ");
+    int at;
+    String tail;
+    if (nt >= 0 && (t < 0 || nt < t)) {
+      at = nt;
+      taint = new Taint("Not tainted");
+      tail = rest.substring(nt + 11);
+    } else if (t >= 0) {
+      at = t;
+      int i = t + 9;
+      int j = i;
+      while (j < rest.length()
+          && (Character.isUpperCase(rest.charAt(j)) || rest.charAt(j) == ' ')) {
+        j++;
+      }
+      taint = new Taint(rest.substring(i, j).stripTrailing());
+      tail = rest.substring(j);
+    } else {
+      at = rest.length();
+      tail = "";
+    }
+    if (hasComm && comm == null) {
+      String c = rest.substring(0, at).strip();
+      if (c.endsWith("Kdump: loaded")) {
+        c = c.substring(0, c.length() - 13).strip();
+      }
+      if (c.endsWith(",")) {
+        c = c.substring(0, c.length() - 1);
+      }
+      comm = c.isEmpty() ? null : c;
+    }
+    Matcher rel = ReportLine.RELEASE.matcher(tail);
+    if (release == null && rel.find()) {
+      release = rel.group();
+    }
+  }
+
+  static int firstNonSpace(String s) {
+    return firstNonSpace(s, 0);
+  }
+
+  static int firstNonSpace(String s, int from) {
+    int i = from;
+    int n = s.length();
+    while (i < n && s.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  /** Drops the unrecognized lines after the last line taken. */
+  void trimGap() {
+    while (lines.size() > lastTaken) {
+      lines.remove(lines.size() - 1);
+    }
+  }
+
+  Oops build(int index, boolean complete) {
+    trimGap();
+    LogRecord first = lines.get(0);
+    LogRecord last = lines.get(lines.size() - 1);
+    SourceSpan span =
+        SourceSpan.lines(first.source().path(), first.source().line(), last.source().line());
+    ExceptionFrame ipFrame = ip == null ? null : ip.build();
+    return new Oops(
+        index,
+        headline,
+        dieHeader,
+        dieCounter,
+        faultAddress,
+        cpu,
+        pid,
+        comm,
+        taint,
+        release,
+        hardware,
+        workqueue,
+        ipFrame,
+        code,
+        trace == null ? List.of() : trace.build(),
+        modules,
+        lastUnloaded,
+        panicMessage,
+        complete,
+        lines,
+        span);
+  }
+}

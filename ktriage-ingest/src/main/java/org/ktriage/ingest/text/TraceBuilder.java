@@ -1,0 +1,134 @@
+package org.ktriage.ingest.text;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.Frame;
+import org.ktriage.model.RegisterSet;
+import org.ktriage.model.SourceSpan;
+import org.ktriage.model.StackSegment;
+
+/**
+ * Splits a call trace into {@link StackSegment}s: a stack marker ({@code <IRQ>}, {@code <NMI>},
+ * {@code <TASK>}, {@code <#DF>} …) starts a segment, its closer ({@code </IRQ>}, {@code <EOI>})
+ * ends one, and a nested {@code RIP:} block ends the segment it follows and becomes its {@code
+ * exception}.
+ */
+final class TraceBuilder {
+  private final List<StackSegment> segments = new ArrayList<>();
+  private final ContextKind unmarked;
+  private @Nullable ContextKind context;
+  private @Nullable String marker;
+  private List<Frame> frames = new ArrayList<>();
+  private @Nullable PendingException pending;
+  private boolean sawMarker;
+
+  /** An exception frame whose register lines are still being read. */
+  static final class PendingException {
+    final @Nullable String function;
+    final @Nullable String offset;
+    final @Nullable String module;
+    final @Nullable Long ip;
+    final boolean userMode;
+    final Map<String, Long> registers = new LinkedHashMap<>();
+    final @Nullable SourceSpan source;
+
+    PendingException(
+        @Nullable String function,
+        @Nullable String offset,
+        @Nullable String module,
+        @Nullable Long ip,
+        boolean userMode,
+        @Nullable SourceSpan source) {
+      this.function = function;
+      this.offset = offset;
+      this.module = module;
+      this.ip = ip;
+      this.userMode = userMode;
+      this.source = source;
+      if (ip != null) {
+        registers.put("RIP", ip);
+      }
+    }
+
+    ExceptionFrame build() {
+      return new ExceptionFrame(
+          function, offset, module, ip, userMode, new RegisterSet(registers), source);
+    }
+  }
+
+  TraceBuilder(ContextKind unmarked) {
+    this.unmarked = unmarked;
+  }
+
+  /** An opening ({@code <IRQ>}) or closing ({@code </IRQ>}, {@code <EOI>}) stack marker. */
+  void marker(String name, boolean closing) {
+    flush();
+    sawMarker = true;
+    if (closing || name.equals("EOI")) {
+      context = null;
+      marker = null;
+    } else {
+      context = contextOf(name);
+      marker = name;
+    }
+  }
+
+  static ContextKind contextOf(String marker) {
+    return switch (marker) {
+      case "NMI" -> ContextKind.NMI;
+      case "IRQ" -> ContextKind.HARDIRQ;
+      case "SOFTIRQ" -> ContextKind.SOFTIRQ;
+      case "TASK" -> ContextKind.TASK;
+      default -> marker.startsWith("#") ? ContextKind.EXCEPTION : ContextKind.UNKNOWN;
+    };
+  }
+
+  void frame(Frame f) {
+    if (pending != null) {
+      flush();
+    }
+    frames.add(f);
+  }
+
+  /** A nested register block starts: it ends the current segment. */
+  void exception(PendingException e) {
+    if (pending != null) {
+      flush();
+    }
+    pending = e;
+  }
+
+  /** Register lines go to the nested block being read, if any. */
+  boolean registers(Map<String, Long> regs) {
+    if (pending == null) {
+      return false;
+    }
+    pending.registers.putAll(regs);
+    return true;
+  }
+
+  private void flush() {
+    PendingException p = pending;
+    if (frames.isEmpty() && p == null) {
+      return;
+    }
+    ContextKind ctx = context != null ? context : (sawMarker ? ContextKind.TASK : unmarked);
+    segments.add(new StackSegment(ctx, marker, frames, p == null ? null : p.build()));
+    frames = new ArrayList<>();
+    pending = null;
+  }
+
+  boolean isEmpty() {
+    return segments.isEmpty() && frames.isEmpty() && pending == null;
+  }
+
+  List<StackSegment> build() {
+    flush();
+    return List.copyOf(segments);
+  }
+}

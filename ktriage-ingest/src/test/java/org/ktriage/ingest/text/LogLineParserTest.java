@@ -1,0 +1,132 @@
+package org.ktriage.ingest.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ktriage.model.LogRecord;
+
+class LogLineParserTest {
+
+  @Test
+  void dmesgTimestamp() {
+    LogLineParser.Parsed p = LogLineParser.parse("[    2.353519]  <TASK>");
+    assertThat(p.timestampNanos()).isEqualTo(2_353_519_000L);
+    assertThat(p.text()).isEqualTo(" <TASK>");
+    assertThat(p.level()).isEqualTo(-1);
+    assertThat(p.callerId()).isNull();
+  }
+
+  @Test
+  void callerIdAfterAndInsideTimestamp() {
+    LogLineParser.Parsed a = LogLineParser.parse("[   31.602137][ T8316] BUG: KASAN: x");
+    assertThat(a.callerId()).isEqualTo("T8316");
+    assertThat(a.text()).isEqualTo("BUG: KASAN: x");
+    LogLineParser.Parsed b = LogLineParser.parse("[   31.602137] [    C1] Call Trace:");
+    assertThat(b.callerId()).isEqualTo("C1");
+    assertThat(b.text()).isEqualTo("Call Trace:");
+    LogLineParser.Parsed c = LogLineParser.parse("[   31.602137 T12] RIP: 0010:foo+0x1/0x2");
+    assertThat(c.callerId()).isEqualTo("T12");
+    assertThat(c.timestampNanos()).isEqualTo(31_602_137_000L);
+    assertThat(c.text()).isEqualTo("RIP: 0010:foo+0x1/0x2");
+  }
+
+  @Test
+  void levelsAndKmsg() {
+    LogLineParser.Parsed a = LogLineParser.parse("<4>[  100.000001] WARNING: CPU: 0 PID: 1 at x");
+    assertThat(a.level()).isEqualTo(4);
+    assertThat(a.timestampNanos()).isEqualTo(100_000_001_000L);
+    assertThat(a.text()).startsWith("WARNING:");
+    LogLineParser.Parsed k = LogLineParser.parse("6,339,5140900,-;NET: Registered protocol");
+    assertThat(k.level()).isEqualTo(6);
+    assertThat(k.timestampNanos()).isEqualTo(5_140_900_000L);
+    assertThat(k.text()).isEqualTo("NET: Registered protocol");
+    LogLineParser.Parsed kc = LogLineParser.parse("4,12,34,-,caller=T77;hello");
+    assertThat(kc.callerId()).isEqualTo("T77");
+    assertThat(kc.level()).isEqualTo(4);
+  }
+
+  @Test
+  void syslogAndJournal() {
+    LogLineParser.Parsed a =
+        LogLineParser.parse("Nov 17 05:56:07 cpe kernel: [86525.123456] BUG: unable to handle");
+    assertThat(a.timestampNanos()).isEqualTo(86_525_123_456_000L);
+    assertThat(a.text()).isEqualTo("BUG: unable to handle");
+    LogLineParser.Parsed b = LogLineParser.parse("Nov  7 05:56:07 cpe kernel: Call Trace:");
+    assertThat(b.text()).isEqualTo("Call Trace:");
+    LogLineParser.Parsed c =
+        LogLineParser.parse("2019-11-17T05:56:07+0800 cpe kernel: RIP: 0010:x+0x1/0x2");
+    assertThat(c.text()).isEqualTo("RIP: 0010:x+0x1/0x2");
+    LogLineParser.Parsed d =
+        LogLineParser.parse("2019-11-17T05:56:07.123456+08:00 cpe kernel: hello");
+    assertThat(d.text()).isEqualTo("hello");
+    LogLineParser.Parsed e =
+        LogLineParser.parse("Nov 17 05:56:07 cpe systemd[1]: kernel BUG at nothing");
+    assertThat(e.text()).startsWith("Nov 17");
+    LogLineParser.Parsed f = LogLineParser.parse("[   12.345678] cpe kernel: Oops: 0000 [#1]");
+    assertThat(f.text()).isEqualTo("Oops: 0000 [#1]");
+    assertThat(f.timestampNanos()).isEqualTo(12_345_678_000L);
+  }
+
+  @Test
+  void dmesgHumanTime() {
+    LogLineParser.Parsed p = LogLineParser.parse("[Tue Nov 17 05:56:07 2019] Call Trace:");
+    assertThat(p.text()).isEqualTo("Call Trace:");
+    assertThat(p.wallClockEpochSeconds()).isNotNull();
+    assertThat(p.timestampNanos()).isNull();
+  }
+
+  @Test
+  void plainTextUntouched() {
+    assertThat(LogLineParser.parse(" <IRQ>").text()).isEqualTo(" <IRQ>");
+    assertThat(LogLineParser.parse("").text()).isEmpty();
+    assertThat(LogLineParser.parse("[<ffffffff8108>] foo+0x1/0x2").text())
+        .isEqualTo("[<ffffffff8108>] foo+0x1/0x2");
+    assertThat(LogLineParser.parse("[ 1").text()).isEqualTo("[ 1");
+    assertThat(LogLineParser.parse("<").text()).isEqualTo("<");
+    assertThat(LogLineParser.parse("12,").text()).isEqualTo("12,");
+  }
+
+  @Test
+  void readerHandlesCrlfAnsiNulInvalidUtf8AndLongLines() throws IOException {
+    byte[] head =
+        "[    1.000000] a\r\n\u001b[0;32m[    2.000000] b\u001b[0m\r\r\nc\0d\n"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] bad = {(byte) 0xff, (byte) 0xc3, 'x', '\n'};
+    byte[] longLine = new byte[LineReader.MAX_LINE_BYTES + 100];
+    java.util.Arrays.fill(longLine, (byte) 'z');
+    longLine[longLine.length - 1] = '\n';
+    byte[] tail = "last".getBytes(StandardCharsets.UTF_8);
+    ByteArrayInputStream in = new ByteArrayInputStream(concat(head, bad, longLine, tail));
+    List<LogRecord> out = new ArrayList<>();
+    try (LogReader r = new LogReader(in, "x.log")) {
+      r.forEachRemaining(out::add);
+      assertThat(r.truncatedLines()).isEqualTo(1);
+    }
+    assertThat(out).extracting(LogRecord::text).startsWith("a", "b", "cd");
+    assertThat(out.get(1).timestampNanos()).isEqualTo(2_000_000_000L);
+    assertThat(out.get(3).text()).contains("x").contains("\uFFFD");
+    assertThat(out.get(4).text()).hasSize(LineReader.MAX_LINE_BYTES);
+    assertThat(out.get(5).text()).isEqualTo("last");
+    assertThat(out.get(5).source().line()).isEqualTo(6);
+    assertThat(out).extracting(LogRecord::seq).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] all = new byte[n];
+    int o = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, all, o, p.length);
+      o += p.length;
+    }
+    return all;
+  }
+}
