@@ -21,13 +21,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Show kernel objects of a vmcore without debuginfo, like crash: mod, ps, bt [-a|PID],"
             + " timer, sym ADDR, rd ADDR [COUNT], struct NAME ADDR.")
-public final class DumpCommand implements Callable<Integer> {
-  /** Exit codes of docs/architecture.md (ExitCode.ANALYSED, USAGE, UNREADABLE). */
-  static final int ANALYSED = 0;
-
-  static final int USAGE = 2;
-  static final int UNREADABLE = 3;
-
+final class DumpCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DUMP", description = "the vmcore")
   Path dump = Path.of("");
 
@@ -40,10 +34,9 @@ public final class DumpCommand implements Callable<Integer> {
   private final PrintWriter out;
   private final PrintWriter err;
 
-  /** A command printing to {@code out}, errors to {@code err}. */
-  public DumpCommand(PrintWriter out, PrintWriter err) {
-    this.out = out;
-    this.err = err;
+  DumpCommand(Terminal terminal) {
+    this.out = terminal.out();
+    this.err = terminal.err();
   }
 
   @Override
@@ -77,14 +70,14 @@ public final class DumpCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(String.valueOf(e.getMessage()));
     } catch (IOException e) {
-      err.println("ktriage: " + dump + ": " + oneLine(String.valueOf(e.getMessage())));
-      return UNREADABLE;
+      err.println("ktriage: " + Messages.oneLine(e.getMessage()));
+      return ExitCode.UNREADABLE;
     }
     for (String line : lines) {
       out.println(line);
     }
     out.flush();
-    return ANALYSED;
+    return ExitCode.ANALYSED;
   }
 
   private long address(int index) {
@@ -103,11 +96,7 @@ public final class DumpCommand implements Callable<Integer> {
   }
 
   private int usage(String message) {
-    err.println("ktriage dump: " + oneLine(message));
-    return USAGE;
-  }
-
-  private static String oneLine(String s) {
-    return s.replace('\n', ' ').replace('\r', ' ');
+    err.println("ktriage dump: " + Messages.oneLine(message));
+    return ExitCode.USAGE;
   }
 }

@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
   static final List<Function<Terminal, Object>> SUBCOMMANDS =
       List.of(
           AnalyzeCommand::new, // analyze
+          DmesgCommand::new, // dmesg
           RulesCommand::new, // rules
           TriageCommand::new); // triage
 

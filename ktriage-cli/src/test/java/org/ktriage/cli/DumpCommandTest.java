@@ -14,8 +14,9 @@ class DumpCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return new CommandLine(new DumpCommand(new PrintWriter(out), new PrintWriter(err)))
-        .execute(args);
+    Terminal t =
+        new Terminal(new PrintWriter(out), new PrintWriter(err), java.util.Map.of(), false, false);
+    return new CommandLine(new DumpCommand(t)).execute(args);
   }
 
   private static Path fixture() {
@@ -41,7 +42,7 @@ class DumpCommandTest {
 
   @Test
   void unknownViewIsAUsageError() {
-    assertThat(run(fixture().toString(), "bogus")).isEqualTo(DumpCommand.USAGE);
+    assertThat(run(fixture().toString(), "bogus")).isEqualTo(ExitCode.USAGE);
     assertThat(err.toString()).startsWith("ktriage dump: unknown view 'bogus'");
   }
 
@@ -49,7 +50,7 @@ class DumpCommandTest {
   void unreadableDumpIsOneLine() throws Exception {
     Path junk = Files.createTempFile("not-a-dump", ".vmcore");
     Files.writeString(junk, "hello, this is not a dump");
-    assertThat(run(junk.toString(), "ps")).isEqualTo(DumpCommand.UNREADABLE);
+    assertThat(run(junk.toString(), "ps")).isEqualTo(ExitCode.UNREADABLE);
     assertThat(err.toString().strip()).doesNotContain("\n").contains("unknown dump signature");
     Files.delete(junk);
   }
