@@ -132,6 +132,17 @@ public final class DumpViews implements Closeable {
     return out;
   }
 
+  /** Every CPU's state from the notes, its stack replaced by the ORC backtrace's segments. */
+  public List<CpuState> cpuStates() throws IOException {
+    List<CpuState> out = new ArrayList<>();
+    List<Backtraces.CpuBacktrace> bts = activeBacktraces();
+    List<CpuState> notes = cpus();
+    for (int i = 0; i < notes.size(); i++) {
+      out.add(ModelStacks.cpuState(notes.get(i), bts.get(i)));
+    }
+    return out;
+  }
+
   /** {@code bt -a} (pid null) or {@code bt PID}. */
   public List<String> bt(@Nullable Integer pid) throws IOException {
     List<String> out = new ArrayList<>();

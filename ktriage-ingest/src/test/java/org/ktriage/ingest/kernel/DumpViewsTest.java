@@ -58,6 +58,35 @@ class DumpViewsTest {
     }
   }
 
+  @Test
+  void modelStacksSplitAtExceptionFramesWithTheirContexts() throws Exception {
+    try (DumpViews views = DumpViews.open(LabDumps.shared(LabDumpKernelTest.KDUMP.dump()))) {
+      List<org.ktriage.model.CpuState> cpus = views.cpuStates();
+      assertThat(cpus).hasSize(2);
+      org.ktriage.model.CpuState nmi = cpus.get(0);
+      assertThat(nmi.segments())
+          .extracting(org.ktriage.model.StackSegment::context)
+          .containsExactly(org.ktriage.model.ContextKind.NMI, org.ktriage.model.ContextKind.TASK);
+      org.ktriage.model.CpuState panic = cpus.get(1);
+      assertThat(panic.panicCpu()).isTrue();
+      assertThat(panic.comm()).isEqualTo("swapper/1");
+      assertThat(panic.segments())
+          .extracting(org.ktriage.model.StackSegment::context)
+          .containsExactly(
+              org.ktriage.model.ContextKind.EXCEPTION,
+              org.ktriage.model.ContextKind.SOFTIRQ,
+              org.ktriage.model.ContextKind.TASK);
+      org.ktriage.model.ExceptionFrame fault =
+          java.util.Objects.requireNonNull(panic.segments().get(0).exception());
+      assertThat(fault.where()).isEqualTo("__run_timers+0xd3");
+      assertThat(fault.registers().get("RCX")).isEqualTo(0xffffffffc04243c0L);
+      assertThat(panic.segments().get(0).frames().get(0).function()).isEqualTo("machine_kexec");
+      assertThat(panic.segments().get(1).frames().get(0).function()).isEqualTo("run_timer_softirq");
+      assertThat(panic.segments().get(1).marker()).isEqualTo("IRQ");
+      assertThat(nmi.segments().get(0).marker()).isEqualTo("NMI");
+    }
+  }
+
   private static Set<String> frames(List<String> lines) {
     Set<String> out = new LinkedHashSet<>();
     for (String l : lines) {
