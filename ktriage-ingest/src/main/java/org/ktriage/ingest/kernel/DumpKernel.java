@@ -1,6 +1,7 @@
 package org.ktriage.ingest.kernel;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -21,14 +22,42 @@ public final class DumpKernel {
     return KernelView.open(memory(vmcore.kernelMemory()), symbols(vmcore.kallsyms()));
   }
 
-  /** Adapts the dump reader's kernel memory. */
+  /** Pages of translated kernel memory kept (1 MiB). */
+  static final int CACHED_PAGES = 256;
+
+  /**
+   * Adapts the dump reader's kernel memory, keeping the last {@value #CACHED_PAGES} virtual pages
+   * read: walking lists and stacks reads many small values from few pages, and each uncached read
+   * costs a page-table walk.
+   */
   public static VirtualMemory memory(KernelMemory km) {
+    Map<Long, byte[]> cache =
+        new LinkedHashMap<>(CACHED_PAGES * 2, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            return size() > CACHED_PAGES;
+          }
+        };
     return new VirtualMemory() {
       @Override
-      public void read(long virtAddr, byte[] dst, int off, int len)
+      public synchronized void read(long virtAddr, byte[] dst, int off, int len)
           throws UnreadableInputException {
-        byte[] b = km.readExact(virtAddr, len, String.format("kernel memory 0x%x", virtAddr));
-        System.arraycopy(b, 0, dst, off, len);
+        int done = 0;
+        while (done < len) {
+          long va = virtAddr + done;
+          long page = va & ~0xfffL;
+          int inPage = (int) (va & 0xfff);
+          int n = Math.min(4096 - inPage, len - done);
+          byte[] bytes = cache.get(page);
+          if (bytes == null) {
+            bytes = km.readExact(page, 4096, String.format("kernel memory 0x%x", va));
+            cache.put(page, bytes);
+          }
+          System.arraycopy(bytes, inPage, dst, off + done, n);
+          done += n;
+        }
       }
     };
   }
