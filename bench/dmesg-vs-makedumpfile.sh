@@ -68,4 +68,8 @@ for d in "$fix/timer-after-unload-kdump.vmcore" "$fix/timer-after-unload-qemu.vm
   fi
   printf '%-34s %12s %14s\n' "$(basename "$d")" "$a" "$c"
 done
+cpu() { /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
+echo "CPU seconds (user+sys, one run; less sensitive to machine load than wall time):"
+echo "  ktriage dmesg kdump vmcore: $(cpu java -jar "$jar" dmesg "$fix/timer-after-unload-kdump.vmcore")"
+echo "  makedumpfile --dump-dmesg:  $(cpu sh -c "rm -f $work/m.txt; makedumpfile --dump-dmesg $fix/timer-after-unload-kdump.vmcore $work/m.txt")"
 echo "peak RSS of ktriage dmesg (kdump vmcore): $(/usr/bin/time -f '%M KB' java -jar "$jar" dmesg "$fix/timer-after-unload-kdump.vmcore" 2>&1 >/dev/null | tail -1)"

@@ -2,12 +2,13 @@
 # Makes makedumpfile variants of the lab's kdump ELF fixture for ktriage-ingest's tests:
 # LZO (-l), zlib (-c), flattened (-F) and a 3-part split set; snappy (-p) and zstd (-z) only when
 # this makedumpfile was built with them (Debian bookworm's is not). Needs: makedumpfile, xz.
-# Usage: make-compressed-fixtures.sh [OUTDIR]   (default ${TMPDIR:-/tmp}/ktriage-fixtures)
+# Usage: make-compressed-fixtures.sh [OUTDIR]   (default /tmp/ktriage-fixtures, where the tests look
+# unless -Dktriage.generatedFixtures=DIR is given)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
 shared=${KTRIAGE_SHARED:-$root/../shared}
-out=${1:-${TMPDIR:-/tmp}/ktriage-fixtures}
+out=${1:-/tmp/ktriage-fixtures}
 mkdir -p "$out"
 elf="$out/kdump.elf"
 [ -s "$elf" ] || xz -dc "$shared/lab/fixtures/timer-after-unload-kdump.elf.xz" > "$elf"

@@ -137,6 +137,12 @@ public final class Vmcore implements Closeable {
         if (format == InputFormat.UNKNOWN) {
           format = InputFormat.VMCORE_KDUMP;
         }
+      } else if ((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z'
+          || (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        throw new UnsupportedDumpException(
+            src.name()
+                + ": a compressed file (xz or gzip signature at offset 0); decompress the dump"
+                + " first, it is read by random access");
       } else {
         throw CorruptDumpException.at(
             src.name(),
@@ -180,7 +186,13 @@ public final class Vmcore implements Closeable {
     List<String> problems = new ArrayList<>();
     PhysicalMemory pm = new CachedPhysicalMemory(elf, 256);
     if (vi == null) {
-      vi = scanForVmcoreinfo(path, pm, problems);
+      long end = 0;
+      for (org.ktriage.ingest.elf.LoadSegment seg : elf.loads()) {
+        if (seg.fileSize() > 0) {
+          end = Math.max(end, seg.physAddr() + seg.fileSize());
+        }
+      }
+      vi = scanForVmcoreinfo(path, pm, end / pm.pageSize() + 1, problems);
     }
     return new Vmcore(path, InputFormat.VMCORE_ELF, arch, pm, elf.notes(), vi, elf, null, problems);
   }
@@ -229,33 +241,33 @@ public final class Vmcore implements Closeable {
     }
     PhysicalMemory cached = new CachedPhysicalMemory(pm, 256);
     if (vi == null) {
-      vi = scanForVmcoreinfo(path, cached, problems);
+      vi = scanForVmcoreinfo(path, cached, h.maxMapnr(), problems);
     }
     return new Vmcore(path, format, arch, cached, notes, vi, null, h, problems);
   }
 
-  /** Pages scanned for a VMCOREINFO copy when the dump has no note (QEMU without the device). */
-  private static final long SCAN_PAGES = 1L << 18;
+  /** Page frames looked at for a VMCOREINFO copy when the dump has no note (first 4 GiB). */
+  private static final long SCAN_PAGES = 1L << 20;
 
   /**
    * Finds the kernel's own VMCOREINFO page (vmcoreinfo_data: a page whose text starts with {@code
-   * OSRELEASE=}) in the first {@link #SCAN_PAGES} present pages; QEMU dumps lack the note unless
-   * the guest had the vmcoreinfo device.
+   * OSRELEASE=}) among the first {@link #SCAN_PAGES} page frames below {@code pfnLimit}; QEMU dumps
+   * lack the note unless the guest had the vmcoreinfo device.
    */
   private static @Nullable VmcoreInfo scanForVmcoreinfo(
-      String path, PhysicalMemory pm, List<String> problems) throws IOException {
+      String path, PhysicalMemory pm, long pfnLimit, List<String> problems) throws IOException {
     byte[] page = new byte[pm.pageSize()];
     byte[] magic = "OSRELEASE=".getBytes(StandardCharsets.US_ASCII);
-    int present = 0;
-    for (long pfn = 0; present < SCAN_PAGES && pfn < 1L << 28; pfn++) {
+    long limit = Math.min(pfnLimit, SCAN_PAGES);
+    int unreadable = 0;
+    for (long pfn = 0; pfn < limit && unreadable < 1024; pfn++) {
       org.ktriage.ingest.mm.PageState st = pm.readPage(pfn, page);
       if (st != org.ktriage.ingest.mm.PageState.PRESENT) {
-        if (st == org.ktriage.ingest.mm.PageState.NOT_DUMPED && present > 0 && pfn > 1L << 22) {
-          break;
+        if (st == org.ktriage.ingest.mm.PageState.UNREADABLE) {
+          unreadable++; // a cut or corrupt file: give up soon
         }
         continue;
       }
-      present++;
       if (java.util.Arrays.equals(page, 0, magic.length, magic, 0, magic.length)) {
         int end = 0;
         while (end < page.length && page[end] != 0) {

@@ -68,7 +68,7 @@ final class Fixtures {
   static Path generatedDir() {
     String d = System.getProperty("ktriage.generatedFixtures");
     if (d == null) {
-      d = System.getProperty("java.io.tmpdir") + "/ktriage-fixtures";
+      d = "/tmp/ktriage-fixtures";
     }
     return Path.of(d);
   }

@@ -59,9 +59,9 @@ class VmcoreRobustnessTest {
   /** A view of another source with some bytes XORed. */
   static final class Flipped implements DumpSource {
     private final DumpSource inner;
-    private final TreeMap<Long, Integer> flips;
+    private final java.util.NavigableMap<Long, Integer> flips;
 
-    Flipped(DumpSource inner, TreeMap<Long, Integer> flips) {
+    Flipped(DumpSource inner, java.util.NavigableMap<Long, Integer> flips) {
       this.inner = inner;
       this.flips = flips;
     }
