@@ -140,6 +140,29 @@ public final class CrashViews {
     return out;
   }
 
+  /** Queued hrtimers, orphaned ones flagged. */
+  public static List<String> hrtimers(List<PendingHrtimer> timers) {
+    List<String> out = new ArrayList<>();
+    out.add("CPU BASE        EXPIRES(ns)     HRTIMER           FUNCTION");
+    for (PendingHrtimer t : timers) {
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "%3d %4d  %18s  %016x  %s%s",
+              t.cpu(),
+              t.clockBase(),
+              t.expiresNanos() == null ? "?" : Long.toString(t.expiresNanos()),
+              t.address(),
+              t.function() == null
+                  ? "(unreadable)"
+                  : String.format(
+                      "%016x  <%s>",
+                      t.function(), t.functionSymbol() == null ? "?" : t.functionSymbol()),
+              t.orphaned() ? "  ORPHANED: in module area outside every loaded module" : ""));
+    }
+    return out;
+  }
+
   /** {@code timer}-like list of pending wheel timers, orphaned ones flagged. */
   public static List<String> timers(List<PendingTimer> timers) {
     List<String> out = new ArrayList<>();

@@ -114,6 +114,8 @@ public final class DumpViews implements Closeable {
     Long jiffies = TimerWheel.jiffies(kernel);
     out.add("JIFFIES: " + (jiffies == null ? "?" : Long.toString(jiffies)));
     out.addAll(CrashViews.timers(TimerWheel.pending(kernel, modules())));
+    out.add("");
+    out.addAll(CrashViews.hrtimers(HrtimerQueue.pending(kernel, modules())));
     return out;
   }
 

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * pages are unmapped), the callback's symbol, and whether the timer or its callback lies in the
  * module area outside every loaded module (the signature of a timer left behind by an unloaded
  * module). {@code bucketExpiry} is the expiry the wheel bucket stands for (jiffies; the timer's own
- * expiry lies within one bucket granularity below it), known even when the timer is unreadable.
+ * expiry lies within one bucket granularity below it), known even when the timer is unreadable. For
+ * the timer of a {@code delayed_work} ({@code delayed_work_timer_fn}), {@code workFunction} is the
+ * work's {@code func}, checked against the module area too.
  */
 public record PendingTimer(
     int cpu,
@@ -19,4 +21,5 @@ public record PendingTimer(
     @Nullable Long expires,
     @Nullable String functionSymbol,
     boolean orphaned,
-    @Nullable Long bucketExpiry) {}
+    @Nullable Long bucketExpiry,
+    @Nullable Long workFunction) {}

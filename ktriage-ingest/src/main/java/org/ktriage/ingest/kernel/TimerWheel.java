@@ -47,6 +47,16 @@ public final class TimerWheel {
     return j == null ? null : k.readPointer(j);
   }
 
+  /** The {@code work.func} of the delayed_work whose {@code timer} is at {@code timer}, or null. */
+  private static @Nullable Long workFunction(KernelView k, BtfStruct delayedWork, long timer) {
+    try {
+      long dwork = timer - delayedWork.offset("timer");
+      return k.readPointer(dwork + delayedWork.offset("work.func"));
+    } catch (UnreadableInputException e) {
+      return null;
+    }
+  }
+
   /** All pending timers, marking those that belong to no loaded module. */
   public static List<PendingTimer> pending(KernelView k, List<LoadedModule> modules)
       throws UnreadableInputException {
@@ -59,6 +69,7 @@ public final class TimerWheel {
     long nrVectors = k.btf().array(base.member("vectors").resolved()).elementCount();
     long entryOff = timer.offset("entry");
     KernelAddressSpace space = KernelAddressSpace.of(k);
+    BtfStruct delayedWork = k.btf().findStruct("delayed_work");
     List<PendingTimer> out = new ArrayList<>();
     for (int cpu = 0; cpu < k.cpuCount(); cpu++) {
       for (int b = 0; b < nrBases; b++) {
@@ -81,9 +92,14 @@ public final class TimerWheel {
               // keep the timer: its memory is gone, which is itself the finding
             }
             KernelSymbol sym = fn == null ? null : k.symbols().symbolize(fn);
+            Long work = null;
+            if (sym != null && sym.name().equals("delayed_work_timer_fn") && delayedWork != null) {
+              work = workFunction(k, delayedWork, addr);
+            }
             boolean orphaned =
                 space.inFreedModuleArea(addr, modules)
-                    || (fn != null && space.inFreedModuleArea(fn, modules));
+                    || (fn != null && space.inFreedModuleArea(fn, modules))
+                    || (work != null && space.inFreedModuleArea(work, modules));
             out.add(
                 new PendingTimer(
                     cpu,
@@ -94,7 +110,8 @@ public final class TimerWheel {
                     expires,
                     sym == null ? null : sym.name(),
                     orphaned,
-                    clk == null ? null : bucketExpiry(clk, v)));
+                    clk == null ? null : bucketExpiry(clk, v),
+                    work));
             node = next;
           }
         }

@@ -172,6 +172,43 @@ class KernelObjectsTest {
   }
 
   @Test
+  void delayedWorkAndHrtimersOfAFreedModuleAreOrphans() throws Exception {
+    fake.symbol("delayed_work_timer_fn", 0xffffffff81200000L, 0x40, 'T');
+    fake.symbol("hrtimer_bases", 115072, 640, 'd');
+    long vectors = btf.struct("timer_base").offset("vectors");
+    long entry = btf.struct("timer_list").offset("entry");
+    long dwork = CPU0_AREA + 0x31000;
+    long timer = dwork + btf.struct("delayed_work").offset("timer");
+    fake.writeU64(CPU0_AREA + TIMER_BASES + vectors + 9 * 8, timer + entry);
+    fake.set("timer_list", timer, "function", 0xffffffff81200000L);
+    fake.set("delayed_work", dwork, "work.func", 0xffffffffc0030040L);
+    long clockBase = btf.struct("hrtimer_cpu_base").offset("clock_base");
+    long root = btf.struct("hrtimer_clock_base").offset("active.rb_root.rb_root.rb_node");
+    long hr = 0xffffffffc0040000L; // freed module memory: unmapped
+    fake.writeU64(CPU1_AREA + 115072 + clockBase + root, hr);
+    KernelView k = kernel();
+    List<LoadedModule> mods = ModuleList.read(k);
+    List<PendingTimer> timers = TimerWheel.pending(k, mods);
+    assertThat(timers)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.workFunction()).isEqualTo(0xffffffffc0030040L);
+              assertThat(t.orphaned()).isTrue();
+            });
+    List<PendingHrtimer> hrs = HrtimerQueue.pending(k, mods);
+    assertThat(hrs)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.cpu()).isEqualTo(1);
+              assertThat(t.address()).isEqualTo(hr);
+              assertThat(t.function()).isNull();
+              assertThat(t.orphaned()).isTrue();
+            });
+  }
+
+  @Test
   void mutexOwnerOfAnUninterruptibleTaskIsReadFromTheLock() throws Exception {
     long taskB = 0xffff888000320000L;
     long stackB = taskB + 0x100000;

@@ -223,6 +223,30 @@ class LabDumpKernelTest {
     }
   }
 
+  @Test
+  void hrtimersAndDelayedWorkOfLiveCodeAreNotOrphans() throws Exception {
+    for (Lab lab : List.of(QEMU, KDUMP)) {
+      KernelView k = opened(lab).kernel();
+      List<LoadedModule> mods = ModuleList.read(k);
+      List<PendingHrtimer> hr = HrtimerQueue.pending(k, mods);
+      assertThat(hr).as(lab.dump()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(hr).allSatisfy(t -> assertThat(t.functionSymbol()).isNotNull());
+      assertThat(hr).noneMatch(PendingHrtimer::orphaned);
+      // Every CPU runs its scheduler tick from an hrtimer.
+      assertThat(hr.stream().map(PendingHrtimer::cpu).distinct().count()).isEqualTo(2);
+      int delayed = 0;
+      for (PendingTimer t : TimerWheel.pending(k, mods)) {
+        if ("delayed_work_timer_fn".equals(t.functionSymbol())) {
+          delayed++;
+          Long work = t.workFunction();
+          assertThat(work).as("work of %x", t.address()).isNotNull();
+          assertThat(k.symbols().symbolize(java.util.Objects.requireNonNull(work))).isNotNull();
+        }
+      }
+      assertThat(delayed).isGreaterThan(5);
+    }
+  }
+
   private static Map<Integer, List<String>> myBtFunctions(Lab lab) throws Exception {
     Opened o = opened(lab);
     KernelView k = o.kernel();
