@@ -26,7 +26,7 @@ public final class HrtimerQueue {
     BtfStruct cpuBase = k.struct("hrtimer_cpu_base");
     BtfStruct clockBase = k.struct("hrtimer_clock_base");
     BtfStruct hrtimer = k.struct("hrtimer");
-    long nrClockBases = k.btf().array(cpuBase.member("clock_base").resolved()).elementCount();
+    long nrClockBases = k.arrayCount(cpuBase, "clock_base", 64);
     long activeOff = clockBase.offset("active.rb_root.rb_root.rb_node");
     long nodeOff = hrtimer.offset("node.node");
     KernelAddressSpace space = KernelAddressSpace.of(k);

@@ -138,6 +138,21 @@ public final class KernelView {
     }
   }
 
+  /** Element count of an array member (e.g. {@code timer_base.vectors}), bounded by {@code max}. */
+  public long arrayCount(BtfStruct struct, String path, long max) throws UnreadableInputException {
+    org.ktriage.ingest.btf.BtfField f = struct.member(path);
+    if (f.resolved().kind() != BtfKind.ARRAY) {
+      throw new CorruptKernelDataException(
+          "BTF: " + struct.name() + "." + path + " is " + f.resolved().kind() + ", not an array");
+    }
+    long n = btf.array(f.resolved()).elementCount();
+    if (n > max) {
+      throw new CorruptKernelDataException(
+          "BTF: " + struct.name() + "." + path + " has " + n + " elements, more than " + max);
+    }
+    return n;
+  }
+
   /**
    * The entries of a circular {@code list_head} list: for each node after {@code head}, the address
    * of the containing struct ({@code node - memberOffset}). Stops at the head; a node that repeats,

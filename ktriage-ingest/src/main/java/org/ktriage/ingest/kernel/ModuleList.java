@@ -6,7 +6,6 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.btf.Btf;
 import org.ktriage.ingest.btf.BtfEnumerator;
-import org.ktriage.ingest.btf.BtfField;
 import org.ktriage.ingest.btf.BtfKind;
 import org.ktriage.ingest.btf.BtfStruct;
 import org.ktriage.ingest.btf.BtfType;
@@ -38,8 +37,7 @@ public final class ModuleList {
     List<ModuleRegion> regions = new ArrayList<>();
     BtfStruct layout = m.layout();
     if (layout.hasMember("mem")) {
-      BtfField mem = layout.member("mem");
-      long count = btf.array(mem.resolved()).elementCount();
+      long count = k.arrayCount(layout, "mem", 64);
       for (int i = 0; i < count; i++) {
         String kind = enumName(btf, "mod_mem_type", i);
         regions.add(

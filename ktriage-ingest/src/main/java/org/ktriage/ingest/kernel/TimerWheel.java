@@ -66,7 +66,7 @@ public final class TimerWheel {
     BtfStruct base = k.struct("timer_base");
     BtfStruct timer = k.struct("timer_list");
     long vectorsOff = base.offset("vectors");
-    long nrVectors = k.btf().array(base.member("vectors").resolved()).elementCount();
+    long nrVectors = k.arrayCount(base, "vectors", 4096);
     long entryOff = timer.offset("entry");
     KernelAddressSpace space = KernelAddressSpace.of(k);
     BtfStruct delayedWork = k.btf().findStruct("delayed_work");

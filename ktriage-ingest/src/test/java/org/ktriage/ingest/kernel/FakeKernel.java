@@ -91,6 +91,26 @@ final class FakeKernel implements VirtualMemory, SymbolTable {
     writeU64(head + 8, prev);
   }
 
+  /** Flips {@code flips} random bits in the mapped pages. */
+  void corrupt(java.util.Random random, int flips) {
+    Long[] keys = pages.keySet().toArray(new Long[0]);
+    for (int i = 0; i < flips; i++) {
+      byte[] page = pages.get(keys[random.nextInt(keys.length)]);
+      if (page != null) {
+        page[random.nextInt(page.length)] ^= (byte) (1 << random.nextInt(8));
+      }
+    }
+  }
+
+  /** Overwrites random aligned words of the mapped pages with a random pointer-like value. */
+  void scramblePointers(java.util.Random random, int words, long[] candidates) {
+    Long[] keys = pages.keySet().toArray(new Long[0]);
+    for (int i = 0; i < words; i++) {
+      long page = keys[random.nextInt(keys.length)];
+      writeU64(page + 8L * random.nextInt(512), candidates[random.nextInt(candidates.length)]);
+    }
+  }
+
   @Override
   public void read(long virtAddr, byte[] dst, int off, int len) throws UnreadableInputException {
     for (int i = 0; i < len; i++) {

@@ -38,6 +38,9 @@ class KernelObjectsTest {
 
   @BeforeAll
   static void loadBtf() throws Exception {
+    if (btf != null) {
+      return;
+    }
     btf = Btf.parse(BtfFixtures.vmlinux618(), "vmlinux-6.18.btf");
   }
 
@@ -101,6 +104,10 @@ class KernelObjectsTest {
         cpu);
     fake.set("task_struct", addr, "real_parent", parent);
     fake.set("task_struct", addr, "stack", addr + 0x100000);
+  }
+
+  FakeKernel fake() {
+    return fake;
   }
 
   private KernelView kernel() throws Exception {
