@@ -28,6 +28,13 @@ final class DumpCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "VIEW", description = "mod, ps, bt, timer, sym, rd, struct")
   String view = "";
 
+  @picocli.CommandLine.Option(
+      names = "--system-map",
+      paramLabel = "FILE",
+      description = "symbols for kernels without kallsyms in VMCOREINFO (before 6.0)")
+  @org.jspecify.annotations.Nullable
+  Path systemMap;
+
   @Parameters(index = "2..*", paramLabel = "ARG", description = "the view's arguments")
   List<String> args = new ArrayList<>();
 
@@ -42,7 +49,7 @@ final class DumpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> lines;
-    try (DumpViews views = DumpViews.open(dump)) {
+    try (DumpViews views = DumpViews.open(dump, systemMap)) {
       switch (view) {
         case "mod" -> lines = views.mod();
         case "ps" -> lines = views.ps();

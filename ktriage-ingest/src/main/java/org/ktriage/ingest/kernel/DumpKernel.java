@@ -22,6 +22,19 @@ public final class DumpKernel {
     return KernelView.open(memory(vmcore.kernelMemory()), symbols(vmcore.kallsyms()));
   }
 
+  /**
+   * The kernel of an opened dump whose kernel predates kallsyms in VMCOREINFO (v6.0): symbols from
+   * a System.map, slid by the dump's KERNELOFFSET.
+   */
+  public static KernelView open(Vmcore vmcore, java.nio.file.Path systemMap)
+      throws java.io.IOException {
+    org.ktriage.ingest.vmcoreinfo.VmcoreInfo vi = vmcore.vmcoreinfo();
+    Long offset = vi == null ? null : vi.kernelOffset();
+    return KernelView.open(
+        memory(vmcore.kernelMemory()),
+        symbols(KallsymsTable.fromSystemMap(systemMap, offset == null ? 0 : offset)));
+  }
+
   /** Pages of translated kernel memory kept (1 MiB). */
   static final int CACHED_PAGES = 256;
 

@@ -45,9 +45,15 @@ public final class DumpViews implements Closeable {
 
   /** Opens a dump (kallsyms in VMCOREINFO and BTF in memory are required). */
   public static DumpViews open(Path dump) throws IOException {
+    return open(dump, null);
+  }
+
+  /** Opens a dump, taking symbols from {@code systemMap} when given (kernels before 6.0). */
+  public static DumpViews open(Path dump, @Nullable Path systemMap) throws IOException {
     Vmcore v = Vmcore.open(dump);
     try {
-      return new DumpViews(v, DumpKernel.open(v));
+      return new DumpViews(
+          v, systemMap == null ? DumpKernel.open(v) : DumpKernel.open(v, systemMap));
     } catch (IOException | RuntimeException e) {
       v.close();
       throw e;
