@@ -333,7 +333,7 @@ public final class Ingest {
     List<KernelModule> modules = List.of();
     String lastUnloaded = null;
     for (CrashReport r : sessionsFirst) {
-      if (cpus.isEmpty() && !r.cpus().isEmpty()) {
+      if (segmentCount(r.cpus()) > segmentCount(cpus) || (cpus.isEmpty() && !r.cpus().isEmpty())) {
         cpus = r.cpus();
       }
       if (crashPanic == null && r.panic() != null) {
@@ -358,6 +358,10 @@ public final class Ingest {
             lastUnloaded,
             completeness);
     return withDerived(merged);
+  }
+
+  private static int segmentCount(List<CpuState> cpus) {
+    return cpus.stream().mapToInt(c -> c.segments().size()).sum();
   }
 
   private static int infoRank(CrashReport r) {
@@ -415,6 +419,19 @@ public final class Ingest {
       }
     }
     List<CpuState> cpus = r.cpus().isEmpty() ? cpusFromReports(r.oopses(), panic) : r.cpus();
+    if (panic != null && panic.cpu() == null) {
+      List<CpuState> onPanicCpu = cpus.stream().filter(CpuState::panicCpu).toList();
+      if (onPanicCpu.size() == 1) {
+        CpuState c = onPanicCpu.get(0);
+        panic =
+            new PanicInfo(
+                panic.message(),
+                c.cpu(),
+                panic.task() != null ? panic.task() : c.comm(),
+                panic.pid() != null ? panic.pid() : c.pid(),
+                panic.source());
+      }
+    }
     List<KernelModule> modules = r.modules();
     String lastUnloaded = r.lastUnloaded();
     for (Oops o : r.oopses()) {
