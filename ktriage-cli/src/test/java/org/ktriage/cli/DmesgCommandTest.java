@@ -2,10 +2,14 @@ package org.ktriage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +49,33 @@ class DmesgCommandTest {
   }
 
   @Test
-  void analyzeReadsADumpIntoTheSameReportAsText() {
-    Path dump = shared("lab/fixtures/timer-after-unload-kdump.vmcore");
-    Run r = Run.of("analyze", "--format", "json", dump.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.ANALYSED);
-    assertThat(r.out()).contains("vmcore-kdump").contains("__run_timers");
+  void analyzeOfEachDumpMatchesItsConsoleLog() throws IOException {
+    String[][] pairs = {
+      {
+        "lab/fixtures/timer-after-unload-kdump.vmcore",
+        "lab/out/timer-after-unload-kdump/console.log"
+      },
+      {"lab/fixtures/timer-after-unload-qemu.vmcore", "lab/out/timer-after-unload/console.log"},
+    };
+    ObjectMapper json = new ObjectMapper();
+    for (String[] pair : pairs) {
+      Run dump = Run.of("analyze", "--format", "json", shared(pair[0]).toString());
+      Run console = Run.of("analyze", "--format", "json", shared(pair[1]).toString());
+      assertThat(dump.exitCode()).as(dump.err()).isEqualTo(ExitCode.ANALYSED);
+      JsonNode d = json.readTree(dump.out());
+      JsonNode c = json.readTree(console.out());
+      assertThat(d.path("sources").get(0).path("format").asText()).startsWith("vmcore-");
+      assertThat(d.path("class").asText()).isEqualTo(c.path("class").asText());
+      assertThat(d.path("primary").path("function").asText())
+          .isEqualTo(c.path("primary").path("function").asText())
+          .isEqualTo("__run_timers");
+      assertThat(rules(d)).isEqualTo(rules(c)).isNotEmpty();
+    }
+  }
+
+  private static List<String> rules(JsonNode report) {
+    List<String> out = new ArrayList<>();
+    report.path("findings").forEach(f -> out.add(f.path("rule").asText()));
+    return out;
   }
 }
