@@ -36,6 +36,7 @@ public final class Main implements Callable<Integer> {
       List.of(
           AnalyzeCommand::new, // analyze
           DmesgCommand::new, // dmesg
+          DumpCommand::new, // dump
           RulesCommand::new, // rules
           TriageCommand::new); // triage
 
