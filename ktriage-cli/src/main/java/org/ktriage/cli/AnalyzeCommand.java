@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.Analyzer;
+import org.ktriage.analysis.rule.RuleBook;
+import org.ktriage.analysis.rule.RuleFileException;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.model.CrashReport;
@@ -108,9 +110,14 @@ final class AnalyzeCommand implements Callable<Integer> {
   List<Path> inputs = new ArrayList<>();
 
   private final Terminal terminal;
+  private @Nullable RuleBook ruleBook;
 
   AnalyzeCommand(Terminal terminal) {
     this.terminal = terminal;
+  }
+
+  private Analyzer analyzer() {
+    return ruleBook == null ? new Analyzer() : new Analyzer(ruleBook);
   }
 
   @Override
@@ -118,6 +125,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     Integer usage = checkOptions();
     if (usage != null) {
       return usage;
+    }
+    if (rules != null) {
+      try {
+        ruleBook = RuleFiles.withTeamRules(rules);
+      } catch (IOException | RuleFileException e) {
+        terminal.err().println("ktriage: --rules: " + Messages.oneLine(e.getMessage()));
+        return ExitCode.USAGE;
+      }
     }
     for (Path input : inputs) {
       String problem = unreadable(input);
@@ -135,11 +150,12 @@ final class AnalyzeCommand implements Callable<Integer> {
       try {
         report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT);
       } catch (IOException | UncheckedIOException e) {
+        progress.close(); // erase the progress line before the message
         terminal.err().println("ktriage: " + Messages.oneLine(e.getMessage()));
         return ExitCode.UNREADABLE;
       }
       progress.stage("analysing");
-      diagnosis = new Analyzer().analyze(report);
+      diagnosis = analyzer().analyze(report);
       progress.stage("rendering");
       StringWriter buffer = new StringWriter();
       boolean colored =
@@ -147,8 +163,11 @@ final class AnalyzeCommand implements Callable<Integer> {
               && format == ReportFormat.TEXT
               && (color == ColorMode.always || (color == ColorMode.auto && terminal.colorWanted()));
       try {
-        format.renderer(new RenderOptions(colored)).render(diagnosis, buffer);
+        format
+            .renderer(new RenderOptions(colored, VersionProvider.version()))
+            .render(diagnosis, buffer);
       } catch (IOException e) {
+        progress.close();
         terminal
             .err()
             .println("ktriage: cannot render the report: " + Messages.oneLine(e.getMessage()));
@@ -197,11 +216,10 @@ final class AnalyzeCommand implements Callable<Integer> {
       terminal.err().println("Run 'ktriage analyze --help' for usage.");
       return ExitCode.USAGE;
     }
-    if (rules != null || systemMap != null) {
+    if (systemMap != null) {
       terminal
           .err()
-          .println(
-              "ktriage: note: --rules and --system-map are accepted but not used by this build yet");
+          .println("ktriage: note: --system-map is accepted but not used by this build yet");
     }
     return null;
   }

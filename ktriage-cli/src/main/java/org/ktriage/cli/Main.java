@@ -72,6 +72,7 @@ public final class Main implements Callable<Integer> {
     for (Function<Terminal, Object> sub : SUBCOMMANDS) {
       cl.addSubcommand(sub.apply(terminal));
     }
+    cl.setExpandAtFiles(false); // an input may be named @something
     cl.setOut(terminal.out());
     cl.setErr(terminal.err());
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));

@@ -18,6 +18,7 @@ final class Progress implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private volatile String stage = "";
   private boolean shown;
+  private boolean closed;
 
   Progress(Terminal terminal) {
     this.err = terminal.err();
@@ -46,8 +47,13 @@ final class Progress implements AutoCloseable {
     shown = true;
   }
 
+  /** Stops and erases the progress line; later calls do nothing. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     ticker.shutdownNow();
     try {
       ticker.awaitTermination(1, TimeUnit.SECONDS);

@@ -9,14 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The founding case end to end through the CLI (issue 2, "Done when"): the seed's crash session,
  * the seed document as it is, and the real-kernel reproduction give the same first-cause verdict.
  */
-@Disabled("until ingest and analysis land on main (Ingest.read is a stub)")
 class SeedCaseTest {
 
   static Path root() {

@@ -38,7 +38,8 @@ class TriageCommandTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    Path logs = Files.createDirectories(dir.resolve("logs/sub"));
+    Path logs = dir.resolve("logs");
+    Files.createDirectories(logs.resolve("sub"));
     for (String name : CORPUS) {
       String all = Files.readString(corpus().resolve(name), StandardCharsets.ISO_8859_1);
       int end = all.indexOf("\n\n");

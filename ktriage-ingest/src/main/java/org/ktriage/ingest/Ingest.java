@@ -314,7 +314,7 @@ public final class Ingest {
     List<KernelModule> modules = List.of();
     String lastUnloaded = null;
     for (CrashReport r : sessionsFirst) {
-      if (cpus.isEmpty() && !r.cpus().isEmpty()) {
+      if (segmentCount(r.cpus()) > segmentCount(cpus) || (cpus.isEmpty() && !r.cpus().isEmpty())) {
         cpus = r.cpus();
       }
       if (crashPanic == null && r.panic() != null) {
@@ -339,6 +339,10 @@ public final class Ingest {
             lastUnloaded,
             completeness);
     return withDerived(merged);
+  }
+
+  private static int segmentCount(List<CpuState> cpus) {
+    return cpus.stream().mapToInt(c -> c.segments().size()).sum();
   }
 
   private static int infoRank(CrashReport r) {
@@ -396,6 +400,19 @@ public final class Ingest {
       }
     }
     List<CpuState> cpus = r.cpus().isEmpty() ? cpusFromReports(r.oopses(), panic) : r.cpus();
+    if (panic != null && panic.cpu() == null) {
+      List<CpuState> onPanicCpu = cpus.stream().filter(CpuState::panicCpu).toList();
+      if (onPanicCpu.size() == 1) {
+        CpuState c = onPanicCpu.get(0);
+        panic =
+            new PanicInfo(
+                panic.message(),
+                c.cpu(),
+                panic.task() != null ? panic.task() : c.comm(),
+                panic.pid() != null ? panic.pid() : c.pid(),
+                panic.source());
+      }
+    }
     List<KernelModule> modules = r.modules();
     String lastUnloaded = r.lastUnloaded();
     for (Oops o : r.oopses()) {

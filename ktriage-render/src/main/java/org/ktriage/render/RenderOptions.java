@@ -5,8 +5,13 @@ package org.ktriage.render;
  *
  * @param color true to use ANSI colours (the CLI decides: stdout is a terminal and {@code NO_COLOR}
  *     is unset)
+ * @param version the ktriage version, shown where a report names what wrote it
  */
-public record RenderOptions(boolean color) {
+public record RenderOptions(boolean color, String version) {
+  public RenderOptions(boolean color) {
+    this(color, "unknown");
+  }
+
   public static RenderOptions plain() {
     return new RenderOptions(false);
   }

@@ -8,7 +8,7 @@ import org.ktriage.render.text.TextRenderer;
 
 /** The output formats, one line each, sorted by id; {@link #id()} is what users type. */
 public enum ReportFormat {
-  HTML("html", options -> new HtmlRenderer()),
+  HTML("html", HtmlRenderer::new),
   JSON("json", options -> new JsonRenderer()),
   TEXT("text", TextRenderer::new);
 

@@ -1,7 +1,6 @@
 package org.ktriage.render;
 
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.Diagnosis;
@@ -20,6 +19,7 @@ public final class Verdict {
     // one line per class, in FailureClass order; a class without a line reads as its id
     WORDS.put(FailureClass.BAD_PAGE_STATE, "Bad page state");
     WORDS.put(FailureClass.BUG, "Kernel BUG");
+    WORDS.put(FailureClass.DATA_RACE, "Data race");
     WORDS.put(FailureClass.DEADLOCK, "Deadlock");
     WORDS.put(FailureClass.DIVIDE_ERROR, "Divide error");
     WORDS.put(FailureClass.DOUBLE_FREE, "Double free");
@@ -30,6 +30,7 @@ public final class Verdict {
     WORDS.put(FailureClass.INVALID_OPCODE, "Invalid opcode");
     WORDS.put(FailureClass.LIST_CORRUPTION, "List corruption");
     WORDS.put(FailureClass.MCE, "Machine check");
+    WORDS.put(FailureClass.MEMORY_LEAK, "Memory leak");
     WORDS.put(FailureClass.NULL_DEREF, "NULL pointer dereference");
     WORDS.put(FailureClass.OOM, "Out of memory");
     WORDS.put(FailureClass.OUT_OF_BOUNDS, "Out-of-bounds access");
@@ -39,6 +40,8 @@ public final class Verdict {
     WORDS.put(FailureClass.SOFT_LOCKUP, "Soft lockup");
     WORDS.put(FailureClass.STACK_OVERFLOW, "Stack overflow");
     WORDS.put(FailureClass.SYSRQ_CRASH, "SysRq crash");
+    WORDS.put(FailureClass.UNDEFINED_BEHAVIOR, "Undefined behaviour");
+    WORDS.put(FailureClass.UNINIT_VALUE, "Use of an uninitialised value");
     WORDS.put(FailureClass.USE_AFTER_FREE, "Use-after-free");
     WORDS.put(FailureClass.WARNING, "WARNING");
     WORDS.put(FailureClass.UNKNOWN, "Crash of unknown class");
@@ -46,9 +49,14 @@ public final class Verdict {
 
   private Verdict() {}
 
-  /** Human words for a failure class ("Page fault"). */
+  /** Human words for a failure class ("Page fault"); a class without a line reads as its id. */
   public static String words(FailureClass c) {
-    return WORDS.getOrDefault(c, c.id());
+    String w = WORDS.get(c);
+    if (w != null) {
+      return w;
+    }
+    String id = c.id().replace('-', ' ');
+    return Character.toUpperCase(id.charAt(0)) + id.substring(1);
   }
 
   /** True when the inputs showed a crash of any kind. */
@@ -102,25 +110,23 @@ public final class Verdict {
    * LOCKUP panic is a consequence"), or null.
    */
   public static @Nullable String consequence(Diagnosis d) {
-    PanicInfo panic = d.report().panic();
-    boolean differentTrigger =
-        d.trigger() != d.failureClass() && d.trigger() != FailureClass.UNKNOWN;
-    if (!differentTrigger) {
+    if (d.trigger() == d.failureClass() || d.trigger() == FailureClass.UNKNOWN) {
       return null;
     }
-    if (panic != null && !panic.message().isBlank()) {
-      return "the " + Printable.clean(panicWords(panic.message())) + " panic is a consequence";
-    }
-    return "the " + words(d.trigger()).toLowerCase(Locale.ROOT) + " is a consequence";
+    PanicInfo panic = d.report().panic();
+    String what = inSentence(words(d.trigger()));
+    return "the " + what + (panic != null ? " panic" : "") + " is a consequence";
   }
 
-  private static String panicWords(String message) {
-    String m = message.strip();
-    // a panic message ends with a period or newline noise in some kernels
-    while (m.endsWith(".") || m.endsWith(":")) {
-      m = m.substring(0, m.length() - 1);
+  /**
+   * Class words inside a sentence: the first letter lower-cased ("soft lockup"), unless the words
+   * carry a kernel spelling in capitals ("Hard LOCKUP", "Kernel BUG", "RCU stall").
+   */
+  private static String inSentence(String words) {
+    if (words.matches(".*\\b[A-Z]{3,}\\b.*")) {
+      return words;
     }
-    return m.length() > 80 ? m.substring(0, 77) + "..." : m;
+    return Character.toLowerCase(words.charAt(0)) + words.substring(1);
   }
 
   /** A confidence in 0..1 as a percentage ("90%"), or "?" when it is not a number. */

@@ -33,6 +33,9 @@ import org.ktriage.model.StackSegment;
  * exception block ends the segment above it; a stack-switch line names the segment it ends.
  */
 public final class CrashSessionParser implements Consumer<LogRecord> {
+  /** Column of the colon in {@code sys} rows (labels right-aligned to 12 characters). */
+  private static final int SYS_COLON = 12;
+
   private static final Pattern PROMPT = Pattern.compile("crash(?:64)?> ?(?<cmd>.*)");
   private static final Set<String> SYS_LABELS =
       Set.of(
@@ -234,6 +237,9 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
 
   /** Context of a segment no stack-switch line names, from the handler frames in it. */
   static ContextKind frameContext(List<Frame> frames, boolean afterIrqStack) {
+    if (frames.isEmpty()) {
+      return ContextKind.UNKNOWN;
+    }
     boolean fault = false;
     boolean softirq = false;
     boolean irq = false;
@@ -269,9 +275,14 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   public void accept(LogRecord r) {
     String text = r.text();
     int from = ReportBuilder.firstNonSpace(text);
+    if (bt == null && !inMod && !inPs && !isLogCommand() && !mayBeCrash(text, from)) {
+      // cheap path for ordinary log lines: no crash command output can start this way
+      logSink.accept(r);
+      return;
+    }
     String t = text.substring(from).stripTrailing();
     Matcher pm = PROMPT.matcher(t);
-    if (pm.matches()) {
+    if (t.startsWith("crash") && pm.matches()) {
       endBlock();
       inMod = false;
       inPs = false;
@@ -358,6 +369,32 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     logSink.accept(r);
   }
 
+  /** Whether the line could start crash output: a prompt, a {@code sys} row, a table header. */
+  private static boolean mayBeCrash(String text, int from) {
+    if (from >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(from);
+    if (c == 'c') {
+      return text.startsWith("crash", from);
+    }
+    if (c == 'P') {
+      return text.startsWith("PID", from) || text.startsWith("PANIC: ", from);
+    }
+    if (c == 'M') {
+      return text.startsWith("MODULE", from)
+          || text.startsWith("MACHINE: ", from)
+          || text.startsWith("MEMORY: ", from);
+    }
+    // sys rows: the label ends in column 12 (give or take a quoting space)
+    for (int k = SYS_COLON - 2; k <= SYS_COLON + 1 && k + 1 < text.length(); k++) {
+      if (text.charAt(k) == ':' && text.charAt(k + 1) == ' ') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean isLogCommand() {
     String c = command;
     return c != null && (c.equals("log") || c.startsWith("log ") || c.startsWith("dmesg"));
@@ -366,14 +403,11 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   /** {@code sys} rows: labels right-aligned so that the colon is in column 12. */
   private boolean sysField(String text, SourceSpan span) {
     int colon = text.indexOf(": ");
-    if (colon != 12 && !(colon > 0 && colon < 12 && text.startsWith(" "))) {
+    if (colon < SYS_COLON - 2 || colon > SYS_COLON + 1) {
       return false;
     }
     String label = text.substring(0, colon).strip();
     if (!SYS_LABELS.contains(label)) {
-      return false;
-    }
-    if (colon != 12) {
       return false;
     }
     String value = text.substring(colon + 2).strip();
@@ -434,6 +468,10 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       return true;
     }
     Map<String, Long> regs = RegisterLine.parse(t, 0);
+    if (regs != null && b.pending == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
+      // a register block crash could not name: an exception frame of unknown location
+      b.exception(new TraceBuilder.PendingException(null, null, null, null, false, span));
+    }
     if (regs != null && b.pending != null) {
       TraceBuilder.PendingException p = b.pending;
       if (p.ip == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
@@ -487,7 +525,12 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
 
   /** True when any {@code crash} output was recognised. */
   public boolean sawCrashOutput() {
-    return crashLines > 0 && (sawSysBlock || !cpus.isEmpty() || bt != null || !modules.isEmpty());
+    return crashLines > 0
+        && (sawSysBlock
+            || !cpus.isEmpty()
+            || bt != null
+            || !modules.isEmpty()
+            || !running.isEmpty());
   }
 
   /** Ends the input. */

@@ -51,24 +51,27 @@ public final class LineReader implements Closeable {
       int p = pos;
       int end = limit;
       boolean newline = false;
+      int start = p;
       while (p < end) {
-        byte c = b[p++];
+        byte c = b[p];
         if (c == '\n') {
           newline = true;
           break;
         }
-        if (len < MAX_LINE_BYTES) {
-          line[len++] = c;
-          if (c < 0x20 || c >= 0x7f) {
-            if (c != '\t') {
-              clean = false;
-            }
-          }
-        } else {
-          over = true;
+        if ((c < 0x20 && c != '\t') || c == 0x7f || c < 0) {
+          clean = false;
         }
+        p++;
       }
-      pos = p;
+      int chunk = p - start;
+      int room = MAX_LINE_BYTES - len;
+      if (chunk > room) {
+        over = true;
+        chunk = room;
+      }
+      System.arraycopy(b, start, line, len, chunk);
+      len += chunk;
+      pos = newline ? p + 1 : p;
       if (newline) {
         break;
       }

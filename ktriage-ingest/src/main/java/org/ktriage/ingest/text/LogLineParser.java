@@ -22,6 +22,9 @@ public final class LogLineParser {
   private static final DateTimeFormatter DMESG_T =
       DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy", Locale.ROOT);
 
+  private static final java.util.regex.Pattern PS_ROW =
+      java.util.regex.Pattern.compile(">\\s+\\d+\\s+\\d+\\s+\\d+\\s+[0-9a-f]+\\s+[A-Z]{2}\\s");
+
   private LogLineParser() {}
 
   /**
@@ -49,6 +52,7 @@ public final class LogLineParser {
   /** Parses one line into its fields. */
   public static Parsed parse(String line) {
     Cursor c = new Cursor(line);
+    c.quote();
     c.level();
     if (!c.kmsg()) {
       c.syslog();
@@ -81,6 +85,27 @@ public final class LogLineParser {
 
     static boolean digit(char c) {
       return c >= '0' && c <= '9';
+    }
+
+    /**
+     * E-mail and markdown quoting ({@code > }, {@code >> }) before pasted kernel or crash text;
+     * crash's {@code ps} marks running tasks with a leading {@code >}, which is kept.
+     */
+    void quote() {
+      if (at(i) != '>') {
+        return;
+      }
+      int j = i;
+      while (at(j) == '>') {
+        j++;
+        if (at(j) == ' ') {
+          j++;
+        }
+      }
+      if (PS_ROW.matcher(s).lookingAt()) {
+        return;
+      }
+      i = j;
     }
 
     /** {@code <N>} with N up to 3 digits. */
@@ -412,14 +437,17 @@ public final class LogLineParser {
       if (sawSyslog || nanos == null) {
         return;
       }
-      int k = s.indexOf(" kernel: ", i);
-      if (k < 0 || k - i > 64) {
-        return;
-      }
-      int space = s.indexOf(' ', i);
-      if (space == k) {
-        i = k + 9;
-        level();
+      // the host name is one token: look for " kernel: " right after it
+      int end = Math.min(n, i + 65);
+      for (int k = i; k < end; k++) {
+        char ch = s.charAt(k);
+        if (ch == ' ') {
+          if (s.startsWith(" kernel: ", k)) {
+            i = k + 9;
+            level();
+          }
+          return;
+        }
       }
     }
   }

@@ -22,6 +22,11 @@ public final class OopsParser implements Consumer<LogRecord> {
 
   private static final String CUT = "------------[ cut here ]------------";
 
+  /** Reports kept; later ones are counted in {@link #droppedReports()} (bounded memory). */
+  public static final int MAX_REPORTS = 2000;
+
+  private long dropped;
+
   private final List<Oops> out = new ArrayList<>();
   private final Map<String, ReportBuilder> open = new HashMap<>();
   private final Map<String, LogRecord> pendingCut = new HashMap<>();
@@ -51,14 +56,12 @@ public final class OopsParser implements Consumer<LogRecord> {
     String k = key(r.callerId());
     if (r.callerId() != null) {
       callersSeen = true;
-    } else if (callersSeen && !open.containsKey("")) {
-      // a line without caller id in a log that has them: user-space noise between report lines
-      ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
-      if (hm == null) {
-        return;
-      }
     }
     ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
+    if (hm == null && r.callerId() == null && callersSeen && !open.containsKey("")) {
+      // a line without caller id in a log that has them: user-space noise between report lines
+      return;
+    }
     ReportBuilder cur = open.get(k);
     if (hm == null) {
       if (text.startsWith(CUT, from)) {
@@ -166,10 +169,19 @@ public final class OopsParser implements Consumer<LogRecord> {
       return;
     }
     b.trimGap();
+    if (closedOrder.size() >= MAX_REPORTS) {
+      dropped++;
+      return;
+    }
     closedOrder.add(b);
     lastClosed = b;
     lastClosedSeq = b.lines.get(b.lines.size() - 1).seq();
     b.complete = complete;
+  }
+
+  /** Reports found after {@link #MAX_REPORTS} and not kept. */
+  public long droppedReports() {
+    return dropped;
   }
 
   /** Ends the input: reports still open are cut ({@code complete=false} when mid-report). */
@@ -190,6 +202,10 @@ public final class OopsParser implements Consumer<LogRecord> {
               || (b.rule.role() == HeaderRule.Role.PANIC
                   && b.traceState == ReportBuilder.TraceState.NONE);
       b.trimGap();
+      if (closedOrder.size() >= MAX_REPORTS) {
+        dropped++;
+        continue;
+      }
       closedOrder.add(b);
       b.complete = whole;
     }

@@ -34,6 +34,8 @@ final class ReportBuilder {
 
   static final int MAX_LINES = 5000;
   static final int MAX_GAP = 60;
+  private static final java.util.regex.Pattern GP_ADDRESS =
+      java.util.regex.Pattern.compile("address (0x[0-9a-f]+)");
 
   final HeaderRule rule;
   final String headline;
@@ -51,6 +53,7 @@ final class ReportBuilder {
   boolean complete = true;
 
   @Nullable String dieHeader;
+  @Nullable String dieKind;
   @Nullable Integer dieCounter;
   @Nullable Long faultAddress;
   boolean headerAddress;
@@ -108,6 +111,12 @@ final class ReportBuilder {
         || traceState != TraceState.NONE;
   }
 
+  /** CR2 holds this report's fault address only for page faults ({@code Oops:} die header). */
+  boolean pageFault() {
+    String f = rule.family();
+    return f.equals("page-fault") || f.equals("null-deref") || "Oops".equals(dieKind);
+  }
+
   boolean hasTrace() {
     return trace != null && !trace.isEmpty();
   }
@@ -117,8 +126,14 @@ final class ReportBuilder {
     Matcher a = ReportLine.ARM_DIE.matcher(text);
     if (m.lookingAt()) {
       dieHeader = text;
+      dieKind = m.group("str");
       String n = m.group("n");
       dieCounter = n == null ? null : Integer.valueOf(n);
+      Matcher gp = GP_ADDRESS.matcher(dieKind);
+      if (faultAddress == null && gp.find()) {
+        faultAddress = ReportLine.hex(gp.group(1));
+        headerAddress = faultAddress != null;
+      }
     } else if (a.lookingAt()) {
       dieHeader = text;
       dieCounter = Integer.valueOf(a.group("n"));
@@ -416,7 +431,7 @@ final class ReportBuilder {
     if (regs != null) {
       if (traceState == TraceState.DONE) {
         // the trailing "CR2:" line printed after the trace is the saved fault address
-        if (!headerAddress && regs.containsKey("CR2")) {
+        if (!headerAddress && regs.containsKey("CR2") && pageFault()) {
           faultAddress = regs.get("CR2");
         }
         return true;
@@ -427,7 +442,7 @@ final class ReportBuilder {
         ip = new TraceBuilder.PendingException(null, null, null, null, false, span);
         ip.registers.putAll(regs);
       }
-      if (faultAddress == null && regs.containsKey("CR2") && !endTrace) {
+      if (faultAddress == null && regs.containsKey("CR2") && !endTrace && pageFault()) {
         faultAddress = regs.get("CR2");
       }
       return true;

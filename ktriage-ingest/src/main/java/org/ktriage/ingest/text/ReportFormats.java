@@ -218,19 +218,41 @@ public final class ReportFormats {
               "Kernel panic - not syncing:? ?(?<msg>.*)",
               PANIC));
 
-  private static final Map<Character, List<HeaderRule>> BY_FIRST_CHAR = index();
+  private static final List<List<HeaderRule>> BY_FIRST_CHAR = index();
   private static final List<HeaderRule> CONTAINING =
       HEADERS.stream().filter(r -> r.prefix().isEmpty()).toList();
 
-  private static Map<Character, List<HeaderRule>> index() {
+  /** Rules by the first character of their prefix (ASCII only), for a cheap first check. */
+  private static List<List<HeaderRule>> index() {
     Map<Character, List<HeaderRule>> m = new HashMap<>();
     for (HeaderRule r : HEADERS) {
       if (!r.prefix().isEmpty()) {
         m.computeIfAbsent(r.prefix().charAt(0), k -> new ArrayList<>()).add(r);
       }
     }
-    return m;
+    List<List<HeaderRule>> byChar = new ArrayList<>();
+    for (char c = 0; c < 128; c++) {
+      byChar.add(List.copyOf(m.getOrDefault(c, List.of())));
+    }
+    return List.copyOf(byChar);
   }
+
+  /**
+   * Whether {@code literal} occurs within {@link #CONTAINS_REACH} characters of {@code from}: the
+   * text before it is a task name ({@code comm}, at most 15 characters, TASK_COMM_LEN - 1).
+   */
+  private static boolean containsNear(String text, String literal, int from) {
+    int last = Math.min(text.length() - literal.length(), from + CONTAINS_REACH);
+    for (int k = from + 1; k <= last; k++) {
+      if (text.charAt(k) == literal.charAt(0) && text.startsWith(literal, k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How far into the line a {@code contains} rule's literal may start. */
+  static final int CONTAINS_REACH = 24;
 
   /** A header rule that matched a line, with its match. */
   public record HeaderMatch(HeaderRule rule, Matcher matcher) {}
@@ -240,8 +262,9 @@ public final class ReportFormats {
     if (from >= text.length()) {
       return null;
     }
-    List<HeaderRule> rules = BY_FIRST_CHAR.get(text.charAt(from));
-    if (rules != null) {
+    char first = text.charAt(from);
+    List<HeaderRule> rules = first < 128 ? BY_FIRST_CHAR.get(first) : List.of();
+    if (!rules.isEmpty()) {
       for (HeaderRule r : rules) {
         if (text.startsWith(r.prefix(), from)) {
           Matcher m = r.match(text, from);
@@ -252,7 +275,7 @@ public final class ReportFormats {
       }
     }
     for (HeaderRule r : CONTAINING) {
-      if (text.indexOf(r.contains(), from) >= 0) {
+      if (containsNear(text, r.contains(), from)) {
         Matcher m = r.pattern().matcher(text);
         if (m.find(from)) {
           return new HeaderMatch(r, m);

@@ -105,6 +105,16 @@ public final class TextReader {
               + count[0]
               + " log lines (and every line inside a report)");
     }
+    if (oopses.droppedReports() > 0) {
+      partial = true;
+      problems.add(
+          path
+              + ": kept the first "
+              + OopsParser.MAX_REPORTS
+              + " reports; "
+              + oopses.droppedReports()
+              + " later report(s) were not kept");
+    }
     for (Oops o : found) {
       if (!o.complete()) {
         partial = true;

@@ -56,8 +56,11 @@ final class TraceBuilder {
     }
 
     ExceptionFrame build() {
+      Long cs = registers.get("CS");
+      // a code segment selector with RPL 3 (0x33, 0x23, 0x2b …) is a user-mode frame
+      boolean user = userMode || (cs != null && cs >= 0 && cs < 0x100 && (cs & 3) == 3);
       return new ExceptionFrame(
-          function, offset, module, ip, userMode, new RegisterSet(registers), source);
+          function, offset, module, ip, user, new RegisterSet(registers), source);
     }
   }
 

@@ -45,15 +45,55 @@ public final class JsonRenderer implements Renderer {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectWriter WRITER =
-      new ObjectMapper()
-          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .writer(
-              new DefaultPrettyPrinter()
-                  .withSeparators(
-                      Separators.createDefaultInstance()
-                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                  .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                  .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+      new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writer(new Printer());
+
+  /**
+   * Two-space indents, {@code "name": value}, and empty arrays and objects as {@code []}/{@code
+   * {}}.
+   */
+  private static final class Printer extends DefaultPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    Printer() {
+      super(
+          Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      indentArraysWith(new DefaultIndenter("  ", "\n"));
+      indentObjectsWith(new DefaultIndenter("  ", "\n"));
+    }
+
+    Printer(Printer base) {
+      super(base);
+    }
+
+    @Override
+    public Printer createInstance() {
+      return new Printer(this);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+      if (nrOfValues == 0) {
+        if (!_arrayIndenter.isInline()) {
+          --_nesting;
+        }
+        g.writeRaw(']');
+      } else {
+        super.writeEndArray(g, nrOfValues);
+      }
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+      if (nrOfEntries == 0) {
+        if (!_objectIndenter.isInline()) {
+          --_nesting;
+        }
+        g.writeRaw('}');
+      } else {
+        super.writeEndObject(g, nrOfEntries);
+      }
+    }
+  }
 
   @Override
   public void render(Diagnosis diagnosis, Writer out) throws IOException {

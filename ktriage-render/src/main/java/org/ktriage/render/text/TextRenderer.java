@@ -32,6 +32,9 @@ import org.ktriage.render.Verdict;
  * missing and which rules failed. Input text is shown with control bytes escaped.
  */
 public final class TextRenderer implements Renderer {
+  /** Findings shown with causes and next steps; the rest get their summary and evidence. */
+  private static final int DETAILED_FINDINGS = 2;
+
   /** Frames shown per stack segment before "… n more". */
   private static final int FRAMES_PER_SEGMENT = 4;
 
@@ -148,7 +151,9 @@ public final class TextRenderer implements Renderer {
       return;
     }
     section("Findings", out);
+    int index = 0;
     for (Finding f : d.findings()) {
+      boolean detailed = index++ < DETAILED_FINDINGS;
       out.add(
           "  "
               + style.severity(f.severity(), f.severity().id().toUpperCase(java.util.Locale.ROOT))
@@ -163,6 +168,9 @@ public final class TextRenderer implements Renderer {
         for (Evidence e : f.evidence()) {
           out.add("      - " + Printable.clean(e.text()) + source(e.source()));
         }
+      }
+      if (!detailed) {
+        continue;
       }
       if (!f.causes().isEmpty()) {
         out.add("    likely causes, to check in order:");
@@ -187,6 +195,13 @@ public final class TextRenderer implements Renderer {
         out.add("    see " + Printable.clean(ref));
       }
     }
+    if (d.findings().size() > DETAILED_FINDINGS) {
+      out.add(
+          style.dim(
+              "  (causes and next steps of the findings after the first "
+                  + DETAILED_FINDINGS
+                  + ": --format html or json)"));
+    }
   }
 
   private void stacks(CrashReport r, List<String> out) {
@@ -208,7 +223,7 @@ public final class TextRenderer implements Renderer {
       }
       out.add(head.toString());
       for (StackSegment s : c.segments()) {
-        StringBuilder line = new StringBuilder("    ").append(pad(s.context().id(), 9));
+        StringBuilder line = new StringBuilder("    ").append(pad(s.context().id(), 9)).append(' ');
         List<String> names = new ArrayList<>();
         int shown = 0;
         for (Frame f : s.frames()) {

@@ -283,6 +283,6 @@ class JsonRendererContractTest {
     new JsonRenderer().render(d, b);
 
     assertThat(a.toString()).isEqualTo(b.toString()).endsWith("}\n");
-    assertThat(a.toString()).contains("\"class\": \"page-fault\"");
+    assertThat(a.toString()).contains("\"class\": \"page-fault\"").contains("\"altTitles\": [],");
   }
 }

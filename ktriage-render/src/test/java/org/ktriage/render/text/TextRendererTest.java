@@ -3,8 +3,11 @@ package org.ktriage.render.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ktriage.model.Diagnosis;
+import org.ktriage.model.Finding;
 import org.ktriage.render.HandBuilt;
 import org.ktriage.render.RenderOptions;
 
@@ -52,6 +55,41 @@ class TextRendererTest {
             "filtered pages are absent",
             "Rules that failed",
             "broken-rule: IllegalStateException: boom");
+  }
+
+  @Test
+  void findingsAfterTheFirstTwoAreBrief() throws Exception {
+    Diagnosis seed = HandBuilt.seedLike("x");
+    List<Finding> three = new ArrayList<>(seed.findings());
+    Finding first = seed.findings().get(0);
+    three.add(
+        new Finding(
+            "third-rule",
+            first.severity(),
+            0.5,
+            "third summary",
+            first.evidence(),
+            List.of("third cause"),
+            List.of("crash> third step"),
+            List.of(),
+            List.of()));
+    Diagnosis d =
+        new Diagnosis(
+            seed.report(),
+            seed.title(),
+            seed.altTitles(),
+            seed.corrupted(),
+            seed.signature(),
+            seed.failureClass(),
+            seed.trigger(),
+            seed.primary(),
+            seed.chain(),
+            three,
+            seed.ruleFailures());
+    String text = render(d, false);
+
+    assertThat(text).contains("third-rule (50%)", "third summary").doesNotContain("third cause");
+    assertThat(text).doesNotContain("crash> third step").contains("--format html or json");
   }
 
   @Test
