@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.dump.DumpContents;
+import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.dump.VmcoreReader;
+import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
 import org.ktriage.ingest.text.TextReader;
@@ -29,10 +31,12 @@ import org.ktriage.model.InputFormat;
 import org.ktriage.model.InputSource;
 import org.ktriage.model.KernelInfo;
 import org.ktriage.model.KernelModule;
+import org.ktriage.model.LockWait;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.MemoryLayout;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
+import org.ktriage.model.PendingCallback;
 import org.ktriage.model.RegisterSet;
 import org.ktriage.model.StackSegment;
 import org.tukaani.xz.XZInputStream;
@@ -85,8 +89,10 @@ public final class Ingest {
   private static CrashReport readVmcore(Path path, InputFormat format, Strictness strictness)
       throws UnreadableInputException {
     DumpContents c;
-    try {
-      c = new VmcoreReader(strictness, null).read(List.of(path));
+    DumpObjects.Result objects;
+    try (Vmcore v = Vmcore.open(path)) {
+      c = new VmcoreReader(strictness, null).read(v);
+      objects = DumpObjects.read(v, c.cpus());
     } catch (UnreadableInputException e) {
       throw e;
     } catch (IOException e) {
@@ -97,11 +103,13 @@ public final class Ingest {
         c.kernel(),
         c.log(),
         OopsParser.parse(c.log()),
-        c.cpus(),
+        objects.cpus(),
         null,
-        List.of(),
+        objects.modules(),
         null,
-        c.completeness());
+        c.completeness().plus(new Completeness(false, objects.notes())),
+        objects.pending(),
+        objects.lockWaits());
   }
 
   /** What the first bytes of a file say it is. */
@@ -299,7 +307,9 @@ public final class Ingest {
         merged.panic(),
         merged.modules(),
         merged.lastUnloaded(),
-        merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)));
+        merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)),
+        merged.pendingCallbacks(),
+        merged.lockWaits());
   }
 
   /** Merges the reports of several inputs of one crash. */
@@ -332,7 +342,15 @@ public final class Ingest {
     PanicInfo crashPanic = null;
     List<KernelModule> modules = List.of();
     String lastUnloaded = null;
+    List<PendingCallback> pending = List.of();
+    List<LockWait> lockWaits = List.of();
     for (CrashReport r : sessionsFirst) {
+      if (pending.isEmpty()) {
+        pending = r.pendingCallbacks();
+      }
+      if (lockWaits.isEmpty()) {
+        lockWaits = r.lockWaits();
+      }
       if (segmentCount(r.cpus()) > segmentCount(cpus) || (cpus.isEmpty() && !r.cpus().isEmpty())) {
         cpus = r.cpus();
       }
@@ -356,7 +374,9 @@ public final class Ingest {
             crashPanic,
             modules,
             lastUnloaded,
-            completeness);
+            completeness,
+            pending,
+            lockWaits);
     return withDerived(merged);
   }
 
@@ -458,7 +478,17 @@ public final class Ingest {
                   MemoryLayout.unknown()));
     }
     return new CrashReport(
-        r.sources(), k, r.log(), r.oopses(), cpus, panic, modules, lastUnloaded, r.completeness());
+        r.sources(),
+        k,
+        r.log(),
+        r.oopses(),
+        cpus,
+        panic,
+        modules,
+        lastUnloaded,
+        r.completeness(),
+        r.pendingCallbacks(),
+        r.lockWaits());
   }
 
   /** One {@link CpuState} per CPU from its first report with a trace or registers. */

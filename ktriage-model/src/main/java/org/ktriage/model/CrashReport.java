@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *     {@code Modules linked in:})
  * @param lastUnloaded the last module unloaded before the crash, or null
  * @param completeness what is missing
+ * @param pendingCallbacks callbacks still queued in the dump's memory that point into module-area
+ *     memory no loaded module covers (empty for text inputs)
+ * @param lockWaits tasks sleeping on a lock, with the lock's owner (dumps; empty for text inputs)
  */
 public record CrashReport(
     List<InputSource> sources,
@@ -28,13 +31,59 @@ public record CrashReport(
     @Nullable PanicInfo panic,
     List<KernelModule> modules,
     @Nullable String lastUnloaded,
-    Completeness completeness) {
+    Completeness completeness,
+    List<PendingCallback> pendingCallbacks,
+    List<LockWait> lockWaits) {
   public CrashReport {
+    pendingCallbacks = List.copyOf(pendingCallbacks);
+    lockWaits = List.copyOf(lockWaits);
     sources = List.copyOf(sources);
     log = List.copyOf(log);
     oopses = List.copyOf(oopses);
     cpus = List.copyOf(cpus);
     modules = List.copyOf(modules);
+  }
+
+  /** A report without memory-derived facts (no pending callbacks, no lock waits). */
+  public CrashReport(
+      List<InputSource> sources,
+      KernelInfo kernel,
+      List<LogRecord> log,
+      List<Oops> oopses,
+      List<CpuState> cpus,
+      @Nullable PanicInfo panic,
+      List<KernelModule> modules,
+      @Nullable String lastUnloaded,
+      Completeness completeness) {
+    this(
+        sources,
+        kernel,
+        log,
+        oopses,
+        cpus,
+        panic,
+        modules,
+        lastUnloaded,
+        completeness,
+        List.of(),
+        List.of());
+  }
+
+  /** The same report with the memory-derived facts replaced. */
+  public CrashReport withMemoryFacts(
+      List<PendingCallback> pendingCallbacks, List<LockWait> lockWaits) {
+    return new CrashReport(
+        sources,
+        kernel,
+        log,
+        oopses,
+        cpus,
+        panic,
+        modules,
+        lastUnloaded,
+        completeness,
+        pendingCallbacks,
+        lockWaits);
   }
 
   /** True when the inputs show any crash, oops, warning or panic. */
