@@ -132,11 +132,14 @@ public final class DumpObjects {
           c.cpu() >= 0 && c.cpu() < current.length ? byAddress.get(current[c.cpu()]) : null;
       try {
         Backtraces.CpuBacktrace bt = Backtraces.forCpu(k, unwinder, c.cpu(), c.registers(), task);
-        if (bt.frames().isEmpty()) {
+        CpuState unwound = ModelStacks.cpuState(c, bt);
+        boolean whole = bt.stop() == OrcUnwinder.Stop.END_OF_STACK;
+        if (bt.frames().isEmpty() || (!whole && frameCount(unwound) < frameCount(c))) {
+          // an unwind that stopped early and shows less than the scan does not replace it
           failed.add(c.cpu());
           out.add(c);
         } else {
-          out.add(ModelStacks.cpuState(c, bt));
+          out.add(unwound);
         }
       } catch (UnreadableInputException | RuntimeException e) {
         failed.add(c.cpu());
@@ -144,9 +147,20 @@ public final class DumpObjects {
       }
     }
     if (!failed.isEmpty()) {
-      notes.add("ORC unwind failed on CPU " + failed + ": their stacks are stack scans");
+      notes.add(
+          "ORC unwind incomplete on CPU "
+              + failed
+              + ": their stacks are stack scans (frames unreliable)");
     }
     return out;
+  }
+
+  private static int frameCount(CpuState c) {
+    int n = 0;
+    for (StackSegment s : c.segments()) {
+      n += s.frames().size();
+    }
+    return n;
   }
 
   private static List<PendingCallback> timers(

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,24 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
 
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
+    Hit fault = fromExecution(f);
+    if (fault != null) {
+      return fault;
+    }
+    Hit queued = PendingCallbacks.hit(f, Set.of("work", "hrtimer"));
+    if (queued == null) {
+      return null;
+    }
+    Map<String, String> values = new HashMap<>(queued.values());
+    values.put("how", "is still queued: " + queued.values().get("how"));
+    String cb = queued.values().get("callback");
+    if (cb != null) {
+      values.put("target", cb);
+    }
+    return new Hit(values, queued.evidence(), queued.confidence(), queued.missing());
+  }
+
+  private static @Nullable Hit fromExecution(CrashFacts f) {
     Primary p = f.primary();
     Long target = null;
     Evidence targetEvidence = null;
@@ -98,6 +117,19 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
     values.put("target", Hex.reg(target));
     values.put("dispatcher", dispatcher);
     values.put("dispatcherFrame", dispatcherFrame);
+    values.put(
+        "how",
+        "was called through "
+            + dispatcher
+            + ": execution reached "
+            + Hex.reg(target)
+            + " in the module area, which no loaded module covers");
+    org.ktriage.analysis.stack.FaultSite site = p == null ? null : p.site();
+    String siteFunction = site == null ? null : site.frame().function();
+    if (site != null && siteFunction != null) {
+      values.put(
+          "faultWhere", TimerOfUnloadedModuleRule.disWhere(siteFunction, site.frame().offset()));
+    }
     double confidence = 0.7;
     List<String> missing = new ArrayList<>();
     String unloaded = f.lastUnloaded();

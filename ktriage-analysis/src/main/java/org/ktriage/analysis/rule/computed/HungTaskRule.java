@@ -17,6 +17,8 @@ import org.ktriage.analysis.stack.FrameNames;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
+import org.ktriage.model.Hex;
+import org.ktriage.model.LockWait;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.StackSegment;
 
@@ -61,6 +63,42 @@ public final class HungTaskRule implements ComputedRule {
           new String[] {"fuse_", "a FUSE server"},
           new String[] {"p9_client_rpc", "a 9p server"},
           new String[] {"nfs_", "an NFS server"});
+
+  /** The lock wait of the hung task ({@code comm:pid} as the headline prints it), or null. */
+  private static @Nullable LockWait lockWait(CrashFacts f, String task) {
+    int colon = task.lastIndexOf(':');
+    String comm = colon < 0 ? task : task.substring(0, colon);
+    Integer pid = null;
+    if (colon >= 0) {
+      try {
+        pid = Integer.valueOf(task.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        pid = null;
+      }
+    }
+    for (LockWait w : f.report().lockWaits()) {
+      if (pid != null ? w.waiterPid() == pid : w.waiterComm().equals(comm)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /** Frames innermost first, {@code a < b < c}; unnamed frames by address. */
+  private static String stackText(CrashFacts f, List<StackSegment> segments) {
+    List<String> names = new ArrayList<>();
+    for (StackSegment s : segments) {
+      for (Frame fr : s.frames()) {
+        Long a = fr.address();
+        if (fr.function().equals("?") && a != null) {
+          names.add(Hex.reg(a) + f.moduleCovering(a).map(m -> " [" + m.name() + "]").orElse(""));
+        } else {
+          names.add(fr.where());
+        }
+      }
+    }
+    return String.join(" < ", names);
+  }
 
   @Override
   public String id() {
@@ -127,6 +165,49 @@ public final class HungTaskRule implements ComputedRule {
                 : "; the " + b.group(1) + " is likely held by " + b.group(2);
         ev.add(new Evidence(l.text().strip(), l.source()));
         break;
+      }
+    }
+    LockWait wait = lockWait(f, m.group(1));
+    if (wait != null) {
+      String lock = Hex.reg(wait.lockAddress());
+      values.put("lock", lock);
+      values.put("lockKind", wait.kind());
+      Integer ownerPid = wait.ownerPid();
+      if (ownerPid == null) {
+        owner = "; the " + wait.kind() + " " + lock + " has no owner task in the dump";
+      } else {
+        values.put("ownerPid", Integer.toString(ownerPid));
+        String stack = stackText(f, wait.ownerStack());
+        owner =
+            "; the "
+                + wait.kind()
+                + " "
+                + lock
+                + (wait.readerOwned() ? " is held for reading, last by " : " is held by ")
+                + wait.ownerComm()
+                + " (pid "
+                + ownerPid
+                + (wait.ownerState() == null ? "" : ", state " + wait.ownerState())
+                + ")"
+                + (stack.isEmpty() ? "" : ", which sits in " + stack);
+        ev.add(
+            new Evidence(
+                "lock owner from memory: "
+                    + wait.waiterComm()
+                    + ":"
+                    + wait.waiterPid()
+                    + " waits on "
+                    + wait.kind()
+                    + " "
+                    + lock
+                    + " owned by "
+                    + wait.ownerComm()
+                    + ":"
+                    + ownerPid,
+                wait.source()));
+        if (!stack.isEmpty()) {
+          ev.add(new Evidence("owner's stack: " + stack, wait.source()));
+        }
       }
     }
     if (owner.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.order.CauseOrder;
 import org.ktriage.analysis.order.CrashFacts;
@@ -16,10 +17,13 @@ import org.ktriage.model.AddressKind;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
+import org.ktriage.model.PendingCallback;
 
 /**
- * A fault in timer-softirq code on an address in the module area that no loaded module covers: a
- * timer of an unloaded module was still queued (playbook §11; seed case, lab timer-after-unload).
+ * A timer of an unloaded module was still queued (playbook §11; seed case, lab timer-after-unload):
+ * either a fault in timer-softirq code on an address in the module area that no loaded module
+ * covers, or, from a dump's memory alone, a timer still on a timer wheel whose {@code timer_list}
+ * or callback lies in such memory (latent: found even when the dump was taken for another reason).
  */
 public final class TimerOfUnloadedModuleRule implements ComputedRule {
 
@@ -30,6 +34,26 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
 
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
+    Hit fault = fromFault(f);
+    if (fault == null) {
+      return PendingCallbacks.hit(f, Set.of("timer"));
+    }
+    List<PendingCallback> queued = PendingCallbacks.orphans(f, Set.of("timer"));
+    if (queued.isEmpty()) {
+      return fault;
+    }
+    // the dump's memory shows the timer itself: still on the wheel, in freed module memory
+    List<Evidence> ev = new ArrayList<>(fault.evidence());
+    for (PendingCallback q : queued) {
+      ev.add(
+          new Evidence("still on the timer wheel: " + PendingCallbacks.describe(f, q), q.source()));
+    }
+    Map<String, String> values = new HashMap<>(fault.values());
+    values.put("timer", Hex.reg(queued.get(0).object()));
+    return new Hit(values, ev, Math.min(fault.confidence() + 0.05, 0.95), fault.missing());
+  }
+
+  private static @Nullable Hit fromFault(CrashFacts f) {
     Primary p = f.primary();
     if (p == null || p.site() == null || !p.site().isFault()) {
       return null;
@@ -90,6 +114,16 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     Map<String, String> values = new HashMap<>();
     values.put("address", a);
     values.put("timerFrame", timerFrame);
+    values.put(
+        "how",
+        timerFrame
+            + " in the timer softirq faulted on "
+            + a
+            + ", module-area memory that no loaded module covers");
+    String fn = site.frame().function();
+    if (fn != null) {
+      values.put("faultWhere", disWhere(fn, site.frame().offset()));
+    }
     String unloaded = f.lastUnloaded();
     if (unloaded != null) {
       values.put("unloaded", unloaded);
@@ -104,6 +138,18 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       missing.add("CR2 (the fault address) was not printed; " + register + " was used instead");
     }
     return new Hit(values, ev, Math.min(confidence, 0.95), missing);
+  }
+
+  /** {@code func+decimal offset}, as {@code crash dis -l} takes it. */
+  static String disWhere(String function, @Nullable String hexOffset) {
+    if (hexOffset == null) {
+      return function;
+    }
+    try {
+      return function + "+" + Long.parseLong(hexOffset.replaceFirst("^0x", ""), 16);
+    } catch (NumberFormatException e) {
+      return function + "+" + hexOffset;
+    }
   }
 
   static org.ktriage.model.@Nullable SourceSpan lastUnloadedSource(CrashFacts f) {
