@@ -102,6 +102,11 @@ class DumpAnalysisTest {
     // unreadable timer: the expiry of its wheel bucket, at most one level-5 granule above its own
     assertThat(Objects.requireNonNull(b.expires()) - bssExpires).isBetween(0L, 1L << 15);
 
+    // the panic CPU's trace reaches the sysrq handler (ORC where it unwinds, else the stack scan)
+    CpuState panic = r.cpus().stream().filter(CpuState::panicCpu).findFirst().orElseThrow();
+    assertThat(panic.segments().stream().flatMap(s -> s.frames().stream()).map(Frame::function))
+        .contains("sysrq_handle_crash");
+
     // deliberate crash first, the latent timer after it
     assertThat(d.findings().get(0).rule()).isEqualTo("sysrq-crash");
     Finding t = finding(d, "timer-of-unloaded-module");

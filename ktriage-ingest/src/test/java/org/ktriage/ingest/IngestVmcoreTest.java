@@ -47,7 +47,16 @@ class IngestVmcoreTest {
     CpuState panic = dump.cpus().stream().filter(CpuState::panicCpu).findFirst().orElseThrow();
     // the oops prints no RIP value (0010:func+off/size); the dump's note has it, symbolized
     assertThat(panic.registers().get("RIP")).isNotNull();
-    assertThat(panic.segments().get(0).frames().get(0).where()).isEqualTo(ip.where());
+    // the ORC unwind crosses the oops's pt_regs: a segment ends at the faulting instruction
+    assertThat(panic.segments())
+        .anyMatch(s -> s.exception() != null && s.exception().where().equals(ip.where()));
+    assertThat(panic.segments().get(0).frames())
+        .extracting(org.ktriage.model.Frame::function)
+        .contains("oops_end", "page_fault_oops");
+    // the dump's memory: module ranges, and the freed timer still on the wheel
+    assertThat(dump.modules()).isNotEmpty().allMatch(m -> m.base() != null && m.size() != null);
+    assertThat(dump.pendingCallbacks())
+        .anyMatch(p -> p.kind().equals("timer") && !p.readable() && p.cpu() == panic.cpu());
   }
 
   @Test
