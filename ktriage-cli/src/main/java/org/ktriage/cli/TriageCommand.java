@@ -21,8 +21,6 @@ import org.ktriage.analysis.bucket.Bucket;
 import org.ktriage.analysis.bucket.Buckets;
 import org.ktriage.analysis.bucket.MergeSuggestion;
 import org.ktriage.analysis.bucket.TriageResult;
-import org.ktriage.analysis.signature.CrashTitle;
-import org.ktriage.analysis.signature.CrashTitles;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
@@ -211,23 +209,8 @@ public final class TriageCommand implements Callable<Integer> {
       String title = d.title();
       List<String> alts = d.altTitles();
       boolean corrupted = d.corrupted();
-      if (title == null) {
-        CrashTitle t = CrashTitles.of(report);
-        if (t != null) {
-          title = t.title();
-          alts = t.altTitles();
-          corrupted = t.corrupted();
-        }
-      }
       boolean crash = title != null || report.hasCrash();
       String signature = d.signature();
-      if (signature == null && crash) {
-        Signature sig = Signature.of(d.failureClass(), report, d.primary());
-        signature =
-            sig.frames().isEmpty() && title != null
-                ? Signature.ofTitle(d.failureClass(), title).id()
-                : sig.id();
-      }
       List<String> frames = crash ? Signature.stack(report, d.primary(), 8) : List.of();
       Instant seen = Files.getLastModifiedTime(input.path()).toInstant();
       return new TriageResult(
@@ -243,7 +226,13 @@ public final class TriageCommand implements Callable<Integer> {
           report.kernel().hostname(),
           null);
     } catch (UnreadableInputException e) {
-      return TriageResult.unreadable(path, oneLine(e.getMessage()));
+      String reason = oneLine(e.getMessage());
+      for (String prefix : new String[] {path + ": ", tmpName(tmp) + ": "}) {
+        if (reason.startsWith(prefix)) {
+          reason = reason.substring(prefix.length());
+        }
+      }
+      return TriageResult.unreadable(path, reason);
     } catch (IOException e) {
       return TriageResult.unreadable(path, oneLine(describe(e)));
     } catch (RuntimeException | StackOverflowError e) {
@@ -257,6 +246,10 @@ public final class TriageCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private static String tmpName(@Nullable Path tmp) {
+    return tmp == null ? "\u0000" : tmp.toString();
   }
 
   private static String describe(Throwable t) {
