@@ -191,6 +191,30 @@ class DumpAnalysisTest {
     }
   }
 
+  @Test
+  void truncatedDumpsStillGiveAReportOrOneLineError() throws Exception {
+    Path dump = repo("lab/fixtures/hung-mutex-kdump.vmcore");
+    long size = Files.size(dump);
+    Path cut = Files.createTempFile("ktriage-cut-", ".vmcore");
+    try {
+      for (int tenth = 1; tenth <= 9; tenth += 2) {
+        try (InputStream in = Files.newInputStream(dump);
+            OutputStream out = Files.newOutputStream(cut)) {
+          out.write(in.readNBytes((int) (size * tenth / 10)));
+        }
+        try {
+          CrashReport r = Ingest.read(List.of(cut), Strictness.LENIENT);
+          assertThat(r.completeness().partial()).as("cut at %d/10", tenth).isTrue();
+          ANALYZER.analyze(r);
+        } catch (org.ktriage.ingest.UnreadableInputException e) {
+          assertThat(e.getMessage()).doesNotContain("\n");
+        }
+      }
+    } finally {
+      Files.deleteIfExists(cut);
+    }
+  }
+
   private static void agree(Diagnosis dump, Diagnosis console) {
     assertThat(dump.failureClass()).isEqualTo(console.failureClass());
     assertThat(Objects.requireNonNull(dump.primary()).function())
