@@ -12,6 +12,7 @@ public final class ComputedRules {
   public static final List<ComputedRule> ALL =
       List.of(
           new CallbackOfUnloadedModuleRule(),
+          new CrossCpuStallRule(),
           new ExplicitPanicRule(),
           new GeneralProtectionFaultRule(),
           new HungTaskRule(),
