@@ -55,6 +55,35 @@ class CrossCpuChainTest {
     assertThat(d.findings()).extracting(f -> f.rule()).doesNotContain("cross-cpu-stall");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "432, kworker/u4:5/9381, rtnl_mutex",
+    "440, syz-executor.1/1147, rtnl_mutex",
+    "445, kworker/u4:0/7, rtnl_mutex",
+    "430, syz-executor.4/3875, i2c_register_adapter",
+  })
+  void hungTaskStormIsTracedToTheHolder(String file, String holder, String lock) throws Exception {
+    Diagnosis d = analyze(file);
+    String dump = DebugPrint.of(d);
+    assertThat(d.failureClass()).as(dump).isEqualTo(FailureClass.HUNG_TASK);
+    PrimaryFailure p = Objects.requireNonNull(d.primary(), dump);
+    assertThat(p.function())
+        .as(dump)
+        .doesNotStartWith("__mutex_lock")
+        .doesNotStartWith("mutex_lock");
+    assertThat(d.chain().get(0).event()).as(dump).isEqualTo("hung-task");
+    assertThat(d.chain().get(1).event()).as(dump).isEqualTo("lock-wait");
+    assertThat(d.chain().get(1).detail()).as(dump).contains(holder, lock);
+    assertThat(d.findings().get(0).rule()).as(dump).isEqualTo("hung-task-lock-holder");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"436", "349"})
+  void hungTasksWithoutAVisibleHolderKeepTheFirstReport(String file) throws Exception {
+    Diagnosis d = analyze(file);
+    assertThat(d.findings()).extracting(f -> f.rule()).doesNotContain("hung-task-lock-holder");
+  }
+
   private static Diagnosis analyze(String file) throws Exception {
     String text =
         Files.readString(

@@ -160,7 +160,7 @@ public final class CauseOrder {
     }
     CrashFacts draft =
         new CrashFacts(report, addresses, views, cpuSites, null, FailureClass.UNKNOWN, null);
-    Primary primary = acrossCpus(draft, choosePrimary(draft));
+    Primary primary = lockHolderFirst(draft, acrossCpus(draft, choosePrimary(draft)));
     Trigger trigger = chooseTrigger(draft, primary);
     return new CrashFacts(
         report, addresses, views, cpuSites, primary, trigger.failureClass(), trigger.where());
@@ -291,6 +291,18 @@ public final class CauseOrder {
       }
     }
     return cpus;
+  }
+
+  /**
+   * A hung-task storm whose lock holder is itself among the hung tasks, sleeping on something else
+   * ({@link LockHolders}): the holder's report is the primary, the waiters its consequence.
+   */
+  private static @Nullable Primary lockHolderFirst(CrashFacts f, @Nullable Primary p) {
+    if (p == null || p.failureClass() != FailureClass.HUNG_TASK) {
+      return p;
+    }
+    LockHolders.Holder h = LockHolders.find(f.reports(), f.logLines());
+    return h == null ? p : fromReport(f, h.holder());
   }
 
   private record Trigger(FailureClass failureClass, @Nullable String where) {}
@@ -835,6 +847,25 @@ public final class CauseOrder {
             p.cpu(),
             p.report() == null ? null : p.report().oops().headline(),
             p.source()));
+    if (p.failureClass() == FailureClass.HUNG_TASK) {
+      LockHolders.Holder h = LockHolders.find(f.reports(), f.logLines());
+      if (h != null) {
+        events.add(
+            new ChainEvent(
+                "lock-wait",
+                h.lock(),
+                ContextKind.TASK.id(),
+                null,
+                h.waiters().size()
+                    + " hung task(s) wait for "
+                    + h.lock()
+                    + ", held by "
+                    + h.task()
+                    + " while it sleeps in "
+                    + h.holderWait(),
+                h.source()));
+      }
+    }
     FaultSite ps = p.site();
     List<FaultSite> stack = stackOf(f, p);
     if (ps != null && stack != null) {

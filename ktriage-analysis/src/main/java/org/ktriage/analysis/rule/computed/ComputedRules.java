@@ -15,6 +15,7 @@ public final class ComputedRules {
           new CrossCpuStallRule(),
           new ExplicitPanicRule(),
           new GeneralProtectionFaultRule(),
+          new HungTaskLockHolderRule(),
           new HungTaskRule(),
           new NestedFaultRule(),
           new NullPointerDereferenceRule(),
