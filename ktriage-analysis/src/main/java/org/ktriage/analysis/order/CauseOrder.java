@@ -56,6 +56,8 @@ public final class CauseOrder {
           Map.entry("watchdog_timer_fn", FailureClass.SOFT_LOCKUP),
           Map.entry("check_hung_uninterruptible_tasks", FailureClass.HUNG_TASK),
           Map.entry("check_hung_task", FailureClass.HUNG_TASK),
+          // khungtaskd's thread function in kernel/hung_task.c (the check is inlined into it)
+          Map.entry("watchdog", FailureClass.HUNG_TASK),
           Map.entry("print_cpu_stall", FailureClass.RCU_STALL),
           Map.entry("print_other_cpu_stall", FailureClass.RCU_STALL),
           Map.entry("panic_on_rcu_stall", FailureClass.RCU_STALL),
@@ -415,7 +417,9 @@ public final class CauseOrder {
       }
     }
     List<FaultSite> sites = f.cpuSites().getOrDefault(cpu.cpu(), List.of());
-    if (detector == FailureClass.SOFT_LOCKUP || detector == FailureClass.HARD_LOCKUP) {
+    if (detector == FailureClass.SOFT_LOCKUP
+        || detector == FailureClass.HARD_LOCKUP
+        || detector == FailureClass.RCU_STALL) {
       for (FaultSite s : sites) {
         boolean ran = false;
         for (Frame h : s.handler()) {
