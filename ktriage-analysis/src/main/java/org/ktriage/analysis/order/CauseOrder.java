@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.signature.Signature;
 import org.ktriage.analysis.stack.EntryKind;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.analysis.stack.FrameNames;
@@ -576,6 +577,18 @@ public final class CauseOrder {
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       ctx = StackReader.contextOfFrames(frames, seg);
     }
+    if (function != null
+        && DETECTED_BY_CHECKER.contains(v.failureClass())
+        && Signature.isInfrastructure(function)) {
+      // the failing site is a checker (list debugging) or a wait primitive (a hung task): name the
+      // code that called it
+      Frame caller = callerOfInfrastructure(frames);
+      if (caller != null) {
+        function = caller.function();
+        offset = caller.offset();
+        module = caller.module();
+      }
+    }
     Long addr = reportAddress(o, v.failureClass());
     return new Primary(
         v.failureClass(),
@@ -609,6 +622,25 @@ public final class CauseOrder {
         return null;
       }
     }
+  }
+
+  /** Classes whose reported site is the detector or the wait, not the culprit. */
+  private static final Set<FailureClass> DETECTED_BY_CHECKER =
+      Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
+
+  /** The first reliable frame that is neither reporting nor checking/locking machinery. */
+  private static @Nullable Frame callerOfInfrastructure(List<Frame> frames) {
+    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
+    for (Frame fr : frames) {
+      if ((anyReliable && !fr.reliable()) || fr.function().startsWith("0x")) {
+        continue;
+      }
+      String b = FrameNames.base(fr.function());
+      if (!REPORTING_FRAMES.contains(b) && !Signature.isInfrastructure(fr.function())) {
+        return fr;
+      }
+    }
+    return null;
   }
 
   /** The first reliable frame that is not a reporting helper. */
@@ -645,15 +677,33 @@ public final class CauseOrder {
     if (cls == FailureClass.UNKNOWN) {
       cls = FailureClass.PAGE_FAULT;
     }
+    String function = e.function();
+    String offset = e.offset();
+    String module = e.module();
+    if (v != null
+        && function != null
+        && DETECTED_BY_CHECKER.contains(cls)
+        && Signature.isInfrastructure(function)) {
+      List<Frame> frames = new ArrayList<>();
+      for (StackSegment s : v.oops().trace()) {
+        frames.addAll(s.frames());
+      }
+      Frame caller = callerOfInfrastructure(frames);
+      if (caller != null) {
+        function = caller.function();
+        offset = caller.offset();
+        module = caller.module();
+      }
+    }
     return new Primary(
         cls,
         site,
         v,
         cpu,
         site.context(),
-        e.function(),
-        e.offset(),
-        e.module(),
+        function,
+        offset,
+        module,
         addr,
         addr == null ? null : f.addresses().classify(addr),
         reg,
