@@ -49,7 +49,7 @@ class LabScenarioTest {
     Path dir = Shared.file("lab/out/" + scenario);
     assertThat(EXPECTED).as("lab scenario without expectation: " + scenario).containsKey(scenario);
     JsonNode json = new ObjectMapper().readTree(dir.resolve("scenario.json").toFile());
-    Diagnosis d = new Analyzer().analyze(TextReports.read(dir.resolve("console.log")));
+    Diagnosis d = new Analyzer().analyze(Reports.ingest(dir.resolve("console.log")));
     String dump = DebugPrint.of(d);
     String[] exp = Objects.requireNonNull(EXPECTED.get(scenario));
     assertThat(d.failureClass().id()).as(dump).isEqualTo(exp[0]);

@@ -48,7 +48,7 @@ class RuleBookTest {
       assertThat(text)
           .as("example %s must say where it comes from", e.path())
           .matches("(?s)^# (origin|synthetic): .*");
-      CrashReport r = TextReports.read(e.path(), text);
+      CrashReport r = Reports.ingest(e.path(), text);
       CrashFacts facts = Analyzer.facts(r);
       Finding f = RuleBook.bundled().runOne(spec, facts);
       if (e.hit()) {
@@ -91,7 +91,7 @@ class RuleBookTest {
         nextSteps: ["close the ticket as LAB-42"]
         """;
     RuleBook book = RuleBook.bundled().withExtra(List.of(new TeamRuleFile("team.yaml", yaml)));
-    CrashReport r = TextReports.read(Shared.file("lab/out/panic-call/console.log"));
+    CrashReport r = Reports.ingest(Shared.file("lab/out/panic-call/console.log"));
     Diagnosis withTeam = new Analyzer(book).analyze(r);
     Diagnosis without = new Analyzer().analyze(r);
     assertThat(withTeam.findings().get(0).rule()).isEqualTo("team-lab-panic");

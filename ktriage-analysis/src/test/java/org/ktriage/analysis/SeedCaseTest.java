@@ -18,7 +18,7 @@ import org.ktriage.model.PrimaryFailure;
 class SeedCaseTest {
 
   private static Diagnosis analyze(String path) throws Exception {
-    CrashReport r = TextReports.read(Shared.file(path));
+    CrashReport r = Reports.ingest(Shared.file(path));
     return new Analyzer().analyze(r);
   }
 

@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Expands command-line inputs into files: a file is itself, a directory is every regular file under
- * it (recursively, symlinked directories not followed), and a pattern with {@code * ? [ {} that
- * names no existing path is a glob ({@code **} crosses directories) matched under its literal
- * leading directory.
+ * it (recursively, symlinked directories not followed), and a pattern with a glob wildcard (star,
+ * question mark, bracket or brace) that names no existing path is a glob (a double star crosses
+ * directories) matched under its literal leading directory.
  */
 final class InputFiles {
   /** A file to triage, or an input that named nothing (with the reason). */

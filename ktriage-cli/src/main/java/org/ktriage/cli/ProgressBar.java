@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +33,8 @@ final class ProgressBar implements AutoCloseable {
               return t;
             });
     if (enabled) {
-      ticker.scheduleAtFixedRate(this::draw, 200, 200, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused =
+          ticker.scheduleAtFixedRate(this::draw, 200, 200, TimeUnit.MILLISECONDS);
     }
   }
 

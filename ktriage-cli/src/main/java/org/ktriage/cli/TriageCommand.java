@@ -243,7 +243,13 @@ public final class TriageCommand implements Callable<Integer> {
           report.kernel().hostname(),
           null);
     } catch (UnreadableInputException e) {
-      return TriageResult.unreadable(path, oneLine(e.getMessage()));
+      String reason = oneLine(e.getMessage());
+      for (String prefix : new String[] {path + ": ", tmpName(tmp) + ": "}) {
+        if (reason.startsWith(prefix)) {
+          reason = reason.substring(prefix.length());
+        }
+      }
+      return TriageResult.unreadable(path, reason);
     } catch (IOException e) {
       return TriageResult.unreadable(path, oneLine(describe(e)));
     } catch (RuntimeException | StackOverflowError e) {
@@ -257,6 +263,10 @@ public final class TriageCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private static String tmpName(@Nullable Path tmp) {
+    return tmp == null ? "\u0000" : tmp.toString();
   }
 
   private static String describe(Throwable t) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 
 /**
  * {@code ktriage triage} over a directory of real syzkaller console logs (headers stripped), one of
@@ -26,7 +29,7 @@ class TriageCommandTest {
   static final Map<String, String> expectedTitles = new HashMap<>();
 
   /** Corpus files copied: two of one bug title, others distinct. */
-  static final List<String> CORPUS = List.of("4", "26", "40", "44", "104", "105");
+  static final List<String> CORPUS = List.of("4", "26", "40", "44", "104", "105", "51", "52");
 
   static Path corpus() {
     String shared = System.getProperty("ktriage.shared");
@@ -55,6 +58,17 @@ class TriageCommandTest {
       if (name.equals("104")) {
         target = logs.resolve("log-104.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(target))) {
+          out.write(log.getBytes(StandardCharsets.ISO_8859_1));
+        }
+      } else if (name.equals("51")) {
+        target = logs.resolve("log-51.xz");
+        try (OutputStream out =
+            new XZOutputStream(Files.newOutputStream(target), new LZMA2Options())) {
+          out.write(log.getBytes(StandardCharsets.ISO_8859_1));
+        }
+      } else if (name.equals("52")) {
+        target = logs.resolve("log-52.zst");
+        try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(target))) {
           out.write(log.getBytes(StandardCharsets.ISO_8859_1));
         }
       } else {
@@ -109,7 +123,7 @@ class TriageCommandTest {
     assertThat(run.out())
         .contains(expectedTitles.getOrDefault(dir.resolve("logs/log-4").toString(), "?"));
     assertThat(run.out()).contains("Unreadable inputs:").contains("broken.gz");
-    assertThat(run.out()).containsPattern("triage: 8 inputs in .* 1 unreadable");
+    assertThat(run.out()).containsPattern("triage: 10 inputs in .* 1 unreadable");
   }
 
   @Test
@@ -121,7 +135,7 @@ class TriageCommandTest {
     assertThat(csv.out().lines().count()).isEqualTo(buckets + 1L);
     assertThat(root.get("buckets").get(0).get("count").asInt()).isEqualTo(2);
     assertThat(root.get("unreadable").get(0).get("path").asText()).endsWith("broken.gz");
-    assertThat(root.get("summary").get("inputs").asInt()).isEqualTo(8);
+    assertThat(root.get("summary").get("inputs").asInt()).isEqualTo(10);
   }
 
   @Test

@@ -58,11 +58,18 @@ public final class AddressClassifier {
             : (kaslrImage ? 0xffffffffc0000000L : 0xffffffffa0000000L);
     long modEnd = l.modulesEnd() != null ? l.modulesEnd() : MODULES_END;
     long textStart = 0xffffffff80000000L;
+    // With CONFIG_RANDOMIZE_MEMORY the three bases move but keep their order: each region ends
+    // where the next known base begins.
+    long directEnd = Math.min(directMap + (64L << 40) - 1, vmalloc - 1);
+    long vmallocEnd =
+        Long.compareUnsigned(vmalloc, vmemmap) < 0
+            ? Math.min(vmalloc + (32L << 40) - 1, vmemmap - 1)
+            : vmalloc + (32L << 40) - 1;
     List<Region> r =
         List.of(
-            new Region(AddressKind.DIRECT_MAP, directMap, directMap + (64L << 40) - 1),
-            new Region(AddressKind.VMALLOC, vmalloc, vmalloc + (32L << 40) - 1),
             new Region(AddressKind.VMEMMAP, vmemmap, vmemmap + (1L << 40) - 1),
+            new Region(AddressKind.VMALLOC, vmalloc, vmallocEnd),
+            new Region(AddressKind.DIRECT_MAP, directMap, directEnd),
             new Region(AddressKind.KASAN_SHADOW, 0xffffec0000000000L, 0xfffffbffffffffffL),
             new Region(AddressKind.CPU_ENTRY_AREA, 0xfffffe0000000000L, 0xfffffe7fffffffffL),
             new Region(AddressKind.VSYSCALL, 0xffffffffff600000L, 0xffffffffff600fffL),

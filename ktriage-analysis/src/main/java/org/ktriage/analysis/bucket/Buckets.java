@@ -85,7 +85,7 @@ public final class Buckets {
     int bestCount = 0;
     for (Map.Entry<String, Integer> e : counts.entrySet()) {
       int c = e.getValue();
-      if (c > bestCount || c == bestCount && best != null && e.getKey().compareTo(best) < 0) {
+      if (c > bestCount || (c == bestCount && best != null && e.getKey().compareTo(best) < 0)) {
         best = e.getKey();
         bestCount = c;
       }

@@ -75,7 +75,7 @@ public final class FailureClassifier {
               FailureClass.BUG,
               "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
                   + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
-          row(FailureClass.DIVIDE_ERROR, "divide error|Division by zero|divide_error"),
+          row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
           row(FailureClass.INVALID_OPCODE, "invalid opcode|Undefined instruction|int3: "),
           row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
           row(FailureClass.HARD_LOCKUP, "hard LOCKUP|Hard LOCKUP|hard lockup"),
@@ -85,7 +85,7 @@ public final class FailureClassifier {
                   + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"),
           row(
               FailureClass.HUNG_TASK,
-              "blocked for more than \\d+ seconds|hung_task|task hung|task can't die"
+              "blocked for more than \\d+ seconds|hung_task|task hung|can't die for more than"
                   + "|waiting for \\w+ to become free"),
           row(
               FailureClass.SLEEP_IN_ATOMIC,
@@ -100,7 +100,7 @@ public final class FailureClassifier {
                   + "|nested lock was not taken|locking bug|BUG: (spinlock|rwlock)"
                   + "|workqueue lockup|lock held when returning|bad contention state"
                   + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
-                  + "|lock held at task exit|lockdep"),
+                  + "|lock held at task exit|Invalid wait context|lockdep"),
           row(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
           row(FailureClass.WARNING, "suspicious RCU usage|refcount_t: |ODEBUG: "),
           row(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),

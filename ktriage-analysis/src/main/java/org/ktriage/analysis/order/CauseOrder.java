@@ -167,6 +167,10 @@ public final class CauseOrder {
     if (first != null) {
       return fromReport(f, first);
     }
+    Primary fromPanicStack = fromPanicStack(f, panicCpu);
+    if (fromPanicStack != null) {
+      return fromPanicStack;
+    }
     PanicInfo panic = f.report().panic();
     if (panic != null) {
       FailureClass c = FailureClassifier.classifyPanic(panic.message());
@@ -191,19 +195,149 @@ public final class CauseOrder {
     return null;
   }
 
-  private static @Nullable ReportView firstReport(List<ReportView> views) {
-    for (ReportView v : views) {
-      if (v.failureClass() != FailureClass.UNKNOWN) {
-        return v;
+  /**
+   * Without a report or a fault, the panic CPU's stack names the failure: a watchdog that called
+   * panic() names the victim it interrupted (the saved frame under the detector's interrupt), OOM
+   * names the allocation path, any other caller of panic() is an explicit panic.
+   */
+  private static @Nullable Primary fromPanicStack(CrashFacts f, @Nullable CpuState cpu) {
+    if (cpu == null) {
+      return null;
+    }
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : cpu.segments()) {
+      frames.addAll(s.frames());
+    }
+    int panicAt = -1;
+    for (int i = 0; i < frames.size(); i++) {
+      String b = FrameNames.base(frames.get(i).function());
+      if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
+        panicAt = i;
+        break;
       }
     }
-    return views.isEmpty() ? null : views.get(0);
+    if (panicAt < 0) {
+      return null;
+    }
+    FailureClass detector = null;
+    String detectorFrame = null;
+    for (int j = panicAt + 1; j < Math.min(frames.size(), panicAt + 6); j++) {
+      FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(frames.get(j).function()));
+      if (c != null && c != FailureClass.UNKNOWN) {
+        detector = c;
+        detectorFrame = FrameNames.base(frames.get(j).function());
+        break;
+      }
+    }
+    List<FaultSite> sites = f.cpuSites().getOrDefault(cpu.cpu(), List.of());
+    if (detector == FailureClass.SOFT_LOCKUP || detector == FailureClass.HARD_LOCKUP) {
+      for (FaultSite s : sites) {
+        boolean ran = false;
+        for (Frame h : s.handler()) {
+          ran |= FrameNames.base(h.function()).equals(detectorFrame);
+        }
+        if (!ran) {
+          continue;
+        }
+        ExceptionFrame e = s.frame();
+        String fn = e.function();
+        String off = e.offset();
+        String mod = e.module();
+        if (fn == null || fn.contains(" ")) {
+          // crash prints "no symbolic reference" for a bogus frame: name the next real frame.
+          Frame next = culprit(s.outer());
+          fn = next == null ? null : next.function();
+          off = next == null ? null : next.offset();
+          mod = next == null ? null : next.module();
+        }
+        return new Primary(
+            detector,
+            null,
+            null,
+            cpu.cpu(),
+            s.context(),
+            fn,
+            off,
+            mod,
+            null,
+            null,
+            null,
+            e.source());
+      }
+    }
+    Frame caller = culprit(frames.subList(panicAt + 1, frames.size()));
+    FailureClass c = detector == null ? FailureClass.EXPLICIT_PANIC : detector;
+    return new Primary(
+        c,
+        null,
+        null,
+        cpu.cpu(),
+        StackReader.contextOfFrames(frames.subList(panicAt, frames.size()), ContextKind.TASK),
+        caller == null ? null : caller.function(),
+        caller == null ? null : caller.offset(),
+        caller == null ? null : caller.module(),
+        null,
+        null,
+        null,
+        caller == null ? null : caller.source());
   }
 
+  /**
+   * The report with the earliest onset (R2): print time minus the detector's delay ("stuck for Ns",
+   * "blocked for more than N seconds"); an oops is its own onset; ties keep log order.
+   */
+  private static @Nullable ReportView firstReport(List<ReportView> views) {
+    ReportView best = null;
+    long bestOnset = Long.MAX_VALUE;
+    for (ReportView v : views) {
+      if (v.failureClass() == FailureClass.UNKNOWN) {
+        continue;
+      }
+      Long onset = onsetNanos(v);
+      if (best == null) {
+        best = v;
+        bestOnset = onset == null ? Long.MAX_VALUE : onset;
+        continue;
+      }
+      // Only a detector report with a known, strictly earlier onset overtakes an earlier print.
+      if (onset != null && onset < bestOnset && DETECTORS.contains(v.failureClass())) {
+        best = v;
+        bestOnset = onset;
+      }
+    }
+    return best != null ? best : (views.isEmpty() ? null : views.get(0));
+  }
+
+  private static final Pattern STUCK = Pattern.compile("stuck for (\\d+)s");
+  private static final Pattern BLOCKED = Pattern.compile("for more than (\\d+) seconds");
+
+  private static @Nullable Long onsetNanos(ReportView v) {
+    List<org.ktriage.model.LogRecord> lines = v.oops().lines();
+    Long ts = lines.isEmpty() ? null : lines.get(0).timestampNanos();
+    if (ts == null) {
+      return null;
+    }
+    String h = v.oops().headline();
+    Matcher m = STUCK.matcher(h);
+    if (m.find()) {
+      return ts - Long.parseLong(m.group(1)) * 1_000_000_000L;
+    }
+    m = BLOCKED.matcher(h);
+    if (m.find()) {
+      return ts - Long.parseLong(m.group(1)) * 1_000_000_000L;
+    }
+    return ts;
+  }
+
+  /**
+   * The outermost fault on a CPU's stacks that provably took the error path (die/oops/no_context
+   * frames in its handler): a fault being fixed up (uaccess, emulator) is not a failure, and a CPU
+   * stack without a printed report needs that proof.
+   */
   private static @Nullable FaultSite outermostFault(List<FaultSite> sites) {
     FaultSite found = null;
     for (FaultSite s : sites) {
-      if (s.isFault()) {
+      if (s.isFault() && FrameNames.hasErrorPath(s.handler())) {
         found = s;
       }
     }
@@ -212,7 +346,9 @@ public final class CauseOrder {
 
   private static Primary fromReport(CrashFacts f, ReportView v) {
     Oops o = v.oops();
-    FaultSite outer = v.outermostFault();
+    // Detector reports (lockups, stalls, hung tasks) name a victim: faults printed inside their
+    // stack dumps are context, not the failure the report is about.
+    FaultSite outer = DETECTORS.contains(v.failureClass()) ? null : v.outermostFault();
     if (outer != null) {
       FailureClass c = outer.depth() == 0 ? v.failureClass() : outer.faultClass();
       Primary p = fromSite(f, outer, v, o.cpu(), c);
@@ -361,6 +497,8 @@ public final class CauseOrder {
    */
   public static @Nullable RegisterGuess guessAddress(CrashFacts f, ExceptionFrame e) {
     RegisterGuess poison = null;
+    long ip = e.ip() == null ? 0 : e.ip();
+    boolean moduleCode = e.ip() != null && f.addresses().classify(ip) == AddressKind.MODULE_AREA;
     for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
       String name = r.getKey();
       if (name.equals("RIP") || name.equals("RSP") || name.equals("PC") || name.equals("LR")) {
@@ -368,7 +506,10 @@ public final class CauseOrder {
       }
       long v = r.getValue();
       AddressKind k = f.addresses().classify(v);
-      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty()) {
+      // Code running in a module keeps pointers to its own data: near its RIP, a module-area
+      // value is that module's, not a dangling one.
+      boolean nearOwnCode = moduleCode && Math.abs(v - ip) < (2L << 20);
+      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty() && !nearOwnCode) {
         return new RegisterGuess(name, v, k);
       }
       if (k == AddressKind.POISON && poison == null) {

@@ -163,6 +163,11 @@ public final class RuleBook {
       confidence *= 0.85;
       missing.addAll(facts.report().completeness().problems());
     }
+    Primary primary = facts.primary();
+    if (primary != null && primary.report() != null && !primary.report().oops().complete()) {
+      confidence *= 0.9;
+      missing.add("the rest of the report (the log ends before the report does)");
+    }
     confidence = Math.round(Math.max(0.05, Math.min(1.0, confidence)) * 100) / 100.0;
     List<String> steps = new ArrayList<>();
     for (String st : s.nextSteps()) {

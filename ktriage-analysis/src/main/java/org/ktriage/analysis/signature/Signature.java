@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.CpuState;
@@ -24,9 +25,9 @@ import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.StackSegment;
 
 /**
- * A stable crash signature: 16 hex digits of a SHA-256 over the failure class and the guilty frame,
- * the first function at or below the failing instruction that is not reporting, trap or panic
- * machinery.
+ * A stable crash signature: 16 hex digits of a SHA-256 over the failure class family and the guilty
+ * frame, the first function at or below the failing instruction that is not reporting, trap or
+ * panic machinery.
  *
  * <p>It is computed from the model's frames, never from log text, so a console oops and the {@code
  * crash} {@code bt} of the same crash agree; addresses, offsets, PIDs, CPUs, timestamps, unreliable
@@ -48,6 +49,9 @@ public record Signature(
 
   private static final String VERSION = "ktriage-signature-v1";
   private static final List<Pattern> SKIP = loadSkip();
+  private static final Map<String, String> FAMILIES = loadFamilies();
+  private static final Pattern SCHEDULER_ENTRY =
+      Pattern.compile("__switch_to(?:_asm)?|__schedule|schedule|context_switch");
 
   /** A frame candidate: normalized name, module, and whether it is an exception (pt_regs) frame. */
   private record Candidate(String function, @Nullable String module, boolean exception) {}
@@ -68,6 +72,12 @@ public record Signature(
     if (start < 0 && primary != null && primary.function() != null) {
       guilty = normalizeFunction(primary.function());
       module = primary.module();
+    } else if (isSleeping(frames, Math.max(start, 0))) {
+      Candidate c = blockedAt(frames, Math.max(start, 0));
+      if (c != null) {
+        guilty = c.function();
+        module = c.module();
+      }
     } else {
       for (int i = Math.max(start, 0); i < frames.size(); i++) {
         Candidate c = frames.get(i);
@@ -143,6 +153,53 @@ public record Signature(
     return frames;
   }
 
+  /**
+   * True when the stack is a task switched out in the scheduler (a hung or blocked task): no
+   * exception frame, and the first frames are context-switch code.
+   */
+  private static boolean isSleeping(List<Candidate> frames, int start) {
+    for (int i = start; i < frames.size() && i < start + 3; i++) {
+      Candidate c = frames.get(i);
+      if (c.exception()) {
+        return false;
+      }
+      if (SCHEDULER_ENTRY.matcher(c.function()).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Where a sleeping task blocked: as for hung-task titles, waits on rtnl and on RCU grace periods
+   * are grouped, else the first frame that is not scheduling, locking or waiting machinery.
+   */
+  private static @Nullable Candidate blockedAt(List<Candidate> frames, int start) {
+    TitleRules rules = TitleRules.get();
+    for (int i = start; i < frames.size(); i++) {
+      Candidate c = frames.get(i);
+      for (Map.Entry<String, String> anchor : rules.hangAnchors.entrySet()) {
+        if (c.function().contains(anchor.getKey())) {
+          String name = anchor.getValue().isEmpty() ? c.function() : anchor.getValue();
+          return new Candidate(name, c.module(), false);
+        }
+      }
+    }
+    nextFrame:
+    for (int i = start; i < frames.size(); i++) {
+      Candidate c = frames.get(i);
+      for (String ignore : rules.hangSkip) {
+        if (c.function().contains(ignore)) {
+          continue nextFrame;
+        }
+      }
+      if (!isSkipped(c.function())) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** Strips compiler suffixes: {@code foo.isra.0}, {@code foo.constprop.0.cold} become foo. */
   public static String normalizeFunction(String function) {
     String f = function.strip();
@@ -168,8 +225,9 @@ public record Signature(
       }
       return -1;
     }
-    if (!fromOops) {
-      // A crash backtrace runs from panic() down; the failure is at the first exception frame.
+    if (!fromOops || (!frames.isEmpty() && !frames.get(0).exception())) {
+      // A crash backtrace runs from panic() down, and a report without a faulting RIP (an RCU
+      // stall) prints the detector's stack first: the failure is at the first exception frame.
       for (int i = 0; i < frames.size(); i++) {
         if (frames.get(i).exception()) {
           return i;
@@ -232,7 +290,7 @@ public record Signature(
   private static String hash(FailureClass failureClass, List<String> frames) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String key = VERSION + "\n" + failureClass.id() + "\n" + String.join("\n", frames);
+      String key = VERSION + "\n" + family(failureClass) + "\n" + String.join("\n", frames);
       byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8).toLowerCase(Locale.ROOT);
     } catch (NoSuchAlgorithmException e) {
@@ -240,21 +298,45 @@ public record Signature(
     }
   }
 
-  private static List<Pattern> loadSkip() {
-    List<Pattern> out = new ArrayList<>();
-    try (InputStream in = Signature.class.getResourceAsStream("signature-skip.txt")) {
+  /** The family of a failure class that is hashed (see {@code signature-families.txt}). */
+  public static String family(FailureClass failureClass) {
+    return FAMILIES.getOrDefault(failureClass.id(), failureClass.id());
+  }
+
+  private static Map<String, String> loadFamilies() {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String line : resourceLines("signature-families.txt")) {
+      int space = line.indexOf(' ');
+      if (space > 0) {
+        out.put(line.substring(0, space), line.substring(space + 1).strip());
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  private static List<String> resourceLines(String name) {
+    List<String> out = new ArrayList<>();
+    try (InputStream in = Signature.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource signature-skip.txt");
+        throw new IllegalStateException("missing resource " + name);
       }
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         String s = line.strip();
         if (!s.isEmpty() && !s.startsWith("#")) {
-          out.add(Pattern.compile(s));
+          out.add(s);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static List<Pattern> loadSkip() {
+    List<Pattern> out = new ArrayList<>();
+    for (String line : resourceLines("signature-skip.txt")) {
+      out.add(Pattern.compile(line));
     }
     return List.copyOf(out);
   }

@@ -3,6 +3,7 @@ package org.ktriage.analysis.signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +46,7 @@ final class StackFrames {
     int numStacks = 0;
     nextPart:
     for (int partIdx = 0; ; partIdx++) {
-      if (partIdx == parts.size() || parts.get(partIdx).isStack() && numStacks > 0) {
+      if (partIdx == parts.size() || (parts.get(partIdx).isStack() && numStacks > 0)) {
         Guilty key = keyFrame(spec, rawFrames);
         if (key == null) {
           key = new Guilty(CORRUPTED, CORRUPTED);
@@ -108,18 +109,37 @@ final class StackFrames {
     return new Result(List.copyOf(results), ok);
   }
 
-  private static void append(List<String> frames, Matcher m, Pattern skip) {
+  private void append(List<String> frames, Matcher m, Pattern skip) {
     for (int g = 1; g <= m.groupCount(); g++) {
       String f = m.group(g);
       if (f == null) {
         continue;
       }
       f = Demangler.demangle(f);
-      if (!skip.matcher(f).find()) {
+      if (!isSkipped(skip, f)) {
         frames.add(f);
       }
     }
   }
+
+  /**
+   * Skip lists are alternations of a few hundred patterns tried at every position of a name;
+   * function names repeat across reports, so answers are remembered (bounded).
+   */
+  private static boolean isSkipped(Pattern skip, String function) {
+    Map<String, Boolean> cache = SKIP_CACHE.computeIfAbsent(skip, k -> new ConcurrentHashMap<>());
+    Boolean known = cache.get(function);
+    if (known != null) {
+      return known;
+    }
+    boolean skipped = skip.matcher(function).find();
+    if (cache.size() < 100_000) {
+      cache.put(function, skipped);
+    }
+    return skipped;
+  }
+
+  private static final Map<Pattern, Map<String, Boolean>> SKIP_CACHE = new ConcurrentHashMap<>();
 
   private @Nullable Guilty keyFrame(StackSpec spec, List<String> raw) {
     if (raw.isEmpty()) {

@@ -130,7 +130,7 @@ final class TitleEngine {
         }
       }
       if (!isOopsLine
-          && (questionable || !ctx1.equals(ctx) && (!cpuTraceback || !ctx1.startsWith("C")))) {
+          && (questionable || (!ctx1.equals(ctx) && (!cpuTraceback || !ctx1.startsWith("C"))))) {
         continue;
       }
       textLines++;
@@ -306,20 +306,21 @@ final class TitleEngine {
       if (!m.find()) {
         continue;
       }
-      String[] frames = report.substring(m.start()).split("\n", -1);
-      if (frames.length < 4) {
+      List<String> frames = linesFrom(report, m.start(), 17);
+      if (frames.size() < 4) {
         return true;
       }
       boolean corrupted = true;
       outer:
-      for (int i = 1; i < 16 && i < frames.length; i++) {
+      for (int i = 1; i < 16 && i < frames.size(); i++) {
+        String line = frames.get(i);
         for (Pattern key1 : markers) {
-          if (key1.matcher(frames[i]).find()) {
+          if (key1.matcher(line).find()) {
             break outer;
           }
         }
-        if (frames[i].contains("(stack is not available)")
-            || StackFrames.matchesAny(rules.frameLines, frames[i])) {
+        if (line.contains("(stack is not available)")
+            || StackFrames.matchesAny(rules.frameLines, line)) {
           hasStackTrace = true;
           corrupted = false;
           break;
@@ -330,6 +331,22 @@ final class TitleEngine {
       }
     }
     return !hasStackTrace;
+  }
+
+  /** Up to {@code max} lines of {@code text} starting at offset {@code from}. */
+  private static List<String> linesFrom(String text, int from, int max) {
+    List<String> out = new ArrayList<>(max);
+    int pos = from;
+    while (out.size() < max) {
+      int nl = text.indexOf('\n', pos);
+      if (nl < 0) {
+        out.add(text.substring(pos));
+        break;
+      }
+      out.add(text.substring(pos, nl));
+      pos = nl + 1;
+    }
+    return out;
   }
 
   /** Title normalization: dynamic parts replaced, then cut to 120 chars of printable ASCII. */

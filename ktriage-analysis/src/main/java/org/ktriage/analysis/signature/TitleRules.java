@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +94,7 @@ final class TitleRules {
   }
 
   private TitleRules(JsonNode root) {
-    JsonNode m = root.path("macros");
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.path("macros").properties()) {
       macros.put("{{" + e.getKey() + "}}", e.getValue().asText());
     }
     // Macros may use earlier macros (RIP uses PC and FUNC).
@@ -113,9 +110,7 @@ final class TitleRules {
     stripPrefixes = strings(root.path("stripPrefixes"));
     stallAnchors = alternation(strings(root.path("stallAnchors")));
     hangAnchors = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("hangAnchors").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.path("hangAnchors").properties()) {
       hangAnchors.put(e.getKey(), e.getValue().asText());
     }
     hangSkip = strings(root.path("hangSkip"));

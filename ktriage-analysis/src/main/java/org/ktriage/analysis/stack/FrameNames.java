@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
 
 /**
  * Tables of kernel function names that mark stack boundaries: exception entries (x86_64 from 3.10
@@ -178,6 +179,79 @@ public final class FrameNames {
           "queued_read_lock_slowpath",
           "queued_write_lock_slowpath",
           "arch_spin_lock");
+
+  /** Frames of the kernel's error path after an exception (no fixup: the fault is a failure). */
+  private static final Set<String> ERROR_PATH =
+      Set.of(
+          "no_context",
+          "__bad_area_nosemaphore",
+          "bad_area_nosemaphore",
+          "bad_area",
+          "page_fault_oops",
+          "kernelmode_fixup_or_oops",
+          "oops_begin",
+          "oops_end",
+          "die",
+          "__die",
+          "__die_body",
+          "die_addr",
+          "handle_bug",
+          "report_bug",
+          "__warn",
+          "show_fault_oops",
+          "handle_stack_overflow",
+          "do_kern_addr_fault",
+          "spurious_kernel_fault",
+          "__do_kernel_fault",
+          "die_kernel_fault");
+
+  /** Frames of a page fault being served normally (demand paging, a uaccess being resolved). */
+  private static final Set<String> SERVED_FAULT =
+      Set.of(
+          "handle_mm_fault",
+          "__handle_mm_fault",
+          "do_user_addr_fault",
+          "__do_fault",
+          "filemap_fault",
+          "do_anonymous_page",
+          "handle_pte_fault",
+          "do_fault",
+          "lock_mm_and_find_vma",
+          "fixup_exception");
+
+  /**
+   * Whether a fault whose handler ran these frames (innermost first) took the error path: true when
+   * an error-path frame is there, false when the fault was being served normally, true when the
+   * handler frames say neither.
+   */
+  public static boolean isErrorPath(List<Frame> handler) {
+    boolean served = false;
+    for (Frame f : handler) {
+      String b = base(f.function());
+      if (ERROR_PATH.contains(b)) {
+        return true;
+      }
+      served |= SERVED_FAULT.contains(b);
+    }
+    return !served;
+  }
+
+  /** True when one of the frames is on the kernel's oops/die path (positive proof of failure). */
+  public static boolean hasErrorPath(List<Frame> handler) {
+    for (Frame f : handler) {
+      String b = base(f.function());
+      // The die path is often inlined: panic() called straight from do_trap or
+      // exc_general_protection (lab bug-on and use-after-free crash backtraces, 6.1).
+      if (ERROR_PATH.contains(b)
+          || b.equals("panic")
+          || b.equals("vpanic")
+          || b.equals("crash_kexec")
+          || b.equals("__crash_kexec")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
   public static String base(String function) {

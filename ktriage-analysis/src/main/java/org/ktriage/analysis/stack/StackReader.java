@@ -81,6 +81,9 @@ public final class StackReader {
         classes[k] = topClass;
       } else {
         entries[k] = entryOf(e, handler, it.seg());
+        if (entries[k] == EntryKind.FAULT && !FrameNames.isErrorPath(handler)) {
+          entries[k] = EntryKind.TRAP; // a fault served normally (uaccess fixup, demand paging)
+        }
         classes[k] =
             entries[k] == EntryKind.FAULT ? faultClassOf(handler, it.seg()) : FailureClass.UNKNOWN;
       }

@@ -2,9 +2,7 @@ package org.ktriage.analysis.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ktriage.model.LogRecord;
 
 class CrashTitlesTest {
   @Test
@@ -32,27 +30,24 @@ class CrashTitlesTest {
   }
 
   @Test
-  void noHeaderMeansNoCrash() {
-    List<LogRecord> log =
-        ConsoleLines.records(
-            "t",
-            "[    1.0] INFO: lockdep is turned off.\n[    1.1] WARNING: /etc/ssh/moduli does"
-                + " not exist, using fixed modulus\n");
-    assertThat(CrashTitles.ofLog(log)).isNull();
+  void noHeaderMeansNoCrash() throws Exception {
+    String log =
+        "[    1.0] INFO: lockdep is turned off.\n[    1.1] WARNING: /etc/ssh/moduli does"
+            + " not exist, using fixed modulus\n";
+    assertThat(CrashTitles.of(Ingested.read(log))).isNull();
   }
 
   @Test
-  void gluedLoginPrefixIsReadAsAConsolePrefix() {
-    List<LogRecord> log =
-        ConsoleLines.records(
-            "t",
-            "syzkaller login: [   16.3] BUG: soft lockup - CPU#0 stuck for 22s! [a:1]\n"
-                + "[   16.4] RIP: 0010:foo_spin+0x1/0x2\n"
-                + "[   16.5] Call Trace:\n"
-                + "[   16.6]  bar+0x1/0x2\n"
-                + "[   16.7]  do_syscall_64+0x1/0x2\n"
-                + "[   16.8]  entry_SYSCALL_64_after_hwframe+0x1/0x2\n");
-    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.ofLog(log));
+  void gluedLoginPrefixIsReadAsAConsolePrefix() throws Exception {
+    String log =
+        (""
+            + "syzkaller login: [   16.3] BUG: soft lockup - CPU#0 stuck for 22s! [a:1]\n"
+            + "[   16.4] RIP: 0010:foo_spin+0x1/0x2\n"
+            + "[   16.5] Call Trace:\n"
+            + "[   16.6]  bar+0x1/0x2\n"
+            + "[   16.7]  do_syscall_64+0x1/0x2\n"
+            + "[   16.8]  entry_SYSCALL_64_after_hwframe+0x1/0x2\n");
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
     assertThat(t.title()).isEqualTo("BUG: soft lockup in bar");
     assertThat(t.altTitles()).containsExactly("stall in bar");
     assertThat(t.type()).isEqualTo("HANG");

@@ -14,9 +14,11 @@ public final class ComputedRules {
           new CallbackOfUnloadedModuleRule(),
           new ExplicitPanicRule(),
           new GeneralProtectionFaultRule(),
+          new HungTaskRule(),
           new NestedFaultRule(),
           new NullPointerDereferenceRule(),
           new RecursiveSpinlockRule(),
+          new StackOverflowRule(),
           new TimerOfUnloadedModuleRule(),
           new UseAfterFreePoisonRule());
 }

@@ -59,8 +59,21 @@ public final class ExplicitPanicRule implements ComputedRule {
         }
       }
     }
+    List<String> missing = new ArrayList<>();
+    double confidence = 0.9;
     if (message == null) {
-      return null;
+      CpuState cpu = f.panicCpu();
+      if (f.primaryClass() != FailureClass.EXPLICIT_PANIC || cpu == null) {
+        return null;
+      }
+      // A crash backtrace without the log: the stack shows the caller, not the message.
+      message = "message not in the input";
+      messageEvidence = new Evidence("panic() on CPU " + cpu.cpu() + "'s stack", cpu.source());
+      for (StackSegment s : cpu.segments()) {
+        frames.addAll(s.frames());
+      }
+      missing.add("the panic message (crash> sys, or the log)");
+      confidence = 0.8;
     }
     if (FailureClassifier.classifyPanic(message) != FailureClass.EXPLICIT_PANIC) {
       return null;
@@ -77,8 +90,6 @@ public final class ExplicitPanicRule implements ComputedRule {
         break;
       }
     }
-    List<String> missing = new ArrayList<>();
-    double confidence = 0.9;
     if (caller != null) {
       values.put("caller", caller.where());
       values.put("callerModule", caller.module() == null ? "" : " in module " + caller.module());
@@ -92,7 +103,7 @@ public final class ExplicitPanicRule implements ComputedRule {
       values.put("caller", "an unknown caller");
       values.put("callerModule", "");
       missing.add("the panic CPU's stack (crash> bt) to name the caller of panic()");
-      confidence = 0.7;
+      confidence -= 0.2;
     }
     return new Hit(values, ev, confidence, missing);
   }

@@ -58,6 +58,16 @@ public final class NestedFaultRule implements ComputedRule {
         }
       }
     }
+    ReportView firstReport = f.reports().isEmpty() ? null : f.reports().get(0);
+    if (firstReport != null
+        && firstReport.oops().taint() != null
+        && firstReport.oops().taint().has('D')) {
+      // R4: taint D in the first report's CPU line means an oops happened before the log starts.
+      ev.add(
+          new Evidence(
+              "taint " + firstReport.oops().taint().compact() + " already has D: an earlier oops",
+              firstReport.oops().span()));
+    }
     if (ev.isEmpty()) {
       return null;
     }

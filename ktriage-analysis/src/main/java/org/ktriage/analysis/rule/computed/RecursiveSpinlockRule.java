@@ -30,7 +30,12 @@ public final class RecursiveSpinlockRule implements ComputedRule {
   }
 
   /** The spinning frame and the holder found on one stack. */
-  public record Match(FaultSite spinner, FaultSite holder, long lock, String holderRegister) {}
+  public record Match(
+      @Nullable Integer cpu,
+      FaultSite spinner,
+      FaultSite holder,
+      long lock,
+      String holderRegister) {}
 
   /** The first recursive acquisition found, or null. */
   public static @Nullable Match find(CrashFacts f) {
@@ -49,15 +54,27 @@ public final class RecursiveSpinlockRule implements ComputedRule {
           if (outer.depth() <= spin.depth()) {
             continue;
           }
+          List<String> holding = new ArrayList<>();
           for (Map.Entry<String, Long> r : outer.frame().registers().values().entrySet()) {
-            if (r.getValue().equals(lock) && !r.getKey().startsWith("RSP")) {
-              return new Match(spin, outer, lock, r.getKey());
+            if (r.getValue().equals(lock)
+                && !r.getKey().equals("RSP")
+                && !r.getKey().equals("SP")) {
+              holding.add(r.getKey());
             }
+          }
+          if (!holding.isEmpty()) {
+            // The first argument register first: the holder passed the same lock to a call.
+            holding.sort((a, b) -> Boolean.compare(!isArg(a), !isArg(b)));
+            return new Match(s.cpu(), spin, outer, lock, String.join(" and ", holding));
           }
         }
       }
     }
     return null;
+  }
+
+  private static boolean isArg(String register) {
+    return register.equals("RDI") || register.equals("X0");
   }
 
   private static @Nullable Long firstArgument(ExceptionFrame e) {
@@ -95,21 +112,23 @@ public final class RecursiveSpinlockRule implements ComputedRule {
     List<String> missing = new ArrayList<>();
     double confidence = 0.9;
     if (!FrameNames.isTimerSoftirq(holder.function() == null ? "" : holder.function())
-        && !m.holderRegister().equals("RDI")) {
+        && !m.holderRegister().startsWith("RDI")) {
       confidence = 0.8;
     }
     missing.add(
         "the lock word itself (crash> struct raw_spinlock " + lock + ") would show it is held");
-    return new Hit(
+    Map<String, String> values = new java.util.HashMap<>();
+    if (m.cpu() != null) {
+      values.put("cpu", Integer.toString(m.cpu()));
+    }
+    values.putAll(
         Map.of(
             "lock", lock,
             "spinner", spin.where(),
             "holder", holder.where(),
             "holderContext", m.holder().context().id(),
-            "holderRegister", m.holderRegister()),
-        ev,
-        confidence,
-        missing);
+            "holderRegister", m.holderRegister()));
+    return new Hit(values, ev, confidence, missing);
   }
 
   private static String irqState(ExceptionFrame e) {

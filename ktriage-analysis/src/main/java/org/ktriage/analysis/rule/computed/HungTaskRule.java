@@ -1,0 +1,143 @@
+package org.ktriage.analysis.rule.computed;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.ReportView;
+import org.ktriage.analysis.rule.ComputedRule;
+import org.ktriage.analysis.rule.Hit;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.Evidence;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.StackSegment;
+
+/**
+ * A task in uninterruptible sleep past the hung-task timeout, with what it waits on (the wait
+ * primitive under {@code schedule()}), the likely owner when the kernel prints it, and how many
+ * tasks hang (playbook §9).
+ */
+public final class HungTaskRule implements ComputedRule {
+
+  private static final Pattern HEADLINE =
+      Pattern.compile("task (\\S+) (?:blocked|can't die) for more than (\\d+) seconds");
+  private static final Pattern BLOCKER =
+      Pattern.compile(
+          "is blocked on an? ([\\w-]+),? (?:but the owner is not found|likely (?:owned by|last held by) task (\\S+))");
+
+  /** Wait primitive (function base name prefix) → what the task waits for. */
+  private static final List<String[]> WAITS =
+      List.of(
+          new String[] {"__mutex_lock", "a mutex"},
+          new String[] {"mutex_lock", "a mutex"},
+          new String[] {"rwsem_down_", "an rw-semaphore"},
+          new String[] {"down_read", "an rw-semaphore"},
+          new String[] {"down_write", "an rw-semaphore"},
+          new String[] {"__down", "a semaphore"},
+          new String[] {"io_schedule", "I/O"},
+          new String[] {"folio_wait_bit", "I/O on a page"},
+          new String[] {"wait_on_page_bit", "I/O on a page"},
+          new String[] {"bit_wait_io", "I/O"},
+          new String[] {"blk_mq_get_tag", "a block request tag (I/O)"},
+          new String[] {"wait_for_completion", "a completion"},
+          new String[] {"synchronize_rcu", "an RCU grace period"},
+          new String[] {"synchronize_srcu", "an SRCU grace period"},
+          new String[] {"rcu_barrier", "RCU callbacks"},
+          new String[] {"__wait_rcu_gp", "an RCU grace period"},
+          new String[] {"__flush_work", "a work item"},
+          new String[] {"flush_work", "a work item"},
+          new String[] {"__flush_workqueue", "a workqueue flush"},
+          new String[] {"flush_workqueue", "a workqueue flush"},
+          new String[] {"drain_workqueue", "a workqueue drain"},
+          new String[] {"rpc_wait_bit_killable", "an RPC (network filesystem)"},
+          new String[] {"fuse_", "a FUSE server"},
+          new String[] {"p9_client_rpc", "a 9p server"},
+          new String[] {"nfs_", "an NFS server"});
+
+  @Override
+  public String id() {
+    return "hung-task";
+  }
+
+  @Override
+  public @Nullable Hit evaluate(CrashFacts f) {
+    ReportView first = null;
+    Set<String> tasks = new LinkedHashSet<>();
+    for (ReportView v : f.reports()) {
+      Matcher m = HEADLINE.matcher(v.oops().headline());
+      if (v.failureClass() == FailureClass.HUNG_TASK && m.find()) {
+        tasks.add(m.group(1));
+        if (first == null) {
+          first = v;
+        }
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    Matcher m = HEADLINE.matcher(first.oops().headline());
+    if (!m.find()) {
+      return null;
+    }
+    Map<String, String> values = new HashMap<>();
+    List<Evidence> ev = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    values.put("task", m.group(1));
+    values.put("seconds", m.group(2));
+    ev.add(new Evidence(first.oops().headline().strip(), first.oops().span()));
+    String waitsOn = null;
+    String waitFrame = null;
+    for (StackSegment s : first.oops().trace()) {
+      for (Frame fr : s.frames()) {
+        if (!fr.reliable() || waitsOn != null) {
+          continue;
+        }
+        String b = FrameNames.base(fr.function());
+        for (String[] w : WAITS) {
+          if (b.startsWith(w[0])) {
+            waitsOn = w[1];
+            waitFrame = fr.where();
+            ev.add(new Evidence("waits in " + fr.where() + ": " + w[1], fr.source()));
+            break;
+          }
+        }
+      }
+    }
+    if (waitsOn == null) {
+      waitsOn = "something it sleeps on";
+      missing.add("a reliable trace of the hung task (the wait primitive under schedule())");
+    }
+    values.put("waitsOn", waitsOn);
+    values.put("waitFrame", waitFrame == null ? "trace unclear" : waitFrame);
+    String owner = "";
+    for (LogRecord l : f.logLines()) {
+      Matcher b = BLOCKER.matcher(l.text());
+      if (b.find()) {
+        owner =
+            b.group(2) == null
+                ? "; the " + b.group(1) + "'s owner was not found"
+                : "; the " + b.group(1) + " is likely held by " + b.group(2);
+        ev.add(new Evidence(l.text().strip(), l.source()));
+        break;
+      }
+    }
+    if (owner.isEmpty()) {
+      missing.add("the lock owner (crash> struct mutex <lock>; CONFIG_DETECT_HUNG_TASK_BLOCKER)");
+    }
+    values.put("owner", owner);
+    values.put(
+        "storm",
+        tasks.size() > 1
+            ? " (" + tasks.size() + " tasks hang: " + String.join(", ", tasks) + ")"
+            : "");
+    return new Hit(values, ev, 0.75, missing);
+  }
+}
