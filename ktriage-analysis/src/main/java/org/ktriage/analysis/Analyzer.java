@@ -1,13 +1,18 @@
 package org.ktriage.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.ktriage.analysis.order.CauseOrder;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.rule.RuleBook;
 import org.ktriage.analysis.rule.computed.RecursiveSpinlockRule;
+import org.ktriage.analysis.signature.CrashTitle;
+import org.ktriage.analysis.signature.CrashTitles;
+import org.ktriage.analysis.signature.Signature;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.RuleFailure;
 
 /** Entry point of analysis: a pure function from a {@link CrashReport} to its {@link Diagnosis}. */
@@ -54,18 +59,39 @@ public final class Analyzer {
     } catch (RuntimeException e) {
       recursiveWhere = null;
     }
+    List<RuleFailure> failures = new ArrayList<>(results.failures());
+    CrashTitle title = null;
+    try {
+      title = CrashTitles.of(report);
+    } catch (RuntimeException e) {
+      failures.add(new RuleFailure("title", e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+    PrimaryFailure primary = facts.primary() == null ? null : facts.primary().toModel();
+    String signature = null;
+    if (title != null || report.hasCrash()) {
+      try {
+        Signature sig = Signature.of(facts.primaryClass(), report, primary);
+        signature =
+            sig.frames().isEmpty() && title != null
+                ? Signature.ofTitle(facts.primaryClass(), title.title()).id()
+                : sig.id();
+      } catch (RuntimeException e) {
+        failures.add(
+            new RuleFailure("signature", e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    }
     return new Diagnosis(
         report,
-        null,
-        List.of(),
-        false,
-        null,
+        title == null ? null : title.title(),
+        title == null ? List.of() : title.altTitles(),
+        title != null && title.corrupted(),
+        signature,
         facts.primaryClass(),
         facts.trigger(),
-        facts.primary() == null ? null : facts.primary().toModel(),
+        primary,
         CauseOrder.chain(facts, recursiveWhere),
         results.findings(),
-        results.failures());
+        failures);
   }
 
   /** The facts analysis derives before rules run (for tests and tools). */

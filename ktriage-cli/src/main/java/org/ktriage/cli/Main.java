@@ -35,6 +35,8 @@ public final class Main implements Callable<Integer> {
   static final List<Function<Terminal, Object>> SUBCOMMANDS =
       List.of(
           AnalyzeCommand::new, // analyze
+          DmesgCommand::new, // dmesg
+          DumpCommand::new, // dump
           RulesCommand::new, // rules
           TriageCommand::new); // triage
 

@@ -21,8 +21,6 @@ import org.ktriage.analysis.bucket.Bucket;
 import org.ktriage.analysis.bucket.Buckets;
 import org.ktriage.analysis.bucket.MergeSuggestion;
 import org.ktriage.analysis.bucket.TriageResult;
-import org.ktriage.analysis.signature.CrashTitle;
-import org.ktriage.analysis.signature.CrashTitles;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
@@ -251,23 +249,8 @@ public final class TriageCommand implements Callable<Integer> {
       String title = d.title();
       List<String> alts = d.altTitles();
       boolean corrupted = d.corrupted();
-      if (title == null) {
-        CrashTitle t = CrashTitles.of(report);
-        if (t != null) {
-          title = t.title();
-          alts = t.altTitles();
-          corrupted = t.corrupted();
-        }
-      }
       boolean crash = title != null || report.hasCrash();
       String signature = d.signature();
-      if (signature == null && crash) {
-        Signature sig = Signature.of(d.failureClass(), report, d.primary());
-        signature =
-            sig.frames().isEmpty() && title != null
-                ? Signature.ofTitle(d.failureClass(), title).id()
-                : sig.id();
-      }
       List<String> frames = crash ? Signature.stack(report, d.primary(), 8) : List.of();
       Instant seen = Files.getLastModifiedTime(input.path()).toInstant();
       return new TriageResult(

@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.dump.DumpContents;
+import org.ktriage.ingest.dump.VmcoreReader;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
 import org.ktriage.ingest.text.TextReader;
@@ -82,7 +84,24 @@ public final class Ingest {
   // ---------------------------------------------------------------------------------------------
   private static CrashReport readVmcore(Path path, InputFormat format, Strictness strictness)
       throws UnreadableInputException {
-    throw new UnreadableInputException(path + ": vmcore reading not available");
+    DumpContents c;
+    try {
+      c = new VmcoreReader(strictness, null).read(List.of(path));
+    } catch (UnreadableInputException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UnreadableInputException(path + ": " + oneLine(e), e);
+    }
+    return new CrashReport(
+        List.of(new InputSource(path.toString(), c.format())),
+        c.kernel(),
+        c.log(),
+        OopsParser.parse(c.log()),
+        c.cpus(),
+        null,
+        List.of(),
+        null,
+        c.completeness());
   }
 
   /** What the first bytes of a file say it is. */

@@ -14,8 +14,16 @@ public class CorruptDumpException extends UnreadableInputException {
     super(message, cause);
   }
 
-  /** A message of the form {@code <file>: <what> at offset <n>: <detail>}. */
+  /**
+   * A message of the form {@code <file>: <what> at offset <n>: <detail>}, where {@code what} is
+   * {@code "<what>: <detail>"} or just {@code "<what>"}.
+   */
   public static CorruptDumpException at(String file, long offset, String what) {
-    return new CorruptDumpException(file + ": " + what + " at offset " + offset);
+    int c = what.indexOf(": ");
+    String msg =
+        c < 0
+            ? what + " at offset " + offset
+            : what.substring(0, c) + " at offset " + offset + what.substring(c);
+    return new CorruptDumpException(file + ": " + msg);
   }
 }

@@ -91,56 +91,77 @@ public final class Vmcore implements Closeable {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no dump files");
     }
-    List<KdumpCompressedReader> parts = new ArrayList<>();
-    List<DumpSource> opened = new ArrayList<>();
-    InputFormat format = InputFormat.UNKNOWN;
-    List<String> problems = new ArrayList<>();
+    List<DumpSource> sources = new ArrayList<>();
     try {
       for (Path f : files) {
-        DumpSource src = FileDumpSource.open(f);
-        opened.add(src);
-        byte[] head = new byte[16];
-        int n = src.read(0, head, 0, 16);
-        if (n < 8) {
-          throw CorruptDumpException.at(
-              src.name(), 0, "file of " + src.size() + " bytes is too short for any dump header");
-        }
-        if (ElfCore.sniff(head)) {
-          if (files.size() != 1) {
-            throw new UnsupportedDumpException(src.name() + ": ELF cores cannot be split parts");
-          }
-          ElfCore elf = ElfCore.open(src);
-          return fromElf(src.name(), elf);
-        }
-        DumpSource logical = src;
-        if (FlattenedDumpSource.sniff(head)) {
-          FlattenedDumpSource flat = FlattenedDumpSource.open(src);
-          problems.addAll(flat.problems());
-          logical = flat;
-          format = InputFormat.VMCORE_FLATTENED;
-        } else if (KdumpCompressedReader.sniff(head)) {
-          if (format == InputFormat.UNKNOWN) {
-            format = InputFormat.VMCORE_KDUMP;
-          }
-        } else {
-          throw CorruptDumpException.at(
-              src.name(),
-              0,
-              "unknown dump signature: ELF, \"KDUMP   \" or \"makedumpfile\" expected, got "
-                  + org.ktriage.ingest.bin.Bytes.quote(head, 0, 8));
-        }
-        parts.add(KdumpCompressedReader.open(logical));
+        sources.add(FileDumpSource.open(f));
       }
-      return fromKdump(files.get(0).toString(), format, parts, problems);
+      return openSources(sources);
     } catch (IOException | RuntimeException e) {
-      for (DumpSource s : opened) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // closing after a failure; the first failure is what matters
-        }
-      }
+      closeQuietly(sources);
       throw e;
+    }
+  }
+
+  /**
+   * Opens a dump from already opened sources (one, or the parts of a split set); the returned
+   * object owns them. On failure the caller still owns them.
+   */
+  public static Vmcore openSources(List<DumpSource> sources) throws IOException {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no dump sources");
+    }
+    List<KdumpCompressedReader> parts = new ArrayList<>();
+    InputFormat format = InputFormat.UNKNOWN;
+    List<String> problems = new ArrayList<>();
+    for (DumpSource src : sources) {
+      byte[] head = new byte[16];
+      int n = src.read(0, head, 0, 16);
+      if (n < 8) {
+        throw CorruptDumpException.at(
+            src.name(), 0, "file of " + src.size() + " bytes is too short for any dump header");
+      }
+      if (ElfCore.sniff(head)) {
+        if (sources.size() != 1) {
+          throw new UnsupportedDumpException(src.name() + ": ELF cores cannot be split parts");
+        }
+        return fromElf(src.name(), ElfCore.open(src));
+      }
+      DumpSource logical = src;
+      if (FlattenedDumpSource.sniff(head)) {
+        FlattenedDumpSource flat = FlattenedDumpSource.open(src);
+        problems.addAll(flat.problems());
+        logical = flat;
+        format = InputFormat.VMCORE_FLATTENED;
+      } else if (KdumpCompressedReader.sniff(head)) {
+        if (format == InputFormat.UNKNOWN) {
+          format = InputFormat.VMCORE_KDUMP;
+        }
+      } else if ((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z'
+          || (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        throw new UnsupportedDumpException(
+            src.name()
+                + ": a compressed file (xz or gzip signature at offset 0); decompress the dump"
+                + " first, it is read by random access");
+      } else {
+        throw CorruptDumpException.at(
+            src.name(),
+            0,
+            "unknown dump signature: \"\\x7fELF\", \"KDUMP   \" or \"makedumpfile\" expected, got "
+                + org.ktriage.ingest.bin.Bytes.quote(head, 0, 8));
+      }
+      parts.add(KdumpCompressedReader.open(logical));
+    }
+    return fromKdump(sources.get(0).name(), format, parts, problems);
+  }
+
+  private static void closeQuietly(List<DumpSource> sources) {
+    for (DumpSource s : sources) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing after a failure; the first failure is what matters
+      }
     }
   }
 
@@ -163,16 +184,17 @@ public final class Vmcore implements Closeable {
       }
     }
     List<String> problems = new ArrayList<>();
-    return new Vmcore(
-        path,
-        InputFormat.VMCORE_ELF,
-        arch,
-        new CachedPhysicalMemory(elf, 256),
-        elf.notes(),
-        vi,
-        elf,
-        null,
-        problems);
+    PhysicalMemory pm = new CachedPhysicalMemory(elf, 256);
+    if (vi == null) {
+      long end = 0;
+      for (org.ktriage.ingest.elf.LoadSegment seg : elf.loads()) {
+        if (seg.fileSize() > 0) {
+          end = Math.max(end, seg.physAddr() + seg.fileSize());
+        }
+      }
+      vi = scanForVmcoreinfo(path, pm, end / pm.pageSize() + 1, problems);
+    }
+    return new Vmcore(path, InputFormat.VMCORE_ELF, arch, pm, elf.notes(), vi, elf, null, problems);
   }
 
   private static Vmcore fromKdump(
@@ -217,8 +239,52 @@ public final class Vmcore implements Closeable {
     if (vi == null && raw != null) {
       vi = VmcoreInfo.parse(raw);
     }
-    return new Vmcore(
-        path, format, arch, new CachedPhysicalMemory(pm, 256), notes, vi, null, h, problems);
+    PhysicalMemory cached = new CachedPhysicalMemory(pm, 256);
+    if (vi == null) {
+      vi = scanForVmcoreinfo(path, cached, h.maxMapnr(), problems);
+    }
+    return new Vmcore(path, format, arch, cached, notes, vi, null, h, problems);
+  }
+
+  /** Page frames looked at for a VMCOREINFO copy when the dump has no note (first 4 GiB). */
+  private static final long SCAN_PAGES = 1L << 20;
+
+  /**
+   * Finds the kernel's own VMCOREINFO page (vmcoreinfo_data: a page whose text starts with {@code
+   * OSRELEASE=}) among the first {@link #SCAN_PAGES} page frames below {@code pfnLimit}; QEMU dumps
+   * lack the note unless the guest had the vmcoreinfo device.
+   */
+  private static @Nullable VmcoreInfo scanForVmcoreinfo(
+      String path, PhysicalMemory pm, long pfnLimit, List<String> problems) throws IOException {
+    byte[] page = new byte[pm.pageSize()];
+    byte[] magic = "OSRELEASE=".getBytes(StandardCharsets.US_ASCII);
+    long limit = Math.min(pfnLimit, SCAN_PAGES);
+    int unreadable = 0;
+    for (long pfn = 0; pfn < limit && unreadable < 1024; pfn++) {
+      org.ktriage.ingest.mm.PageState st = pm.readPage(pfn, page);
+      if (st != org.ktriage.ingest.mm.PageState.PRESENT) {
+        if (st == org.ktriage.ingest.mm.PageState.UNREADABLE) {
+          unreadable++; // a cut or corrupt file: give up soon
+        }
+        continue;
+      }
+      if (java.util.Arrays.equals(page, 0, magic.length, magic, 0, magic.length)) {
+        int end = 0;
+        while (end < page.length && page[end] != 0) {
+          end++;
+        }
+        String text = new String(page, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.contains("\nSYMBOL(")) {
+          problems.add(
+              path
+                  + ": no VMCOREINFO note; using the kernel's VMCOREINFO page found at physical 0x"
+                  + Long.toHexString(pfn * pm.pageSize()));
+          return VmcoreInfo.parse(text);
+        }
+      }
+    }
+    problems.add(path + ": no VMCOREINFO note and no VMCOREINFO page found in memory");
+    return null;
   }
 
   /** The path given to open (the first part for split sets). */

@@ -157,6 +157,21 @@ public final class ElfCore implements PhysicalMemory {
         }
       }
     }
+    long dataEnd = 0;
+    for (LoadSegment s : loads) {
+      if (s.fileSize() > 0 && s.fileOffset() >= 0) {
+        dataEnd = Math.max(dataEnd, s.fileOffset() + s.fileSize());
+      }
+    }
+    if (dataEnd > src.size()) {
+      problems.add(
+          file
+              + ": PT_LOAD data ends at offset "
+              + dataEnd
+              + " past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+    }
     boolean incomplete = (flags & 1) != 0;
     if (incomplete) {
       problems.add(file + ": ELF e_flags marks the dump incomplete (the writer ran out of space)");

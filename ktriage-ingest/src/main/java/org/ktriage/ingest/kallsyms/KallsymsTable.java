@@ -31,6 +31,8 @@ public final class KallsymsTable {
   private final char[] types;
   private final long textStart;
   private final long textEnd;
+  private final long initTextStart;
+  private final long initTextEnd;
 
   private KallsymsTable(long[] addrs, String[] names, char[] types) {
     // keep entries in address order
@@ -51,6 +53,10 @@ public final class KallsymsTable {
     Long e = addressOf("_etext");
     this.textStart = s != null ? s : 0;
     this.textEnd = e != null ? e : 0;
+    Long is = addressOf("_sinittext");
+    Long ie = addressOf("_einittext");
+    this.initTextStart = is != null ? is : 0;
+    this.initTextEnd = ie != null ? ie : 0;
   }
 
   /** Number of symbols. */
@@ -196,11 +202,18 @@ public final class KallsymsTable {
     return null;
   }
 
-  /** True when {@code addr} lies in the kernel's text ({@code [_stext, _etext)}). */
+  /**
+   * True when {@code addr} lies in the kernel's text ({@code [_stext, _etext)} or {@code
+   * [_sinittext, _einittext)}).
+   */
   public boolean isKernelText(long addr) {
-    return textEnd != 0
-        && Long.compareUnsigned(addr, textStart) >= 0
-        && Long.compareUnsigned(addr, textEnd) < 0;
+    return within(addr, textStart, textEnd) || within(addr, initTextStart, initTextEnd);
+  }
+
+  private static boolean within(long addr, long start, long end) {
+    return end != 0
+        && Long.compareUnsigned(addr, start) >= 0
+        && Long.compareUnsigned(addr, end) < 0;
   }
 
   /** The symbol containing {@code addr} (largest start ≤ addr within 64 KiB), or null. */

@@ -237,8 +237,68 @@ public final class KdumpCompressedReader implements PhysicalMemory {
               + " bytes): the dump is truncated");
     }
     long[] ranks = computeRanks(src, dumpedOffset, maxMapnr, blockSize);
+    checkEnd(src, header, dataOffset, ranks, problems);
     return new KdumpCompressedReader(
         src, header, notes, vmcoreinfo, ramOffset, dumpedOffset, dataOffset, ranks, problems);
+  }
+
+  /** Detects a file cut inside page_desc[] or the page data (makedumpfile writes data in order). */
+  private static void checkEnd(
+      DumpSource src, KdumpHeader h, long dataOffset, long[] ranks, List<String> problems)
+      throws IOException {
+    long total = ranks[ranks.length - 1];
+    long descs = total;
+    if (h.split()) {
+      return; // a part's descriptor count is not known before its ranks are adjusted
+    }
+    long descEnd = dataOffset + descs * DESC_SIZE;
+    if (descEnd > src.size()) {
+      problems.add(
+          src.name()
+              + ": page_desc[] of "
+              + descs
+              + " pages ends at offset "
+              + descEnd
+              + " past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+      return;
+    }
+    if (descs == 0) {
+      return;
+    }
+    // page data is not written in descriptor order (makedumpfile's cycles), so look at the
+    // largest data end over the descriptors: all of them up to 4 Mi pages, else the last 64 Ki
+    long from = descs <= 1L << 22 ? 0 : descs - (1L << 16);
+    byte[] buf = new byte[DESC_SIZE * 4096];
+    long maxEnd = 0;
+    long maxAt = 0;
+    for (long i = from; i < descs; i += 4096) {
+      int n = (int) Math.min(4096, descs - i);
+      long at = dataOffset + i * DESC_SIZE;
+      if (src.read(at, buf, 0, n * DESC_SIZE) != n * DESC_SIZE) {
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        long off = Bytes.readU64Le(buf, k * DESC_SIZE);
+        long size = Bytes.readU32Le(buf, k * DESC_SIZE + 8);
+        if (off > 0 && off + size > maxEnd) {
+          maxEnd = off + size;
+          maxAt = at + (long) k * DESC_SIZE;
+        }
+      }
+    }
+    if (maxEnd > src.size()) {
+      problems.add(
+          src.name()
+              + ": page data ends at offset "
+              + maxEnd
+              + " (page_desc at offset "
+              + maxAt
+              + ") past the end of the file ("
+              + src.size()
+              + " bytes): the dump is truncated");
+    }
   }
 
   private static long[] computeRanks(DumpSource src, long off, long maxMapnr, int blockSize)

@@ -16,7 +16,9 @@ import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
  */
 public final class PrintkReader {
   private static final long DESC_ID_MASK = 0x3fffffffffffffffL;
-  private static final long MAX_RING = 1L << 30;
+
+  /** Largest ring or log_buf accepted (CONFIG_LOG_BUF_SHIFT tops out at 25; log_buf_len= more). */
+  private static final long MAX_RING = 1L << 27;
 
   private final VmcoreInfo info;
   private final KernelMemory memory;
@@ -96,7 +98,7 @@ public final class PrintkReader {
     byte[] rb = memory.readExact(prb, (int) rbSize, "printk_ringbuffer");
     int countBits = Bytes.readI32Le(rb, (int) (descRingOff + countBitsOff));
     int sizeBits = Bytes.readI32Le(rb, (int) (textRingOff + sizeBitsOff));
-    if (countBits < 0 || countBits > 24 || sizeBits < 0 || sizeBits > 30) {
+    if (countBits < 0 || countBits > 20 || sizeBits < 3 || sizeBits > 27) {
       throw new MissingMemoryException(
           "printk_ringbuffer at 0x"
               + Long.toHexString(prb)

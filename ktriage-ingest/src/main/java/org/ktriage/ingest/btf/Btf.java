@@ -1,0 +1,559 @@
+package org.ktriage.ingest.btf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed BTF blob ({@code include/uapi/linux/btf.h}), little-endian:
+ *
+ * <pre>
+ * struct btf_header { u16 magic = 0xeB9F; u8 version = 1; u8 flags; u32 hdr_len;
+ *                     u32 type_off, type_len, str_off, str_len; }   // offsets from end of header
+ * type section: struct btf_type { u32 name_off; u32 info; u32 size_or_type; } + kind data, ...
+ *   info: vlen = bits 0-15, kind = bits 24-28, kind_flag = bit 31
+ * string section: NUL-terminated strings, the first one empty
+ * </pre>
+ *
+ * <p>Type ids count from 1 in section order (0 is void). Split BTF (modules) continues the ids and
+ * string offsets of its base. Every offset, length, kind and type reference is checked once when
+ * the blob is parsed, so later lookups cannot read outside it.
+ */
+public final class Btf {
+  static final int MAGIC = 0xeB9F;
+  private static final int TYPE_HEADER_BYTES = 12;
+  private static final int MAX_CHAIN = 64;
+
+  private final String source;
+  private final byte[] blob;
+  private final @Nullable Btf base;
+  private final int firstId;
+  private final int typeSectionStart;
+  private final int strSectionStart;
+  private final int strLen;
+  private final int strBase;
+  private final int[] typeOffsets;
+  private @Nullable Map<String, int[]> idsByName;
+
+  private Btf(
+      String source,
+      byte[] blob,
+      @Nullable Btf base,
+      int typeSectionStart,
+      int strSectionStart,
+      int strLen,
+      int[] typeOffsets) {
+    this.source = source;
+    this.blob = blob;
+    this.base = base;
+    this.firstId = base == null ? 1 : base.lastId() + 1;
+    this.typeSectionStart = typeSectionStart;
+    this.strSectionStart = strSectionStart;
+    this.strLen = strLen;
+    this.strBase = base == null ? 0 : base.strBase + base.strLen;
+    this.typeOffsets = typeOffsets;
+  }
+
+  /** Parses a complete (base) BTF blob; {@code source} names it in error messages. */
+  public static Btf parse(byte[] blob, String source) throws CorruptBtfException {
+    return parse(blob, source, null);
+  }
+
+  /**
+   * Parses a BTF blob; with a {@code base}, a split blob (a module's) whose ids and string offsets
+   * continue the base's.
+   */
+  public static Btf parse(byte[] blob, String source, @Nullable Btf base)
+      throws CorruptBtfException {
+    if (blob.length < 24) {
+      throw new CorruptBtfException(
+          source, 0, "header needs 24 bytes, blob has " + blob.length + " bytes");
+    }
+    int magic = u16(blob, 0);
+    if (magic != MAGIC) {
+      throw new CorruptBtfException(
+          source,
+          0,
+          String.format(
+              "magic 0xeb9f expected, got 0x%04x%s",
+              magic, magic == 0x9feb ? " (big-endian BTF is not supported)" : ""));
+    }
+    int version = blob[2] & 0xff;
+    if (version != 1) {
+      throw new CorruptBtfException(source, 2, "version 1 expected, got " + version);
+    }
+    long hdrLen = u32(blob, 4);
+    if (hdrLen < 24 || hdrLen > blob.length) {
+      throw new CorruptBtfException(
+          source, 4, "hdr_len " + hdrLen + " outside [24, " + blob.length + "]");
+    }
+    long typeOff = hdrLen + u32(blob, 8);
+    long typeLen = u32(blob, 12);
+    long strOff = hdrLen + u32(blob, 16);
+    long strLenL = u32(blob, 20);
+    if (typeOff + typeLen > blob.length) {
+      throw new CorruptBtfException(
+          source,
+          8,
+          "type section [" + typeOff + ", +" + typeLen + ") beyond blob end " + blob.length);
+    }
+    if (strOff + strLenL > blob.length) {
+      throw new CorruptBtfException(
+          source,
+          16,
+          "string section [" + strOff + ", +" + strLenL + ") beyond blob end " + blob.length);
+    }
+    if (typeOff % 4 != 0) {
+      throw new CorruptBtfException(source, 8, "type section offset " + typeOff + " not aligned");
+    }
+    if (strLenL == 0 || blob[(int) (strOff + strLenL - 1)] != 0) {
+      throw new CorruptBtfException(
+          source, strOff + Math.max(0, strLenL - 1), "string section does not end with NUL");
+    }
+    if (base == null && blob[(int) strOff] != 0) {
+      throw new CorruptBtfException(source, strOff, "string section does not start with NUL");
+    }
+    int typeStart = (int) typeOff;
+    int typeEnd = (int) (typeOff + typeLen);
+    int[] offsets = new int[Math.max(16, (int) Math.min(typeLen / TYPE_HEADER_BYTES, 1 << 20))];
+    int count = 0;
+    int pos = typeStart;
+    while (pos < typeEnd) {
+      if (typeEnd - pos < TYPE_HEADER_BYTES) {
+        throw new CorruptBtfException(
+            source, pos, "type section ends inside a btf_type (" + (typeEnd - pos) + " bytes)");
+      }
+      int info = (int) u32(blob, pos + 4);
+      int kindId = (info >>> 24) & 0x1f;
+      BtfKind kind = BtfKind.byId(kindId);
+      if (kind == null || kind == BtfKind.UNKN) {
+        throw new CorruptBtfException(source, pos + 4, "unknown BTF kind " + kindId);
+      }
+      int vlen = info & 0xffff;
+      long next = (long) pos + TYPE_HEADER_BYTES + kind.extraBytes(vlen);
+      if (next > typeEnd) {
+        throw new CorruptBtfException(
+            source, pos, kind + " with vlen " + vlen + " runs past the type section end");
+      }
+      if (count == offsets.length) {
+        offsets = java.util.Arrays.copyOf(offsets, offsets.length * 2);
+      }
+      offsets[count++] = pos;
+      pos = (int) next;
+    }
+    Btf btf =
+        new Btf(
+            source,
+            blob,
+            base,
+            typeStart,
+            (int) strOff,
+            (int) strLenL,
+            java.util.Arrays.copyOf(offsets, count));
+    btf.validateReferences();
+    return btf;
+  }
+
+  private void validateReferences() throws CorruptBtfException {
+    int last = lastId();
+    for (int i = 0; i < typeOffsets.length; i++) {
+      int pos = typeOffsets[i];
+      checkName(pos, u32(blob, pos));
+      int info = (int) u32(blob, pos + 4);
+      BtfKind kind = kindAt(pos);
+      int vlen = info & 0xffff;
+      int data = pos + TYPE_HEADER_BYTES;
+      if (kind.refersToType()) {
+        checkRef(pos + 8, u32(blob, pos + 8), last);
+      }
+      switch (kind) {
+        case ARRAY -> {
+          checkRef(data, u32(blob, data), last);
+          checkRef(data + 4, u32(blob, data + 4), last);
+        }
+        case STRUCT, UNION -> {
+          for (int m = 0; m < vlen; m++) {
+            int e = data + 12 * m;
+            checkName(e, u32(blob, e));
+            checkRef(e + 4, u32(blob, e + 4), last);
+          }
+        }
+        case ENUM, ENUM64 -> {
+          int width = kind == BtfKind.ENUM ? 8 : 12;
+          for (int m = 0; m < vlen; m++) {
+            checkName(data + width * m, u32(blob, data + width * m));
+          }
+        }
+        case FUNC_PROTO -> {
+          for (int m = 0; m < vlen; m++) {
+            int e = data + 8 * m;
+            checkName(e, u32(blob, e));
+            checkRef(e + 4, u32(blob, e + 4), last);
+          }
+        }
+        case DATASEC -> {
+          for (int m = 0; m < vlen; m++) {
+            checkRef(data + 12 * m, u32(blob, data + 12 * m), last);
+          }
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void checkName(int at, long nameOff) throws CorruptBtfException {
+    if (nameOff >= strBase + (long) strLen) {
+      throw new CorruptBtfException(
+          source, at, "name offset " + nameOff + " beyond string section of " + strLen + " bytes");
+    }
+  }
+
+  private void checkRef(int at, long id, int last) throws CorruptBtfException {
+    if (id > last) {
+      throw new CorruptBtfException(
+          source, at, "type id " + id + " beyond the last type id " + last);
+    }
+  }
+
+  /** The name used in error messages. */
+  public String source() {
+    return source;
+  }
+
+  /** The highest type id (base types included for split BTF). */
+  public int lastId() {
+    return firstId + typeOffsets.length - 1;
+  }
+
+  /** The first type id this blob defines (1 for base BTF). */
+  public int firstId() {
+    return firstId;
+  }
+
+  /** The type with this id (0 is void). */
+  public BtfType type(int id) {
+    if (id == 0) {
+      return BtfType.VOID;
+    }
+    if (id < firstId) {
+      if (base == null) {
+        throw new IllegalArgumentException("no BTF type id " + id);
+      }
+      return base.type(id);
+    }
+    int pos = offsetOf(id);
+    long info = u32(blob, pos + 4);
+    return new BtfType(
+        id,
+        kindAt(pos),
+        string(u32(blob, pos)),
+        (int) (info & 0xffff),
+        (info & 0x80000000L) != 0,
+        (int) u32(blob, pos + 8));
+  }
+
+  private int offsetOf(int id) {
+    int idx = id - firstId;
+    if (idx < 0 || idx >= typeOffsets.length) {
+      throw new IllegalArgumentException("no BTF type id " + id + " in " + source);
+    }
+    return typeOffsets[idx];
+  }
+
+  private BtfKind kindAt(int pos) {
+    BtfKind kind = BtfKind.byId((int) ((u32(blob, pos + 4) >>> 24) & 0x1f));
+    if (kind == null) {
+      throw new IllegalStateException("kind validated at parse time");
+    }
+    return kind;
+  }
+
+  /** Owner of a type id: this blob or its base. */
+  private Btf owner(int id) {
+    if (id < firstId && base != null) {
+      return base.owner(id);
+    }
+    return this;
+  }
+
+  private int dataOf(BtfType t, BtfKind expected) {
+    if (t.kind() != expected) {
+      throw new IllegalArgumentException(t + " is not " + expected);
+    }
+    return offsetOf(t.id()) + TYPE_HEADER_BYTES;
+  }
+
+  /** The members of a struct or union in declaration order. */
+  public List<BtfMember> members(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.members(t);
+    }
+    if (!t.isComposite()) {
+      throw new IllegalArgumentException(t + " is not a struct or union");
+    }
+    int data = offsetOf(t.id()) + TYPE_HEADER_BYTES;
+    List<BtfMember> out = new ArrayList<>(t.vlen());
+    for (int m = 0; m < t.vlen(); m++) {
+      int e = data + 12 * m;
+      long off = u32(blob, e + 8);
+      long bitOffset = t.kindFlag() ? off & 0xffffff : off;
+      int bitfield = t.kindFlag() ? (int) (off >>> 24) : 0;
+      out.add(new BtfMember(string(u32(blob, e)), (int) u32(blob, e + 4), bitOffset, bitfield));
+    }
+    return out;
+  }
+
+  /** The enumerators of an ENUM or ENUM64; signedness follows the type's kind_flag. */
+  public List<BtfEnumerator> enumerators(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.enumerators(t);
+    }
+    boolean is64 = t.kind() == BtfKind.ENUM64;
+    int data = dataOf(t, is64 ? BtfKind.ENUM64 : BtfKind.ENUM);
+    List<BtfEnumerator> out = new ArrayList<>(t.vlen());
+    for (int m = 0; m < t.vlen(); m++) {
+      long value;
+      int e = data + (is64 ? 12 : 8) * m;
+      if (is64) {
+        value = u32(blob, e + 4) | (u32(blob, e + 8) << 32);
+      } else {
+        value = t.kindFlag() ? (long) (int) u32(blob, e + 4) : u32(blob, e + 4);
+      }
+      out.add(new BtfEnumerator(string(u32(blob, e)), value));
+    }
+    return out;
+  }
+
+  /** The element type, index type and element count of an ARRAY. */
+  public BtfArray array(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.array(t);
+    }
+    int data = dataOf(t, BtfKind.ARRAY);
+    return new BtfArray((int) u32(blob, data), (int) u32(blob, data + 4), u32(blob, data + 8));
+  }
+
+  /** The parameters of a FUNC_PROTO ({@link BtfType#typeId()} is its return type). */
+  public List<BtfParam> params(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.params(t);
+    }
+    int data = dataOf(t, BtfKind.FUNC_PROTO);
+    List<BtfParam> out = new ArrayList<>(t.vlen());
+    for (int m = 0; m < t.vlen(); m++) {
+      out.add(new BtfParam(string(u32(blob, data + 8 * m)), (int) u32(blob, data + 8 * m + 4)));
+    }
+    return out;
+  }
+
+  /** The variables of a DATASEC with their offsets and sizes in the section. */
+  public List<BtfVarSecInfo> datasecVars(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.datasecVars(t);
+    }
+    int data = dataOf(t, BtfKind.DATASEC);
+    List<BtfVarSecInfo> out = new ArrayList<>(t.vlen());
+    for (int m = 0; m < t.vlen(); m++) {
+      int e = data + 12 * m;
+      out.add(new BtfVarSecInfo((int) u32(blob, e), u32(blob, e + 4), u32(blob, e + 8)));
+    }
+    return out;
+  }
+
+  /** The encoding word of an INT. */
+  public BtfIntEncoding intEncoding(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.intEncoding(t);
+    }
+    long word = u32(blob, dataOf(t, BtfKind.INT));
+    return new BtfIntEncoding(
+        (int) ((word >>> 24) & 0xf), (int) ((word >>> 16) & 0xff), (int) (word & 0xff));
+  }
+
+  /** The linkage word of a VAR (0 static, 1 global, 2 extern). */
+  public int varLinkage(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.varLinkage(t);
+    }
+    return (int) u32(blob, dataOf(t, BtfKind.VAR));
+  }
+
+  /** The component index of a DECL_TAG (-1: the tagged type or function itself). */
+  public int declTagComponent(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.declTagComponent(t);
+    }
+    return (int) u32(blob, dataOf(t, BtfKind.DECL_TAG));
+  }
+
+  /** Follows typedef, const, volatile, restrict and type_tag to the underlying type. */
+  public BtfType resolve(int id) throws CorruptBtfException {
+    BtfType t = type(id);
+    for (int i = 0; i < MAX_CHAIN; i++) {
+      if (!t.kind().isAlias()) {
+        return t;
+      }
+      t = type(t.typeId());
+    }
+    throw new CorruptBtfException(source, 0, "type chain from id " + id + " is a loop");
+  }
+
+  /** Byte size of a type (arrays multiply, pointers are 8 bytes); 0 for void and functions. */
+  public long sizeOf(int id) throws CorruptBtfException {
+    long mult = 1;
+    BtfType t = resolve(id);
+    for (int i = 0; i < MAX_CHAIN; i++) {
+      switch (t.kind()) {
+        case INT, STRUCT, UNION, ENUM, ENUM64, DATASEC, FLOAT -> {
+          return mult * Integer.toUnsignedLong(t.sizeOrType());
+        }
+        case PTR -> {
+          return mult * 8;
+        }
+        case ARRAY -> {
+          BtfArray a = array(t);
+          mult *= a.elementCount();
+          if (mult > (1L << 40)) {
+            throw new CorruptBtfException(source, 0, "array size overflow in " + t);
+          }
+          t = resolve(a.elementTypeId());
+        }
+        default -> {
+          return 0;
+        }
+      }
+    }
+    throw new CorruptBtfException(source, 0, "array nesting from id " + id + " is a loop");
+  }
+
+  /** All types with this name (any kind), in id order; empty when none. */
+  public List<BtfType> findAll(String name) {
+    List<BtfType> out = new ArrayList<>();
+    if (base != null) {
+      out.addAll(base.findAll(name));
+    }
+    int[] ids = nameIndex().get(name);
+    if (ids != null) {
+      for (int id : ids) {
+        if (id != 0) {
+          out.add(type(id));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The first type of one of the kinds with this name, or null. */
+  public @Nullable BtfType find(String name, BtfKind... kinds) {
+    for (BtfType t : findAll(name)) {
+      for (BtfKind k : kinds) {
+        if (t.kind() == k) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The struct (or union) with this name, or null when this kernel has none. */
+  public @Nullable BtfStruct findStruct(String name) {
+    BtfType t = find(name, BtfKind.STRUCT, BtfKind.UNION);
+    return t == null ? null : new BtfStruct(this, t);
+  }
+
+  /** The struct (or union) with this name. */
+  public BtfStruct struct(String name) throws MissingBtfTypeException {
+    BtfStruct s = findStruct(name);
+    if (s == null) {
+      throw new MissingBtfTypeException(source + ": no struct " + name + " in BTF");
+    }
+    return s;
+  }
+
+  /** The struct or union a type id resolves to (through typedefs and qualifiers). */
+  public BtfStruct structOf(int id) throws MissingBtfTypeException, CorruptBtfException {
+    BtfType t = resolve(id);
+    if (!t.isComposite()) {
+      throw new MissingBtfTypeException(source + ": " + t + " is not a struct or union");
+    }
+    return new BtfStruct(this, t);
+  }
+
+  /** Value of a named enumerator of any ENUM/ENUM64, or null when no enum defines it. */
+  public @Nullable Long enumValue(String enumerator) {
+    for (int id = firstId; id <= lastId(); id++) {
+      BtfType t = type(id);
+      if (t.kind() == BtfKind.ENUM || t.kind() == BtfKind.ENUM64) {
+        for (BtfEnumerator e : enumerators(t)) {
+          if (e.name().equals(enumerator)) {
+            return e.value();
+          }
+        }
+      }
+    }
+    return base == null ? null : base.enumValue(enumerator);
+  }
+
+  private synchronized Map<String, int[]> nameIndex() {
+    Map<String, int[]> index = idsByName;
+    if (index == null) {
+      index = new HashMap<>(typeOffsets.length * 2);
+      for (int i = 0; i < typeOffsets.length; i++) {
+        long nameOff = u32(blob, typeOffsets[i]);
+        if (nameOff == 0) {
+          continue;
+        }
+        String name = string(nameOff);
+        int[] ids = index.get(name);
+        if (ids == null) {
+          index.put(name, new int[] {firstId + i});
+        } else {
+          int[] grown = java.util.Arrays.copyOf(ids, ids.length + 1);
+          grown[ids.length] = firstId + i;
+          index.put(name, grown);
+        }
+      }
+      idsByName = index;
+    }
+    return index;
+  }
+
+  /** The string at a name offset (relative to the base's string section for split BTF). */
+  String string(long nameOff) {
+    if (nameOff < strBase) {
+      if (base == null) {
+        throw new IllegalStateException("string offset below base");
+      }
+      return base.string(nameOff);
+    }
+    int start = strSectionStart + (int) (nameOff - strBase);
+    int end = start;
+    int limit = strSectionStart + strLen;
+    while (end < limit && blob[end] != 0) {
+      end++;
+    }
+    return new String(blob, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  static int u16(byte[] b, int at) {
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+  }
+
+  static long u32(byte[] b, int at) {
+    return (b[at] & 0xffL)
+        | (b[at + 1] & 0xffL) << 8
+        | (b[at + 2] & 0xffL) << 16
+        | (b[at + 3] & 0xffL) << 24;
+  }
+}

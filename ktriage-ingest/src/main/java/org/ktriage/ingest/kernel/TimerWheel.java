@@ -1,0 +1,122 @@
+package org.ktriage.ingest.kernel;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.btf.BtfStruct;
+
+/**
+ * Walks every CPU's timer wheel: per-CPU {@code timer_bases[NR_BASES]} (count from the BTF VAR),
+ * each base's {@code vectors[]} hlist buckets, each {@code timer_list} linked through {@code
+ * entry}. A node that cannot be read is kept as a timer with unknown callback: a freed module's
+ * timer points into unmapped memory.
+ */
+public final class TimerWheel {
+  private static final int MAX_PER_BUCKET = 1 << 16;
+
+  /** LVL_BITS and LVL_CLK_SHIFT of kernel/time/timer.c (the wheel of v4.8+). */
+  static final int LVL_BITS = 6;
+
+  static final int LVL_CLK_SHIFT = 3;
+
+  private TimerWheel() {}
+
+  /**
+   * The expiry a wheel bucket stands for: bucket {@code idx} is level {@code idx / 64}, position
+   * {@code idx % 64}; a timer there has {@code ((expires + gran) >> shift) & 63 == position} with
+   * {@code shift = 3 * level}, the next such value at or after the base clock.
+   */
+  static long bucketExpiry(long clk, int idx) {
+    int level = idx >>> LVL_BITS;
+    int pos = idx & ((1 << LVL_BITS) - 1);
+    int shift = level * LVL_CLK_SHIFT;
+    long clkLevel = clk >>> shift;
+    long e = clkLevel + ((pos - clkLevel) & ((1 << LVL_BITS) - 1));
+    return e << shift;
+  }
+
+  /** The current jiffies ({@code jiffies_64}), or null when the symbol is missing. */
+  public static @Nullable Long jiffies(KernelView k) throws UnreadableInputException {
+    Long j = k.findSymbol("jiffies_64");
+    if (j == null) {
+      j = k.findSymbol("jiffies");
+    }
+    return j == null ? null : k.readPointer(j);
+  }
+
+  /** The {@code work.func} of the delayed_work whose {@code timer} is at {@code timer}, or null. */
+  private static @Nullable Long workFunction(KernelView k, BtfStruct delayedWork, long timer) {
+    try {
+      long dwork = timer - delayedWork.offset("timer");
+      return k.readPointer(dwork + delayedWork.offset("work.func"));
+    } catch (UnreadableInputException e) {
+      return null;
+    }
+  }
+
+  /** All pending timers, marking those that belong to no loaded module. */
+  public static List<PendingTimer> pending(KernelView k, List<LoadedModule> modules)
+      throws UnreadableInputException {
+    long bases = k.symbol("timer_bases", "the timer wheel");
+    Long declared = k.arrayLength("timer_bases");
+    int nrBases = declared == null ? 1 : (int) Math.min(declared, 8);
+    BtfStruct base = k.struct("timer_base");
+    BtfStruct timer = k.struct("timer_list");
+    long vectorsOff = base.offset("vectors");
+    long nrVectors = k.arrayCount(base, "vectors", 4096);
+    long entryOff = timer.offset("entry");
+    KernelAddressSpace space = KernelAddressSpace.of(k);
+    BtfStruct delayedWork = k.btf().findStruct("delayed_work");
+    List<PendingTimer> out = new ArrayList<>();
+    for (int cpu = 0; cpu < k.cpuCount(); cpu++) {
+      for (int b = 0; b < nrBases; b++) {
+        long baseAddr = k.perCpu(bases, cpu) + b * base.size();
+        Long clk = base.hasMember("clk") ? k.readPointer(baseAddr + base.offset("clk")) : null;
+        for (int v = 0; v < nrVectors; v++) {
+          long node = k.readPointer(baseAddr + vectorsOff + 8L * v);
+          Set<Long> seen = new HashSet<>();
+          while (node != 0 && seen.add(node) && seen.size() <= MAX_PER_BUCKET) {
+            long addr = node - entryOff;
+            Long fn = null;
+            Long expires = null;
+            long next = 0;
+            try {
+              KernelObject t = KernelObject.read(k.memory(), timer, addr);
+              fn = t.unsigned("function");
+              expires = t.unsigned("expires");
+              next = t.unsigned("entry.next");
+            } catch (UnreadableInputException unreadable) {
+              // keep the timer: its memory is gone, which is itself the finding
+            }
+            KernelSymbol sym = fn == null ? null : k.symbols().symbolize(fn);
+            Long work = null;
+            if (sym != null && sym.name().equals("delayed_work_timer_fn") && delayedWork != null) {
+              work = workFunction(k, delayedWork, addr);
+            }
+            boolean orphaned =
+                space.inFreedModuleArea(addr, modules)
+                    || (fn != null && space.inFreedModuleArea(fn, modules))
+                    || (work != null && space.inFreedModuleArea(work, modules));
+            out.add(
+                new PendingTimer(
+                    cpu,
+                    b,
+                    v,
+                    addr,
+                    fn,
+                    expires,
+                    sym == null ? null : sym.name(),
+                    orphaned,
+                    clk == null ? null : bucketExpiry(clk, v),
+                    work));
+            node = next;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

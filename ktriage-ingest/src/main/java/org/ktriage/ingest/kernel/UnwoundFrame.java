@@ -1,0 +1,29 @@
+package org.ktriage.ingest.kernel;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One step of an unwind: the stack slot where the return address was found (for an exception frame:
+ * the {@code pt_regs} address), the instruction pointer, its symbol and offset, the stack the slot
+ * lies on, and for an exception frame the saved registers by {@code crash} name.
+ */
+public record UnwoundFrame(
+    long slot,
+    long ip,
+    @Nullable String function,
+    long offset,
+    @Nullable String stack,
+    @Nullable Map<String, Long> exceptionRegisters,
+    boolean reliable) {
+
+  /** The same frame marked as found by scanning. */
+  public UnwoundFrame unreliable() {
+    return new UnwoundFrame(slot, ip, function, offset, stack, exceptionRegisters, false);
+  }
+
+  /** True for a {@code pt_regs} frame (an interrupt or exception entry). */
+  public boolean isException() {
+    return exceptionRegisters != null;
+  }
+}
