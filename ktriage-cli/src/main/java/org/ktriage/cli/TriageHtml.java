@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.analysis.bucket.Bucket;
@@ -67,11 +68,21 @@ final class TriageHtml {
     if (!buckets.isEmpty()) {
       try {
         Files.createDirectories(dir);
+        // each example is read and analysed again (triage keeps no diagnosis), on all cores
+        Map<String, String> problems = new ConcurrentHashMap<>();
+        buckets.parallelStream()
+            .forEach(
+                b -> {
+                  String problem =
+                      writeReport(Path.of(b.examplePath()), dir.resolve(reportName(b.signature())));
+                  if (problem != null) {
+                    problems.put(b.signature(), problem);
+                  }
+                });
         for (Bucket b : buckets) {
-          String name = reportName(b.signature());
-          String problem = writeReport(Path.of(b.examplePath()), dir.resolve(name));
+          String problem = problems.get(b.signature());
           if (problem == null) {
-            links.put(b.signature(), href(dir.getFileName() + "/" + name));
+            links.put(b.signature(), href(dir.getFileName() + "/" + reportName(b.signature())));
           } else {
             err.println("ktriage triage: no example report for " + b.signature() + ": " + problem);
           }
