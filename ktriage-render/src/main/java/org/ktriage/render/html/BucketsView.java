@@ -40,7 +40,8 @@ public record BucketsView(
    * @param corrupted how many inputs were flagged corrupted
    * @param firstSeen first sighting as shown, or "-"
    * @param lastSeen last sighting as shown, or "-"
-   * @param lastSeenKey last sighting as a sortable ISO instant, or "" when unknown
+   * @param lastSeenKey last sighting as a fixed-width ISO instant (sortable as text), or "" when
+   *     unknown
    * @param spark the sparkline, or null when no input carried a time
    * @param kernels kernel releases
    * @param hosts host names

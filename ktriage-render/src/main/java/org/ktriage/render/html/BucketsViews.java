@@ -29,6 +29,11 @@ final class BucketsViews {
   private static final DateTimeFormatter SHOWN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+  /** Fixed width, so the page's script can compare sighting times as strings. */
+  private static final DateTimeFormatter SORTABLE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
   private BucketsViews() {}
 
   static BucketsView of(
@@ -98,7 +103,7 @@ final class BucketsViews {
         b.corrupted(),
         shown(b.firstSeen()),
         shown(last),
-        last == null ? "" : last.toString(),
+        last == null ? "" : SORTABLE.format(last),
         seen == null ? null : sparkline(seen),
         cleanAll(b.kernels()),
         cleanAll(b.hosts()),

@@ -118,6 +118,7 @@ class BucketsHtmlRendererTest {
         .contains("3 sightings from 2026-01-01 to 2026-01-04, at most 2 per day")
         .contains("2026-01-01 10:00")
         .contains("2026-01-04 11:30")
+        .contains("data-last=\"2026-01-04T11:30:00.000000000Z\"")
         .contains("href=\"#b-fedcba9876543210\"")
         .contains("0.88");
   }
