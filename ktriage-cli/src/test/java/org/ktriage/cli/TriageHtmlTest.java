@@ -104,8 +104,10 @@ class TriageHtmlTest {
     while (row.find()) {
       rows.put(row.group(1), Integer.parseInt(row.group(2)));
     }
-    // same buckets, same counts, same order (sorted by count with scripts off)
+    // same buckets, same counts, same order (sorted by count with scripts off, when the
+    // filter and sort controls stay hidden)
     assertThat(rows).containsExactlyEntriesOf(expected);
+    assertThat(written).contains("<div class=\"controls\" id=\"controls\" hidden>");
 
     List<String> links = new ArrayList<>();
     Matcher a = EXAMPLE.matcher(written);
