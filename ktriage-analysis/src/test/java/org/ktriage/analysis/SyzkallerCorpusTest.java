@@ -19,8 +19,8 @@ import org.ktriage.model.Diagnosis;
  */
 class SyzkallerCorpusTest {
 
-  /** Measured agreement with the real text reader: 647/667 = 97.0 % (floor just below). */
-  private static final double FLOOR_PERCENT = 96.9;
+  /** Measured agreement with the real text reader: 647/667 = 97.0 % (floor at it). */
+  private static final double FLOOR_PERCENT = 97.0;
 
   /** syzkaller crash TYPE → the classes of ours that agree with it. */
   private static final Map<String, Set<String>> AGREES =

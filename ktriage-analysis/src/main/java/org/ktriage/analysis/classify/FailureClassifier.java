@@ -209,7 +209,7 @@ public final class FailureClassifier {
    * PANIC:} string) give the class of the report; any other message is an explicit panic.
    */
   public static FailureClass classifyPanic(String message) {
-    String m = message.strip();
+    String m = panicText(message);
     for (Row r : PANIC_ROWS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
@@ -228,7 +228,7 @@ public final class FailureClassifier {
 
   /** The detector or policy a panic message names (lockup, stall, OOM, …), or UNKNOWN. */
   public static FailureClass panicDetector(String message) {
-    String m = message.strip();
+    String m = panicText(message);
     for (Row r : PANIC_ROWS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
@@ -239,7 +239,19 @@ public final class FailureClassifier {
 
   /** True for panic messages that only say an oops was fatal (the oops names the class). */
   public static boolean isFatalException(String message) {
-    String m = message.strip();
+    String m = panicText(message);
     return m.startsWith("Fatal exception") || m.contains("Oopsed too often");
+  }
+
+  private static final String PANIC_PREFIX = "Kernel panic - not syncing:";
+
+  /**
+   * The message panic() was given, without the {@code Kernel panic - not syncing:} prefix that
+   * crash's {@code PANIC:} string keeps.
+   */
+  public static String panicText(String message) {
+    String m = message.strip();
+    int at = m.indexOf(PANIC_PREFIX);
+    return at >= 0 ? m.substring(at + PANIC_PREFIX.length()).strip() : m;
   }
 }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.signature.Signature;
 import org.ktriage.analysis.stack.EntryKind;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.analysis.stack.FrameNames;
@@ -56,11 +57,14 @@ public final class CauseOrder {
           Map.entry("watchdog_timer_fn", FailureClass.SOFT_LOCKUP),
           Map.entry("check_hung_uninterruptible_tasks", FailureClass.HUNG_TASK),
           Map.entry("check_hung_task", FailureClass.HUNG_TASK),
+          // khungtaskd's thread function in kernel/hung_task.c (the check is inlined into it)
+          Map.entry("watchdog", FailureClass.HUNG_TASK),
           Map.entry("print_cpu_stall", FailureClass.RCU_STALL),
           Map.entry("print_other_cpu_stall", FailureClass.RCU_STALL),
           Map.entry("panic_on_rcu_stall", FailureClass.RCU_STALL),
           Map.entry("check_cpu_stall", FailureClass.RCU_STALL),
           Map.entry("out_of_memory", FailureClass.OOM),
+          Map.entry("oom_kill_process", FailureClass.OOM),
           Map.entry("check_panic_on_oom", FailureClass.OOM),
           Map.entry("sysrq_handle_crash", FailureClass.SYSRQ_CRASH),
           Map.entry("__warn", FailureClass.WARNING),
@@ -72,6 +76,32 @@ public final class CauseOrder {
           Map.entry("handle_stack_overflow", FailureClass.STACK_OVERFLOW),
           Map.entry("oops_end", FailureClass.UNKNOWN),
           Map.entry("die", FailureClass.UNKNOWN));
+
+  /**
+   * Detector families recognised by name when the exact function is not in {@link #TRIGGER_FRAMES}
+   * (kernels rename them): RCU stall printers, hung-task checkers.
+   */
+  private static final List<Map.Entry<Pattern, FailureClass>> TRIGGER_FRAME_PATTERNS =
+      List.of(
+          Map.entry(
+              Pattern.compile("^rcu_\\w*stall\\w*$|^\\w*_cpu_stall\\w*$"), FailureClass.RCU_STALL),
+          Map.entry(Pattern.compile("^\\w*hung_task\\w*$"), FailureClass.HUNG_TASK),
+          Map.entry(Pattern.compile("^watchdog_\\w*hardlockup\\w*$"), FailureClass.HARD_LOCKUP));
+
+  /** The detector a frame (base name) that called panic() stands for, or null. */
+  static @Nullable FailureClass triggerOfFrame(String function) {
+    String b = FrameNames.base(function);
+    FailureClass c = TRIGGER_FRAMES.get(b);
+    if (c != null) {
+      return c;
+    }
+    for (Map.Entry<Pattern, FailureClass> e : TRIGGER_FRAME_PATTERNS) {
+      if (e.getKey().matcher(b).find()) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
 
   /** Frames that print or decide rather than fail: skipped when naming a failing function. */
   private static final Set<String> REPORTING_FRAMES =
@@ -133,10 +163,149 @@ public final class CauseOrder {
     }
     CrashFacts draft =
         new CrashFacts(report, addresses, views, cpuSites, null, FailureClass.UNKNOWN, null);
-    Primary primary = choosePrimary(draft);
+    Primary primary = lockHolderFirst(draft, acrossCpus(draft, choosePrimary(draft)));
     Trigger trigger = chooseTrigger(draft, primary);
     return new CrashFacts(
         report, addresses, views, cpuSites, primary, trigger.failureClass(), trigger.where());
+  }
+
+  /** Victim classes a CPU stuck with interrupts off can cause on another CPU. */
+  private static final Set<FailureClass> CROSS_CPU_VICTIMS =
+      Set.of(FailureClass.SOFT_LOCKUP, FailureClass.RCU_STALL);
+
+  /** Frames of a CPU waiting for other CPUs (IPI, stop_machine): base-name prefixes. */
+  private static final List<String> IPI_WAITS =
+      List.of(
+          "smp_call_function",
+          "csd_lock_wait",
+          "on_each_cpu",
+          "flush_tlb_mm_range",
+          "flush_tlb_kernel_range",
+          "multi_cpu_stop",
+          "stop_machine",
+          "synchronize_rcu_expedited",
+          "text_poke_bp",
+          "kick_all_cpus_sync");
+
+  private static final Pattern STALLED_CPU = Pattern.compile("^(?:rcu: )?\\s*(\\d+)-[.Oo][.o][.N]");
+  private static final Pattern STALLED_CPU_3X =
+      Pattern.compile("stalls? on CPUs?(?:/tasks)?:? \\{([ \\d]+)\\}");
+
+  /**
+   * Rule R2 across CPUs (playbook §7 (c), §8): when the primary is a soft lockup or RCU stall and
+   * another CPU is visibly stuck with interrupts off (its own hard-lockup report, or an NMI
+   * backtrace with IF clear) the victim waited for it, so that CPU's failure is the primary. A
+   * soft-lockup victim must be waiting for others (an IPI or a spinlock); an RCU stall must list
+   * that CPU.
+   */
+  private static @Nullable Primary acrossCpus(CrashFacts f, @Nullable Primary p) {
+    if (p == null || !CROSS_CPU_VICTIMS.contains(p.failureClass())) {
+      return p;
+    }
+    Integer victim = p.cpu();
+    for (ReportView v : f.reports()) {
+      if (v.failureClass() == FailureClass.HARD_LOCKUP
+          && v.oops().cpu() != null
+          && !v.oops().cpu().equals(victim)) {
+        return fromReport(f, v);
+      }
+    }
+    Set<Integer> stalled = p.failureClass() == FailureClass.RCU_STALL ? stalledCpus(f) : Set.of();
+    if (p.failureClass() == FailureClass.SOFT_LOCKUP && !waitsForOthers(p)) {
+      return p;
+    }
+    StuckCpus.Stuck best = null;
+    for (StuckCpus.Stuck s : StuckCpus.find(f.logLines())) {
+      if (victim != null && s.cpu() == victim) {
+        continue;
+      }
+      if (p.failureClass() == FailureClass.RCU_STALL && !stalled.contains(s.cpu())) {
+        continue;
+      }
+      // A CPU looping with interrupts off is a likelier root than one spinning on a lock.
+      if (best == null || (best.spinning() && !s.spinning())) {
+        best = s;
+      }
+    }
+    if (best == null) {
+      return p;
+    }
+    String fn = best.caller() != null ? best.caller() : best.function();
+    String off = best.caller() != null ? best.callerOffset() : best.offset();
+    return new Primary(
+        FailureClass.HARD_LOCKUP,
+        null,
+        null,
+        best.cpu(),
+        best.context(),
+        fn,
+        off,
+        null,
+        null,
+        null,
+        null,
+        best.ripSource());
+  }
+
+  private static boolean waitsForOthers(Primary p) {
+    List<String> names = new ArrayList<>();
+    if (p.function() != null) {
+      names.add(p.function());
+    }
+    ReportView v = p.report();
+    if (v != null) {
+      for (StackSegment s : v.oops().trace()) {
+        for (Frame fr : s.frames()) {
+          if (fr.reliable()) {
+            names.add(fr.function());
+          }
+        }
+      }
+    }
+    for (String n : names) {
+      String b = FrameNames.base(n);
+      if (FrameNames.isSpinlock(b) || b.contains("queued_spin_lock")) {
+        return true;
+      }
+      for (String w : IPI_WAITS) {
+        if (b.startsWith(w)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** CPUs an RCU stall report lists as stalled (per-CPU lines, or the 3.x braces). */
+  private static Set<Integer> stalledCpus(CrashFacts f) {
+    Set<Integer> cpus = new java.util.HashSet<>();
+    for (org.ktriage.model.LogRecord l : f.logLines()) {
+      Matcher m = STALLED_CPU.matcher(l.text());
+      if (m.find()) {
+        cpus.add(Integer.parseInt(m.group(1)));
+      }
+      Matcher b = STALLED_CPU_3X.matcher(l.text());
+      if (b.find()) {
+        for (String c : b.group(1).trim().split("\\s+")) {
+          if (!c.isEmpty()) {
+            cpus.add(Integer.parseInt(c));
+          }
+        }
+      }
+    }
+    return cpus;
+  }
+
+  /**
+   * A hung-task storm whose lock holder is itself among the hung tasks, sleeping on something else
+   * ({@link LockHolders}): the holder's report is the primary, the waiters its consequence.
+   */
+  private static @Nullable Primary lockHolderFirst(CrashFacts f, @Nullable Primary p) {
+    if (p == null || p.failureClass() != FailureClass.HUNG_TASK) {
+      return p;
+    }
+    LockHolders.Holder h = LockHolders.find(f.reports(), f.logLines());
+    return h == null ? p : fromReport(f, h.holder());
   }
 
   private record Trigger(FailureClass failureClass, @Nullable String where) {}
@@ -162,7 +331,7 @@ public final class CauseOrder {
     }
     boolean firstIsDetector = first == null || DETECTORS.contains(first.failureClass());
     if (cpuFault != null && faultCpu != null && (first == null || firstIsDetector)) {
-      return fromSite(f, cpuFault, null, faultCpu.cpu(), cpuFault.faultClass());
+      return fromSite(f, cpuFault, null, faultCpu.cpu(), refineByPanic(f, cpuFault.faultClass()));
     }
     if (first != null) {
       return fromReport(f, first);
@@ -196,6 +365,25 @@ public final class CauseOrder {
   }
 
   /**
+   * A CPU exception seen only on a stack says less than the headline crash keeps as its {@code
+   * PANIC:} string: a #UD the kernel reported as {@code kernel BUG at} is a BUG(), a #PF it
+   * reported as a NULL pointer dereference is one.
+   */
+  private static FailureClass refineByPanic(CrashFacts f, FailureClass fault) {
+    PanicInfo panic = f.report().panic();
+    if (panic == null) {
+      return fault;
+    }
+    FailureClass said =
+        FailureClassifier.classifyText(FailureClassifier.panicText(panic.message()));
+    if ((fault == FailureClass.INVALID_OPCODE && said == FailureClass.BUG)
+        || (fault == FailureClass.PAGE_FAULT && said == FailureClass.NULL_DEREF)) {
+      return said;
+    }
+    return fault;
+  }
+
+  /**
    * Without a report or a fault, the panic CPU's stack names the failure: a watchdog that called
    * panic() names the victim it interrupted (the saved frame under the detector's interrupt), OOM
    * names the allocation path, any other caller of panic() is an explicit panic.
@@ -222,7 +410,7 @@ public final class CauseOrder {
     FailureClass detector = null;
     String detectorFrame = null;
     for (int j = panicAt + 1; j < Math.min(frames.size(), panicAt + 6); j++) {
-      FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(frames.get(j).function()));
+      FailureClass c = triggerOfFrame(frames.get(j).function());
       if (c != null && c != FailureClass.UNKNOWN) {
         detector = c;
         detectorFrame = FrameNames.base(frames.get(j).function());
@@ -230,7 +418,9 @@ public final class CauseOrder {
       }
     }
     List<FaultSite> sites = f.cpuSites().getOrDefault(cpu.cpu(), List.of());
-    if (detector == FailureClass.SOFT_LOCKUP || detector == FailureClass.HARD_LOCKUP) {
+    if (detector == FailureClass.SOFT_LOCKUP
+        || detector == FailureClass.HARD_LOCKUP
+        || detector == FailureClass.RCU_STALL) {
       for (FaultSite s : sites) {
         boolean ran = false;
         for (Frame h : s.handler()) {
@@ -387,6 +577,18 @@ public final class CauseOrder {
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       ctx = StackReader.contextOfFrames(frames, seg);
     }
+    if (function != null
+        && DETECTED_BY_CHECKER.contains(v.failureClass())
+        && Signature.isInfrastructure(function)) {
+      // the failing site is a checker (list debugging) or a wait primitive (a hung task): name the
+      // code that called it
+      Frame caller = callerOfInfrastructure(frames);
+      if (caller != null) {
+        function = caller.function();
+        offset = caller.offset();
+        module = caller.module();
+      }
+    }
     Long addr = reportAddress(o, v.failureClass());
     return new Primary(
         v.failureClass(),
@@ -420,6 +622,25 @@ public final class CauseOrder {
         return null;
       }
     }
+  }
+
+  /** Classes whose reported site is the detector or the wait, not the culprit. */
+  private static final Set<FailureClass> DETECTED_BY_CHECKER =
+      Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
+
+  /** The first reliable frame that is neither reporting nor checking/locking machinery. */
+  private static @Nullable Frame callerOfInfrastructure(List<Frame> frames) {
+    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
+    for (Frame fr : frames) {
+      if ((anyReliable && !fr.reliable()) || fr.function().startsWith("0x")) {
+        continue;
+      }
+      String b = FrameNames.base(fr.function());
+      if (!REPORTING_FRAMES.contains(b) && !Signature.isInfrastructure(fr.function())) {
+        return fr;
+      }
+    }
+    return null;
   }
 
   /** The first reliable frame that is not a reporting helper. */
@@ -456,15 +677,33 @@ public final class CauseOrder {
     if (cls == FailureClass.UNKNOWN) {
       cls = FailureClass.PAGE_FAULT;
     }
+    String function = e.function();
+    String offset = e.offset();
+    String module = e.module();
+    if (v != null
+        && function != null
+        && DETECTED_BY_CHECKER.contains(cls)
+        && Signature.isInfrastructure(function)) {
+      List<Frame> frames = new ArrayList<>();
+      for (StackSegment s : v.oops().trace()) {
+        frames.addAll(s.frames());
+      }
+      Frame caller = callerOfInfrastructure(frames);
+      if (caller != null) {
+        function = caller.function();
+        offset = caller.offset();
+        module = caller.module();
+      }
+    }
     return new Primary(
         cls,
         site,
         v,
         cpu,
         site.context(),
-        e.function(),
-        e.offset(),
-        e.module(),
+        function,
+        offset,
+        module,
         addr,
         addr == null ? null : f.addresses().classify(addr),
         reg,
@@ -631,7 +870,7 @@ public final class CauseOrder {
         String b = FrameNames.base(frames.get(i).function());
         if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
           for (int j = i + 1; j < Math.min(frames.size(), i + 6); j++) {
-            FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(frames.get(j).function()));
+            FailureClass c = triggerOfFrame(frames.get(j).function());
             if (c != null) {
               return new Trigger(c, frames.get(j).function());
             }
@@ -662,6 +901,25 @@ public final class CauseOrder {
             p.cpu(),
             p.report() == null ? null : p.report().oops().headline(),
             p.source()));
+    if (p.failureClass() == FailureClass.HUNG_TASK) {
+      LockHolders.Holder h = LockHolders.find(f.reports(), f.logLines());
+      if (h != null) {
+        events.add(
+            new ChainEvent(
+                "lock-wait",
+                h.lock(),
+                ContextKind.TASK.id(),
+                null,
+                h.waiters().size()
+                    + " hung task(s) wait for "
+                    + h.lock()
+                    + ", held by "
+                    + h.task()
+                    + " while it sleeps in "
+                    + h.holderWait(),
+                h.source()));
+      }
+    }
     FaultSite ps = p.site();
     List<FaultSite> stack = stackOf(f, p);
     if (ps != null && stack != null) {
@@ -691,7 +949,7 @@ public final class CauseOrder {
         }
         if (s.entry() == EntryKind.NMI || s.entry() == EntryKind.INTERRUPT) {
           for (Frame h : s.handler()) {
-            FailureClass c = TRIGGER_FRAMES.get(FrameNames.base(h.function()));
+            FailureClass c = triggerOfFrame(h.function());
             if (c != null && c != FailureClass.UNKNOWN) {
               events.add(
                   new ChainEvent(

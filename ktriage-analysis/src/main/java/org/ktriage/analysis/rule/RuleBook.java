@@ -225,7 +225,9 @@ public final class RuleBook {
       }
     }
     if (f.report().panic() != null) {
-      v.put("panic", f.report().panic().message().strip());
+      v.put(
+          "panic",
+          org.ktriage.analysis.classify.FailureClassifier.panicText(f.report().panic().message()));
     }
     String unloaded = f.lastUnloaded();
     if (unloaded != null) {

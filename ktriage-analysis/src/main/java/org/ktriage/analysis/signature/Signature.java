@@ -275,6 +275,14 @@ public record Signature(
     return null;
   }
 
+  /**
+   * True for reporting, trapping, locking and checking machinery (the data skip list): a frame that
+   * detected or waited on a failure rather than caused it.
+   */
+  public static boolean isInfrastructure(String function) {
+    return isSkipped(normalizeFunction(function));
+  }
+
   private static boolean isSkipped(String function) {
     if (function.isEmpty()) {
       return true;

@@ -35,6 +35,7 @@ public final class OopsParser implements Consumer<LogRecord> {
   private final List<ReportBuilder> closedOrder = new ArrayList<>();
   private boolean callersSeen;
   private boolean finished;
+  private boolean timestampsSeen;
 
   /** Parses a whole list of records. This is the public entry point for other readers. */
   public static List<Oops> parse(List<LogRecord> records) {
@@ -60,6 +61,13 @@ public final class OopsParser implements Consumer<LogRecord> {
     ReportFormats.HeaderMatch hm = ReportFormats.match(text, from);
     if (hm == null && r.callerId() == null && callersSeen && !open.containsKey("")) {
       // a line without caller id in a log that has them: user-space noise between report lines
+      return;
+    }
+    if (r.timestampNanos() != null) {
+      timestampsSeen = true;
+    } else if (hm == null && timestampsSeen) {
+      // a line without the kernel's timestamp in a log that has them: another writer on the same
+      // console (init scripts, a serial getty) between report lines
       return;
     }
     ReportBuilder cur = open.get(k);

@@ -12,8 +12,10 @@ public final class ComputedRules {
   public static final List<ComputedRule> ALL =
       List.of(
           new CallbackOfUnloadedModuleRule(),
+          new CrossCpuStallRule(),
           new ExplicitPanicRule(),
           new GeneralProtectionFaultRule(),
+          new HungTaskLockHolderRule(),
           new HungTaskRule(),
           new NestedFaultRule(),
           new NullPointerDereferenceRule(),

@@ -50,7 +50,7 @@ public final class ExplicitPanicRule implements ComputedRule {
       }
     }
     if (message == null && f.report().panic() != null) {
-      message = f.report().panic().message().strip();
+      message = FailureClassifier.panicText(f.report().panic().message());
       messageEvidence = new Evidence("panic: " + message, f.report().panic().source());
       CpuState cpu = f.panicCpu();
       if (cpu != null) {
