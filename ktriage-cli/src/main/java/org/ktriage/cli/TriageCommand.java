@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ktriage triage INPUT...}: titles and signs every input in parallel and groups them into
- * buckets of the same crash (terminal table, CSV, JSON, or one JSON line per input).
+ * buckets of the same crash (terminal table, CSV, JSON, one JSON line per input, or an HTML page
+ * with each bucket's example report).
  */
 @Command(
     name = "triage",
@@ -48,7 +49,8 @@ public final class TriageCommand implements Callable<Integer> {
     table,
     csv,
     json,
-    jsonl
+    jsonl,
+    html
   }
 
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "files, directories or globs")
@@ -56,8 +58,17 @@ public final class TriageCommand implements Callable<Integer> {
 
   @Option(
       names = {"-f", "--format"},
-      description = "table (default), csv, json, or jsonl (one line per input)")
+      description =
+          "table (default), csv, json, jsonl (one line per input), or html (needs -o; each"
+              + " bucket's example report goes to a folder beside the page)")
   Format format = Format.table;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description =
+          "--format html: write the page to FILE and the example reports to FILE-reports/")
+  @Nullable Path page;
 
   @Option(
       names = {"-j", "--jobs"},
@@ -91,6 +102,11 @@ public final class TriageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     long startNanos = System.nanoTime();
+    String usage = checkOutput();
+    if (usage != null) {
+      err.println("ktriage triage: " + usage);
+      return ExitCode.USAGE;
+    }
     List<InputFiles.Input> files = InputFiles.expand(inputs);
     if (files.isEmpty()) {
       err.println("ktriage triage: no input files");
@@ -147,6 +163,12 @@ public final class TriageCommand implements Callable<Integer> {
       case csv -> output.csv(buckets);
       case json -> output.json(buckets, merges, all, summary);
       case jsonl -> {}
+      case html -> {
+        if (page == null || !new TriageHtml(page, err).write(buckets, merges, all, summary)) {
+          err.flush();
+          return ExitCode.UNREADABLE;
+        }
+      }
     }
     out.flush();
     if (format != Format.table) {
@@ -157,6 +179,24 @@ public final class TriageCommand implements Callable<Integer> {
       return ExitCode.UNREADABLE;
     }
     return summary.crashes() == 0 ? ExitCode.NO_CRASH : ExitCode.ANALYSED;
+  }
+
+  /** Why {@code -o} does not fit the format, or null when it does. */
+  private @Nullable String checkOutput() {
+    if (format != Format.html) {
+      return page == null ? null : "-o is for --format html; the other formats print to stdout";
+    }
+    if (page == null) {
+      return "--format html needs -o FILE (the page links example reports written beside it)";
+    }
+    Path parent = page.toAbsolutePath().getParent();
+    if (Files.isDirectory(page)) {
+      return "-o " + page + ": is a directory";
+    }
+    if (parent != null && !Files.isDirectory(parent)) {
+      return "-o " + page + ": directory " + parent + " does not exist";
+    }
+    return null;
   }
 
   /** Counts for the summary line. */
