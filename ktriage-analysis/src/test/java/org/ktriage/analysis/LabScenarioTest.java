@@ -47,29 +47,49 @@ class LabScenarioTest {
   @MethodSource("scenarios")
   void consoleLogIsDiagnosedRight(String scenario) throws Exception {
     Path dir = Shared.file("lab/out/" + scenario);
-    assertThat(EXPECTED).as("lab scenario without expectation: " + scenario).containsKey(scenario);
-    JsonNode json = new ObjectMapper().readTree(dir.resolve("scenario.json").toFile());
-    Diagnosis d = new Analyzer().analyze(Reports.ingest(dir.resolve("console.log")));
+    String[] exp = expectation(EXPECTED, scenario);
+    Diagnosis d = diagnoseInjectedBug(dir, exp);
     String dump = DebugPrint.of(d);
-    String[] exp = Objects.requireNonNull(EXPECTED.get(scenario));
-    assertThat(d.failureClass().id()).as(dump).isEqualTo(exp[0]);
-    assertThat(d.findings()).as(dump).isNotEmpty();
-    assertThat(d.findings().get(0).rule()).as(dump).isEqualTo(exp[1]);
     PrimaryFailure p = Objects.requireNonNull(d.primary(), dump);
-    String guiltyFn = json.get("guilty_function").asText().split("[ (]")[0];
-    assertThat(p.function()).as(dump).startsWith(guiltyFn);
+    JsonNode json = scenarioJson(dir);
     JsonNode mod = json.get("guilty_module");
     if (mod.isNull()) {
       assertThat(p.module()).as(dump).isNull();
     } else if (!exp[1].equals("timer-of-unloaded-module")) {
       assertThat(p.module()).as(dump).isEqualTo(mod.asText());
     }
-    assertThat(d.ruleFailures()).as(dump).isEmpty();
     if (exp[1].equals("timer-of-unloaded-module")) {
       assertThat(p.context()).isEqualTo(ContextKind.SOFTIRQ);
       Finding f = d.findings().get(0);
       assertThat(f.summary()).contains("lab_timer_uaf");
       assertThat(d.failureClass()).isEqualTo(FailureClass.PAGE_FAULT);
     }
+  }
+
+  static String[] expectation(Map<String, String[]> expected, String scenario) {
+    assertThat(expected).as("lab scenario without expectation: " + scenario).containsKey(scenario);
+    return Objects.requireNonNull(expected.get(scenario));
+  }
+
+  static JsonNode scenarioJson(Path dir) throws Exception {
+    return new ObjectMapper().readTree(dir.resolve("scenario.json").toFile());
+  }
+
+  /**
+   * Analyses a scenario's console log and checks what every lab scenario must show: the expected
+   * class {@code exp[0]}, the expected rule {@code exp[1]} first, no rule failure, and a primary
+   * function that is the injected bug's guilty function from {@code scenario.json}.
+   */
+  static Diagnosis diagnoseInjectedBug(Path dir, String[] exp) throws Exception {
+    Diagnosis d = new Analyzer().analyze(Reports.ingest(dir.resolve("console.log")));
+    String dump = DebugPrint.of(d);
+    assertThat(d.failureClass().id()).as(dump).isEqualTo(exp[0]);
+    assertThat(d.findings()).as(dump).isNotEmpty();
+    assertThat(d.findings().get(0).rule()).as(dump).isEqualTo(exp[1]);
+    assertThat(d.ruleFailures()).as(dump).isEmpty();
+    PrimaryFailure p = Objects.requireNonNull(d.primary(), dump);
+    String guiltyFn = scenarioJson(dir).get("guilty_function").asText().split("[ (;]")[0];
+    assertThat(p.function()).as(dump).startsWith(guiltyFn);
+    return d;
   }
 }

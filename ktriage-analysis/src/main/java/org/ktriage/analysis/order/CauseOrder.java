@@ -554,10 +554,7 @@ public final class CauseOrder {
       return p;
     }
     ExceptionFrame ip = o.ip();
-    List<Frame> frames = new ArrayList<>();
-    for (StackSegment s : o.trace()) {
-      frames.addAll(s.frames());
-    }
+    List<Frame> frames = traceFrames(o);
     ContextKind ctx;
     String function = null;
     String offset = null;
@@ -577,17 +574,11 @@ public final class CauseOrder {
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       ctx = StackReader.contextOfFrames(frames, seg);
     }
-    if (function != null
-        && DETECTED_BY_CHECKER.contains(v.failureClass())
-        && Signature.isInfrastructure(function)) {
-      // the failing site is a checker (list debugging) or a wait primitive (a hung task): name the
-      // code that called it
-      Frame caller = callerOfInfrastructure(frames);
-      if (caller != null) {
-        function = caller.function();
-        offset = caller.offset();
-        module = caller.module();
-      }
+    Frame caller = blamedCaller(v.failureClass(), function, frames);
+    if (caller != null) {
+      function = caller.function();
+      offset = caller.offset();
+      module = caller.module();
     }
     Long addr = reportAddress(o, v.failureClass());
     return new Primary(
@@ -627,6 +618,29 @@ public final class CauseOrder {
   /** Classes whose reported site is the detector or the wait, not the culprit. */
   private static final Set<FailureClass> DETECTED_BY_CHECKER =
       Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
+
+  /** All frames of a report's call trace, innermost first. */
+  private static List<Frame> traceFrames(Oops o) {
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : o.trace()) {
+      frames.addAll(s.frames());
+    }
+    return frames;
+  }
+
+  /**
+   * For a class whose reported site is a checker (list debugging) or a wait primitive (a hung
+   * task), the code that called it; null when the site itself is to blame.
+   */
+  private static @Nullable Frame blamedCaller(
+      FailureClass c, @Nullable String function, List<Frame> frames) {
+    if (function == null
+        || !DETECTED_BY_CHECKER.contains(c)
+        || !Signature.isInfrastructure(function)) {
+      return null;
+    }
+    return callerOfInfrastructure(frames);
+  }
 
   /** The first reliable frame that is neither reporting nor checking/locking machinery. */
   private static @Nullable Frame callerOfInfrastructure(List<Frame> frames) {
@@ -680,20 +694,11 @@ public final class CauseOrder {
     String function = e.function();
     String offset = e.offset();
     String module = e.module();
-    if (v != null
-        && function != null
-        && DETECTED_BY_CHECKER.contains(cls)
-        && Signature.isInfrastructure(function)) {
-      List<Frame> frames = new ArrayList<>();
-      for (StackSegment s : v.oops().trace()) {
-        frames.addAll(s.frames());
-      }
-      Frame caller = callerOfInfrastructure(frames);
-      if (caller != null) {
-        function = caller.function();
-        offset = caller.offset();
-        module = caller.module();
-      }
+    Frame caller = v == null ? null : blamedCaller(cls, function, traceFrames(v.oops()));
+    if (caller != null) {
+      function = caller.function();
+      offset = caller.offset();
+      module = caller.module();
     }
     return new Primary(
         cls,
@@ -858,11 +863,7 @@ public final class CauseOrder {
     }
     for (ReportView v : f.reports()) {
       if (v.oops().panicMessage() != null) {
-        List<Frame> frames = new ArrayList<>();
-        for (StackSegment s : v.oops().trace()) {
-          frames.addAll(s.frames());
-        }
-        stacks.add(frames);
+        stacks.add(traceFrames(v.oops()));
       }
     }
     for (List<Frame> frames : stacks) {
