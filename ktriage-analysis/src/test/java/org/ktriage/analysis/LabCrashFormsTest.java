@@ -67,6 +67,11 @@ class LabCrashFormsTest {
           forms.add(new String[] {f, read(dir.resolve(f))});
         }
       }
+      if (forms.isEmpty() && !Files.exists(dir.resolve("crash-sys.txt"))) {
+        // A capture of another kernel (name@5.10) kept the console only: crash was not run on it.
+        table.append(String.format("  (console only: no crash session in this capture)%n"));
+        continue;
+      }
       assertThat(forms).as("crash bt outputs of %s", scenario).isNotEmpty();
       String sys = read(dir.resolve("crash-sys.txt"));
       forms.add(new String[] {"sys+bt", sys + "crash> bt\n" + read(dir.resolve("crash-bt.txt"))});

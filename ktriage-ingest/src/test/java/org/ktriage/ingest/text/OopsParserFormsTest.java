@@ -20,8 +20,8 @@ import org.ktriage.testkit.Shared;
 class OopsParserFormsTest {
 
   static List<Oops> corpus(String name) throws Exception {
-    return SyzkallerCorpusTest.parse(
-        SyzkallerCorpusTest.load(Shared.path("corpus/syzkaller/report/" + name)));
+    return SyzkallerCorpusFile.parse(
+        SyzkallerCorpusFile.load(Shared.path("corpus/syzkaller/report/" + name)));
   }
 
   @Test

@@ -1,0 +1,104 @@
+package org.ktriage.testkit.corpus;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.ktriage.model.Diagnosis;
+import org.ktriage.model.PrimaryFailure;
+
+/** What must hold for every report of every corpus; each violation is counted per corpus. */
+public enum Invariant {
+  /**
+   * The title's report header comes from a line that is not kernel output ({@link KernelOutput}).
+   */
+  TITLE_NOT_KERNEL("title-not-kernel"),
+  /** The primary function is a reporting frame ({@link ReportingFrames}). */
+  PRIMARY_REPORTING("primary-reporting"),
+  /** The title ends "in f" but the (known) primary is another function. */
+  TITLE_PRIMARY("title-primary"),
+  /** syzkaller's TYPE of the title disagrees with our class ({@link TypeClasses}). */
+  TITLE_CLASS("title-class"),
+  /** A report was found but got no title. */
+  FOUND_UNTITLED("found-untitled"),
+  /** A rule, the title or the signature threw. */
+  RULE_FAILURE("rule-failure"),
+  /** An input was refused with a reason that is not one line. */
+  REFUSAL_FORM("refusal-form");
+
+  private final String key;
+
+  Invariant(String key) {
+    this.key = key;
+  }
+
+  /** The name used in the floors file ({@code inv:<key>}) and the score table. */
+  public String key() {
+    return key;
+  }
+
+  /** The invariants this outcome violates. */
+  static List<Invariant> violated(Outcome o) {
+    List<Invariant> out = new ArrayList<>();
+    if (o.refusal() != null && (o.refusal().contains("\n") || o.refusal().isBlank())) {
+      out.add(REFUSAL_FORM);
+    }
+    Diagnosis d = o.diagnosis();
+    if (d == null) {
+      return out;
+    }
+    String title = d.title();
+    PrimaryFailure p = d.primary();
+    String fn = p == null ? null : p.function();
+    if (title != null && !head(title).equals(head(o.kernelOnlyTitle()))) {
+      out.add(TITLE_NOT_KERNEL);
+    }
+    if (fn != null && ReportingFrames.isReporting(fn)) {
+      out.add(PRIMARY_REPORTING);
+    }
+    if (title != null && fn != null) {
+      List<String> frames = titleFrames(title);
+      if (!frames.isEmpty() && frames.stream().noneMatch(f -> Names.same(f, fn))) {
+        out.add(TITLE_PRIMARY);
+      }
+    }
+    Set<String> agree = TypeClasses.AGREES.get(o.type());
+    if (title != null && agree != null && !agree.contains(d.failureClass().id())) {
+      out.add(TITLE_CLASS);
+    }
+    if (d.report().hasCrash() && title == null) {
+      out.add(FOUND_UNTITLED);
+    }
+    if (!d.ruleFailures().isEmpty()) {
+      out.add(RULE_FAILURE);
+    }
+    return out;
+  }
+
+  /** The title without its frame: the part that says what kind of report it is. */
+  private static String head(@org.jspecify.annotations.Nullable String title) {
+    if (title == null) {
+      return "";
+    }
+    int in = title.lastIndexOf(" in ");
+    return in < 0 ? title : title.substring(0, in);
+  }
+
+  /**
+   * The functions a title names after its last " in " ({@code f / g} for races); none if corrupted.
+   */
+  static List<String> titleFrames(String title) {
+    int in = title.lastIndexOf(" in ");
+    if (in < 0) {
+      return List.of();
+    }
+    String tail = title.substring(in + 4).strip();
+    if (tail.equals("corrupted") || tail.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(tail.split(" / "))
+        .map(s -> s.strip().split(" ")[0])
+        .filter(s -> s.matches("[A-Za-z_][\\w.]*"))
+        .toList();
+  }
+}
