@@ -131,12 +131,16 @@ final class CauseChain {
     return null;
   }
 
-  /** Reports printed after the primary's, one event per change of class (R7: repeats are one). */
+  /**
+   * Reports of the crash's incident ({@link CauseLinks#incident}) printed after the primary's, one
+   * event per change of class (R7: repeats are one incident).
+   */
   static List<ChainEvent> laterReports(CrashFacts f, Primary p) {
     List<ChainEvent> events = new ArrayList<>();
     ReportView pr = p.report();
     boolean after = pr == null;
     FailureClass lastClass = p.failureClass();
+    List<ReportView> incident = CauseLinks.incident(f.reports(), f.report().log());
     for (ReportView v : f.reports()) {
       if (v == pr) {
         after = true;
@@ -144,7 +148,8 @@ final class CauseChain {
       }
       if (!after
           || v.failureClass() == FailureClass.UNKNOWN
-          || (v.oops().panicMessage() != null && v.oops().ip() == null && v.sites().isEmpty())) {
+          || CauseLinks.panicOnly(v)
+          || incident.stream().noneMatch(i -> i == v)) {
         continue;
       }
       if (v.failureClass() == lastClass) {

@@ -24,6 +24,15 @@ final class FirstReport {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+  /**
+   * The report with the earliest onset among those of the incident the kernel crashed on ({@link
+   * CauseLinks#incident}): an earlier report of another boot, or one nothing links to the crash, is
+   * an independent event.
+   */
+  static @Nullable ReportView of(CrashFacts f) {
+    return of(CauseLinks.incident(f.reports(), f.report().log()));
+  }
+
   /** The report with the earliest onset; ties keep log order; null for no report. */
   static @Nullable ReportView of(List<ReportView> views) {
     ReportView best = null;

@@ -26,7 +26,7 @@ final class PrimaryChoice {
 
   /** The primary failure on the evidence of its own report or CPU, or null when none is seen. */
   static @Nullable Primary choose(CrashFacts f) {
-    ReportView first = FirstReport.of(f.reports());
+    ReportView first = FirstReport.of(f);
     CpuState panicCpu = f.panicCpu();
     FaultSite cpuFault = null;
     CpuState faultCpu = null;

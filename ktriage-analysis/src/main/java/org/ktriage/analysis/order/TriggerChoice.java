@@ -45,7 +45,7 @@ final class TriggerChoice {
       }
       return new Trigger(FailureClassifier.classifyPanic(message), message.strip());
     }
-    ReportView first = FirstReport.of(f.reports());
+    ReportView first = FirstReport.of(f);
     if (first != null) {
       return new Trigger(first.failureClass(), first.oops().headline());
     }
