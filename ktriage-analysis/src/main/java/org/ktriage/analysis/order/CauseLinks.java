@@ -20,6 +20,9 @@ final class CauseLinks {
 
   private CauseLinks() {}
 
+  /** How many of the nearest linked reports an earlier report is compared with. */
+  private static final int LINK_REACH = 16;
+
   /** How soon after an earlier failure a later one must begin to count as near in time. */
   static final long NEAR_NANOS = 30_000_000_000L;
 
@@ -137,8 +140,11 @@ final class CauseLinks {
       if (boots.bootOf(v) != boot) {
         break;
       }
+      // links chain: comparing with the nearest linked reports bounds the work on a log of
+      // thousands of repeated reports
+      List<ReportView> nearest = linked.subList(0, Math.min(linked.size(), LINK_REACH));
       if (v.failureClass() == FailureClass.UNKNOWN
-          || linked.stream().anyMatch(l -> isCause(between(v, l)))) {
+          || nearest.stream().anyMatch(l -> isCause(between(v, l)))) {
         linked.add(0, v);
       }
     }
