@@ -4,12 +4,15 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.ContextKind;
+import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.SourceSpan;
 
 /**
- * The primary failure chosen by {@link CauseOrder} with what it was read from.
+ * The primary failure chosen by {@link PrimaryChoice} with what it was read from. Built with {@link
+ * #of}: a class, then the parts that are known.
  *
  * @param failureClass class of the failure
  * @param site the fault site, when the failure is a saved exception frame
@@ -50,5 +53,112 @@ public record Primary(
       return "unknown";
     }
     return offset == null ? function : function + "+" + offset;
+  }
+
+  /** A builder for a primary failure of this class (context UNKNOWN until set). */
+  public static Builder of(FailureClass failureClass) {
+    return new Builder(failureClass);
+  }
+
+  /** This primary with another fault address (all three null: no address). */
+  public Primary withAddress(
+      @Nullable Long address, @Nullable AddressKind kind, @Nullable String register) {
+    return new Primary(
+        failureClass,
+        site,
+        report,
+        cpu,
+        context,
+        function,
+        offset,
+        module,
+        address,
+        kind,
+        register,
+        source);
+  }
+
+  /** Collects the parts of a {@link Primary}; unset parts stay null. */
+  public static final class Builder {
+    private final FailureClass failureClass;
+    private @Nullable FaultSite site;
+    private @Nullable ReportView report;
+    private @Nullable Integer cpu;
+    private ContextKind context = ContextKind.UNKNOWN;
+    private @Nullable String function;
+    private @Nullable String offset;
+    private @Nullable String module;
+    private @Nullable Long address;
+    private @Nullable AddressKind addressKind;
+    private @Nullable String addressRegister;
+    private @Nullable SourceSpan source;
+
+    private Builder(FailureClass failureClass) {
+      this.failureClass = failureClass;
+    }
+
+    /** The fault site and report it was read from. */
+    public Builder from(@Nullable FaultSite site, @Nullable ReportView report) {
+      this.site = site;
+      this.report = report;
+      return this;
+    }
+
+    /** The CPU and the context of the failing code. */
+    public Builder on(@Nullable Integer cpu, ContextKind context) {
+      this.cpu = cpu;
+      this.context = context;
+      return this;
+    }
+
+    /** The failing function, its offset and module. */
+    public Builder at(@Nullable String function, @Nullable String offset, @Nullable String module) {
+      this.function = function;
+      this.offset = offset;
+      this.module = module;
+      return this;
+    }
+
+    /** The failing function taken from a call-trace frame (nothing when the frame is null). */
+    public Builder at(@Nullable Frame frame) {
+      return frame == null ? this : at(frame.function(), frame.offset(), frame.module());
+    }
+
+    /** The failing function taken from a saved exception frame. */
+    public Builder at(ExceptionFrame frame) {
+      return at(frame.function(), frame.offset(), frame.module());
+    }
+
+    /** The fault address, its class and the register it was read from when not printed. */
+    public Builder address(
+        @Nullable Long address, @Nullable AddressKind kind, @Nullable String register) {
+      this.address = address;
+      this.addressKind = kind;
+      this.addressRegister = register;
+      return this;
+    }
+
+    /** The line it was read from. */
+    public Builder source(@Nullable SourceSpan source) {
+      this.source = source;
+      return this;
+    }
+
+    /** The primary failure. */
+    public Primary build() {
+      return new Primary(
+          failureClass,
+          site,
+          report,
+          cpu,
+          context,
+          function,
+          offset,
+          module,
+          address,
+          addressKind,
+          addressRegister,
+          source);
+    }
   }
 }

@@ -329,7 +329,11 @@ public final class FrameNames {
     return false;
   }
 
-  /** Functions of the timer softirq that walk and run expired timers. */
+  /**
+   * Functions of the timer softirq that walk and run expired timers (kernel/time/timer.c). Generic
+   * list helpers inlined into them ({@code hlist_move_list}, {@code __hlist_del}) are not timer
+   * code: a fault there is the timer caller's, found one frame up.
+   */
   public static boolean isTimerSoftirq(String function) {
     return switch (base(function)) {
       case "run_timer_softirq",
@@ -339,8 +343,7 @@ public final class FrameNames {
           "collect_expired_timers",
           "__run_timer_base",
           "run_timer_base",
-          "detach_timer",
-          "hlist_move_list" ->
+          "detach_timer" ->
           true;
       default -> false;
     };

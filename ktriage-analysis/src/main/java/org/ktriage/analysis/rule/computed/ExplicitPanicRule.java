@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.classify.FailureClassifier;
-import org.ktriage.analysis.order.CauseOrder;
 import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.Culprits;
 import org.ktriage.analysis.order.ReportView;
 import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.Hit;
@@ -86,7 +86,7 @@ public final class ExplicitPanicRule implements ComputedRule {
     for (int i = 0; i < frames.size(); i++) {
       String b = FrameNames.base(frames.get(i).function());
       if (b.equals("panic") || b.equals("vpanic")) {
-        caller = CauseOrder.culprit(frames.subList(i + 1, frames.size()));
+        caller = Culprits.culprit(frames.subList(i + 1, frames.size()));
         break;
       }
     }

@@ -73,6 +73,31 @@ public final class RecursiveSpinlockRule implements ComputedRule {
     return null;
   }
 
+  /**
+   * Registers that show the holder works with the lock rather than happening to hold its value: the
+   * first-argument register (it passed the lock to a call: {@code spin_lock(lock)}, {@code
+   * spin_unlock(lock)}) and the callee-saved registers, where the compiler keeps a value the
+   * function still needs after the calls it makes, as code between lock and unlock needs the lock's
+   * address (x86-64 psABI: RBX, RBP, R12–R15; AAPCS64: X19–X28).
+   */
+  private static final java.util.Set<String> LIVE_ACROSS_CALLS =
+      java.util.Set.of(
+          "RDI", "RBX", "RBP", "R12", "R13", "R14", "R15", "X0", "X19", "X20", "X21", "X22", "X23",
+          "X24", "X25", "X26", "X27", "X28");
+
+  /**
+   * True when one of the holder's registers with the lock value keeps it live across calls; a value
+   * only in scratch registers (RAX, RCX, RDX, RSI, R8–R11) may be a leftover.
+   */
+  static boolean keptLive(String holderRegisters) {
+    for (String r : holderRegisters.split(" and ")) {
+      if (LIVE_ACROSS_CALLS.contains(r)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean isArg(String register) {
     return register.equals("RDI") || register.equals("X0");
   }
@@ -110,11 +135,7 @@ public final class RecursiveSpinlockRule implements ComputedRule {
     String irqs = irqState(spin) + "; " + irqState(holder);
     ev.add(new Evidence("interrupt flag: " + irqs, spin.source()));
     List<String> missing = new ArrayList<>();
-    double confidence = 0.9;
-    if (!FrameNames.isTimerSoftirq(holder.function() == null ? "" : holder.function())
-        && !m.holderRegister().startsWith("RDI")) {
-      confidence = 0.8;
-    }
+    double confidence = keptLive(m.holderRegister()) ? 0.9 : 0.8;
     missing.add(
         "the lock word itself (crash> struct raw_spinlock " + lock + ") would show it is held");
     Map<String, String> values = new java.util.HashMap<>();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.analysis.order.CauseOrder;
 import org.ktriage.analysis.order.CrashFacts;
+import org.ktriage.analysis.order.FaultAddress;
 import org.ktriage.analysis.order.Primary;
 import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.Hit;
@@ -79,7 +79,7 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     Long addr = p.address();
     String register = p.addressRegister();
     if (addr == null || p.addressKind() != AddressKind.MODULE_AREA) {
-      CauseOrder.RegisterGuess g = CauseOrder.guessAddress(f, site.frame());
+      FaultAddress.RegisterGuess g = FaultAddress.guess(f, site.frame());
       if (g == null || g.kind() != AddressKind.MODULE_AREA) {
         return null;
       }

@@ -1,0 +1,148 @@
+package org.ktriage.analysis.order;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.signature.Signature;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.Oops;
+import org.ktriage.model.StackSegment;
+
+/**
+ * Which frame of a stack is to blame: the first reliable frame that does not report, print or
+ * decide (panic, WARN, dump_stack, the scheduler a waiter sleeps in), and for a class whose
+ * reported site is a checker or a wait primitive, the code that called it.
+ */
+public final class Culprits {
+
+  private Culprits() {}
+
+  /** Frames that print or decide rather than fail: skipped when naming a failing function. */
+  private static final Set<String> REPORTING_FRAMES =
+      Set.of(
+          "dump_stack",
+          "dump_stack_lvl",
+          "__dump_stack",
+          "show_stack",
+          "show_trace_log_lvl",
+          "panic",
+          "vpanic",
+          "nmi_panic",
+          "__warn",
+          "warn_slowpath_fmt",
+          "warn_slowpath_null",
+          "warn_slowpath_common",
+          "report_bug",
+          "printk",
+          "_printk",
+          "vprintk",
+          "dump_header",
+          "oom_kill_process",
+          "__schedule",
+          "schedule",
+          "schedule_timeout",
+          "schedule_preempt_disabled",
+          "io_schedule",
+          "io_schedule_timeout",
+          "__switch_to",
+          "__switch_to_asm",
+          "context_switch",
+          "machine_kexec",
+          "__crash_kexec",
+          "crash_kexec");
+
+  /** Classes whose reported site is the detector or the wait, not the culprit. */
+  private static final Set<FailureClass> DETECTED_BY_CHECKER =
+      Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
+
+  /**
+   * True for the functions that stop the kernel: {@code panic()} (kernel/panic.c), its arm64/s390
+   * spelling {@code vpanic()} and {@code nmi_panic()}, which the NMI watchdogs call. The one place
+   * this question is answered in cause ordering.
+   */
+  static boolean isPanicFrame(String function) {
+    String b = FrameNames.base(function);
+    return b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic");
+  }
+
+  /** Index of the innermost panic frame, or -1. */
+  static int panicIndex(List<Frame> frames) {
+    for (int i = 0; i < frames.size(); i++) {
+      if (isPanicFrame(frames.get(i).function())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The first reliable frame that is not a reporting helper. */
+  public static @Nullable Frame culprit(List<Frame> frames) {
+    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
+    for (Frame fr : frames) {
+      if (anyReliable && !fr.reliable()) {
+        continue;
+      }
+      if (!REPORTING_FRAMES.contains(FrameNames.base(fr.function()))
+          && !fr.function().startsWith("0x")) {
+        return fr;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * For a class whose reported site is a checker (list debugging) or a wait primitive (a hung
+   * task), the code that called it; null when the site itself is to blame.
+   */
+  static @Nullable Frame blamedCaller(
+      FailureClass c, @Nullable String function, List<Frame> frames) {
+    if (function == null
+        || !DETECTED_BY_CHECKER.contains(c)
+        || !Signature.isInfrastructure(function)) {
+      return null;
+    }
+    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
+    for (Frame fr : frames) {
+      if ((anyReliable && !fr.reliable()) || fr.function().startsWith("0x")) {
+        continue;
+      }
+      String b = FrameNames.base(fr.function());
+      if (!REPORTING_FRAMES.contains(b) && !Signature.isInfrastructure(fr.function())) {
+        return fr;
+      }
+    }
+    return null;
+  }
+
+  /** The frame that called panic() on a CPU, or null. */
+  static @Nullable Frame panicCaller(@Nullable CpuState cpu) {
+    if (cpu == null) {
+      return null;
+    }
+    List<Frame> frames = framesOf(cpu);
+    int at = panicIndex(frames);
+    return at < 0 ? null : culprit(frames.subList(at + 1, frames.size()));
+  }
+
+  /** All frames of a CPU's stacks, innermost first. */
+  static List<Frame> framesOf(CpuState cpu) {
+    return flatten(cpu.segments());
+  }
+
+  /** All frames of a report's call trace, innermost first. */
+  static List<Frame> framesOf(Oops o) {
+    return flatten(o.trace());
+  }
+
+  private static List<Frame> flatten(List<StackSegment> segments) {
+    List<Frame> frames = new ArrayList<>();
+    for (StackSegment s : segments) {
+      frames.addAll(s.frames());
+    }
+    return frames;
+  }
+}

@@ -1,0 +1,98 @@
+package org.ktriage.analysis.order;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.AddressKind;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Oops;
+
+/**
+ * Where the bad address of a failure comes from: the headline or {@code CR2} of a page fault, the
+ * decoded operand of a #GP, and without either (a {@code crash} session's exception frame) the
+ * faulting instruction's registers.
+ */
+public final class FaultAddress {
+
+  private FaultAddress() {}
+
+  /** A fault address, its class, and the register it was read from when it was not printed. */
+  public record Found(long value, @Nullable AddressKind kind, @Nullable String register) {}
+
+  /** A register value that is the likely fault address. */
+  public record RegisterGuess(String register, long value, AddressKind kind) {}
+
+  /** The "address 0x…" a #GP report decodes from the faulting operand (arch/x86/kernel/traps.c). */
+  private static final Pattern GPF_ADDRESS = Pattern.compile("address (0x[0-9a-fA-F]+)");
+
+  /** Modules keep their data within this distance of their code (one module mapping). */
+  private static final long OWN_MODULE_REACH = 2L << 20;
+
+  /**
+   * The bad address a report names: the headline/CR2 address of a page fault, the decoded operand
+   * of a #GP (never CR2, which is stale for #GP), the address of a KASAN/KFENCE access.
+   */
+  static @Nullable Long ofReport(Oops o, FailureClass c) {
+    switch (c) {
+      case PAGE_FAULT, NULL_DEREF, STACK_OVERFLOW -> {
+        return o.faultAddress();
+      }
+      default -> {
+        Matcher m = GPF_ADDRESS.matcher(o.headline());
+        if (m.find()) {
+          return Long.parseUnsignedLong(m.group(1).substring(2), 16);
+        }
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The fault address of a saved exception frame of class {@code c}: its CR2 for a page fault (CR2
+   * is stale for anything else, playbook §3), else for a page fault or an unknown exception a
+   * register guess; null when none.
+   */
+  static @Nullable Found ofSite(CrashFacts f, ExceptionFrame e, FailureClass c) {
+    Long cr2 = e.registers().get("CR2");
+    if (cr2 != null && (c == FailureClass.PAGE_FAULT || c == FailureClass.NULL_DEREF)) {
+      return new Found(cr2, f.addresses().classify(cr2), null);
+    }
+    if (c == FailureClass.PAGE_FAULT || c == FailureClass.UNKNOWN) {
+      RegisterGuess g = guess(f, e);
+      if (g != null) {
+        return new Found(g.value(), g.kind(), g.register());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Without CR2 (a crash session's exception frame), the faulting instruction's registers hold the
+   * bad address: prefer a module-area value no loaded module covers, then a poison value.
+   */
+  public static @Nullable RegisterGuess guess(CrashFacts f, ExceptionFrame e) {
+    RegisterGuess poison = null;
+    long ip = e.ip() == null ? 0 : e.ip();
+    boolean moduleCode = e.ip() != null && f.addresses().classify(ip) == AddressKind.MODULE_AREA;
+    for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+      String name = r.getKey();
+      if (name.equals("RIP") || name.equals("RSP") || name.equals("PC") || name.equals("LR")) {
+        continue;
+      }
+      long v = r.getValue();
+      AddressKind k = f.addresses().classify(v);
+      // Code running in a module keeps pointers to its own data: near its RIP, a module-area
+      // value is that module's, not a dangling one.
+      boolean nearOwnCode = moduleCode && Math.abs(v - ip) < OWN_MODULE_REACH;
+      if (k == AddressKind.MODULE_AREA && f.moduleCovering(v).isEmpty() && !nearOwnCode) {
+        return new RegisterGuess(name, v, k);
+      }
+      if (k == AddressKind.POISON && poison == null) {
+        poison = new RegisterGuess(name, v, k);
+      }
+    }
+    return poison;
+  }
+}

@@ -1,0 +1,220 @@
+package org.ktriage.analysis.order;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.stack.FaultSite;
+import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.analysis.stack.StackReader;
+import org.ktriage.model.ContextKind;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.Oops;
+import org.ktriage.model.PanicInfo;
+
+/**
+ * Chooses the primary failure on its own evidence (rules R1, R2): the outermost fault a CPU's
+ * stacks prove took the error path, else the report with the earliest onset, else what the panic
+ * CPU's stack or the panic message names. {@link AcrossCpus} and {@link AcrossTasks} may then hand
+ * the blame to another CPU or task.
+ */
+final class PrimaryChoice {
+
+  private PrimaryChoice() {}
+
+  /** The primary failure on the evidence of its own report or CPU, or null when none is seen. */
+  static @Nullable Primary choose(CrashFacts f) {
+    ReportView first = FirstReport.of(f);
+    CpuState panicCpu = f.panicCpu();
+    FaultSite cpuFault = null;
+    CpuState faultCpu = null;
+    if (panicCpu != null) {
+      cpuFault = outermostFault(f.cpuSites().getOrDefault(panicCpu.cpu(), List.of()));
+      faultCpu = panicCpu;
+    }
+    if (cpuFault == null) {
+      for (CpuState c : f.report().cpus()) {
+        FaultSite s = outermostFault(f.cpuSites().getOrDefault(c.cpu(), List.of()));
+        if (s != null) {
+          cpuFault = s;
+          faultCpu = c;
+          break;
+        }
+      }
+    }
+    boolean firstIsDetector =
+        first == null || Detectors.VICTIM_REPORTS.contains(first.failureClass());
+    if (cpuFault != null && faultCpu != null && firstIsDetector) {
+      return fromSite(f, cpuFault, null, faultCpu.cpu(), refineByPanic(f, cpuFault.faultClass()));
+    }
+    if (first != null) {
+      return fromReport(f, first);
+    }
+    Primary fromPanicStack = fromPanicStack(f, panicCpu);
+    if (fromPanicStack != null) {
+      return fromPanicStack;
+    }
+    PanicInfo panic = f.report().panic();
+    if (panic == null) {
+      return null;
+    }
+    FailureClass c = FailureClassifier.classifyPanic(panic.message());
+    return Primary.of(c == FailureClass.UNKNOWN ? FailureClass.EXPLICIT_PANIC : c)
+        .on(panic.cpu(), panicCpu == null ? ContextKind.UNKNOWN : cpuContext(panicCpu))
+        .at(Culprits.panicCaller(panicCpu))
+        .source(panic.source())
+        .build();
+  }
+
+  /**
+   * The outermost fault on a CPU's stacks that provably took the error path (die/oops/no_context
+   * frames in its handler): a fault being fixed up (uaccess, emulator) is not a failure, and a CPU
+   * stack without a printed report needs that proof.
+   */
+  static @Nullable FaultSite outermostFault(List<FaultSite> sites) {
+    FaultSite found = null;
+    for (FaultSite s : sites) {
+      if (s.isFault() && FrameNames.hasErrorPath(s.handler())) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * A CPU exception seen only on a stack says less than the headline crash keeps as its {@code
+   * PANIC:} string: a #UD the kernel reported as {@code kernel BUG at} is a BUG(), a #PF it
+   * reported as a NULL pointer dereference is one.
+   */
+  private static FailureClass refineByPanic(CrashFacts f, FailureClass fault) {
+    PanicInfo panic = f.report().panic();
+    if (panic == null) {
+      return fault;
+    }
+    FailureClass said =
+        FailureClassifier.classifyText(FailureClassifier.panicText(panic.message()));
+    if ((fault == FailureClass.INVALID_OPCODE && said == FailureClass.BUG)
+        || (fault == FailureClass.PAGE_FAULT && said == FailureClass.NULL_DEREF)) {
+      return said;
+    }
+    return fault;
+  }
+
+  /**
+   * Without a report or a fault, the panic CPU's stack names the failure: a watchdog that called
+   * panic() names the victim it interrupted (the saved frame under the detector's interrupt), OOM
+   * names the allocation path, any other caller of panic() is an explicit panic.
+   */
+  private static @Nullable Primary fromPanicStack(CrashFacts f, @Nullable CpuState cpu) {
+    if (cpu == null) {
+      return null;
+    }
+    List<Frame> frames = Culprits.framesOf(cpu);
+    int panicAt = Culprits.panicIndex(frames);
+    if (panicAt < 0) {
+      return null;
+    }
+    Detectors.Caller detector = Detectors.abovePanic(frames, panicAt, true);
+    FailureClass c = detector == null ? FailureClass.EXPLICIT_PANIC : detector.failureClass();
+    if (detector != null
+        && (c == FailureClass.SOFT_LOCKUP
+            || c == FailureClass.HARD_LOCKUP
+            || c == FailureClass.RCU_STALL)) {
+      Primary victim = victimOfDetector(f, cpu, c, FrameNames.base(detector.frame().function()));
+      if (victim != null) {
+        return victim;
+      }
+    }
+    Frame caller = Culprits.culprit(frames.subList(panicAt + 1, frames.size()));
+    return Primary.of(c)
+        .on(
+            cpu.cpu(),
+            StackReader.contextOfFrames(frames.subList(panicAt, frames.size()), ContextKind.TASK))
+        .at(caller)
+        .source(caller == null ? null : caller.source())
+        .build();
+  }
+
+  /** The code a watchdog's interrupt found running: the site whose handler ran the detector. */
+  private static @Nullable Primary victimOfDetector(
+      CrashFacts f, CpuState cpu, FailureClass c, String detectorFrame) {
+    for (FaultSite s : f.cpuSites().getOrDefault(cpu.cpu(), List.of())) {
+      if (s.handlerFrame(h -> FrameNames.base(h).equals(detectorFrame)) == null) {
+        continue;
+      }
+      ExceptionFrame e = s.frame();
+      Primary.Builder b = Primary.of(c).on(cpu.cpu(), s.context()).source(e.source());
+      if (e.function() == null || e.function().contains(" ")) {
+        // crash prints "no symbolic reference" for a bogus frame: name the next real frame.
+        b.at(null, null, null).at(Culprits.culprit(s.outer()));
+      } else {
+        b.at(e);
+      }
+      return b.build();
+    }
+    return null;
+  }
+
+  /** The primary as a printed report shows it: its outermost fault, its RIP or its culprit. */
+  static Primary fromReport(CrashFacts f, ReportView v) {
+    Oops o = v.oops();
+    // Detector reports (lockups, stalls, hung tasks) name a victim: faults printed inside their
+    // stack dumps are context, not the failure the report is about.
+    FaultSite outer =
+        Detectors.VICTIM_REPORTS.contains(v.failureClass()) ? null : v.outermostFault();
+    if (outer != null) {
+      FailureClass c = outer.depth() == 0 ? v.failureClass() : outer.faultClass();
+      Primary p = fromSite(f, outer, v, o.cpu(), c);
+      if (outer.depth() == 0) {
+        Long addr = FaultAddress.ofReport(o, c);
+        if (addr != null) {
+          return p.withAddress(addr, f.addresses().classify(addr), null);
+        }
+        if (p.addressRegister() == null) {
+          return p.withAddress(null, null, null);
+        }
+      }
+      return p;
+    }
+    ExceptionFrame ip = o.ip();
+    List<Frame> frames = Culprits.framesOf(o);
+    Primary.Builder b =
+        Primary.of(v.failureClass()).from(v.sites().isEmpty() ? null : v.sites().get(0), v);
+    if (ip != null && !ip.userMode()) {
+      b.at(ip).on(o.cpu(), v.sites().isEmpty() ? ContextKind.TASK : v.sites().get(0).context());
+    } else {
+      b.at(Culprits.culprit(frames));
+      ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
+      b.on(o.cpu(), StackReader.contextOfFrames(frames, seg));
+    }
+    Primary p = b.build();
+    b.at(Culprits.blamedCaller(v.failureClass(), p.function(), frames));
+    Long addr = FaultAddress.ofReport(o, v.failureClass());
+    return b.address(addr, addr == null ? null : f.addresses().classify(addr), null)
+        .source(o.span())
+        .build();
+  }
+
+  /** The primary at a saved exception frame of class {@code c} (UNKNOWN is read as a #PF). */
+  private static Primary fromSite(
+      CrashFacts f, FaultSite site, @Nullable ReportView v, @Nullable Integer cpu, FailureClass c) {
+    ExceptionFrame e = site.frame();
+    FaultAddress.Found addr = FaultAddress.ofSite(f, e, c);
+    FailureClass cls = c == FailureClass.UNKNOWN ? FailureClass.PAGE_FAULT : c;
+    Primary.Builder b =
+        Primary.of(cls).from(site, v).on(cpu, site.context()).at(e).source(e.source());
+    if (addr != null) {
+      b.address(addr.value(), addr.kind(), addr.register());
+    }
+    if (v != null) {
+      b.at(Culprits.blamedCaller(cls, e.function(), Culprits.framesOf(v.oops())));
+    }
+    return b.build();
+  }
+
+  private static ContextKind cpuContext(CpuState cpu) {
+    return StackReader.contextOfFrames(Culprits.framesOf(cpu), ContextKind.TASK);
+  }
+}
