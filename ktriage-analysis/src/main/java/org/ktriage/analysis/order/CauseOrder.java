@@ -26,6 +26,7 @@ import org.ktriage.model.Frame;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * Orders failures into primary, trigger and chain (playbook rules R1–R7): the outermost fault on a
@@ -102,40 +103,6 @@ public final class CauseOrder {
     }
     return null;
   }
-
-  /** Frames that print or decide rather than fail: skipped when naming a failing function. */
-  private static final Set<String> REPORTING_FRAMES =
-      Set.of(
-          "dump_stack",
-          "dump_stack_lvl",
-          "__dump_stack",
-          "show_stack",
-          "show_trace_log_lvl",
-          "panic",
-          "vpanic",
-          "nmi_panic",
-          "__warn",
-          "warn_slowpath_fmt",
-          "warn_slowpath_null",
-          "warn_slowpath_common",
-          "report_bug",
-          "printk",
-          "_printk",
-          "vprintk",
-          "dump_header",
-          "oom_kill_process",
-          "__schedule",
-          "schedule",
-          "schedule_timeout",
-          "schedule_preempt_disabled",
-          "io_schedule",
-          "io_schedule_timeout",
-          "__switch_to",
-          "__switch_to_asm",
-          "context_switch",
-          "machine_kexec",
-          "__crash_kexec",
-          "crash_kexec");
 
   private static final Pattern GPF_ADDRESS = Pattern.compile("address (0x[0-9a-fA-F]+)");
 
@@ -399,7 +366,7 @@ public final class CauseOrder {
     int panicAt = -1;
     for (int i = 0; i < frames.size(); i++) {
       String b = FrameNames.base(frames.get(i).function());
-      if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
+      if (ReportingFrames.isPanic(b)) {
         panicAt = i;
         break;
       }
@@ -650,7 +617,7 @@ public final class CauseOrder {
         continue;
       }
       String b = FrameNames.base(fr.function());
-      if (!REPORTING_FRAMES.contains(b) && !Signature.isInfrastructure(fr.function())) {
+      if (!ReportingFrames.isReporting(b) && !Signature.isInfrastructure(fr.function())) {
         return fr;
       }
     }
@@ -664,8 +631,7 @@ public final class CauseOrder {
       if (anyReliable && !fr.reliable()) {
         continue;
       }
-      if (!REPORTING_FRAMES.contains(FrameNames.base(fr.function()))
-          && !fr.function().startsWith("0x")) {
+      if (!ReportingFrames.isReporting(fr.function()) && !fr.function().startsWith("0x")) {
         return fr;
       }
     }
@@ -782,7 +748,7 @@ public final class CauseOrder {
     }
     for (int i = 0; i < frames.size(); i++) {
       String b = FrameNames.base(frames.get(i).function());
-      if (b.equals("panic") || b.equals("vpanic")) {
+      if (ReportingFrames.isPanic(b)) {
         return culprit(frames.subList(i + 1, frames.size()));
       }
     }
@@ -869,7 +835,7 @@ public final class CauseOrder {
     for (List<Frame> frames : stacks) {
       for (int i = 0; i < frames.size(); i++) {
         String b = FrameNames.base(frames.get(i).function());
-        if (b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic")) {
+        if (ReportingFrames.isPanic(b)) {
           for (int j = i + 1; j < Math.min(frames.size(), i + 6); j++) {
             FailureClass c = triggerOfFrame(frames.get(j).function());
             if (c != null) {
