@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
+import org.ktriage.model.kind.ReportKinds;
+import org.ktriage.model.kind.ReportRole;
 
 /**
  * Classifies what the kernel printed (an oops headline, die header, report body or panic message)
@@ -170,10 +172,28 @@ public final class FailureClassifier {
     if (c != FailureClass.UNKNOWN) {
       return c;
     }
+    c = kindClass(oops.headline());
+    if (c != FailureClass.UNKNOWN) {
+      return c;
+    }
     if (oops.panicMessage() != null) {
       return classifyPanic(oops.panicMessage());
     }
     return FailureClass.UNKNOWN;
+  }
+
+  /**
+   * The class the report-kind table gives the headline's kind, when the rows above know nothing of
+   * it (a kind added as one table entry); headers that open a report only with a body prove
+   * nothing.
+   */
+  private static FailureClass kindClass(String headline) {
+    String t = headline.strip();
+    ReportKinds.Match m = ReportKinds.match(t, 0);
+    if (m == null || m.kind().role() == ReportRole.TENTATIVE) {
+      return FailureClass.UNKNOWN;
+    }
+    return m.kind().failureClass();
   }
 
   private static FailureClass classifyLines(List<LogRecord> lines, int limit) {

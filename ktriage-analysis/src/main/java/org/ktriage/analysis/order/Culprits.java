@@ -11,6 +11,7 @@ import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Oops;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * Which frame of a stack is to blame: the first reliable frame that does not report, print or
@@ -20,40 +21,6 @@ import org.ktriage.model.StackSegment;
 public final class Culprits {
 
   private Culprits() {}
-
-  /** Frames that print or decide rather than fail: skipped when naming a failing function. */
-  private static final Set<String> REPORTING_FRAMES =
-      Set.of(
-          "dump_stack",
-          "dump_stack_lvl",
-          "__dump_stack",
-          "show_stack",
-          "show_trace_log_lvl",
-          "panic",
-          "vpanic",
-          "nmi_panic",
-          "__warn",
-          "warn_slowpath_fmt",
-          "warn_slowpath_null",
-          "warn_slowpath_common",
-          "report_bug",
-          "printk",
-          "_printk",
-          "vprintk",
-          "dump_header",
-          "oom_kill_process",
-          "__schedule",
-          "schedule",
-          "schedule_timeout",
-          "schedule_preempt_disabled",
-          "io_schedule",
-          "io_schedule_timeout",
-          "__switch_to",
-          "__switch_to_asm",
-          "context_switch",
-          "machine_kexec",
-          "__crash_kexec",
-          "crash_kexec");
 
   /** Classes whose reported site is the detector or the wait, not the culprit. */
   private static final Set<FailureClass> DETECTED_BY_CHECKER =
@@ -65,8 +32,7 @@ public final class Culprits {
    * this question is answered in cause ordering.
    */
   static boolean isPanicFrame(String function) {
-    String b = FrameNames.base(function);
-    return b.equals("panic") || b.equals("vpanic") || b.equals("nmi_panic");
+    return ReportingFrames.isPanic(FrameNames.base(function));
   }
 
   /** Index of the innermost panic frame, or -1. */
@@ -86,7 +52,7 @@ public final class Culprits {
       if (anyReliable && !fr.reliable()) {
         continue;
       }
-      if (!REPORTING_FRAMES.contains(FrameNames.base(fr.function()))
+      if (!ReportingFrames.isReporting(FrameNames.base(fr.function()))
           && !fr.function().startsWith("0x")) {
         return fr;
       }
@@ -111,7 +77,7 @@ public final class Culprits {
         continue;
       }
       String b = FrameNames.base(fr.function());
-      if (!REPORTING_FRAMES.contains(b) && !Signature.isInfrastructure(fr.function())) {
+      if (!ReportingFrames.isReporting(b) && !Signature.isInfrastructure(fr.function())) {
         return fr;
       }
     }

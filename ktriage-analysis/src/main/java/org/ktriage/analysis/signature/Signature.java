@@ -23,6 +23,7 @@ import org.ktriage.model.Frame;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * A stable crash signature: 16 hex digits of a SHA-256 over the failure class family and the guilty
@@ -48,7 +49,6 @@ public record Signature(
   }
 
   private static final String VERSION = "ktriage-signature-v1";
-  private static final List<Pattern> SKIP = loadSkip();
   private static final Map<String, String> FAMILIES = loadFamilies();
   private static final Pattern SCHEDULER_ENTRY =
       Pattern.compile("__switch_to(?:_asm)?|__schedule|schedule|context_switch");
@@ -276,8 +276,8 @@ public record Signature(
   }
 
   /**
-   * True for reporting, trapping, locking and checking machinery (the data skip list): a frame that
-   * detected or waited on a failure rather than caused it.
+   * True for reporting, trapping, locking and checking machinery ({@link ReportingFrames}): a frame
+   * that detected or waited on a failure rather than caused it.
    */
   public static boolean isInfrastructure(String function) {
     return isSkipped(normalizeFunction(function));
@@ -287,12 +287,7 @@ public record Signature(
     if (function.isEmpty()) {
       return true;
     }
-    for (Pattern p : SKIP) {
-      if (p.matcher(function).find()) {
-        return true;
-      }
-    }
-    return false;
+    return ReportingFrames.isSignatureSkip(function);
   }
 
   private static String hash(FailureClass failureClass, List<String> frames) {
@@ -339,13 +334,5 @@ public record Signature(
       throw new UncheckedIOException(e);
     }
     return out;
-  }
-
-  private static List<Pattern> loadSkip() {
-    List<Pattern> out = new ArrayList<>();
-    for (String line : resourceLines("signature-skip.txt")) {
-      out.add(Pattern.compile(line));
-    }
-    return List.copyOf(out);
   }
 }

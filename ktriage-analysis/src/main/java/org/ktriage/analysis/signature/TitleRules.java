@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.model.kind.KernelMacros;
+import org.ktriage.model.kind.ReportKinds;
+import org.ktriage.model.kind.ReportingFrames;
+import org.ktriage.model.kind.TitleFormat;
 
 /** The Linux title table ({@code linux-titles.yaml}) compiled into patterns, read once. */
 final class TitleRules {
@@ -69,8 +73,6 @@ final class TitleRules {
   final Pattern callTrace;
   final Pattern rip;
 
-  private final Map<String, String> macros = new LinkedHashMap<>();
-
   private static @Nullable TitleRules instance;
 
   static synchronized TitleRules get() {
@@ -94,13 +96,6 @@ final class TitleRules {
   }
 
   private TitleRules(JsonNode root) {
-    for (Map.Entry<String, JsonNode> e : root.path("macros").properties()) {
-      macros.put("{{" + e.getKey() + "}}", e.getValue().asText());
-    }
-    // Macros may use earlier macros (RIP uses PC and FUNC).
-    for (Map.Entry<String, String> e : macros.entrySet()) {
-      e.setValue(expand(e.getValue()));
-    }
     rip = compile("{{RIP}}");
     callTrace = compile(root.path("callTrace").asText());
     stackStarts = compileAll(root.path("stackStarts"));
@@ -126,7 +121,9 @@ final class TitleRules {
       typeRules.add(new TypeRule(t.path("type").asText(), strings(t.path("prefixes"))));
     }
     types = List.copyOf(typeRules);
-    List<String> globalSkip = strings(root.path("skip"));
+    // syzkaller's list, plus the frames whose job is to report (the one reporting-frame table)
+    List<String> globalSkip = new ArrayList<>(strings(root.path("skip")));
+    globalSkip.addAll(ReportingFrames.titleSkips());
     List<OopsRule> rules = new ArrayList<>();
     for (JsonNode o : root.path("oopses")) {
       List<Format> formats = new ArrayList<>();
@@ -136,6 +133,10 @@ final class TitleRules {
       rules.add(
           new OopsRule(
               o.path("header").asText(), compileAll(o.path("suppress")), List.copyOf(formats)));
+    }
+    // Kinds that linux-titles.yaml does not list carry their title format in the kind table.
+    for (TitleFormat t : ReportKinds.titleFormats()) {
+      rules.add(new OopsRule(t.header(), List.of(), List.of(format(t, globalSkip))));
     }
     oopses = List.copyOf(rules);
   }
@@ -151,6 +152,17 @@ final class TitleRules {
         stack == null ? null : stackSpec(stack, globalSkip),
         f.path("noStackTrace").asBoolean(false),
         f.path("corrupted").asBoolean(false));
+  }
+
+  private Format format(TitleFormat t, List<String> globalSkip) {
+    StackSpec stack = null;
+    if (!t.stack().isEmpty()) {
+      List<String> skip = new ArrayList<>(globalSkip);
+      skip.addAll(t.skip());
+      stack = new StackSpec(parts(t.stack()), List.of(), alternation(skip), Extractor.FIRST);
+    }
+    return new Format(
+        compile(t.title()), null, t.fmt(), t.alt(), stack, t.stack().isEmpty(), false);
   }
 
   private StackSpec stackSpec(JsonNode s, List<String> globalSkip) {
@@ -179,9 +191,12 @@ final class TitleRules {
   }
 
   private List<Part> parts(JsonNode list) {
+    return parts(strings(list));
+  }
+
+  private List<Part> parts(List<String> list) {
     List<Part> parts = new ArrayList<>();
-    for (JsonNode p : list) {
-      String s = p.asText();
+    for (String s : list) {
       switch (s) {
         case "$stack" -> parts.add(new Part(null));
         case "$rip" -> parts.add(new Part(rip));
@@ -192,19 +207,9 @@ final class TitleRules {
     return List.copyOf(parts);
   }
 
-  private String expand(String re) {
-    String out = re;
-    for (int round = 0; round < 3 && out.contains("{{"); round++) {
-      for (Map.Entry<String, String> e : macros.entrySet()) {
-        out = out.replace(e.getKey(), e.getValue());
-      }
-    }
-    return out;
-  }
-
   /** Compiles with only {@code \n} as line terminator, as console text is split on it. */
   Pattern compile(String re) {
-    return Pattern.compile(expand(re), Pattern.UNIX_LINES);
+    return Pattern.compile(KernelMacros.expand(re), Pattern.UNIX_LINES);
   }
 
   private Pattern alternation(List<String> res) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * Tables of kernel function names that mark stack boundaries: exception entries (x86_64 from 3.10
@@ -243,8 +244,7 @@ public final class FrameNames {
       // The die path is often inlined: panic() called straight from do_trap or
       // exc_general_protection (lab bug-on and use-after-free crash backtraces, 6.1).
       if (ERROR_PATH.contains(b)
-          || b.equals("panic")
-          || b.equals("vpanic")
+          || ReportingFrames.isPanic(b)
           || b.equals("crash_kexec")
           || b.equals("__crash_kexec")) {
         return true;

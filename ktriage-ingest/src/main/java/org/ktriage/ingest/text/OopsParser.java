@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
+import org.ktriage.model.kind.ReportKind;
+import org.ktriage.model.kind.ReportRole;
 
 /**
  * Finds every report (oops, BUG, WARNING, lockup, stall, hung task, OOM, MCE, sanitizer report,
@@ -102,7 +104,7 @@ public final class OopsParser implements Consumer<LogRecord> {
 
   private void header(
       String k, @Nullable ReportBuilder cur, ReportFormats.HeaderMatch hm, LogRecord r) {
-    HeaderRule rule = hm.rule();
+    ReportKind rule = hm.rule();
     switch (rule.role()) {
       case PANIC -> {
         ReportBuilder target = cur != null ? cur : recent(r);
@@ -207,7 +209,7 @@ public final class OopsParser implements Consumer<LogRecord> {
               || b.endPanic
               || b.delimiterClosed
               || (b.traceState == ReportBuilder.TraceState.DONE)
-              || (b.rule.role() == HeaderRule.Role.PANIC
+              || (b.rule.role() == ReportRole.PANIC
                   && b.traceState == ReportBuilder.TraceState.NONE);
       b.trimGap();
       if (closedOrder.size() >= MAX_REPORTS) {

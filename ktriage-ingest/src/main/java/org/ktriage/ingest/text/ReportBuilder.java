@@ -13,6 +13,8 @@ import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.SourceSpan;
 import org.ktriage.model.Taint;
+import org.ktriage.model.kind.ReportKind;
+import org.ktriage.model.kind.ReportRole;
 
 /** Collects the lines and fields of one report while {@link OopsParser} feeds it. */
 final class ReportBuilder {
@@ -37,7 +39,7 @@ final class ReportBuilder {
   private static final java.util.regex.Pattern GP_ADDRESS =
       java.util.regex.Pattern.compile("address (0x[0-9a-f]+)");
 
-  final HeaderRule rule;
+  final ReportKind rule;
   final String headline;
   final @Nullable String caller;
   final long startSeq;
@@ -74,13 +76,13 @@ final class ReportBuilder {
   @Nullable String lastUnloaded;
   @Nullable String panicMessage;
 
-  ReportBuilder(HeaderRule rule, Matcher header, LogRecord first, @Nullable LogRecord cut) {
+  ReportBuilder(ReportKind rule, Matcher header, LogRecord first, @Nullable LogRecord cut) {
     this.rule = rule;
     this.headline = first.text().strip();
     this.caller = first.callerId();
     this.startSeq = first.seq();
-    this.tentative = rule.role() == HeaderRule.Role.TENTATIVE;
-    this.delimited = rule.role() == HeaderRule.Role.DELIMITED;
+    this.tentative = rule.role() == ReportRole.TENTATIVE;
+    this.delimited = rule.role() == ReportRole.DELIMITED;
     if (cut != null) {
       lines.add(cut);
     }
@@ -93,10 +95,10 @@ final class ReportBuilder {
         headerAddress = faultAddress != null;
       }
     }
-    if (rule.role() == HeaderRule.Role.DIE) {
+    if (rule.role() == ReportRole.DIE) {
       die(first.text().strip());
     }
-    if (rule.role() == HeaderRule.Role.PANIC) {
+    if (rule.role() == ReportRole.PANIC) {
       panicMessage = header.group("msg");
     }
   }

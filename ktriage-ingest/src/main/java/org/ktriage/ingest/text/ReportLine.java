@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.model.Frame;
 import org.ktriage.model.KernelModule;
 import org.ktriage.model.SourceSpan;
+import org.ktriage.model.kind.KernelMacros;
 
 /**
  * Patterns for the lines inside a report (context line, RIP/pc lines, frames, stack markers, module
@@ -22,35 +23,35 @@ final class ReportLine {
   static final Pattern PROCESS_LINE =
       Pattern.compile("Process (?<comm>.{1,20}?) \\(pid: (?<pid>\\d+), ");
   static final Pattern RELEASE = Pattern.compile("\\d+\\.\\d+[\\w.+~-]*");
-  static final Pattern DIE = Macros.compile(ReportFormats.DIE_TEMPLATE);
+  static final Pattern DIE = KernelMacros.compile(ReportFormats.DIE_TEMPLATE);
   static final Pattern ARM_DIE =
       Pattern.compile("Internal error: (?<str>.*): (?<err>[0-9a-f]+) \\[#(?<n>\\d+)\\]");
 
   /** {@code RIP: 0010:sym+0x1/0x2 [mod]}, old bracketed forms, user {@code RIP: 0033:0x7f…}. */
   static final Pattern RIP =
-      Macros.compile(
+      KernelMacros.compile(
           "(?:RIP|EIP): (?<cs>[0-9a-f]{4}):(?:\\[<(?<addr>[0-9a-f]+)>\\]\\s+(?:\\[<[0-9a-f]+>\\]\\s+)?)?"
-              + "(?:(?<func>{{FUNC}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?"
+              + "(?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?"
               + "|0x(?<uaddr>[0-9a-f]+))?");
 
   /** v4.10–v4.15 {@code IP: sym+off/size}, older {@code IP: [<addr>] sym+off/size}. */
   static final Pattern IP =
-      Macros.compile(
-          "IP: (?:\\[<(?<addr>[0-9a-f]+)>\\]\\s+)?(?:(?<func>{{FUNC}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+      KernelMacros.compile(
+          "IP: (?:\\[<(?<addr>[0-9a-f]+)>\\]\\s+)?(?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?)?");
 
   /** Old trailer {@code RIP [<addr>] sym+off/size}. */
   static final Pattern RIP_TRAILER =
-      Macros.compile(
-          "(?:RIP|EIP) +\\[<(?<addr>[0-9a-f]+)>\\] (?<func>{{FUNC}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+      KernelMacros.compile(
+          "(?:RIP|EIP) +\\[<(?<addr>[0-9a-f]+)>\\] (?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?");
 
   /**
    * arm64 {@code pc : sym+off/size [mod]} or {@code pc : [<addr>] lr : …}; old {@code PC is at}.
    */
   static final Pattern ARM_PC =
-      Macros.compile(
-          "(?:pc : |PC is at )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{FUNC}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+      KernelMacros.compile(
+          "(?:pc : |PC is at )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|0x(?<uaddr>[0-9a-f]+))");
 
   static final Pattern NEW_FRAME =

@@ -29,6 +29,7 @@ import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.RuleFailure;
 import org.ktriage.model.SourceSpan;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.LineKinds;
 import org.ktriage.render.Printable;
 import org.ktriage.render.Verdict;
 import org.ktriage.render.html.ReportView.AddressView;
@@ -61,24 +62,6 @@ public final class ReportViews {
   private static final int PAD = 6;
   private static final int PER_ROW = 4;
   private static final int BOX_CHARS = 26;
-
-  /** Log line kinds by what the kernel prints, first match wins: a CSS class each. */
-  private static final List<Map.Entry<String, Pattern>> LINE_KINDS =
-      List.of(
-          Map.entry("panic", Pattern.compile("Kernel panic - not syncing|^PANIC: ")),
-          Map.entry(
-              "oops",
-              Pattern.compile(
-                  "^(BUG: |Oops: |Oops\\b|general protection fault|Unable to handle kernel"
-                      + "|Internal error: |watchdog: BUG: |NMI watchdog: |Watchdog detected hard"
-                      + " LOCKUP|INFO: rcu|rcu: INFO: |INFO: task .* blocked|kernel BUG at"
-                      + "|UBSAN: |KASAN: |divide error|invalid opcode)")),
-          Map.entry("warning", Pattern.compile("^WARNING: |-+\\[ cut here \\]-+")),
-          Map.entry(
-              "module",
-              Pattern.compile(
-                  "(?i)\\bunload|loading out-of-tree module|module verification failed"
-                      + "|taints kernel|\\bmodule\\b")));
 
   /** What each address kind means, for people. */
   private static final Map<AddressKind, String> KIND_MEANING =
@@ -491,14 +474,9 @@ public final class ReportViews {
     return hidden > 0 ? hidden + " log lines farther from the crash are not shown" : null;
   }
 
+  /** The kind of a log line from the report-kind table (CSS class; empty for plain lines). */
   private static String kind(String text) {
-    String t = text.strip();
-    for (Map.Entry<String, Pattern> k : LINE_KINDS) {
-      if (k.getValue().matcher(t).find()) {
-        return k.getKey();
-      }
-    }
-    return "";
+    return LineKinds.of(text).id();
   }
 
   private static String time(@Nullable Long nanos) {

@@ -17,6 +17,7 @@ import org.ktriage.model.Evidence;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * Code called {@code panic()} itself (not an oops, detector or policy): the message and the caller
@@ -85,7 +86,7 @@ public final class ExplicitPanicRule implements ComputedRule {
     Frame caller = null;
     for (int i = 0; i < frames.size(); i++) {
       String b = FrameNames.base(frames.get(i).function());
-      if (b.equals("panic") || b.equals("vpanic")) {
+      if (ReportingFrames.isPanic(b)) {
         caller = Culprits.culprit(frames.subList(i + 1, frames.size()));
         break;
       }

@@ -1,0 +1,404 @@
+package org.ktriage.model.kind;
+
+import static org.ktriage.model.kind.ReportRole.DELIMITED;
+import static org.ktriage.model.kind.ReportRole.DIE;
+import static org.ktriage.model.kind.ReportRole.JOINS_OOM;
+import static org.ktriage.model.kind.ReportRole.OPENS;
+import static org.ktriage.model.kind.ReportRole.PANIC;
+import static org.ktriage.model.kind.ReportRole.TENTATIVE;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
+import org.ktriage.model.FailureClass;
+
+/**
+ * The table of report kinds: every header the kernel prints to open a report (x86_64, i386, arm64,
+ * arm32, generic), most specific first, with its family, the class the header proves, its role when
+ * a log is cut into reports and how the line is marked. A new kind of kernel report is one entry
+ * here (with a {@link TitleFormat} when {@code linux-titles.yaml} has no format for it) plus a
+ * corpus file. Sources: arch/x86/mm/fault.c, arch/x86/kernel/dumpstack.c and traps.c,
+ * kernel/panic.c, lib/bug.c, kernel/watchdog*.c, kernel/hung_task.c, kernel/rcu/tree_stall.h,
+ * mm/oom_kill.c, arch/x86/kernel/cpu/mce/core.c, mm/kasan, mm/kfence, lib/ubsan.c,
+ * kernel/locking/lockdep.c, lib/list_debug.c, arch/arm64/mm/fault.c, arch/arm64/kernel/traps.c,
+ * arch/arm/mm/fault.c, arch/arm/kernel/traps.c, arch/arm/lib/lib1funcs.S.
+ */
+public final class ReportKinds {
+  private ReportKinds() {}
+
+  /**
+   * The class a family's header proves on its own; families not listed (sanitizers, slab, traps,
+   * bare oopses, panics) leave it to the report body and the panic message.
+   */
+  private static final Map<String, FailureClass> FAMILY_CLASS =
+      Map.ofEntries(
+          Map.entry("kmsan", FailureClass.UNINIT_VALUE),
+          Map.entry("kcsan", FailureClass.DATA_RACE),
+          Map.entry("ubsan", FailureClass.UNDEFINED_BEHAVIOR),
+          Map.entry("lockdep", FailureClass.DEADLOCK),
+          // unregister_netdevice waits for references that are never dropped (net/core/dev.c)
+          Map.entry("refcount", FailureClass.HUNG_TASK));
+
+  /** Die header: {@code Oops: 0002 [#1] …}, ≥v6.10 {@code Oops: Oops: …}, other trap names. */
+  public static final String DIE_TEMPLATE =
+      "(?:Oops: )?(?<str>Oops|invalid opcode|divide error|divide_error|int3|stack segment|bounds"
+          + "|general protection fault(?:,? (?:probably )?for (?:non-canonical )?address {{HEX}})?"
+          + "|segment-related general protection fault|kernel stack overflow \\(double-fault\\)"
+          + "|double fault|alignment check|coprocessor segment overrun|invalid TSS"
+          + "|segment not present|overflow|machine check|spurious interrupt bug"
+          + "|simd exception|coprocessor error|control protection fault|invalid operand"
+          + "): (?<err>[0-9a-f]{4,16})(?: \\[#(?<n>\\d+)\\])?";
+
+  /** Every header rule, in match priority order. */
+  public static final List<ReportKind> HEADERS =
+      List.of(
+          // x86 page faults (v5.1+ forms, then the old and interim ones)
+          of(
+              "null-deref",
+              "BUG: kernel NULL pointer dereference",
+              "BUG: kernel NULL pointer dereference, address: (?<addr>{{ADDR}})",
+              OPENS),
+          of(
+              "page-fault",
+              "BUG: unable to handle page fault",
+              "BUG: unable to handle page fault for address: (?<addr>{{ADDR}})",
+              OPENS),
+          of(
+              "page-fault",
+              "BUG: unable to handle kernel",
+              "BUG: unable to handle kernel (?:.*? at (?<addr>{{ADDR}}|\\s*\\(null\\)))?",
+              OPENS),
+          of(
+              "page-fault",
+              "kernel tried to execute NX-protected page",
+              "kernel tried to execute NX-protected page",
+              OPENS),
+          of(
+              "page-fault",
+              "unable to execute userspace code",
+              "unable to execute userspace code",
+              OPENS),
+          // sanitizers: closed by a ==== line
+          of("kasan", "BUG: KASAN: ", "BUG: KASAN: ", DELIMITED),
+          of("kfence", "BUG: KFENCE: ", "BUG: KFENCE: ", DELIMITED),
+          of("kmsan", "BUG: KMSAN: ", "BUG: KMSAN: ", DELIMITED),
+          of("kcsan", "BUG: KCSAN: ", "BUG: KCSAN: ", DELIMITED),
+          of("ubsan", "UBSAN: ", "UBSAN: \\S", DELIMITED),
+          of("ubsan", "UBSAN: Undefined behaviour", "UBSAN: Undefined", DELIMITED),
+          // lockups, stalls, hangs
+          of("soft-lockup", "watchdog: BUG: soft lockup", "watchdog: BUG: soft", OPENS),
+          of("soft-lockup", "NMI watchdog: BUG: soft lockup", "NMI watchdog: BUG: soft", OPENS),
+          of("soft-lockup", "BUG: soft lockup", "BUG: soft lockup", OPENS),
+          of(
+              "hard-lockup",
+              "NMI watchdog: Watchdog detected hard LOCKUP",
+              "NMI watchdog: Watchdog detected hard LOCKUP",
+              OPENS),
+          of(
+              "hard-lockup",
+              "watchdog: Watchdog detected hard LOCKUP",
+              "watchdog: Watchdog detected hard LOCKUP",
+              OPENS),
+          of(
+              "hard-lockup",
+              "Watchdog detected hard LOCKUP",
+              "Watchdog detected hard LOCKUP",
+              OPENS),
+          of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ blocked for more than", OPENS),
+          of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ can't die", OPENS),
+          of("rcu-stall", "rcu: INFO: ", "rcu: INFO: \\S+ .*stall", OPENS),
+          of("rcu-stall", "INFO: rcu", "INFO: rcu.*(?:stall|detected)", OPENS),
+          of("rcu-stall", "rcu: rcu_", "rcu: rcu_\\w+ kthread starved", OPENS),
+          of("rcu-stall", "INFO: rcu_", "INFO: rcu_\\w+ kthread starved", OPENS),
+          // lockdep and friends
+          of("deadlock", "WARNING: possible ", "WARNING: possible ", OPENS),
+          of("deadlock", "INFO: possible ", "INFO: possible ", OPENS),
+          of("lockdep", "WARNING: inconsistent lock state", "WARNING: incons", OPENS),
+          of("lockdep", "INFO: inconsistent lock state", "INFO: incons", OPENS),
+          of("lockdep", "WARNING: suspicious RCU usage", "WARNING: susp", OPENS),
+          of("lockdep", "INFO: suspicious RCU usage", "INFO: susp", OPENS),
+          of("lockdep", "INFO: trying to register", "INFO: trying", OPENS),
+          of("lockdep", "WARNING: held lock freed", "WARNING: held", OPENS),
+          of("lockdep", "WARNING: lock held when", "WARNING: lock held", OPENS),
+          of("lockdep", "WARNING: nested lock", "WARNING: nested lock", OPENS),
+          of("lockdep", "WARNING: bad unlock", "WARNING: bad unlock", OPENS),
+          of("lockdep", "WARNING: still has locks", "WARNING: still", OPENS),
+          of("lockdep", "WARNING: HARDIRQ-", "WARNING: HARDIRQ-", OPENS),
+          of("lockdep", "WARNING: SOFTIRQ-", "WARNING: SOFTIRQ-", OPENS),
+          of("lockdep", "WARNING: kernel stack ", "WARNING: kernel stack ", OPENS),
+          of("lockdep", "WARNING: bad usercopy", "WARNING: bad usercopy", OPENS),
+          // WARN(): classic, 3.x, and the late-2025 reordered form
+          of("warning", "WARNING: CPU: ", "WARNING: CPU: \\d+ PID: \\d+ at ", OPENS),
+          of("warning", "WARNING: at ", "WARNING: at \\S+", OPENS),
+          of("warning", "WARNING: ", "WARNING: \\S+:\\d+ at .*, CPU#\\d+", OPENS),
+          of("warning", "WARNING: ", "WARNING: ", TENTATIVE),
+          // BUG() and friends
+          of("bug", "kernel BUG at ", "kernel BUG at ", OPENS),
+          of("bug", "kernel BUG ", "kernel BUG ", TENTATIVE),
+          of("stack-overflow", "BUG: ", "BUG: \\w* ?stack guard page", OPENS),
+          of("stack-overflow", "PANIC: double fault", "PANIC: double fault", OPENS),
+          of(
+              "stack-overflow",
+              "Insufficient stack space",
+              "Insufficient stack space to handle exception",
+              OPENS),
+          of(
+              "sleep-in-atomic",
+              "BUG: scheduling while atomic",
+              "BUG: scheduling while atomic",
+              OPENS),
+          of("sleep-in-atomic", "BUG: sleeping function", "BUG: sleeping function", OPENS),
+          of("bad-page-state", "BUG: Bad page", "BUG: Bad page", OPENS),
+          of("bug", "BUG: Bad ", "BUG: Bad ", OPENS),
+          of("bug", "BUG: bad ", "BUG: bad ", OPENS),
+          // lockdep before v4.15 framed its headline: "[ BUG: bad unlock balance detected! ]"
+          of("lockdep", "[ BUG: ", "\\[ BUG: .*\\]", OPENS),
+          of("lockdep", "[ INFO: ", "\\[ INFO: .*\\]", OPENS),
+          of("lockdep", "[ WARNING: ", "\\[ WARNING: .*\\]", OPENS),
+          // SLUB debug: "BUG kmalloc-8 (Tainted: G B): Object already free" (mm/slub.c slab_bug)
+          of("slab", "BUG ", "BUG [\\w.:-]+ \\((?:Not tainted|Tainted:[^)]*)\\): [A-Z]", OPENS),
+          of("bug", "BUG: spinlock ", "BUG: spinlock ", OPENS),
+          of("bug", "BUG: rwlock ", "BUG: rwlock ", OPENS),
+          of("bug", "BUG: workqueue ", "BUG: workqueue ", OPENS),
+          of("bug", "BUG: using ", "BUG: using \\S+ in preemptible", OPENS),
+          of("bug", "BUG: memory leak", "BUG: memory leak", OPENS),
+          of("bug", "BUG: ", "BUG: \\S", TENTATIVE),
+          of("bug", "INFO: ", "INFO: \\S", TENTATIVE),
+          of("list-corruption", "list_add corruption", "list_add corruption", OPENS),
+          of("list-corruption", "list_del corruption", "list_del corruption", OPENS),
+          of("list-corruption", "list_add double add", "list_add double add", OPENS),
+          of("vfs", "VFS: Busy inodes after unmount", "VFS: Busy inodes", OPENS),
+          of(
+              "refcount",
+              "unregister_netdevice: waiting for",
+              "unregister_netdevice: waiting for \\S+ to become free",
+              OPENS),
+          of("vfs", "VFS: Close: file count is 0", "VFS: Close: file count", OPENS),
+          // general protection and other traps printed as the first line
+          of("gpf", "general protection fault", DIE_TEMPLATE, DIE),
+          of("gpf", "segment-related general", DIE_TEMPLATE, DIE),
+          of("gpf", "Oops: general protection", DIE_TEMPLATE, DIE),
+          of("divide-error", "divide error: ", DIE_TEMPLATE, DIE),
+          of("divide-error", "Oops: divide error: ", DIE_TEMPLATE, DIE),
+          of("divide-error", "divide_error: ", DIE_TEMPLATE, DIE),
+          of("invalid-opcode", "invalid opcode: ", DIE_TEMPLATE, DIE),
+          of("invalid-opcode", "Oops: invalid opcode: ", DIE_TEMPLATE, DIE),
+          of("stack-overflow", "kernel stack overflow", DIE_TEMPLATE, DIE),
+          of("stack-overflow", "Oops: kernel stack overflow", DIE_TEMPLATE, DIE),
+          of("trap", "stack segment: ", DIE_TEMPLATE, DIE),
+          of("trap", "Oops: stack segment: ", DIE_TEMPLATE, DIE),
+          of("trap", "int3: ", DIE_TEMPLATE, DIE),
+          of("trap", "double fault: ", DIE_TEMPLATE, DIE),
+          of("oops", "Oops: ", DIE_TEMPLATE, DIE),
+          of("oops", "Oops", "Oops\\[#\\d+\\]", DIE),
+          // arm64 / arm32
+          of(
+              "page-fault",
+              "Unable to handle kernel ",
+              "Unable to handle kernel (?:.*? at virtual address (?<addr>{{ADDR}}))?",
+              OPENS),
+          of("oops", "Internal error: ", "Internal error: .*\\[#\\d+\\]", DIE),
+          of("page-fault", "Unhandled fault: ", "Unhandled fault: ", OPENS),
+          of("trap", "Alignment trap: ", "Alignment trap: ", TENTATIVE),
+          of("trap", "SError Interrupt on CPU", "SError Interrupt on CPU", OPENS),
+          of("trap", "Bad mode in ", "Bad mode in .* handler detected", OPENS),
+          // arm32 has no divide instruction; the kernel's division helpers branch to Ldiv0 on a
+          // zero divisor, which calls __div0(): it prints this line and dump_stack(), then the
+          // kernel goes on (arch/arm/lib/lib1funcs.S, arch/arm/kernel/traps.c __div0).
+          titled(
+              "divide-error",
+              "Division by zero in kernel.",
+              "Division by zero in kernel\\.",
+              OPENS,
+              new TitleFormat(
+                  "Division by zero in kernel.",
+                  "Division by zero in kernel",
+                  "Division by zero in {1}",
+                  List.of(),
+                  List.of("$calltrace", "$stack"),
+                  // the helpers that divided: the caller passed the zero divisor
+                  List.of(
+                      "^__div0$",
+                      "^Ldiv0",
+                      "^__aeabi_[ul]?[il]?div",
+                      "^__(u)?divsi3$",
+                      "^__do_div64$",
+                      "^div(64)?_[us]64",
+                      "^unwind_backtrace$"))),
+          // OOM
+          containing("oom", " invoked oom-killer: ", "\\S+ invoked oom-killer: ", OPENS),
+          of("oom", "Out of memory: ", "Out of memory: Kill", JOINS_OOM),
+          of("oom", "Out of memory (", "Out of memory \\(", JOINS_OOM),
+          of("oom", "Memory cgroup out of memory", "Memory cgroup out of memory", JOINS_OOM),
+          // MCE
+          of(
+              "mce",
+              "mce: [Hardware Error]: CPU ",
+              "mce: \\[Hardware Error\\]: CPU \\d+: Machine Check",
+              OPENS),
+          of(
+              "mce",
+              "[Hardware Error]: CPU ",
+              "\\[Hardware Error\\]: CPU \\d+: Machine Check",
+              OPENS),
+          // syzkaller's executor reports its own failures on the console; syzbot files them
+          of("fuzzer", "SYZFAIL: ", "SYZFAIL: ", OPENS),
+          of("fuzzer", "SYZFATAL: ", "SYZFATAL: ", OPENS),
+          // panic
+          of(
+              "panic",
+              "Kernel panic - not syncing",
+              "Kernel panic - not syncing:? ?(?<msg>.*)",
+              PANIC));
+
+  private static final List<List<ReportKind>> BY_FIRST_CHAR = index();
+  private static final List<ReportKind> CONTAINING =
+      HEADERS.stream().filter(r -> r.prefix().isEmpty()).toList();
+
+  /** Rules by the first character of their prefix (ASCII only), for a cheap first check. */
+  private static List<List<ReportKind>> index() {
+    Map<Character, List<ReportKind>> m = new HashMap<>();
+    for (ReportKind r : HEADERS) {
+      if (!r.prefix().isEmpty()) {
+        m.computeIfAbsent(r.prefix().charAt(0), k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<List<ReportKind>> byChar = new ArrayList<>();
+    for (char c = 0; c < 128; c++) {
+      byChar.add(List.copyOf(m.getOrDefault(c, List.of())));
+    }
+    return List.copyOf(byChar);
+  }
+
+  /**
+   * Whether {@code literal} occurs within {@link #CONTAINS_REACH} characters of {@code from}: the
+   * text before it is a task name ({@code comm}, at most 15 characters, TASK_COMM_LEN - 1).
+   */
+  private static boolean containsNear(String text, String literal, int from) {
+    int last = Math.min(text.length() - literal.length(), from + CONTAINS_REACH);
+    for (int k = from + 1; k <= last; k++) {
+      if (text.charAt(k) == literal.charAt(0) && text.startsWith(literal, k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How far into the line a {@code contains} rule's literal may start. */
+  static final int CONTAINS_REACH = 24;
+
+  /** A header that matched a line, with its match. */
+  public record Match(ReportKind kind, Matcher matcher) {}
+
+  /** The first header matching {@code text} from {@code from}, or null. */
+  public static @Nullable Match match(String text, int from) {
+    if (from >= text.length()) {
+      return null;
+    }
+    char first = text.charAt(from);
+    List<ReportKind> rules = first < 128 ? BY_FIRST_CHAR.get(first) : List.of();
+    if (!rules.isEmpty()) {
+      for (ReportKind r : rules) {
+        if (text.startsWith(r.prefix(), from)) {
+          Matcher m = r.match(text, from);
+          if (m != null) {
+            return new Match(r, m);
+          }
+        }
+      }
+    }
+    for (ReportKind r : CONTAINING) {
+      if (containsNear(text, r.contains(), from)) {
+        Matcher m = r.pattern().matcher(text);
+        if (m.find(from)) {
+          return new Match(r, m);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static FailureClass classOf(String family) {
+    FailureClass c = FAMILY_CLASS.get(family);
+    if (c != null) {
+      return c;
+    }
+    for (FailureClass f : FailureClass.values()) {
+      if (f.id().equals(family)) {
+        return f;
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  /**
+   * How a header line is marked: the panic line, WARN() and lockdep warnings, headers that open a
+   * report only with a body after them left unmarked, every other header an oops.
+   */
+  private static LineKind lineKindOf(String family, String prefix, ReportRole role) {
+    if (role == PANIC) {
+      return LineKind.PANIC;
+    }
+    if (family.equals("warning") || prefix.startsWith("WARNING") || prefix.startsWith("[ WARN")) {
+      return LineKind.WARNING;
+    }
+    if (role == TENTATIVE && !prefix.startsWith("BUG")) {
+      return LineKind.NONE;
+    }
+    return LineKind.OOPS;
+  }
+
+  /** A header that starts the line, from a template with {@link KernelMacros}. */
+  static ReportKind of(String family, String prefix, String template, ReportRole role) {
+    return new ReportKind(
+        family,
+        classOf(family),
+        prefix,
+        "",
+        KernelMacros.compile(template),
+        role,
+        lineKindOf(family, prefix, role),
+        null);
+  }
+
+  /** A header found anywhere near the start of the line by a literal. */
+  static ReportKind containing(String family, String literal, String template, ReportRole role) {
+    return new ReportKind(
+        family,
+        classOf(family),
+        "",
+        literal,
+        KernelMacros.compile(template),
+        role,
+        lineKindOf(family, literal, role),
+        null);
+  }
+
+  /** A header of a kind that {@code linux-titles.yaml} does not title: it carries its title. */
+  static ReportKind titled(
+      String family, String prefix, String template, ReportRole role, TitleFormat title) {
+    return new ReportKind(
+        family,
+        classOf(family),
+        prefix,
+        "",
+        KernelMacros.compile(template),
+        role,
+        lineKindOf(family, prefix, role),
+        title);
+  }
+
+  /** The title formats the kinds carry themselves, in table order. */
+  public static List<TitleFormat> titleFormats() {
+    List<TitleFormat> out = new ArrayList<>();
+    for (ReportKind k : HEADERS) {
+      if (k.title() != null) {
+        out.add(k.title());
+      }
+    }
+    return List.copyOf(out);
+  }
+}

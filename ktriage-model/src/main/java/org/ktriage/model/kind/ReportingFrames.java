@@ -1,0 +1,423 @@
+package org.ktriage.model.kind;
+
+import static org.ktriage.model.kind.ReportingFrames.Role.ALLOCATOR;
+import static org.ktriage.model.kind.ReportingFrames.Role.ASSERTING;
+import static org.ktriage.model.kind.ReportingFrames.Role.DEBUG;
+import static org.ktriage.model.kind.ReportingFrames.Role.HELPER;
+import static org.ktriage.model.kind.ReportingFrames.Role.INTERRUPT;
+import static org.ktriage.model.kind.ReportingFrames.Role.KEXEC;
+import static org.ktriage.model.kind.ReportingFrames.Role.LOCKING;
+import static org.ktriage.model.kind.ReportingFrames.Role.PANIC;
+import static org.ktriage.model.kind.ReportingFrames.Role.REPORTER;
+import static org.ktriage.model.kind.ReportingFrames.Role.SANITIZER;
+import static org.ktriage.model.kind.ReportingFrames.Role.SCHEDULER;
+import static org.ktriage.model.kind.ReportingFrames.Role.TRAP;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The one table of frames that are not the culprit of the report they appear in: frames whose job
+ * is to report (backtrace printers, panic, WARN and sanitizer reporters, lockup and stall
+ * detectors), to trap, or primitives and core APIs whose caller is to blame (lock primitives, list
+ * debugging, refcount, might_sleep). Titles, signatures and the primary choice read it alike; each
+ * entry names where the kernel defines the function. Patterns are anchored regexes over the
+ * function name without compiler suffixes.
+ */
+public final class ReportingFrames {
+  private ReportingFrames() {}
+
+  /** Why a frame is not the culprit. */
+  public enum Role {
+    /** panic() and its wrappers. */
+    PANIC,
+    /** Prints a report, a backtrace, or waits while others print one. */
+    REPORTER,
+    /** Exception entry and the die/oops path. */
+    TRAP,
+    /** A sanitizer's check or report path; the instrumented caller made the access. */
+    SANITIZER,
+    /** A lock primitive; the caller took the lock. */
+    LOCKING,
+    /** A core API asserting on its caller's misuse. */
+    ASSERTING,
+    /** Lockdep, debugobjects, fault injection: checkers that call into a report. */
+    DEBUG,
+    /** The timer interrupt a stall detector runs from. */
+    INTERRUPT,
+    /** Allocator and free paths. */
+    ALLOCATOR,
+    /** String, memory and user-copy helpers. */
+    HELPER,
+    /** Where a sleeping task sits; never where it failed. */
+    SCHEDULER,
+    /** The crash-dump path after panic. */
+    KEXEC
+  }
+
+  /** One entry: a role and an anchored regex. */
+  public record Entry(Role role, Pattern pattern) {}
+
+  private static Entry e(Role role, String regex) {
+    return new Entry(role, Pattern.compile(regex));
+  }
+
+  /** The table, grouped by where the kernel defines the functions. */
+  public static final List<Entry> ENTRIES =
+      List.of(
+          // kernel/panic.c panic(), vpanic(), nmi_panic()
+          e(PANIC, "^panic$"),
+          e(PANIC, "^vpanic$"),
+          e(PANIC, "^nmi_panic$"),
+          // lib/dump_stack.c dump_stack(), dump_stack_lvl(), __dump_stack()
+          e(REPORTER, "^dump_stack"),
+          // arch/x86/kernel/dumpstack.c show_stack(), show_trace_log_lvl(); arch/arm/kernel/traps.c
+          // show_stack()
+          e(REPORTER, "^show_stack"),
+          e(REPORTER, "^show_trace"),
+          // arch/x86/kernel/process_64.c show_regs(), __show_regs()
+          e(REPORTER, "^show_regs"),
+          e(REPORTER, "^__show_regs"),
+          // kernel/sched/core.c sched_show_task()
+          e(REPORTER, "^sched_show_task"),
+          e(REPORTER, "^_?sched_show_task$"),
+          // arch/arm64/kernel/stacktrace.c dump_backtrace(); arch/arm/kernel/traps.c
+          // dump_backtrace()
+          e(REPORTER, "^dump_backtrace"),
+          // kernel/printk/printk.c printk(), _printk(), vprintk()
+          e(REPORTER, "^printk"),
+          e(REPORTER, "^_printk"),
+          e(REPORTER, "^vprintk"),
+          // kernel/panic.c __warn(), __warn_printk(), warn_slowpath_fmt/null/common(),
+          // check_panic_on_warn()
+          e(REPORTER, "^__warn$"),
+          e(REPORTER, "^__warn_printk$"),
+          e(REPORTER, "^warn_slowpath"),
+          e(REPORTER, "^check_panic_on_warn$"),
+          // lib/bug.c report_bug()
+          e(REPORTER, "^report_bug$"),
+          // arch/x86/kernel/traps.c fixup_bug(), handle_bug(), do_trap(), do_error_trap(),
+          // do_int3*(), exc_*
+          e(TRAP, "^fixup_bug$"),
+          e(TRAP, "^handle_bug$"),
+          e(TRAP, "^do_trap$"),
+          e(TRAP, "^do_error_trap$"),
+          e(TRAP, "^do_int3"),
+          e(TRAP, "^exc_"),
+          // arch/x86/kernel/dumpstack.c die(), __die*(), oops_begin(), oops_end()
+          e(TRAP, "^die$"),
+          e(TRAP, "^__die"),
+          e(TRAP, "^oops_end$"),
+          e(TRAP, "^oops_begin$"),
+          // arch/x86/entry/entry_64.S and idtentry.h asm_exc_*, asm_sysvec_*, common_interrupt,
+          // invalid_op, page_fault, general_protection
+          e(TRAP, "^asm_exc_"),
+          e(TRAP, "^asm_sysvec_"),
+          e(TRAP, "^sysvec_"),
+          e(TRAP, "^asm_common_interrupt$"),
+          e(TRAP, "^common_interrupt$"),
+          e(TRAP, "^invalid_op$"),
+          e(TRAP, "^page_fault$"),
+          e(TRAP, "^general_protection$"),
+          e(TRAP, "^do_general_protection$"),
+          // arch/x86/mm/fault.c page_fault_oops(), kernelmode_fixup_or_oops(), no_context(),
+          // bad_area*(), do_kern_addr_fault(), do_user_addr_fault(), handle_page_fault(),
+          // do_page_fault()
+          e(TRAP, "^page_fault_oops$"),
+          e(TRAP, "^kernelmode_fixup_or_oops$"),
+          e(TRAP, "^no_context$"),
+          e(TRAP, "^__bad_area"),
+          e(TRAP, "^bad_area"),
+          e(TRAP, "^do_kern_addr_fault$"),
+          e(TRAP, "^do_user_addr_fault$"),
+          e(TRAP, "^handle_page_fault$"),
+          e(TRAP, "^do_page_fault$"),
+          // kernel/crash_core.c and kexec_core.c crash_kexec(), __crash_kexec();
+          // arch/x86/kernel/machine_kexec_64.c machine_kexec(); arch/x86/include/asm/kexec.h
+          // crash_setup_regs()
+          e(KEXEC, "^crash_kexec$"),
+          e(KEXEC, "^__crash_kexec$"),
+          e(KEXEC, "^machine_kexec$"),
+          e(KEXEC, "^crash_setup_regs$"),
+          // mm/kasan/report.c kasan_report(), print_report(), print_address_description();
+          // mm/kasan/generic.c __asan_load*/__asan_store*
+          e(SANITIZER, "^kasan_report"),
+          e(SANITIZER, "^__kasan_report"),
+          e(SANITIZER, "^kasan_"),
+          e(SANITIZER, "^__kasan_"),
+          e(SANITIZER, "^__asan_"),
+          e(SANITIZER, "^print_report$"),
+          e(SANITIZER, "^print_address_description"),
+          // mm/kmsan/instrumentation.c __msan_*, kmsan_*
+          e(SANITIZER, "^kmsan_"),
+          e(SANITIZER, "^__msan_"),
+          // lib/ubsan.c __ubsan_handle_*, ubsan_*
+          e(SANITIZER, "^ubsan_"),
+          e(SANITIZER, "^__ubsan_"),
+          // arch/arm64/mm/fault.c do_mem_abort(), do_translation_fault(), __do_kernel_fault(),
+          // die_kernel_fault(); arch/arm64/kernel/entry-common.c el1_abort(), el1h_64_sync*
+          e(TRAP, "^el1_abort$"),
+          e(TRAP, "^el1h_64_sync"),
+          e(TRAP, "^do_mem_abort$"),
+          e(TRAP, "^do_translation_fault$"),
+          e(TRAP, "^do_kernel_fault$"),
+          e(TRAP, "^__do_kernel_fault$"),
+          e(TRAP, "^die_kernel_fault$"),
+          e(TRAP, "^arm64_"),
+          // arch/arm64/kernel/traps.c bug_handler(), arch/arm64/kernel/debug-monitors.c
+          // call_break_hook(), brk_handler()
+          e(TRAP, "^bug_handler$"),
+          e(TRAP, "^call_break_hook$"),
+          e(TRAP, "^brk_handler$"),
+          // kernel/watchdog.c watchdog_timer_fn(); kernel/watchdog_perf.c
+          // watchdog_overflow_callback(); kernel/events/core.c __perf_event_overflow()
+          e(REPORTER, "^watchdog_timer_fn$"),
+          e(REPORTER, "^watchdog_overflow_callback$"),
+          e(REPORTER, "^__perf_event_overflow$"),
+          // lib/nmi_backtrace.c nmi_cpu_backtrace(), nmi_trigger_cpumask_backtrace();
+          // arch/x86/kernel/apic/hw_nmi.c arch_trigger_cpumask_backtrace()
+          e(REPORTER, "^nmi_cpu_backtrace"),
+          e(REPORTER, "^nmi_trigger_cpumask_backtrace$"),
+          e(REPORTER, "^arch_trigger_cpumask_backtrace$"),
+          // kernel/rcu/tree_stall.h rcu_dump_cpu_stacks(), print_cpu_stall(), check_cpu_stall(),
+          // print_other_cpu_stall()
+          e(REPORTER, "^rcu_dump_cpu_stacks$"),
+          e(REPORTER, "^print_cpu_stall"),
+          e(REPORTER, "^check_cpu_stall"),
+          e(REPORTER, "^print_other_cpu_stall$"),
+          // kernel/rcu/tree.c rcu_sched_clock_irq(), rcu_pending(), rcu_check_callbacks() (<4.20)
+          e(INTERRUPT, "^rcu_sched_clock_irq$"),
+          e(INTERRUPT, "^rcu_check_callbacks$"),
+          e(INTERRUPT, "^rcu_pending$"),
+          // kernel/locking/lockdep.c lockdep_*(), __lock_acquire(), lock_acquire(),
+          // print_usage_bug(), mark_lock*(), debug_check_no_locks_*()
+          e(DEBUG, "^lockdep_"),
+          e(DEBUG, "^__lock_acquire$"),
+          e(DEBUG, "^lock_acquire$"),
+          e(DEBUG, "^print_usage_bug$"),
+          e(DEBUG, "^mark_lock"),
+          e(DEBUG, "^debug_check_no_locks"),
+          // lib/bust_spinlocks.c bust_spinlocks(); mm/oom_kill.c dump_header()
+          e(REPORTER, "^bust_spinlocks$"),
+          e(REPORTER, "^dump_header$"),
+          // kernel/locking/lockdep.c report path: print_circular_bug(), check_noncircular(),
+          // check_prev_add(), check_prevs_add(), validate_chain(), print_deadlock_bug(),
+          // check_deadlock(), register_lock_class(), look_up_lock_class(), __lock_*(),
+          // lock_acquired(), lock_contended(), lock_release(), print_lock*()
+          e(DEBUG, "^print_circular_bug"),
+          e(DEBUG, "^check_noncircular$"),
+          e(DEBUG, "^check_prev_add$"),
+          e(DEBUG, "^check_prevs_add$"),
+          e(DEBUG, "^validate_chain$"),
+          e(DEBUG, "^print_deadlock_bug$"),
+          e(DEBUG, "^check_deadlock$"),
+          e(DEBUG, "^register_lock_class$"),
+          e(DEBUG, "^look_up_lock_class$"),
+          e(DEBUG, "^__lock_"),
+          e(DEBUG, "^lock_acquired$"),
+          e(DEBUG, "^lock_contended$"),
+          e(DEBUG, "^lock_release$"),
+          e(DEBUG, "^print_lock"),
+          // kernel/locking/spinlock.c _raw_*_lock*/_unlock*; spinlock_debug.c do_raw_*_lock();
+          // qspinlock.c queued_spin_lock_slowpath(), qrwlock.c queued_*_lock_slowpath(); arch/x86
+          // paravirt __pv_queued_spin_lock_slowpath()
+          e(LOCKING, "^_raw_(spin|read|write)_(try)?lock"),
+          e(LOCKING, "^_raw_(spin|read|write)_unlock"),
+          e(LOCKING, "^do_raw_(spin|read|write)_lock"),
+          e(LOCKING, "^queued_(spin|read|write)_lock"),
+          e(LOCKING, "^native_queued_spin_lock_slowpath$"),
+          e(LOCKING, "^__pv_queued_spin_lock_slowpath$"),
+          // kernel/locking/mutex.c mutex_lock*(), __mutex_lock*(); semaphore.c down*(), __down*();
+          // rwsem.c down_read/write*(), rwsem_down_*(), __rwsem_*()
+          e(LOCKING, "^__mutex_lock"),
+          e(LOCKING, "^mutex_lock"),
+          e(LOCKING, "^__down"),
+          e(LOCKING, "^down$"),
+          e(LOCKING, "^down_(read|write)"),
+          e(LOCKING, "^rwsem_down"),
+          e(LOCKING, "^__rwsem"),
+          // kernel/time/timer.c update_process_times(); tick-sched.c tick_sched_handle(),
+          // tick_sched_timer(); hrtimer.c __hrtimer_run_queues(), hrtimer_interrupt();
+          // arch/x86/kernel/apic/apic.c local_apic_timer_interrupt(),
+          // sysvec_apic_timer_interrupt(); kernel/softirq.c irq_exit*()
+          e(INTERRUPT, "^update_process_times$"),
+          e(INTERRUPT, "^tick_sched_handle"),
+          e(INTERRUPT, "^tick_sched_timer$"),
+          e(INTERRUPT, "^__hrtimer_run_queues$"),
+          e(INTERRUPT, "^hrtimer_interrupt$"),
+          e(INTERRUPT, "^local_apic_timer_interrupt$"),
+          e(INTERRUPT, "^(smp_|__sysvec_)?apic_timer_interrupt$"),
+          e(INTERRUPT, "^irq_exit"),
+          e(INTERRUPT, "^__irq_exit_rcu$"),
+          // mm/kasan/generic.c check_memory_region() (<5.11); mm/usercopy.c __check_object_size(),
+          // check_heap_object()
+          e(SANITIZER, "^check_memory_region"),
+          e(SANITIZER, "^__check_object_size$"),
+          e(SANITIZER, "^check_heap_object$"),
+          // lib/string.c and arch/x86/lib mem*/str* helpers; arch/x86/lib/usercopy
+          // copy_to/from_user()
+          e(HELPER, "^(__)?mem(cpy|set|move|cmp|chr)$"),
+          e(HELPER, "^str(n|l|s)?(cpy|cmp|len|chr|dup|cat)$"),
+          e(HELPER, "^_?copy_(to|from)_user$"),
+          // lib/fault-inject.c should_fail*(), fail_dump(); mm/failslab.c should_failslab()
+          e(DEBUG, "^should_fail"),
+          e(DEBUG, "^fail_dump$"),
+          e(DEBUG, "^should_failslab$"),
+          // mm/page_alloc.c alloc_pages*(); mm/slub.c kmalloc*(), kmem_cache_alloc*(),
+          // slab_alloc*(), kfree(), kmem_cache_free(), slab_free*(); mm/util.c kvfree(); mm/slab.c
+          // ___cache_free()
+          e(ALLOCATOR, "^(__)?alloc_pages"),
+          e(ALLOCATOR, "^(__)?kmalloc"),
+          e(ALLOCATOR, "^kmem_cache_alloc"),
+          e(ALLOCATOR, "^(__)?slab_alloc"),
+          e(ALLOCATOR, "^___slab_alloc$"),
+          e(ALLOCATOR, "^(__)?kfree$"),
+          e(ALLOCATOR, "^kvfree$"),
+          e(ALLOCATOR, "^kmem_cache_free$"),
+          e(ALLOCATOR, "^(__)?slab_free"),
+          e(ALLOCATOR, "^___cache_free$"),
+          // lib/debugobjects.c debug_object_*(), debug_print_object(), __debug_check_no_obj_freed()
+          e(DEBUG, "^debug_object"),
+          e(DEBUG, "^debug_print_object$"),
+          e(DEBUG, "^__debug_check_no_obj_freed$"),
+          // kernel/kcov.c __sanitizer_cov_*(), write_comp_data()
+          e(SANITIZER, "^__sanitizer_cov"),
+          e(SANITIZER, "^write_comp_data$"),
+          // lib/smp_processor_id.c check_preemption_disabled(), debug_smp_processor_id(),
+          // __this_cpu_preempt_check()
+          e(ASSERTING, "^check_preemption_disabled$"),
+          e(ASSERTING, "^__this_cpu_preempt_check$"),
+          e(ASSERTING, "^debug_smp_processor_id$"),
+          // kernel/sched/core.c dump_cpu_task()
+          e(REPORTER, "^dump_cpu_task$"),
+          // lib/list_debug.c __list_add_valid*(), __list_del_entry_valid*() (checks on the caller's
+          // list)
+          e(ASSERTING, "^__list_(add|del)_entry_valid"),
+          e(ASSERTING, "^__list_(add|del)_valid"),
+          // kernel/sched/core.c __schedule_bug() prints "BUG: scheduling while atomic"
+          e(REPORTER, "^__schedule_bug$"),
+          // arch/arm/kernel/unwind.c unwind_backtrace() (arm32 dump_stack)
+          e(REPORTER, "^unwind_backtrace$"),
+          // arch/arm/kernel/traps.c __div0() prints "Division by zero in kernel.";
+          // arch/arm/lib/lib1funcs.S Ldiv0 calls it
+          e(REPORTER, "^__div0$"),
+          e(REPORTER, "^Ldiv0"),
+          // lib/nmi_backtrace.c and arch/x86/lib/delay.c: the delay loops
+          // nmi_trigger_cpumask_backtrace() and panic() wait in (delay_tsc(), delay_loop(),
+          // __const_udelay(), __udelay(), __delay(); arch/arm64/lib/delay.c __delay())
+          e(REPORTER, "^delay_tsc$"),
+          e(REPORTER, "^delay_loop$"),
+          e(REPORTER, "^__const_udelay$"),
+          e(REPORTER, "^__udelay$"),
+          e(REPORTER, "^udelay$"),
+          e(REPORTER, "^__delay$"),
+          // kernel/time/timer.c add_timer(): BUG_ON(timer_pending(timer)) (WARN since v6.x) asserts
+          // on its caller
+          e(ASSERTING, "^add_timer$"),
+          // lib/refcount.c refcount_warn_saturate() warns on its caller's saturated or freed
+          // refcount
+          e(ASSERTING, "^refcount_warn_saturate$"),
+          // kernel/sched/core.c __might_sleep(), __might_resched() (might_sleep() in the caller);
+          // mm/memory.c __might_fault()
+          e(ASSERTING, "^__might_sleep$"),
+          e(ASSERTING, "^__might_resched$"),
+          e(ASSERTING, "^__might_fault$"),
+          // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),
+          // io_schedule*(), context_switch(); kernel/time/timer.c schedule_timeout();
+          // arch/x86/kernel/process_64.c __switch_to(), entry_64.S __switch_to_asm
+          e(SCHEDULER, "^__schedule$"),
+          e(SCHEDULER, "^schedule$"),
+          e(SCHEDULER, "^schedule_timeout$"),
+          e(SCHEDULER, "^schedule_preempt_disabled$"),
+          e(SCHEDULER, "^io_schedule$"),
+          e(SCHEDULER, "^io_schedule_timeout$"),
+          e(SCHEDULER, "^__switch_to$"),
+          e(SCHEDULER, "^__switch_to_asm$"),
+          e(SCHEDULER, "^context_switch$"),
+          // mm/oom_kill.c oom_kill_process() (prints the kill)
+          e(REPORTER, "^oom_kill_process$"),
+          // lib/dump_stack.c __dump_stack(); arch/x86/kernel/dumpstack.c show_trace_log_lvl()
+          e(REPORTER, "^__dump_stack$"),
+          e(REPORTER, "^show_trace_log_lvl$"));
+
+  /** Roles skipped when a stack signature picks its frames (everything but the scheduler). */
+  private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER));
+
+  /**
+   * Roles skipped when naming the function that failed from a stack: the ones that only report,
+   * panic, sleep, dump, or assert on their caller.
+   */
+  private static final Set<Role> CULPRIT =
+      EnumSet.of(PANIC, REPORTER, SANITIZER, ASSERTING, SCHEDULER, KEXEC);
+
+  /** Roles whose frames are never the guilty frame of a title, beyond the title table's list. */
+  private static final Set<Role> TITLE = EnumSet.of(PANIC, REPORTER);
+
+  private static final Map<String, Set<Role>> CACHE = new ConcurrentHashMap<>();
+
+  /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
+  private static String base(String function) {
+    int dot = function.indexOf('.');
+    return dot > 0 ? function.substring(0, dot) : function;
+  }
+
+  /** The roles of a function (empty for ordinary code). */
+  public static Set<Role> roles(String function) {
+    String b = base(function);
+    Set<Role> known = CACHE.get(b);
+    if (known != null) {
+      return known;
+    }
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    for (Entry en : ENTRIES) {
+      if (en.pattern().matcher(b).find()) {
+        roles.add(en.role());
+      }
+    }
+    Set<Role> result = Set.copyOf(roles);
+    if (CACHE.size() < 100_000) {
+      CACHE.put(b, result);
+    }
+    return result;
+  }
+
+  private static boolean any(String function, Set<Role> wanted) {
+    for (Role r : roles(function)) {
+      if (wanted.contains(r)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** panic(), vpanic(), nmi_panic() (kernel/panic.c). */
+  public static boolean isPanic(String function) {
+    return roles(function).contains(PANIC);
+  }
+
+  /** True for frames a stack signature skips. */
+  public static boolean isSignatureSkip(String function) {
+    return any(function, SIGNATURE);
+  }
+
+  /** True for frames that report, panic, sleep or assert: never the function that failed. */
+  public static boolean isReporting(String function) {
+    return any(function, CULPRIT);
+  }
+
+  /** The anchored regexes of the roles a title never blames, for the title engine's skip list. */
+  public static List<String> titleSkips() {
+    List<String> out = new ArrayList<>();
+    for (Entry en : ENTRIES) {
+      if (TITLE.contains(en.role())) {
+        out.add(en.pattern().pattern());
+      }
+    }
+    return List.copyOf(out);
+  }
+}

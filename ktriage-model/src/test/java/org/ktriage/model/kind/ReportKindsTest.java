@@ -1,0 +1,82 @@
+package org.ktriage.model.kind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.ktriage.model.FailureClass;
+
+/** The kind tables on lines and frame names the kernel prints. */
+class ReportKindsTest {
+
+  @Test
+  void everyHeaderPatternIsFullyExpanded() {
+    for (ReportKind k : ReportKinds.HEADERS) {
+      assertThat(k.pattern().pattern()).as(k.family()).doesNotContain("{{");
+    }
+  }
+
+  @Test
+  void theArm32DivisionByZeroLineIsOneEntryWithItsTitle() {
+    ReportKinds.Match m =
+        Objects.requireNonNull(ReportKinds.match("Division by zero in kernel.", 0));
+    assertThat(m.kind().failureClass()).isEqualTo(FailureClass.DIVIDE_ERROR);
+    assertThat(m.kind().role()).isEqualTo(ReportRole.OPENS);
+    assertThat(m.kind().title()).isNotNull();
+    assertThat(ReportKinds.titleFormats()).contains(m.kind().title());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Kernel panic - not syncing: Fatal exception in interrupt|panic",
+        "PANIC: \"Oops: 0002 [#1] SMP PTI\" (check log for details)|panic",
+        "BUG: kernel NULL pointer dereference, address: 0000000000000008|oops",
+        "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [insmod:1234]|oops",
+        "Division by zero in kernel.|oops",
+        "WARNING: CPU: 0 PID: 1 at kernel/time/timer.c:1118 add_timer+0x20/0x30|warning",
+        "------------[ cut here ]------------|warning",
+        "WARNING: possible circular locking dependency detected|warning",
+        "lab_timer: loading out-of-tree module taints kernel.|module",
+        "ata1: SATA link up 6.0 Gbps (SStatus 133 SControl 300)|''",
+      })
+  void logLinesAreMarkedByTheirKind(String line, String kind) {
+    assertThat(LineKinds.of(line).id()).isEqualTo(kind);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "panic,true,true",
+    "nmi_panic,true,true",
+    "vpanic,true,true",
+    "dump_backtrace,false,true",
+    "kasan_report,false,true",
+    "__asan_load8,false,true",
+    "__schedule_bug,false,true",
+    "nmi_cpu_backtrace,false,true",
+    "delay_tsc,false,true",
+    "refcount_warn_saturate,false,true",
+    "__might_resched,false,true",
+    "__list_add_valid_or_report,false,true",
+    "warn_slowpath_fmt,false,true",
+    "schedule,false,true",
+    "occ_get_powr_avg,false,false",
+    "run_timer_softirq,false,false",
+    "panic_smp_self_stop,false,false",
+  })
+  void reportingFramesAreKnownByRole(String function, boolean panic, boolean reporting) {
+    assertThat(ReportingFrames.isPanic(function)).isEqualTo(panic);
+    assertThat(ReportingFrames.isReporting(function)).isEqualTo(reporting);
+  }
+
+  @Test
+  void signaturesSkipLockPrimitivesButNotTheScheduler() {
+    assertThat(ReportingFrames.isSignatureSkip("_raw_spin_lock_irqsave")).isTrue();
+    assertThat(ReportingFrames.isReporting("_raw_spin_lock_irqsave")).isFalse();
+    assertThat(ReportingFrames.isSignatureSkip("schedule")).isFalse();
+    assertThat(ReportingFrames.isSignatureSkip("nmi_panic.cold")).isTrue();
+  }
+}
