@@ -193,7 +193,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             .println("ktriage: wrote " + shown(output) + " — " + Verdict.headline(diagnosis));
       }
     }
-    return Verdict.crashFound(diagnosis) ? ExitCode.ANALYSED : ExitCode.NO_CRASH;
+    return ExitCode.of(diagnosis);
   }
 
   /** Checks option values that picocli cannot; prints the problem and returns 2, or null. */
