@@ -286,7 +286,7 @@ public final class CauseOrder {
       }
       Matcher b = STALLED_CPU_3X.matcher(l.text());
       if (b.find()) {
-        for (String c : b.group(1).trim().split("\\s+")) {
+        for (String c : b.group(1).trim().split("\\s+", -1)) {
           if (!c.isEmpty()) {
             cpus.add(Integer.parseInt(c));
           }
@@ -970,7 +970,7 @@ public final class CauseOrder {
     boolean after = pr == null;
     FailureClass lastClass = p.failureClass();
     for (ReportView v : f.reports()) {
-      if (v == pr) {
+      if (v.equals(pr)) {
         after = true;
         continue;
       }
