@@ -121,6 +121,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   @Override
+  // the progress line is closed (erased) early before an error message; closing twice is harmless
+  @SuppressWarnings("try")
   public Integer call() {
     Integer usage = checkOptions();
     if (usage != null) {
