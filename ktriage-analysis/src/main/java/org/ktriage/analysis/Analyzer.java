@@ -48,17 +48,13 @@ public final class Analyzer {
           List.of(),
           List.of(),
           List.of(
-              new RuleFailure(
-                  "cause-order", e.getClass().getSimpleName() + ": " + e.getMessage())));
+              new RuleFailure("cause-order", e.getClass().getSimpleName() + ": " + e.getMessage())),
+          report.hasCrash());
     }
     RuleBook.Results results = rules.run(facts);
-    String recursiveWhere = null;
-    try {
-      RecursiveSpinlockRule.Match m = RecursiveSpinlockRule.find(facts);
-      recursiveWhere = m == null ? null : m.spinner().frame().where();
-    } catch (RuntimeException e) {
-      recursiveWhere = null;
-    }
+    // the chain marks the recursive acquisition the rule found; a rule that threw is already a
+    // RuleFailure in the results, and the chain then shows a plain lock wait
+    String recursiveWhere = results.value(RecursiveSpinlockRule.ID, RecursiveSpinlockRule.SPINNER);
     List<RuleFailure> failures = new ArrayList<>(results.failures());
     CrashTitle title = null;
     try {
@@ -67,8 +63,9 @@ public final class Analyzer {
       failures.add(new RuleFailure("title", e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
     PrimaryFailure primary = facts.primary() == null ? null : facts.primary().toModel();
+    boolean crashFound = report.hasCrash() || title != null || primary != null;
     String signature = null;
-    if (title != null || report.hasCrash()) {
+    if (crashFound) {
       try {
         Signature sig = Signature.of(facts.primaryClass(), report, primary);
         signature =
@@ -91,7 +88,8 @@ public final class Analyzer {
         primary,
         CauseOrder.chain(facts, recursiveWhere),
         results.findings(),
-        failures);
+        failures,
+        crashFound);
   }
 
   /** The facts analysis derives before rules run (for tests and tools). */

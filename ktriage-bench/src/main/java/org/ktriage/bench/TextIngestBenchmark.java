@@ -44,6 +44,8 @@ public class TextIngestBenchmark {
     "[drm] Initialized qxl 0.1.0 20120117 for 0000:00:02.0 on minor 0",
   };
 
+  // one string per kernel log line, as the log holds them
+  @SuppressWarnings("StringConcatToTextBlock")
   private static final String OOPS =
       String.join(
           "\n",
@@ -80,7 +82,7 @@ public class TextIngestBenchmark {
       long us = line * 1371;
       String[] texts =
           line % oopsEvery == 0
-              ? OOPS.split("\n")
+              ? OOPS.split("\n", -1)
               : new String[] {NOISE[(int) (line % NOISE.length)]};
       for (String t : texts) {
         sb.setLength(0);

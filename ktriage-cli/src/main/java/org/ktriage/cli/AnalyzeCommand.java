@@ -121,6 +121,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   @Override
+  // the progress line is closed (erased) early before an error message; closing twice is harmless
+  @SuppressWarnings("try")
   public Integer call() {
     Integer usage = checkOptions();
     if (usage != null) {
@@ -193,7 +195,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             .println("ktriage: wrote " + shown(output) + " — " + Verdict.headline(diagnosis));
       }
     }
-    return Verdict.crashFound(diagnosis) ? ExitCode.ANALYSED : ExitCode.NO_CRASH;
+    return ExitCode.of(diagnosis);
   }
 
   /** Checks option values that picocli cannot; prints the problem and returns 2, or null. */

@@ -1,5 +1,7 @@
 package org.ktriage.cli;
 
+import org.ktriage.model.Diagnosis;
+
 /** The CLI's exit codes (docs/architecture.md; API: never renumber one). */
 public final class ExitCode {
   /** Inputs analysed (a crash found or not). */
@@ -18,4 +20,9 @@ public final class ExitCode {
   public static final int UNREADABLE = 3;
 
   private ExitCode() {}
+
+  /** The exit code of an analysed input: {@link #NO_CRASH} when analysis found no crash in it. */
+  static int of(Diagnosis d) {
+    return d.crashFound() ? ANALYSED : NO_CRASH;
+  }
 }

@@ -31,7 +31,8 @@ final class Progress implements AutoCloseable {
               return t;
             });
     if (enabled) {
-      ticker.scheduleAtFixedRate(this::tick, DELAY_MILLIS, 250, TimeUnit.MILLISECONDS);
+      // ended by shutdownNow() in close(); a tick that throws only stops the ticking
+      var unused = ticker.scheduleAtFixedRate(this::tick, DELAY_MILLIS, 250, TimeUnit.MILLISECONDS);
     }
   }
 

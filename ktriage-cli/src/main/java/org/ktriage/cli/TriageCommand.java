@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.ktriage.analysis.bucket.Bucket;
 import org.ktriage.analysis.bucket.Buckets;
 import org.ktriage.analysis.bucket.MergeSuggestion;
 import org.ktriage.analysis.bucket.TriageResult;
-import org.ktriage.analysis.signature.Signature;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.ingest.UnreadableInputException;
@@ -246,25 +244,7 @@ public final class TriageCommand implements Callable<Integer> {
       CrashReport report =
           Ingest.read(List.of(tmp != null ? tmp : input.path()), Strictness.LENIENT);
       Diagnosis d = new Analyzer().analyze(report);
-      String title = d.title();
-      List<String> alts = d.altTitles();
-      boolean corrupted = d.corrupted();
-      boolean crash = title != null || report.hasCrash();
-      String signature = d.signature();
-      List<String> frames = crash ? Signature.stack(report, d.primary(), 8) : List.of();
-      Instant seen = Files.getLastModifiedTime(input.path()).toInstant();
-      return new TriageResult(
-          path,
-          title,
-          alts,
-          d.failureClass().id(),
-          crash ? signature : null,
-          corrupted,
-          frames,
-          seen,
-          report.kernel().release(),
-          report.kernel().hostname(),
-          null);
+      return TriageResult.of(path, d, Files.getLastModifiedTime(input.path()).toInstant());
     } catch (UnreadableInputException e) {
       String reason = oneLine(e.getMessage());
       for (String prefix : new String[] {path + ": ", tmpName(tmp) + ": "}) {

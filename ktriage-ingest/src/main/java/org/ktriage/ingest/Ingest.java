@@ -86,7 +86,7 @@ public final class Ingest {
   // ---------------------------------------------------------------------------------------------
   // VMCORE READING HOOK: the one place binary dumps arrive. The vmcore reader replaces this body.
   // ---------------------------------------------------------------------------------------------
-  private static CrashReport readVmcore(Path path, InputFormat format, Strictness strictness)
+  private static CrashReport readVmcore(Path path, Strictness strictness)
       throws UnreadableInputException {
     DumpContents c;
     DumpObjects.Result objects;
@@ -199,13 +199,13 @@ public final class Ingest {
     switch (kind) {
       case EMPTY -> throw new UnreadableInputException(p + ": empty file");
       case ELF -> {
-        return readVmcore(p, InputFormat.VMCORE_ELF, strictness);
+        return readVmcore(p, strictness);
       }
       case KDUMP -> {
-        return readVmcore(p, InputFormat.VMCORE_KDUMP, strictness);
+        return readVmcore(p, strictness);
       }
       case FLATTENED -> {
-        return readVmcore(p, InputFormat.VMCORE_FLATTENED, strictness);
+        return readVmcore(p, strictness);
       }
       case GZIP, XZ -> {
         if (depth > 0) {

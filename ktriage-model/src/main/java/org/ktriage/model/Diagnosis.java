@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param chain cause chain, first cause first
  * @param findings rule findings, most important first
  * @param ruleFailures rules that threw
+ * @param crashFound analysis's decision that the inputs show a crash of any kind (a report, a
+ *     panic, a panicking CPU, a title or a primary failure); false when they hold none
  */
 public record Diagnosis(
     CrashReport report,
@@ -29,7 +31,8 @@ public record Diagnosis(
     @Nullable PrimaryFailure primary,
     List<ChainEvent> chain,
     List<Finding> findings,
-    List<RuleFailure> ruleFailures) {
+    List<RuleFailure> ruleFailures,
+    boolean crashFound) {
   public Diagnosis {
     altTitles = List.copyOf(altTitles);
     chain = List.copyOf(chain);

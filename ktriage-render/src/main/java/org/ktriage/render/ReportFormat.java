@@ -13,6 +13,8 @@ public enum ReportFormat {
   TEXT("text", TextRenderer::new);
 
   private final String id;
+
+  @SuppressWarnings("ImmutableEnumChecker") // constructor references, stateless
   private final Function<RenderOptions, Renderer> factory;
 
   ReportFormat(String id, Function<RenderOptions, Renderer> factory) {

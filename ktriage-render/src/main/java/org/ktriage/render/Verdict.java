@@ -59,17 +59,12 @@ public final class Verdict {
     return Character.toUpperCase(id.charAt(0)) + id.substring(1);
   }
 
-  /** True when the inputs showed a crash of any kind. */
-  public static boolean crashFound(Diagnosis d) {
-    return d.report().hasCrash() || d.primary() != null || d.title() != null;
-  }
-
   /**
    * The one-sentence verdict, e.g. "Page fault in run_timer_softirq+0xf8 (softirq, CPU 1) — first
    * failure; the Hard LOCKUP panic is a consequence".
    */
   public static String headline(Diagnosis d) {
-    if (!crashFound(d)) {
+    if (!d.crashFound()) {
       return "No crash found in the input";
     }
     PrimaryFailure p = d.primary();

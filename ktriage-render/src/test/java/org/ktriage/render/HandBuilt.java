@@ -146,7 +146,7 @@ public final class HandBuilt {
             Severity.HIGH,
             0.8,
             "CPU 1 spins on lock ffff88007b90c000 it already holds.",
-            List.of(new Evidence("RDI: ffff88007b90c000", at(36))),
+            List.of(Evidence.about("RDI: ffff88007b90c000", at(36), 0xffff88007b90c000L)),
             List.of(),
             List.of("crash> bt -a"),
             List.of("no lock owner field"),
@@ -176,7 +176,25 @@ public final class HandBuilt {
             new ChainEvent("hard-lockup", "watchdog_overflow_callback", "nmi", 1, null, null),
             new ChainEvent("panic", null, null, null, "Hard LOCKUP", at(82))),
         List.of(timer, lock),
-        List.of(new RuleFailure("broken-rule", "IllegalStateException: boom")));
+        List.of(new RuleFailure("broken-rule", "IllegalStateException: boom")),
+        true);
+  }
+
+  /** {@code d} with other findings. */
+  public static Diagnosis withFindings(Diagnosis d, List<Finding> findings) {
+    return new Diagnosis(
+        d.report(),
+        d.title(),
+        d.altTitles(),
+        d.corrupted(),
+        d.signature(),
+        d.failureClass(),
+        d.trigger(),
+        d.primary(),
+        d.chain(),
+        findings,
+        d.ruleFailures(),
+        d.crashFound());
   }
 
   /** A diagnosis as the analysis gives for input without any crash. */
@@ -203,6 +221,7 @@ public final class HandBuilt {
         null,
         List.of(),
         List.of(),
-        List.of());
+        List.of(),
+        false);
   }
 }

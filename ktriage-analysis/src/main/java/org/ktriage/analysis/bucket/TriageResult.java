@@ -3,6 +3,8 @@ package org.ktriage.analysis.bucket;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.signature.Signature;
+import org.ktriage.model.Diagnosis;
 
 /**
  * The triage outcome of one input file.
@@ -34,6 +36,33 @@ public record TriageResult(
   public TriageResult {
     altTitles = List.copyOf(altTitles);
     frames = List.copyOf(frames);
+  }
+
+  /** How many frames of the failing stack a result keeps for similarity. */
+  public static final int FRAMES = 8;
+
+  /**
+   * The triage outcome of an input read and analysed: its title, class and signature, and the
+   * failing stack's first {@link #FRAMES} normalized functions when a crash was found.
+   *
+   * @param path the input as given
+   * @param d its diagnosis
+   * @param seen when the crash happened, or null
+   */
+  public static TriageResult of(String path, Diagnosis d, @Nullable Instant seen) {
+    boolean crash = d.crashFound();
+    return new TriageResult(
+        path,
+        d.title(),
+        d.altTitles(),
+        d.failureClass().id(),
+        crash ? d.signature() : null,
+        d.corrupted(),
+        crash ? Signature.stack(d.report(), d.primary(), FRAMES) : List.of(),
+        seen,
+        d.report().kernel().release(),
+        d.report().kernel().hostname(),
+        null);
   }
 
   /** A result for an input that could not be read. */

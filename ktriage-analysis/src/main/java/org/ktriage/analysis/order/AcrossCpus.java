@@ -135,7 +135,7 @@ final class AcrossCpus {
       }
       Matcher b = STALLED_CPU_3X.matcher(l.text());
       if (b.find()) {
-        for (String c : b.group(1).trim().split("\\s+")) {
+        for (String c : b.group(1).trim().split("\\s+", -1)) {
           if (!c.isEmpty()) {
             cpus.add(Integer.parseInt(c));
           }

@@ -135,6 +135,7 @@ final class CauseChain {
    * Reports of the crash's incident ({@link CauseLinks#incident}) printed after the primary's, one
    * event per change of class (R7: repeats are one incident).
    */
+  @SuppressWarnings("ReferenceEquality") // the same report object, not an equal-looking one
   static List<ChainEvent> laterReports(CrashFacts f, Primary p) {
     List<ChainEvent> events = new ArrayList<>();
     ReportView pr = p.report();

@@ -237,8 +237,8 @@ public final class DataRule {
       }
     }
     for (Taint t : taints) {
-      for (char ch : letters.toCharArray()) {
-        if (t.isTainted() && t.has(ch)) {
+      for (int i = 0; i < letters.length(); i++) {
+        if (t.isTainted() && t.has(letters.charAt(i))) {
           values.putIfAbsent("taint", t.compact());
           return true;
         }

@@ -103,11 +103,22 @@ public final class RuleBook {
     return specs.stream().filter(s -> s.id().equals(id)).findFirst();
   }
 
-  /** Findings (most important first) and the rules that threw. */
-  public record Results(List<Finding> findings, List<RuleFailure> failures) {
+  /**
+   * Findings (most important first), the rules that threw, and the template values of each rule
+   * that matched (what later steps of analysis build on, so that no rule runs twice).
+   */
+  public record Results(
+      List<Finding> findings, List<RuleFailure> failures, Map<String, Map<String, String>> values) {
     public Results {
       findings = List.copyOf(findings);
       failures = List.copyOf(failures);
+      values = Map.copyOf(values);
+    }
+
+    /** The value {@code name} of the matched rule {@code rule}, or null. */
+    public @Nullable String value(String rule, String name) {
+      Map<String, String> v = values.get(rule);
+      return v == null ? null : v.get(name);
     }
   }
 
@@ -116,42 +127,44 @@ public final class RuleBook {
     List<Finding> findings = new ArrayList<>();
     Map<String, Integer> priorityOf = new HashMap<>();
     List<RuleFailure> failures = new ArrayList<>();
+    Map<String, Map<String, String>> values = new HashMap<>();
     for (RuleSpec s : specs) {
       try {
-        Finding f = runOne(s, facts);
-        if (f != null) {
+        Hit hit = hit(s, facts);
+        if (hit != null) {
+          Finding f = finding(s, hit, facts);
           findings.add(f);
           priorityOf.put(f.rule(), s.priority());
+          values.put(s.id(), hit.values());
         }
       } catch (RuntimeException e) {
         failures.add(new RuleFailure(s.id(), e.getClass().getSimpleName() + ": " + e.getMessage()));
       }
     }
     findings.sort(
-        Comparator.comparing((Finding f) -> f.severity().ordinal())
+        Comparator.comparing((Finding f) -> f.severity())
             .thenComparing(f -> priorityOf.getOrDefault(f.rule(), 50))
             .thenComparing(Finding::confidence, Comparator.reverseOrder())
             .thenComparing(Finding::rule));
-    return new Results(findings, failures);
+    return new Results(findings, failures, values);
   }
 
   /** Runs one rule (throws what the rule throws). */
   public @Nullable Finding runOne(RuleSpec s, CrashFacts facts) {
-    Hit hit;
+    Hit hit = hit(s, facts);
+    return hit == null ? null : finding(s, hit, facts);
+  }
+
+  private @Nullable Hit hit(RuleSpec s, CrashFacts facts) {
     if (s.computed()) {
       ComputedRule r = computed.get(s.id());
       if (r == null) {
         throw new IllegalStateException("no Java class for computed rule " + s.id());
       }
-      hit = r.evaluate(facts);
-    } else {
-      Condition when = s.when();
-      hit = when == null ? null : DataRule.evaluate(when, s.confidence(), facts);
+      return r.evaluate(facts);
     }
-    if (hit == null) {
-      return null;
-    }
-    return finding(s, hit, facts);
+    Condition when = s.when();
+    return when == null ? null : DataRule.evaluate(when, s.confidence(), facts);
   }
 
   private static Finding finding(RuleSpec s, Hit hit, CrashFacts facts) {

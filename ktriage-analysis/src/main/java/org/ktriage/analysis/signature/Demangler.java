@@ -96,6 +96,8 @@ final class Demangler {
       return s.charAt(pos);
     }
 
+    // statement switches: several cases advance the cursor before they return
+    @SuppressWarnings("StatementSwitchToExpressionSwitch")
     private String path() {
       if (++depth > 64) {
         throw new IllegalStateException("too deep");
@@ -168,6 +170,7 @@ final class Demangler {
       return type();
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch")
     private String type() {
       char c = peek();
       String basic = basicType(c);

@@ -31,7 +31,6 @@ public final class Btf {
   private final byte[] blob;
   private final @Nullable Btf base;
   private final int firstId;
-  private final int typeSectionStart;
   private final int strSectionStart;
   private final int strLen;
   private final int strBase;
@@ -42,7 +41,6 @@ public final class Btf {
       String source,
       byte[] blob,
       @Nullable Btf base,
-      int typeSectionStart,
       int strSectionStart,
       int strLen,
       int[] typeOffsets) {
@@ -50,7 +48,6 @@ public final class Btf {
     this.blob = blob;
     this.base = base;
     this.firstId = base == null ? 1 : base.lastId() + 1;
-    this.typeSectionStart = typeSectionStart;
     this.strSectionStart = strSectionStart;
     this.strLen = strLen;
     this.strBase = base == null ? 0 : base.strBase + base.strLen;
@@ -149,7 +146,6 @@ public final class Btf {
             source,
             blob,
             base,
-            typeStart,
             (int) strOff,
             (int) strLenL,
             java.util.Arrays.copyOf(offsets, count));

@@ -43,7 +43,12 @@ enum PrstatusLayout {
   private static final int PR_REG = 112;
 
   private final int descSize;
+
+  // never handed out: read in place by registers() and maxSlot()
+  @SuppressWarnings("ImmutableEnumChecker")
   private final String[] names;
+
+  @SuppressWarnings("ImmutableEnumChecker")
   private final int[] slots;
 
   PrstatusLayout(int descSize, String[] names, int[] slots) {

@@ -137,8 +137,8 @@ public final class Vmcore implements Closeable {
         if (format == InputFormat.UNKNOWN) {
           format = InputFormat.VMCORE_KDUMP;
         }
-      } else if ((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z'
-          || (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      } else if (((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z')
+          || ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b)) {
         throw new UnsupportedDumpException(
             src.name()
                 + ": a compressed file (xz or gzip signature at offset 0); decompress the dump"

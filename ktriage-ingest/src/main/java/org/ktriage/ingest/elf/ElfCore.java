@@ -146,7 +146,7 @@ public final class ElfCore implements PhysicalMemory {
           byte[] blob = src.readFully(off, (int) filesz, "PT_NOTE segment");
           notes.addAll(ElfNotes.parse(blob, off, file, problems));
         } else if (ptype == PT_LOAD) {
-          if (memsz < 0 || filesz < 0 || memsz > 1L << 52 || filesz > memsz && memsz != 0) {
+          if (memsz < 0 || filesz < 0 || memsz > (1L << 52) || (filesz > memsz && memsz != 0)) {
             problems.add(file + ": PT_LOAD at offset " + at + " has impossible sizes; ignored");
             continue;
           }
@@ -310,7 +310,7 @@ public final class ElfCore implements PhysicalMemory {
   }
 
   private static PageState worse(PageState a, PageState b) {
-    return a.ordinal() >= b.ordinal() ? a : b;
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private @Nullable LoadSegment covering(long addr) {

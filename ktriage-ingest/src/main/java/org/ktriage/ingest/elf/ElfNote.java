@@ -9,6 +9,7 @@ package org.ktriage.ingest.elf;
  * @param desc descriptor bytes
  * @param fileOffset file offset of the note header, for messages
  */
+@SuppressWarnings("ArrayRecordComponent") // raw bytes read once, never compared
 public record ElfNote(String name, int type, byte[] desc, long fileOffset) {
   /** NT_PRSTATUS. */
   public static final int NT_PRSTATUS = 1;

@@ -155,7 +155,7 @@ public final class KallsymsTable {
     try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       String line;
       while ((line = br.readLine()) != null) {
-        String[] f = line.trim().split("\\s+");
+        String[] f = line.trim().split("\\s+", -1);
         if (f.length < 3 || f[1].length() != 1) {
           continue;
         }

@@ -163,7 +163,7 @@ public final class CrashViews {
     return out;
   }
 
-  /** {@code timer}-like list of pending wheel timers, orphaned ones flagged. */
+  /** A list of pending wheel timers like crash's timer command, orphaned ones flagged. */
   public static List<String> timers(List<PendingTimer> timers) {
     List<String> out = new ArrayList<>();
     out.add("CPU BASE BUCKET   EXPIRES         TIMER_LIST        FUNCTION");

@@ -7,10 +7,11 @@ import java.util.Map;
 
 /** A bounded LRU cache of decoded pages in front of another {@link PhysicalMemory}. */
 public final class CachedPhysicalMemory implements PhysicalMemory {
-  private record Entry(PageState state, byte[] bytes) {}
+  @SuppressWarnings("ArrayRecordComponent") // a cached page, never compared
+  private record CachedPage(PageState state, byte[] bytes) {}
 
   private final PhysicalMemory inner;
-  private final LinkedHashMap<Long, Entry> cache;
+  private final LinkedHashMap<Long, CachedPage> cache;
 
   /** Keeps at most {@code maxPages} pages. */
   public CachedPhysicalMemory(PhysicalMemory inner, int maxPages) {
@@ -20,7 +21,7 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Long, CachedPage> eldest) {
             return size() > maxPages;
           }
         };
@@ -33,11 +34,11 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
 
   @Override
   public PageState readPage(long pfn, byte[] dst) throws IOException {
-    Entry e = cache.get(pfn);
+    CachedPage e = cache.get(pfn);
     if (e == null) {
       byte[] b = new byte[inner.pageSize()];
       PageState st = inner.readPage(pfn, b);
-      e = new Entry(st, b);
+      e = new CachedPage(st, b);
       cache.put(pfn, e);
     }
     System.arraycopy(e.bytes(), 0, dst, 0, e.bytes().length);

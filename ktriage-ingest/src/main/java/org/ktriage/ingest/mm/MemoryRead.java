@@ -10,6 +10,7 @@ import java.util.List;
  * @param bytes the bytes, absent parts as zeros
  * @param gaps the absent parts, in address order; empty when the whole range is present
  */
+@SuppressWarnings("ArrayRecordComponent") // raw bytes read once, never compared
 public record MemoryRead(long physAddr, byte[] bytes, List<Gap> gaps) {
   public MemoryRead {
     gaps = List.copyOf(gaps);

@@ -158,7 +158,7 @@ public final class PrintkReader {
         int flagsLevel = Bytes.readU8(infos, (int) (in + textLenOff + 3));
         long caller = callerOff == null ? -1 : Bytes.readU32Le(infos, (int) (in + callerOff));
         boolean dataless =
-            (begin & 1) != 0 && (next & 1) != 0
+            ((begin & 1) != 0 && (next & 1) != 0)
                 || Long.remainderUnsigned(begin, dataSize)
                     == Long.remainderUnsigned(next, dataSize);
         byte @Nullable [] text = new byte[0];

@@ -13,6 +13,7 @@ package org.ktriage.ingest.printk;
  * @param dataless true when the record has no text block (makedumpfile prints nothing for it)
  * @param truncated true when the stored text was shorter than text_len
  */
+@SuppressWarnings("ArrayRecordComponent") // raw bytes read once, never compared
 public record PrintkRecord(
     long seq,
     long timestampNanos,

@@ -174,7 +174,7 @@ final class ReportBuilder {
       return Outcome.ENDED;
     }
     if (traceState == TraceState.IN || secondaryTrace) {
-      if (traceLine(r, text, from, span)) {
+      if (traceLine(text, from, span)) {
         take(r);
         return Outcome.TAKEN;
       }
@@ -190,7 +190,7 @@ final class ReportBuilder {
       }
       return Outcome.ENDED;
     }
-    if (fields(r, text, from, span)) {
+    if (fields(text, from, span)) {
       take(r);
       return Outcome.TAKEN;
     }
@@ -223,7 +223,7 @@ final class ReportBuilder {
     return Outcome.GAP;
   }
 
-  private boolean traceLine(LogRecord r, String text, int from, SourceSpan span) {
+  private boolean traceLine(String text, int from, SourceSpan span) {
     TraceBuilder tb = secondaryTrace ? null : trace;
     if (text.startsWith("<", from)) {
       Matcher m = ReportLine.MARKER.matcher(text);
@@ -279,7 +279,7 @@ final class ReportBuilder {
   }
 
   /** Lines outside the trace that carry fields. */
-  private boolean fields(LogRecord r, String text, int from, SourceSpan span) {
+  private boolean fields(String text, int from, SourceSpan span) {
     char c = from < text.length() ? text.charAt(from) : '\0';
     if (text.startsWith("Call Trace:", from)
         || text.startsWith("Call trace:", from)

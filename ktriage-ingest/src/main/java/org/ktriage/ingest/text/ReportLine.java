@@ -248,7 +248,7 @@ final class ReportLine {
   static List<KernelModule> modules(String list, SourceSpan span) {
     List<KernelModule> out = new ArrayList<>();
     String body = LAST_UNLOADED.matcher(list).replaceAll(" ");
-    for (String tok : body.trim().split("\\s+")) {
+    for (String tok : body.trim().split("\\s+", -1)) {
       if (tok.isEmpty()) {
         continue;
       }

@@ -135,7 +135,7 @@ public final class TextReader {
     String release = sys.getOrDefault("RELEASE", linuxVersion[0]);
     String version = sys.getOrDefault("VERSION", linuxVersion[1]);
     String machine = sys.get("MACHINE");
-    String arch = machine == null ? null : machine.split("\\s+")[0];
+    String arch = machine == null ? null : machine.split("\\s+", -1)[0];
     String node = sys.get("NODENAME");
     if (node != null && node.equals("(none)")) {
       node = null;

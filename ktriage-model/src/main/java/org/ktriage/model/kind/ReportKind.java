@@ -7,10 +7,10 @@ import org.ktriage.model.FailureClass;
 
 /**
  * One header form of one kind of kernel report: a literal {@code prefix} the line must start with
- * (the cheap check) or a literal it must {@code contain}, the pattern that must match from there,
- * the kind's family, the class the header alone proves, how the header behaves when a log is cut
- * into reports, how the line is marked for people, and (for kinds the title table does not list)
- * how the report is titled.
+ * (the cheap check) or a literal it {@code contains}, the pattern that must match from there, the
+ * kind's family, the class the header alone proves, how the header behaves when a log is cut into
+ * reports, how the line is marked for people, and (for kinds the title table does not list) how the
+ * report is titled.
  *
  * @param family short kind id (e.g. {@code page-fault}, {@code kasan}, {@code lockdep})
  * @param failureClass the class the header alone proves; {@link FailureClass#UNKNOWN} when the

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.ChainEvent;
@@ -29,6 +28,7 @@ import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.RuleFailure;
 import org.ktriage.model.SourceSpan;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.TaintFlag;
 import org.ktriage.model.kind.LineKinds;
 import org.ktriage.render.Printable;
 import org.ktriage.render.Verdict;
@@ -81,30 +81,6 @@ public final class ReportViews {
           Map.entry(AddressKind.VSYSCALL, "the vsyscall page"),
           Map.entry(AddressKind.UNKNOWN, "an address ktriage could not place"));
 
-  /** Taint letters (Documentation/admin-guide/tainted-kernels.rst). */
-  private static final Map<Character, String> TAINT_LETTERS =
-      Map.ofEntries(
-          Map.entry('G', "only GPL modules loaded"),
-          Map.entry('P', "proprietary module loaded"),
-          Map.entry('F', "module force-loaded"),
-          Map.entry('S', "out-of-spec system (SMP on unsupported CPU)"),
-          Map.entry('R', "module force-unloaded"),
-          Map.entry('M', "machine check occurred"),
-          Map.entry('B', "bad page referenced"),
-          Map.entry('U', "tainted on user request"),
-          Map.entry('D', "kernel died recently (an earlier oops or BUG)"),
-          Map.entry('A', "ACPI table overridden"),
-          Map.entry('W', "a warning was issued earlier"),
-          Map.entry('C', "staging driver loaded"),
-          Map.entry('I', "firmware bug worked around"),
-          Map.entry('O', "out-of-tree module loaded"),
-          Map.entry('E', "unsigned module loaded"),
-          Map.entry('L', "soft lockup occurred earlier"),
-          Map.entry('K', "kernel live-patched"),
-          Map.entry('X', "auxiliary taint (distribution defined)"),
-          Map.entry('T', "built with struct randomisation"),
-          Map.entry('N', "in-kernel test module loaded"));
-
   private ReportViews() {}
 
   /** The view of {@code d}; {@code version} is ktriage's version for the footer. */
@@ -122,7 +98,7 @@ public final class ReportViews {
             ? "ktriage: " + clean(Verdict.headline(d))
             : "ktriage: " + clean(d.title()),
         clean(Verdict.headline(d)),
-        Verdict.crashFound(d),
+        d.crashFound(),
         d.findings().isEmpty() ? null : Verdict.percent(d.findings().get(0).confidence()),
         d.title() == null ? null : clean(d.title()),
         d.failureClass() == d.trigger()
@@ -360,21 +336,15 @@ public final class ReportViews {
     return new ExceptionView(clean(e.where()), Hex.addrOrNull(e.ip()), fault, e.userMode(), regs);
   }
 
-  /** Values worth marking in register blocks: the primary address and addresses findings cite. */
+  /** Values worth marking in register blocks: the primary address and the values findings cite. */
   private static Set<Long> notableValues(Diagnosis d) {
     Set<Long> values = new HashSet<>();
     PrimaryFailure p = d.primary();
     if (p != null && p.address() != null) {
       values.add(p.address());
     }
-    StringBuilder text = new StringBuilder();
     for (Finding f : d.findings()) {
-      text.append(f.summary()).append('\n');
-      f.evidence().forEach(e -> text.append(e.text()).append('\n'));
-    }
-    var m = Pattern.compile("\\b(?:0x)?(ffff[0-9a-f]{12})\\b").matcher(text);
-    while (m.find()) {
-      values.add(Long.parseUnsignedLong(m.group(1), 16));
+      f.evidence().forEach(e -> values.addAll(e.addresses()));
     }
     return values;
   }
@@ -512,11 +482,8 @@ public final class ReportViews {
     if (k.taint() == null || !k.taint().isTainted()) {
       return facts;
     }
-    for (char c : k.taint().compact().toCharArray()) {
-      String meaning = TAINT_LETTERS.get(c);
-      if (meaning != null) {
-        facts.add(new Fact(String.valueOf(c), meaning));
-      }
+    for (TaintFlag.Letter l : TaintFlag.letters(k.taint())) {
+      facts.add(new Fact(String.valueOf(l.letter()), l.meaning()));
     }
     return facts;
   }

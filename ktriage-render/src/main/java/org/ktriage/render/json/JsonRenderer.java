@@ -32,6 +32,7 @@ import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.RuleFailure;
 import org.ktriage.model.SourceSpan;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.TaintFlag;
 import org.ktriage.render.Renderer;
 
 /**
@@ -132,7 +133,7 @@ public final class JsonRenderer implements Renderer {
     // additions beyond the first contract draft
     root.put("signature", d.signature());
     root.put("corrupted", d.corrupted());
-    root.put("crashFound", r.hasCrash());
+    root.put("crashFound", d.crashFound());
     ArrayNode ruleFailures = root.putArray("ruleFailures");
     for (RuleFailure f : d.ruleFailures()) {
       ruleFailures.addObject().put("rule", f.rule()).put("error", f.error());
@@ -148,6 +149,15 @@ public final class JsonRenderer implements Renderer {
     n.put("taint", k.taint() == null ? null : nonEmpty(k.taint().compact()));
     n.put("version", k.version());
     n.put("hardware", k.hardware());
+    ArrayNode taintFlags = n.putArray("taintFlags");
+    if (k.taint() != null) {
+      for (TaintFlag.Letter l : TaintFlag.letters(k.taint())) {
+        taintFlags
+            .addObject()
+            .put("letter", String.valueOf(l.letter()))
+            .put("meaning", l.meaning());
+      }
+    }
     return n;
   }
 
@@ -205,7 +215,9 @@ public final class JsonRenderer implements Renderer {
     n.put("summary", f.summary());
     ArrayNode evidence = n.putArray("evidence");
     for (Evidence e : f.evidence()) {
-      evidence.addObject().put("text", e.text()).put("source", span(e.source()));
+      ObjectNode ev = evidence.addObject().put("text", e.text()).put("source", span(e.source()));
+      ArrayNode addresses = ev.putArray("addresses");
+      e.addresses().forEach(a -> addresses.add(Hex.addr(a)));
     }
     strings(n.putArray("causes"), f.causes());
     strings(n.putArray("nextSteps"), f.nextSteps());

@@ -61,7 +61,7 @@ public final class TextRenderer implements Renderer {
   private void headline(Diagnosis d, List<String> out) {
     CrashReport r = d.report();
     out.add(style.bold(Printable.clean(Verdict.headline(d))));
-    if (!Verdict.crashFound(d)) {
+    if (!d.crashFound()) {
       out.add(field("read", sources(r)));
       out.add(field("log", r.log().size() + " kernel log lines"));
       return;

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.ktriage.model.Diagnosis;
+import org.ktriage.model.Evidence;
 import org.ktriage.model.Finding;
 import org.ktriage.render.HandBuilt;
 import org.ktriage.render.RenderOptions;
@@ -60,19 +61,7 @@ class HtmlRendererTest {
             f.nextSteps(),
             f.missing(),
             f.references());
-    Diagnosis d =
-        new Diagnosis(
-            seed.report(),
-            seed.title(),
-            seed.altTitles(),
-            seed.corrupted(),
-            seed.signature(),
-            seed.failureClass(),
-            seed.trigger(),
-            seed.primary(),
-            seed.chain(),
-            List.of(evil),
-            seed.ruleFailures());
+    Diagnosis d = HandBuilt.withFindings(seed, List.of(evil));
     String html = render(d);
 
     assertThat(html).contains("id=\"rule-x&#34; onmouseover=&#34;alert(1)\"");
@@ -122,6 +111,44 @@ class HtmlRendererTest {
     assertThat(html).containsPattern("<div class=\"hit\"><dt>RCX</dt><dd>ffffffffa88b53b0</dd>");
     // evidence that cites a shown log line links to it, and the line exists
     assertThat(html).contains("id=\"L0-81\"");
+  }
+
+  @Test
+  void registersAreMarkedByTheValuesEvidenceNamesNotByItsWords() throws Exception {
+    Diagnosis seed = HandBuilt.seedLike("x");
+    String lockReg = "<div class=\"hit\"><dt>RDI</dt><dd>ffff88007b90c000</dd>";
+
+    // the lock finding's evidence names the lock word as a value: RDI holding it is marked
+    assertThat(render(seed)).contains(lockReg);
+
+    // the same words without the value: nothing is read out of the prose
+    List<Finding> wordsOnly =
+        seed.findings().stream()
+            .map(
+                f ->
+                    new Finding(
+                        f.rule(),
+                        f.severity(),
+                        f.confidence(),
+                        f.summary(),
+                        f.evidence().stream().map(e -> new Evidence(e.text(), e.source())).toList(),
+                        f.causes(),
+                        f.nextSteps(),
+                        f.missing(),
+                        f.references()))
+            .toList();
+    Diagnosis d = HandBuilt.withFindings(seed, wordsOnly);
+    String html = render(d);
+    assertThat(html).contains("ffff88007b90c000").doesNotContain(lockReg);
+    // the primary failure's address is marked from the primary failure itself
+    assertThat(html).contains("<div class=\"hit\"><dt>RCX</dt><dd>ffffffffa88b53b0</dd>");
+  }
+
+  @Test
+  void taintLettersAreExplainedFromTheKernelTable() throws Exception {
+    String html = render(HandBuilt.seedLike("x"));
+
+    assertThat(html).contains("out-of-tree module loaded", "unsigned module loaded");
   }
 
   @Test

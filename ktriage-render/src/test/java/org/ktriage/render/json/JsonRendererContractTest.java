@@ -119,7 +119,7 @@ class JsonRendererContractTest {
           "causes", Kind.ARRAY,
           "nextSteps", Kind.ARRAY);
   private static final Map<String, Kind> EVIDENCE =
-      Map.of("text", Kind.STRING, "source", Kind.STRING_OR_NULL);
+      Map.of("text", Kind.STRING, "source", Kind.STRING_OR_NULL, "addresses", Kind.ARRAY);
   private static final Map<String, Kind> MODULES =
       Map.of("loaded", Kind.ARRAY, "lastUnloaded", Kind.STRING_OR_NULL);
   private static final Map<String, Kind> CPU = Map.of("cpu", Kind.INT, "segments", Kind.ARRAY);
@@ -158,7 +158,12 @@ class JsonRendererContractTest {
     root.get("chain").forEach(e -> check(e, CHAIN, "chain[]", bad));
     for (JsonNode f : root.get("findings")) {
       check(f, FINDING, "findings[]", bad);
-      f.get("evidence").forEach(e -> check(e, EVIDENCE, "findings[].evidence[]", bad));
+      for (JsonNode e : f.get("evidence")) {
+        check(e, EVIDENCE, "findings[].evidence[]", bad);
+        e.get("addresses")
+            .forEach(
+                a -> expect(a, Kind.ADDRESS_OR_NULL, "findings[].evidence[].addresses[]", bad));
+      }
       f.get("causes").forEach(c -> expect(c, Kind.STRING, "findings[].causes[]", bad));
       f.get("nextSteps").forEach(c -> expect(c, Kind.STRING, "findings[].nextSteps[]", bad));
     }
@@ -249,6 +254,16 @@ class JsonRendererContractTest {
     assertThat(root.at("/findings/0/evidence/1/source").isNull()).isTrue();
     assertThat(root.at("/chain/3/where").isNull()).isTrue();
     assertThat(root.at("/ruleFailures/0/rule").asText()).isEqualTo("broken-rule");
+    // additions: analysis's crash decision, the values evidence names, the taint letters' meanings
+    assertThat(root.get("crashFound").asBoolean()).isTrue();
+    assertThat(root.at("/findings/1/evidence/0/addresses").toString())
+        .isEqualTo("[\"0xffff88007b90c000\"]");
+    assertThat(root.at("/findings/0/evidence/0/addresses").toString()).isEqualTo("[]");
+    assertThat(root.at("/kernel/taintFlags").toString())
+        .isEqualTo(
+            "[{\"letter\":\"G\",\"meaning\":\"only GPL modules loaded\"},"
+                + "{\"letter\":\"O\",\"meaning\":\"out-of-tree module loaded\"},"
+                + "{\"letter\":\"E\",\"meaning\":\"unsigned module loaded\"}]");
   }
 
   @Test
@@ -262,6 +277,7 @@ class JsonRendererContractTest {
     assertThat(root.at("/kernel/release").isNull()).isTrue();
     assertThat(root.at("/kernel/taint").isNull()).isTrue();
     assertThat(root.get("crashFound").asBoolean()).isFalse();
+    assertThat(root.at("/kernel/taintFlags").toString()).isEqualTo("[]");
   }
 
   @Test

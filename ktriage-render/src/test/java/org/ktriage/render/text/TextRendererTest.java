@@ -73,19 +73,7 @@ class TextRendererTest {
             List.of("crash> third step"),
             List.of(),
             List.of()));
-    Diagnosis d =
-        new Diagnosis(
-            seed.report(),
-            seed.title(),
-            seed.altTitles(),
-            seed.corrupted(),
-            seed.signature(),
-            seed.failureClass(),
-            seed.trigger(),
-            seed.primary(),
-            seed.chain(),
-            three,
-            seed.ruleFailures());
+    Diagnosis d = HandBuilt.withFindings(seed, three);
     String text = render(d, false);
 
     assertThat(text).contains("third-rule (50%)", "third summary").doesNotContain("third cause");

@@ -104,7 +104,7 @@ public record Corpora(Path shared, Path repo) {
     String frame = "";
     boolean corrupted = false;
     List<String> alts = new ArrayList<>();
-    for (String line : header.split("\n")) {
+    for (String line : header.split("\n", -1)) {
       String v = line.contains(":") ? line.substring(line.indexOf(':') + 1).strip() : "";
       if (line.startsWith("TITLE:")) {
         title = v;
@@ -200,7 +200,7 @@ public record Corpora(Path shared, Path repo) {
     for (Path p : list(root.resolve("samples"))) {
       String n = p.getFileName().toString();
       String row = "";
-      for (String line : readme.split("\n")) {
+      for (String line : readme.split("\n", -1)) {
         if (line.startsWith("| " + n + " |")) {
           row = line;
         }
@@ -238,7 +238,7 @@ public record Corpora(Path shared, Path repo) {
       labels.put(Measure.FOUND, "yes");
       String fn = jsonString(json, "guilty_function");
       if (fn != null) {
-        labels.put(Measure.CULPRIT, fn.split("[ (;]")[0]);
+        labels.put(Measure.CULPRIT, fn.split("[ (;]", -1)[0]);
       }
       String module = jsonString(json, "guilty_module");
       if (module != null) {
@@ -365,7 +365,7 @@ public record Corpora(Path shared, Path repo) {
 
   private static List<String[]> tsvWithHeader(Path p) {
     List<String[]> rows = new ArrayList<>();
-    for (String line : new String(read(p), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(read(p), StandardCharsets.UTF_8).split("\n", -1)) {
       if (!line.isBlank() && !line.startsWith("#")) {
         rows.add(line.split("\t", -1));
       }

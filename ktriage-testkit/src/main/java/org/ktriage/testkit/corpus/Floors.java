@@ -36,7 +36,7 @@ public final class Floors {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
-        String[] f = line.split("\t");
+        String[] f = line.split("\t", -1);
         if (f.length != 3) {
           throw new IllegalStateException("floors line is not corpus<TAB>key<TAB>value: " + line);
         }
@@ -145,8 +145,10 @@ public final class Floors {
     }
     StringBuilder b =
         new StringBuilder(
-            "# Corpus floors: corpus<TAB>measure<TAB>lowest percent, or inv:<invariant><TAB>most violations.\n"
-                + "# Ratchet only: raise floors, lower ceilings (the update switch does it; see corpus/README.md).\n");
+            """
+            # Corpus floors: corpus<TAB>measure<TAB>lowest percent, or inv:<invariant><TAB>most violations.
+            # Ratchet only: raise floors, lower ceilings (the update switch does it; see corpus/README.md).
+            """);
     next.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(

@@ -62,7 +62,7 @@ public final class Golden {
 
   private static Map<String, String> rows(String text) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (!line.isEmpty() && !line.startsWith("#")) {
         out.put(line.substring(0, Math.max(0, line.indexOf('\t'))), line);
       }

@@ -96,8 +96,8 @@ public enum Invariant {
     if (tail.equals("corrupted") || tail.isEmpty()) {
       return List.of();
     }
-    return Arrays.stream(tail.split(" / "))
-        .map(s -> s.strip().split(" ")[0])
+    return Arrays.stream(tail.split(" / ", -1))
+        .map(s -> s.strip().split(" ", -1)[0])
         .filter(s -> s.matches("[A-Za-z_][\\w.]*"))
         .toList();
   }

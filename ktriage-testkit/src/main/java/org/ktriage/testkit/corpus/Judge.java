@@ -20,10 +20,11 @@ final class Judge {
     return switch (m) {
       case FOUND -> found(o) == label.equals("yes");
       case CLASS -> // a refused input is diagnosed as nothing: class unknown
-          Arrays.asList(label.split("\\|")).contains(d == null ? "unknown" : d.failureClass().id());
+          Arrays.asList(label.split("\\|", -1))
+              .contains(d == null ? "unknown" : d.failureClass().id());
       case CULPRIT -> {
         String f = primaryFunction(d);
-        yield f != null && Arrays.stream(label.split("\\|")).anyMatch(l -> Names.same(f, l));
+        yield f != null && Arrays.stream(label.split("\\|", -1)).anyMatch(l -> Names.same(f, l));
       }
       case RULES -> d != null && rules(d).containsAll(list(label));
       case TOP_RULE ->
@@ -122,7 +123,7 @@ final class Judge {
 
   static List<String> list(String label) {
     List<String> out = new ArrayList<>();
-    for (String s : label.split(",")) {
+    for (String s : label.split(",", -1)) {
       if (!s.isBlank()) {
         out.add(s.strip().toLowerCase(Locale.ROOT));
       }
@@ -131,7 +132,7 @@ final class Judge {
   }
 
   private static List<String> lines(String label) {
-    return label.isEmpty() ? List.of() : Arrays.asList(label.split("\n"));
+    return label.isEmpty() ? List.of() : Arrays.asList(label.split("\n", 0));
   }
 
   private static List<String> sorted(List<String> l) {

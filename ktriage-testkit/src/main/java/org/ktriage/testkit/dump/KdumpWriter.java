@@ -124,7 +124,7 @@ public final class KdumpWriter {
     long noteOff = BS + 104L;
     // the VMCOREINFO desc is the last note's descriptor
     long viOff = noteOff + noteBlob.length - pad4(vmcoreinfo.length());
-    int subHdrBlocks = (int) ((104 + noteBlob.length + BS - 1) / BS);
+    int subHdrBlocks = (104 + noteBlob.length + BS - 1) / BS;
     long oneBitmap = ((maxMapnr + 7) / 8 + BS - 1) / BS * BS;
     long bitmapBlocks = 2 * oneBitmap / BS;
     long dataOffset = (1 + subHdrBlocks + bitmapBlocks) * (long) BS;
@@ -246,6 +246,7 @@ public final class KdumpWriter {
     return o.toByteArray();
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // written out once, never compared
   private record Packed(byte[] bytes, int flags) {}
 
   private Packed compress(byte[] page) {

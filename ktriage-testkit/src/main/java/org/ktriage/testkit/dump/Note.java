@@ -11,6 +11,7 @@ import java.util.List;
  * @param type note type
  * @param desc descriptor bytes
  */
+@SuppressWarnings("ArrayRecordComponent") // written out once, never compared
 public record Note(String name, int type, byte[] desc) {
   /** Encodes notes as Elf64_Nhdr + name + desc, each padded to 4 bytes. */
   public static byte[] encode(List<Note> notes) {

@@ -30,6 +30,7 @@ public final class SyntheticKernel {
    * @param state descriptor state (2 finalized, 1 committed, 0 reserved, 3 reusable)
    * @param dataless true to write a record without a text block
    */
+  @SuppressWarnings("ArrayRecordComponent") // written out once, never compared
   public record LogLine(
       long timestampNanos, int level, long callerId, byte[] text, int state, boolean dataless) {
     /** A finalized record with text. */
@@ -350,7 +351,7 @@ public final class SyntheticKernel {
 
   private long allocImage(int bytes) {
     long va = nextImageVa;
-    nextImageVa += (bytes + PS - 1) / PS * PS;
+    nextImageVa += (bytes + PS - 1L) / PS * PS;
     image.zeroPage(pa(va) / PS);
     return va;
   }

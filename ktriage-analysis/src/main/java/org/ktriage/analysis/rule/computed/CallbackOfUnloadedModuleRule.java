@@ -74,8 +74,10 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
           && f.moduleCovering(ip).isEmpty()) {
         target = ip;
         targetEvidence =
-            new Evidence(
-                "RIP " + Hex.reg(ip) + " has no symbol and lies in the module area", e.source());
+            Evidence.about(
+                "RIP " + Hex.reg(ip) + " has no symbol and lies in the module area",
+                e.source(),
+                ip);
         callers = p.site().outer();
       }
     }
@@ -89,8 +91,10 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
                 && f.moduleCovering(fn).isEmpty()) {
               target = fn;
               targetEvidence =
-                  new Evidence(
-                      "work function printed as a raw address: " + l.text().strip(), l.source());
+                  Evidence.about(
+                      "work function printed as a raw address: " + l.text().strip(),
+                      l.source(),
+                      fn);
               break;
             }
           }

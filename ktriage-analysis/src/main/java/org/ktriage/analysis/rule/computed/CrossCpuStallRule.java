@@ -36,7 +36,7 @@ public final class CrossCpuStallRule implements ComputedRule {
     for (ReportView v : f.reports()) {
       if ((v.failureClass() == FailureClass.SOFT_LOCKUP
               || v.failureClass() == FailureClass.RCU_STALL)
-          && v != p.report()
+          && !v.equals(p.report())
           && (v.oops().cpu() == null || !v.oops().cpu().equals(p.cpu()))) {
         victim = v;
         break;

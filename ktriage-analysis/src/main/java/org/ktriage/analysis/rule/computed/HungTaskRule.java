@@ -191,7 +191,7 @@ public final class HungTaskRule implements ComputedRule {
                 + ")"
                 + (stack.isEmpty() ? "" : ", which sits in " + stack);
         ev.add(
-            new Evidence(
+            Evidence.about(
                 "lock owner from memory: "
                     + wait.waiterComm()
                     + ":"
@@ -204,7 +204,8 @@ public final class HungTaskRule implements ComputedRule {
                     + wait.ownerComm()
                     + ":"
                     + ownerPid,
-                wait.source()));
+                wait.source(),
+                wait.lockAddress()));
         if (!stack.isEmpty()) {
           ev.add(new Evidence("owner's stack: " + stack, wait.source()));
         }

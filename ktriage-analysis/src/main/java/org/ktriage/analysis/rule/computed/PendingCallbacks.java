@@ -54,7 +54,7 @@ final class PendingCallbacks {
     List<String> named = new ArrayList<>();
     for (PendingCallback p : orphans) {
       String d = describe(f, p);
-      ev.add(new Evidence(d, p.source()));
+      ev.add(new Evidence(d, p.source(), addresses(p)));
       if (named.size() < IN_SUMMARY) {
         named.add(d);
       }
@@ -105,6 +105,16 @@ final class PendingCallbacks {
           default -> "work item";
         };
     return n == 1 ? one : one + "s";
+  }
+
+  /** The addresses an entry names: the queued object and its callback, when known. */
+  static List<Long> addresses(PendingCallback p) {
+    List<Long> out = new ArrayList<>();
+    out.add(p.object());
+    if (p.function() != null) {
+      out.add(p.function());
+    }
+    return out;
   }
 
   /** One entry as a sentence part: what, where, which callback, when due. */

@@ -24,6 +24,9 @@ public final class RecursiveSpinlockRule implements ComputedRule {
   /** The rule id. */
   public static final String ID = "recursive-spinlock";
 
+  /** The value naming where the spinning CPU is stuck ({@code function+0xoff}). */
+  public static final String SPINNER = "spinner";
+
   @Override
   public String id() {
     return ID;
@@ -90,7 +93,7 @@ public final class RecursiveSpinlockRule implements ComputedRule {
    * only in scratch registers (RAX, RCX, RDX, RSI, R8–R11) may be a leftover.
    */
   static boolean keptLive(String holderRegisters) {
-    for (String r : holderRegisters.split(" and ")) {
+    for (String r : holderRegisters.split(" and ", -1)) {
       if (LIVE_ACROSS_CALLS.contains(r)) {
         return true;
       }
@@ -118,10 +121,12 @@ public final class RecursiveSpinlockRule implements ComputedRule {
     String lock = Hex.reg(m.lock());
     List<Evidence> ev = new ArrayList<>();
     ev.add(
-        new Evidence(
-            "spinning in " + spin.where() + " with RDI (the lock) = " + lock, spin.source()));
+        Evidence.about(
+            "spinning in " + spin.where() + " with RDI (the lock) = " + lock,
+            spin.source(),
+            m.lock()));
     ev.add(
-        new Evidence(
+        Evidence.about(
             "interrupted "
                 + holder.where()
                 + " ("
@@ -131,7 +136,8 @@ public final class RecursiveSpinlockRule implements ComputedRule {
                 + " = "
                 + lock
                 + ": it holds that lock",
-            holder.source()));
+            holder.source(),
+            m.lock()));
     String irqs = irqState(spin) + "; " + irqState(holder);
     ev.add(new Evidence("interrupt flag: " + irqs, spin.source()));
     List<String> missing = new ArrayList<>();
@@ -144,11 +150,16 @@ public final class RecursiveSpinlockRule implements ComputedRule {
     }
     values.putAll(
         Map.of(
-            "lock", lock,
-            "spinner", spin.where(),
-            "holder", holder.where(),
-            "holderContext", m.holder().context().id(),
-            "holderRegister", m.holderRegister()));
+            "lock",
+            lock,
+            SPINNER,
+            spin.where(),
+            "holder",
+            holder.where(),
+            "holderContext",
+            m.holder().context().id(),
+            "holderRegister",
+            m.holderRegister()));
     return new Hit(values, ev, confidence, missing);
   }
 

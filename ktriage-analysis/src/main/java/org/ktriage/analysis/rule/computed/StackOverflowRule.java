@@ -63,7 +63,8 @@ public final class StackOverflowRule implements ComputedRule {
           ev.add(
               new Evidence(
                   "the access at " + r.group(1) + " is just below the stack base " + r.group(2),
-                  line.source()));
+                  line.source(),
+                  List.of(hit, lo)));
         }
       }
     }

@@ -46,7 +46,10 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     List<Evidence> ev = new ArrayList<>(fault.evidence());
     for (PendingCallback q : queued) {
       ev.add(
-          new Evidence("still on the timer wheel: " + PendingCallbacks.describe(f, q), q.source()));
+          new Evidence(
+              "still on the timer wheel: " + PendingCallbacks.describe(f, q),
+              q.source(),
+              PendingCallbacks.addresses(q)));
     }
     Map<String, String> values = new HashMap<>(fault.values());
     values.put("timer", Hex.reg(queued.get(0).object()));
@@ -98,15 +101,16 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
             "fault in the timer softirq at " + p.where() + " (" + p.context().id() + ")",
             p.source()));
     ev.add(
-        new Evidence(
+        Evidence.about(
             (register == null ? "fault address " : "faulting instruction's " + register + " = ")
                 + a
                 + " lies in the module area",
             register == null && p.report() != null
                 ? p.report().oops().span()
-                : site.frame().source()));
+                : site.frame().source(),
+            addr));
     if (f.moduleRangesKnown()) {
-      ev.add(new Evidence("no loaded module covers " + a + " (module list checked)", null));
+      ev.add(Evidence.about("no loaded module covers " + a + " (module list checked)", null, addr));
       confidence += 0.05;
     } else {
       missing.add("module address ranges (crash> mod) to prove no loaded module covers " + a);

@@ -43,9 +43,10 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
         values.put("value", Hex.reg(p.address()));
         values.put("where", "the fault address");
         ev.add(
-            new Evidence(
+            Evidence.about(
                 "fault address " + Hex.reg(p.address()) + " = " + found.get().name(),
-                p.report() == null ? p.source() : p.report().oops().span()));
+                p.report() == null ? p.source() : p.report().oops().span(),
+                p.address()));
         confidence = 0.85;
       }
     }
@@ -58,8 +59,10 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
         Optional<AddressClassifier.Poison> rp = AddressClassifier.poison(r.getValue());
         if (rp.isPresent() && !rp.get().name().startsWith("KASAN")) {
           ev.add(
-              new Evidence(
-                  r.getKey() + ": " + Hex.reg(r.getValue()) + " = " + rp.get().name(), e.source()));
+              Evidence.about(
+                  r.getKey() + ": " + Hex.reg(r.getValue()) + " = " + rp.get().name(),
+                  e.source(),
+                  r.getValue()));
           if (found.isEmpty()) {
             found = rp;
             values.put("value", Hex.reg(r.getValue()));
