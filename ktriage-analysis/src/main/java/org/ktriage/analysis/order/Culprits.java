@@ -91,7 +91,22 @@ public final class Culprits {
     }
     List<Frame> frames = framesOf(cpu);
     int at = panicIndex(frames);
-    return at < 0 ? null : culprit(frames.subList(at + 1, frames.size()));
+    if (at < 0) {
+      return null;
+    }
+    // the caller is whoever called panic(): a detector (the watchdog) is a caller too; only
+    // further panic wrappers (nmi_panic) and unreliable or unnamed frames are passed over
+    List<Frame> callers = frames.subList(at + 1, frames.size());
+    boolean anyReliable = callers.stream().anyMatch(Frame::reliable);
+    for (Frame fr : callers) {
+      if ((anyReliable && !fr.reliable())
+          || fr.function().startsWith("0x")
+          || isPanicFrame(fr.function())) {
+        continue;
+      }
+      return fr;
+    }
+    return null;
   }
 
   /** All frames of a CPU's stacks, innermost first. */
