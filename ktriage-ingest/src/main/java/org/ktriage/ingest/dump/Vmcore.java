@@ -460,6 +460,8 @@ public final class Vmcore implements Closeable {
         throw new MissingMemoryException(path + ": kernel log: " + e.getMessage());
       } catch (UnsupportedDumpException e) {
         throw new UnsupportedDumpException(path + ": " + e.getMessage());
+      } catch (CorruptDumpException e) {
+        throw new CorruptDumpException(path + ": kernel log: " + e.getMessage(), e);
       }
     }
     return log;
