@@ -74,13 +74,6 @@ public final class Vmcore implements Closeable {
     this.openProblems = openProblems;
   }
 
-  /** True when the first bytes look like a dump this class opens. */
-  public static boolean sniff(byte[] head) {
-    return ElfCore.sniff(head)
-        || KdumpCompressedReader.sniff(head)
-        || FlattenedDumpSource.sniff(head);
-  }
-
   /** Opens one dump file. */
   public static Vmcore open(Path file) throws IOException {
     return open(List.of(file));
