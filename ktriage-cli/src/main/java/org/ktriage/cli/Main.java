@@ -103,6 +103,11 @@ public final class Main implements Callable<Integer> {
   /** Reports an error that is ktriage's fault in one line (and the trace when debugging). */
   static int internalError(Terminal terminal, Throwable t) {
     PrintWriter err = terminal.err();
+    if (t instanceof OutOfMemoryError) {
+      err.println("ktriage: " + Messages.outOfMemory());
+      err.flush();
+      return ExitCode.UNREADABLE;
+    }
     err.println(
         "ktriage: internal error: "
             + Messages.describe(t)

@@ -283,6 +283,8 @@ public final class TriageCommand implements Callable<Integer> {
       return TriageResult.unreadable(path, oneLine(describe(e)));
     } catch (RuntimeException | StackOverflowError e) {
       return TriageResult.unreadable(path, "internal error: " + oneLine(describe(e)));
+    } catch (OutOfMemoryError e) {
+      return TriageResult.unreadable(path, Messages.outOfMemory());
     }
   }
 
