@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One run of ktriage in its own JVM with a heap ceiling (the test class path), optionally with a
- * file piped into its standard input; the run is killed at the time limit.
+ * file piped into its standard input; the run is killed at the (wall) time limit, and its CPU time
+ * is sampled while it runs (to within 50 ms).
  */
-record JavaRun(int exitCode, String out, String err, long millis, boolean timedOut) {
+record JavaRun(
+    int exitCode, String out, String err, long millis, long cpuMillis, boolean timedOut) {
 
   static JavaRun of(int heapMiB, long limitMillis, @Nullable Path stdin, String... args)
       throws IOException, InterruptedException {
@@ -46,7 +48,17 @@ record JavaRun(int exitCode, String out, String err, long millis, boolean timedO
       } else {
         p.getOutputStream().close();
       }
-      boolean done = p.waitFor(limitMillis, TimeUnit.MILLISECONDS);
+      // CPU time, sampled while it runs: on a loaded machine wall time says little about the work
+      long cpuMillis = 0;
+      boolean done = false;
+      long deadline = start + limitMillis * 1_000_000;
+      while (!done && System.nanoTime() < deadline) {
+        cpuMillis =
+            Math.max(
+                cpuMillis,
+                p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L));
+        done = p.waitFor(50, TimeUnit.MILLISECONDS);
+      }
       long millis = (System.nanoTime() - start) / 1_000_000;
       if (!done) {
         p.destroyForcibly().waitFor();
@@ -56,6 +68,7 @@ record JavaRun(int exitCode, String out, String err, long millis, boolean timedO
           Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8),
           millis,
+          cpuMillis,
           !done);
     } finally {
       Files.deleteIfExists(out);

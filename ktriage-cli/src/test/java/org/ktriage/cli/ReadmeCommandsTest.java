@@ -21,7 +21,8 @@ import org.ktriage.testkit.Shared;
 /**
  * Every {@code ./ktriage} command line in the README's shell blocks runs as written, with real
  * inputs put in for the placeholders (upper-case words, the example file names): no usage error, no
- * unreadable input. A line that pipes into ktriage gets a real log on its standard input.
+ * unreadable input. A line that reads standard input ({@code -}) runs in its own process with a
+ * real log piped into it.
  */
 class ReadmeCommandsTest {
   private static final Pattern SH_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
@@ -50,7 +51,9 @@ class ReadmeCommandsTest {
     Map<String, String> values = placeholders();
     List<String> failures = new ArrayList<>();
     for (String line : lines) {
-      boolean piped = line.indexOf('|') >= 0 && line.indexOf('|') < line.indexOf("./ktriage");
+      boolean piped =
+          line.indexOf('|') >= 0 && line.indexOf('|') < line.indexOf("./ktriage")
+              || List.of(line.split("\\s+")).contains("-");
       String command = line.substring(line.indexOf("./ktriage ") + "./ktriage ".length());
       List<String> args = new ArrayList<>();
       for (String word : command.split("\\s+")) {

@@ -44,7 +44,7 @@ public final class Inputs {
       return;
     }
     if (!Files.exists(p)) {
-      throw new UnreadableInputException(p + ": no such file or directory");
+      throw new UnreadableInputException(p + ": no such file");
     }
     if (!Files.isRegularFile(p)) {
       throw new UnreadableInputException(
@@ -114,7 +114,10 @@ public final class Inputs {
         stream.reset();
         if (n == 0) {
           throw new UnreadableInputException(
-              name + (containers.isEmpty() ? ": empty input" : ": the compressed data is empty"));
+              name
+                  + (!containers.isEmpty()
+                      ? ": the compressed data is empty"
+                      : file == null ? ": nothing on standard input" : ": empty file"));
         }
         InputFormats f = InputFormats.sniff(head, n);
         if (f == null) {
