@@ -16,6 +16,7 @@ import org.ktriage.analysis.rule.RuleBook;
 import org.ktriage.analysis.rule.RuleFileException;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
+import org.ktriage.ingest.input.Inputs;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.render.RenderOptions;
@@ -106,7 +107,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "INPUT",
       description =
           "vmcore, vmcore-dmesg.txt, console log, journalctl -k output, crash session"
-              + " transcript, a text with a crash pasted in, or a kdump directory")
+              + " transcript, a text with a crash pasted in, or a kdump directory; gzip, xz,"
+              + " zstd, bzip2 or lz4 compressed; '-' reads standard input")
   List<Path> inputs = new ArrayList<>();
 
   private final Terminal terminal;
@@ -143,6 +145,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         return ExitCode.UNREADABLE;
       }
     }
+    if (inputs.stream().filter(Inputs::isStdin).count() > 1) {
+      terminal.err().println("ktriage: standard input ('-') can be given once");
+      return ExitCode.USAGE;
+    }
     Diagnosis diagnosis;
     String rendered;
     try (Progress progress = new Progress(terminal)) {
@@ -150,7 +156,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           "reading " + (inputs.size() == 1 ? shown(inputs.get(0)) : inputs.size() + " inputs"));
       CrashReport report;
       try {
-        report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT);
+        report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT, terminal.stdin());
       } catch (IOException | UncheckedIOException e) {
         progress.close(); // erase the progress line before the message
         terminal.err().println("ktriage: " + Messages.oneLine(e.getMessage()));
@@ -228,11 +234,18 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   /** Why an input cannot be read at all, or null when it can be handed to ingest. */
   private static @Nullable String unreadable(Path input) {
+    if (Inputs.isStdin(input)) {
+      return null;
+    }
     if (!Files.exists(input)) {
       return "no such file or directory";
     }
     if (!Files.isReadable(input)) {
       return "permission denied";
+    }
+    if (!Files.isRegularFile(input) && !Files.isDirectory(input)) {
+      return "not a regular file (a FIFO, device or socket is not read; pipe it in as '-'"
+          + " instead)";
     }
     try {
       if (Files.isRegularFile(input) && Files.size(input) == 0) {

@@ -1,12 +1,14 @@
 package org.ktriage.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.dump.Vmcore;
+import org.ktriage.ingest.input.InputFormats;
+import org.ktriage.ingest.input.Inputs;
 import org.ktriage.ingest.printk.DmesgFormatter;
 import org.ktriage.ingest.printk.KernelLog;
 import picocli.CommandLine.Command;
@@ -29,7 +31,9 @@ final class DmesgCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "DUMP",
-      description = "the dump; several files are the parts of one split dump")
+      description =
+          "the dump ('-': standard input; compressed ones are unwrapped); several files are the"
+              + " parts of one split dump")
   List<Path> dumps = new ArrayList<>();
 
   @Option(
@@ -45,26 +49,41 @@ final class DmesgCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (Path p : dumps) {
-      if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-        terminal
-            .err()
-            .println(
-                "ktriage: cannot read "
-                    + Messages.oneLine(p.toString())
-                    + ": "
-                    + (Files.exists(p) ? "not a readable file" : "no such file"));
-        return ExitCode.UNREADABLE;
+    List<Inputs.Opened> opened = new ArrayList<>();
+    try {
+      List<Path> files = new ArrayList<>();
+      for (Path p : dumps) {
+        Inputs.Opened in = Inputs.open(p, terminal.stdin());
+        opened.add(in);
+        if (!(in.format().reader() instanceof InputFormats.Dump)) {
+          throw new UnreadableInputException(
+              in.name() + ": not a dump (" + in.format().id() + "); dmesg reads vmcores");
+        }
+        files.add(in.file());
       }
-    }
-    try (Vmcore v = Vmcore.open(dumps)) {
-      KernelLog log = v.kernelLog();
-      terminal.out().print(new DmesgFormatter(callerIds).format(log.records()));
-      terminal.out().flush();
-      return ExitCode.ANALYSED;
+      try (Vmcore v = Vmcore.open(files)) {
+        KernelLog log = v.kernelLog();
+        terminal.out().print(new DmesgFormatter(callerIds).format(log.records()));
+        terminal.out().flush();
+        return ExitCode.ANALYSED;
+      } catch (IOException e) {
+        String m = Messages.oneLine(e.getMessage());
+        for (Inputs.Opened in : opened) {
+          m = in.named(m);
+        }
+        throw new UnreadableInputException(m, e);
+      }
     } catch (IOException e) {
       terminal.err().println("ktriage: " + Messages.oneLine(e.getMessage()));
       return ExitCode.UNREADABLE;
+    } finally {
+      for (Inputs.Opened in : opened) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // a leftover temporary file is harmless
+        }
+      }
     }
   }
 }

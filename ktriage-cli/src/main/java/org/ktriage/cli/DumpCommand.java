@@ -1,11 +1,13 @@
 package org.ktriage.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ktriage.ingest.input.Inputs;
 import org.ktriage.ingest.kernel.DumpViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,7 +24,10 @@ import picocli.CommandLine.Parameters;
         "Show kernel objects of a vmcore without debuginfo, like crash: mod, ps, bt [-a|PID],"
             + " timer, sym ADDR, rd ADDR [COUNT], struct NAME ADDR.")
 final class DumpCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "DUMP", description = "the vmcore")
+  @Parameters(
+      index = "0",
+      paramLabel = "DUMP",
+      description = "the vmcore ('-': standard input; compressed ones are unwrapped)")
   Path dump = Path.of("");
 
   @Parameters(index = "1", paramLabel = "VIEW", description = "mod, ps, bt, timer, sym, rd, struct")
@@ -40,16 +45,19 @@ final class DumpCommand implements Callable<Integer> {
 
   private final PrintWriter out;
   private final PrintWriter err;
+  private final InputStream stdin;
 
   DumpCommand(Terminal terminal) {
     this.out = terminal.out();
     this.err = terminal.err();
+    this.stdin = terminal.stdin();
   }
 
   @Override
   public Integer call() {
     List<String> lines;
-    try (DumpViews views = DumpViews.open(dump, systemMap)) {
+    try (Inputs.Opened in = Inputs.open(dump, stdin);
+        DumpViews views = DumpViews.open(in.file(), systemMap)) {
       switch (view) {
         case "mod" -> lines = views.mod();
         case "ps" -> lines = views.ps();

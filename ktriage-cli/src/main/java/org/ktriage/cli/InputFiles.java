@@ -37,7 +37,11 @@ final class InputFiles {
     List<Input> out = new ArrayList<>();
     for (String arg : args) {
       Path p = Path.of(arg);
-      if (Files.isDirectory(p)) {
+      if (arg.equals("-")) {
+        if (seen.add(p)) {
+          out.add(new Input(p, "")); // standard input
+        }
+      } else if (Files.isDirectory(p)) {
         walk(p, null, seen, out);
       } else if (Files.exists(p) || !isGlob(arg)) {
         if (seen.add(p)) {

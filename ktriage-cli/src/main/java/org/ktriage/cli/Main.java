@@ -72,7 +72,15 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine(Terminal terminal) {
     CommandLine cl = new CommandLine(new Main(terminal));
     for (Function<Terminal, Object> sub : SUBCOMMANDS) {
-      cl.addSubcommand(sub.apply(terminal));
+      Object command = sub.apply(terminal);
+      // crash's own spelling works after the view: "dump DUMP bt -a" (the view's arguments)
+      if (command instanceof DumpCommand) {
+        CommandLine dump = new CommandLine(command);
+        dump.setUnmatchedOptionsArePositionalParams(true);
+        cl.addSubcommand(dump);
+      } else {
+        cl.addSubcommand(command);
+      }
     }
     cl.setExpandAtFiles(false); // an input may be named @something
     cl.setOut(terminal.out());
@@ -95,6 +103,11 @@ public final class Main implements Callable<Integer> {
   /** Reports an error that is ktriage's fault in one line (and the trace when debugging). */
   static int internalError(Terminal terminal, Throwable t) {
     PrintWriter err = terminal.err();
+    if (t instanceof OutOfMemoryError) {
+      err.println("ktriage: " + Messages.outOfMemory());
+      err.flush();
+      return ExitCode.UNREADABLE;
+    }
     err.println(
         "ktriage: internal error: "
             + Messages.describe(t)

@@ -19,6 +19,13 @@ final class Messages {
   }
 
   /** The message of a throwable with its type when the message alone says little. */
+  /** One line for running out of heap: the limit, and how to raise it. */
+  static String outOfMemory() {
+    return "out of memory (heap limit "
+        + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MiB); raise it with KTRIAGE_JAVA_OPTS=-Xmx<size>";
+  }
+
   static String describe(Throwable t) {
     String m = t.getMessage();
     String type = t.getClass().getSimpleName();

@@ -34,6 +34,11 @@ public record Terminal(
         isTty(2));
   }
 
+  /** Standard input of the process (read when an input is named {@code -}). */
+  public java.io.InputStream stdin() {
+    return System.in;
+  }
+
   /** True when colours are wanted: stdout is a terminal and {@code NO_COLOR} is unset or empty. */
   public boolean colorWanted() {
     String noColor = env.get("NO_COLOR");

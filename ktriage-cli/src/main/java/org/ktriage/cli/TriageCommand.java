@@ -1,9 +1,11 @@
 package org.ktriage.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +25,7 @@ import org.ktriage.analysis.bucket.TriageResult;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.input.Inputs;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import picocli.CommandLine.Command;
@@ -84,17 +87,24 @@ public final class TriageCommand implements Callable<Integer> {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean interactive;
+  private final InputStream stdin;
 
   /** The command on a terminal's streams; the progress bar shows when stderr is a terminal. */
   public TriageCommand(Terminal terminal) {
-    this(terminal.out(), terminal.err(), terminal.stderrTty());
+    this(terminal.out(), terminal.err(), terminal.stderrTty(), terminal.stdin());
   }
 
   /** The command on the given streams (tests). */
   public TriageCommand(PrintWriter out, PrintWriter err, boolean interactive) {
+    this(out, err, interactive, InputStream.nullInputStream());
+  }
+
+  /** The command on the given streams; {@code stdin} is read for an input named {@code -}. */
+  public TriageCommand(PrintWriter out, PrintWriter err, boolean interactive, InputStream stdin) {
     this.out = out;
     this.err = err;
     this.interactive = interactive;
+    this.stdin = stdin;
   }
 
   @Override
@@ -131,7 +141,7 @@ public final class TriageCommand implements Callable<Integer> {
         pool.execute(
             () -> {
               try {
-                TriageResult r = triage(in);
+                TriageResult r = triage(in, stdin);
                 results.add(r);
                 if (format == Format.jsonl) {
                   output.jsonLine(r);
@@ -230,24 +240,22 @@ public final class TriageCommand implements Callable<Integer> {
   }
 
   /** Reads, analyses, titles and signs one input; never throws. */
-  static TriageResult triage(InputFiles.Input input) {
+  static TriageResult triage(InputFiles.Input input, InputStream stdin) {
     String path = input.path().toString();
     if (!input.ok()) {
       return TriageResult.unreadable(path, input.problem());
     }
-    Path tmp = null;
     try {
-      if (!Files.isReadable(input.path())) {
-        return TriageResult.unreadable(path, "permission denied");
-      }
-      tmp = Decompression.inflate(input.path());
-      CrashReport report =
-          Ingest.read(List.of(tmp != null ? tmp : input.path()), Strictness.LENIENT);
+      CrashReport report = Ingest.read(List.of(input.path()), Strictness.LENIENT, stdin);
       Diagnosis d = new Analyzer().analyze(report);
-      return TriageResult.of(path, d, Files.getLastModifiedTime(input.path()).toInstant());
+      Instant seen =
+          Inputs.isStdin(input.path())
+              ? Instant.now()
+              : Files.getLastModifiedTime(input.path()).toInstant();
+      return TriageResult.of(path, d, seen);
     } catch (UnreadableInputException e) {
       String reason = oneLine(e.getMessage());
-      for (String prefix : new String[] {path + ": ", tmpName(tmp) + ": "}) {
+      for (String prefix : new String[] {path + ": ", Inputs.shown(input.path()) + ": "}) {
         if (reason.startsWith(prefix)) {
           reason = reason.substring(prefix.length());
         }
@@ -257,19 +265,9 @@ public final class TriageCommand implements Callable<Integer> {
       return TriageResult.unreadable(path, oneLine(describe(e)));
     } catch (RuntimeException | StackOverflowError e) {
       return TriageResult.unreadable(path, "internal error: " + oneLine(describe(e)));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // a leftover temporary file is harmless
-        }
-      }
+    } catch (OutOfMemoryError e) {
+      return TriageResult.unreadable(path, Messages.outOfMemory());
     }
-  }
-
-  private static String tmpName(@Nullable Path tmp) {
-    return tmp == null ? "\u0000" : tmp.toString();
   }
 
   private static String describe(Throwable t) {

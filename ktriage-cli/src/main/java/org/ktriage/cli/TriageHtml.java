@@ -112,10 +112,9 @@ final class TriageHtml {
 
   /** Reads, analyses and renders one example input; returns why not, or null when written. */
   private @Nullable String writeReport(Path input, Path report) {
-    Path tmp = null;
     try {
-      tmp = Decompression.inflate(input);
-      CrashReport cr = Ingest.read(List.of(tmp != null ? tmp : input), Strictness.LENIENT);
+      // standard input was consumed by the triage pass: "-" gets no page of its own
+      CrashReport cr = Ingest.read(List.of(input), Strictness.LENIENT);
       Diagnosis d = new Analyzer().analyze(cr);
       try (Writer w = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
         new HtmlRenderer(options).render(d, w);
@@ -123,14 +122,6 @@ final class TriageHtml {
       return null;
     } catch (IOException | RuntimeException e) {
       return Messages.oneLine(Messages.describe(e));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // a leftover temporary file is harmless
-        }
-      }
     }
   }
 

@@ -1,6 +1,5 @@
 package org.ktriage.ingest;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -14,11 +13,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.dump.DumpContents;
 import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.dump.VmcoreReader;
+import org.ktriage.ingest.input.InputFormats;
+import org.ktriage.ingest.input.Inputs;
 import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
@@ -39,35 +39,45 @@ import org.ktriage.model.PanicInfo;
 import org.ktriage.model.PendingCallback;
 import org.ktriage.model.RegisterSet;
 import org.ktriage.model.StackSegment;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * Entry point of the ingest layer: sniffs each input's format, reads it, and merges all inputs of
  * one crash into one {@link CrashReport}.
  */
 public final class Ingest {
-  private static final int SNIFF_BYTES = 64 * 1024;
   private static final Pattern CPU_IN_HEADLINE =
       Pattern.compile("(?:CPU#|[Cc][Pp][Uu] |CPU: )(\\d+)");
 
   private Ingest() {}
 
   /**
-   * Reads the inputs (files or kdump directories) of one crash.
+   * Reads the inputs (files or kdump directories) of one crash; {@code -} is refused (no standard
+   * input is given here).
    *
    * @throws UnreadableInputException when no input can be read at all
    */
   public static CrashReport read(List<Path> inputs, Strictness strictness)
+      throws UnreadableInputException {
+    return read(inputs, strictness, InputStream.nullInputStream());
+  }
+
+  /**
+   * Reads the inputs (files, kdump directories, or {@code -} for {@code stdin}) of one crash, each
+   * recognised through {@link InputFormats}.
+   *
+   * @throws UnreadableInputException when no input can be read at all
+   */
+  public static CrashReport read(List<Path> inputs, Strictness strictness, InputStream stdin)
       throws UnreadableInputException {
     if (inputs.isEmpty()) {
       throw new UnreadableInputException("no input given");
     }
     List<CrashReport> parts = new ArrayList<>();
     for (Path p : inputs) {
-      if (Files.isDirectory(p)) {
+      if (!Inputs.isStdin(p) && Files.isDirectory(p)) {
         parts.add(readDirectory(p, strictness));
       } else {
-        parts.add(readFile(p, strictness));
+        parts.add(readFile(p, strictness, stdin));
       }
     }
     CrashReport merged = merge(parts);
@@ -83,23 +93,27 @@ public final class Ingest {
     return OopsParser.parse(records);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // VMCORE READING HOOK: the one place binary dumps arrive. The vmcore reader replaces this body.
-  // ---------------------------------------------------------------------------------------------
-  private static CrashReport readVmcore(Path path, Strictness strictness)
+  private static CrashReport readVmcore(Inputs.Opened in, Strictness strictness)
       throws UnreadableInputException {
     DumpContents c;
     DumpObjects.Result objects;
-    try (Vmcore v = Vmcore.open(path)) {
+    Path file = in.file();
+    try (Vmcore v = Vmcore.open(file)) {
       c = new VmcoreReader(strictness, null).read(v);
       objects = DumpObjects.read(v, c.cpus());
     } catch (UnreadableInputException e) {
-      throw e;
+      throw new UnreadableInputException(in.named(oneLine(e)), e);
     } catch (IOException e) {
-      throw new UnreadableInputException(path + ": " + oneLine(e), e);
+      throw new UnreadableInputException(in.named(file + ": " + oneLine(e)), e);
+    }
+    Completeness completeness = c.completeness().plus(new Completeness(false, objects.notes()));
+    if (!file.toString().equals(in.name())) {
+      completeness =
+          new Completeness(
+              completeness.partial(), completeness.problems().stream().map(in::named).toList());
     }
     return new CrashReport(
-        List.of(new InputSource(path.toString(), c.format())),
+        List.of(new InputSource(in.name(), c.format())),
         c.kernel(),
         c.log(),
         OopsParser.parse(c.log()),
@@ -107,126 +121,28 @@ public final class Ingest {
         null,
         objects.modules(),
         null,
-        c.completeness().plus(new Completeness(false, objects.notes())),
+        completeness,
         objects.pending(),
         objects.lockWaits());
   }
 
-  /** What the first bytes of a file say it is. */
-  enum Sniffed {
-    EMPTY,
-    ELF,
-    KDUMP,
-    FLATTENED,
-    GZIP,
-    XZ,
-    BINARY,
-    TEXT
-  }
-
-  static Sniffed sniff(byte[] head, int n) {
-    if (n == 0) {
-      return Sniffed.EMPTY;
-    }
-    if (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
-      return Sniffed.ELF;
-    }
-    if (startsWith(head, n, "KDUMP   ")) {
-      return Sniffed.KDUMP;
-    }
-    if (startsWith(head, n, "makedumpfile")) {
-      return Sniffed.FLATTENED;
-    }
-    if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-      return Sniffed.GZIP;
-    }
-    if (n >= 6
-        && (head[0] & 0xff) == 0xfd
-        && head[1] == '7'
-        && head[2] == 'z'
-        && head[3] == 'X'
-        && head[4] == 'Z'
-        && head[5] == 0) {
-      return Sniffed.XZ;
-    }
-    int control = 0;
-    for (int i = 0; i < n; i++) {
-      int b = head[i] & 0xff;
-      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != 0x1b && b != '\f') {
-        control++;
-      }
-    }
-    return control * 10 > n ? Sniffed.BINARY : Sniffed.TEXT;
-  }
-
-  private static boolean startsWith(byte[] head, int n, String magic) {
-    if (n < magic.length()) {
-      return false;
-    }
-    for (int i = 0; i < magic.length(); i++) {
-      if (head[i] != magic.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static CrashReport readFile(Path p, Strictness strictness)
+  private static CrashReport readFile(Path p, Strictness strictness, InputStream stdin)
       throws UnreadableInputException {
-    if (!Files.exists(p)) {
-      throw new UnreadableInputException(p + ": no such file");
-    }
-    if (!Files.isReadable(p)) {
-      throw new UnreadableInputException(p + ": not readable");
-    }
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(p), SNIFF_BYTES)) {
-      return readStream(p, raw, strictness, 0);
+    try (Inputs.Opened in = Inputs.open(p, stdin)) {
+      InputFormats f = in.format();
+      if (f.reader() instanceof InputFormats.Dump) {
+        return readVmcore(in, strictness);
+      }
+      TextReader.TextResult t = TextReader.read(in.stream(), in.name());
+      if (!t.kernelText()) {
+        throw new UnreadableInputException(
+            in.name() + ": no kernel log, oops report or crash output found");
+      }
+      return toReport(Path.of(in.name()), t);
     } catch (UnreadableInputException e) {
       throw e;
     } catch (IOException e) {
-      throw new UnreadableInputException(p + ": " + oneLine(e), e);
-    }
-  }
-
-  private static CrashReport readStream(Path p, InputStream in, Strictness strictness, int depth)
-      throws IOException {
-    InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in, SNIFF_BYTES);
-    buffered.mark(SNIFF_BYTES);
-    byte[] head = new byte[SNIFF_BYTES];
-    int n = buffered.readNBytes(head, 0, head.length);
-    buffered.reset();
-    Sniffed kind = sniff(head, n);
-    switch (kind) {
-      case EMPTY -> throw new UnreadableInputException(p + ": empty file");
-      case ELF -> {
-        return readVmcore(p, strictness);
-      }
-      case KDUMP -> {
-        return readVmcore(p, strictness);
-      }
-      case FLATTENED -> {
-        return readVmcore(p, strictness);
-      }
-      case GZIP, XZ -> {
-        if (depth > 0) {
-          throw new UnreadableInputException(p + ": nested compression is not supported");
-        }
-        InputStream inner =
-            kind == Sniffed.GZIP ? new GZIPInputStream(buffered) : new XZInputStream(buffered);
-        return readStream(p, inner, strictness, depth + 1);
-      }
-      case BINARY ->
-          throw new UnreadableInputException(
-              p
-                  + ": binary data, neither a kernel log nor a known dump format (ELF, kdump, flattened)");
-      default -> {
-        TextReader.TextResult t = TextReader.read(buffered, p.toString());
-        if (!t.kernelText()) {
-          throw new UnreadableInputException(
-              p + ": no kernel log, oops report or crash output found");
-        }
-        return toReport(p, t);
-      }
+      throw new UnreadableInputException(Inputs.shown(p) + ": " + oneLine(e), e);
     }
   }
 
@@ -281,7 +197,7 @@ public final class Ingest {
         continue;
       }
       try {
-        parts.add(readFile(f, strictness));
+        parts.add(readFile(f, strictness, InputStream.nullInputStream()));
       } catch (UnreadableInputException e) {
         if (dump) {
           problems.add(e.getMessage());

@@ -86,8 +86,14 @@ public record CrashReport(
         lockWaits);
   }
 
-  /** True when the inputs show any crash, oops, warning or panic. */
+  /**
+   * True when the inputs show any crash, oops, warning or panic, or are a memory dump (a vmcore
+   * exists because the kernel crashed, even when its log cannot be read).
+   */
   public boolean hasCrash() {
-    return !oopses.isEmpty() || panic != null || cpus.stream().anyMatch(CpuState::panicCpu);
+    return !oopses.isEmpty()
+        || panic != null
+        || cpus.stream().anyMatch(CpuState::panicCpu)
+        || sources.stream().anyMatch(s -> s.format().dump());
   }
 }

@@ -19,4 +19,9 @@ public enum InputFormat {
   public String id() {
     return id;
   }
+
+  /** True for a memory dump: the kernel (or kexec'd capture kernel) wrote it because it crashed. */
+  public boolean dump() {
+    return this == VMCORE_ELF || this == VMCORE_KDUMP || this == VMCORE_FLATTENED;
+  }
 }

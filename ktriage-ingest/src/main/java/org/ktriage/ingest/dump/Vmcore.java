@@ -74,13 +74,6 @@ public final class Vmcore implements Closeable {
     this.openProblems = openProblems;
   }
 
-  /** True when the first bytes look like a dump this class opens. */
-  public static boolean sniff(byte[] head) {
-    return ElfCore.sniff(head)
-        || KdumpCompressedReader.sniff(head)
-        || FlattenedDumpSource.sniff(head);
-  }
-
   /** Opens one dump file. */
   public static Vmcore open(Path file) throws IOException {
     return open(List.of(file));
@@ -460,6 +453,8 @@ public final class Vmcore implements Closeable {
         throw new MissingMemoryException(path + ": kernel log: " + e.getMessage());
       } catch (UnsupportedDumpException e) {
         throw new UnsupportedDumpException(path + ": " + e.getMessage());
+      } catch (CorruptDumpException e) {
+        throw new CorruptDumpException(path + ": kernel log: " + e.getMessage(), e);
       }
     }
     return log;

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.CorruptDumpException;
 import org.ktriage.ingest.bin.DumpSource;
+import org.ktriage.ingest.bin.ReadLimits;
 import org.ktriage.ingest.bin.UnsupportedDumpException;
 import org.ktriage.ingest.mm.PageState;
 import org.ktriage.ingest.mm.PhysicalMemory;
@@ -105,13 +108,41 @@ public final class ElfCore implements PhysicalMemory {
       byte[] sh = src.readFully(shoff, 64, "section header 0 (PN_XNUM program header count)");
       phnum = Bytes.readU32Le(sh, 44);
     }
-    if (phoff < 0 || phoff > src.size() || (src.size() - phoff) / 56 < phnum) {
+    if (phoff < 0 || phoff > src.size()) {
       throw CorruptDumpException.at(
-          file,
-          32,
-          phnum + " program headers at e_phoff " + phoff + " do not fit in " + src.size());
+          file, 32, "e_phoff " + phoff + " lies outside the file of " + src.size() + " bytes");
     }
     List<String> problems = new ArrayList<>();
+    if ((src.size() - phoff) / 56 < phnum) {
+      // a cut file: read the headers that are there (the notes come first in kdump's cores)
+      long fit = (src.size() - phoff) / 56;
+      problems.add(
+          file
+              + ": "
+              + phnum
+              + " program headers at offset "
+              + phoff
+              + " do not fit in the file of "
+              + src.size()
+              + " bytes: the dump is truncated; "
+              + fit
+              + " read");
+      phnum = fit;
+    }
+    if (phnum > ReadLimits.PROGRAM_HEADERS) {
+      problems.add(
+          file
+              + ": "
+              + phnum
+              + " program headers claimed at offset "
+              + phoff
+              + "; only the first "
+              + ReadLimits.PROGRAM_HEADERS
+              + " are read (ReadLimits.PROGRAM_HEADERS)");
+      phnum = ReadLimits.PROGRAM_HEADERS;
+    }
+    Set<String> notesSeen = new HashSet<>();
+    long noteBytes = 0;
     List<ElfNote> notes = new ArrayList<>();
     List<LoadSegment> loads = new ArrayList<>();
     final int batch = 1024;
@@ -131,7 +162,7 @@ public final class ElfCore implements PhysicalMemory {
           if (filesz == 0) {
             continue;
           }
-          if (filesz > 64L << 20 || off < 0 || off > src.size() || src.size() - off < filesz) {
+          if (off < 0 || off > src.size() || src.size() - off < filesz) {
             problems.add(
                 file
                     + ": PT_NOTE at offset "
@@ -143,6 +174,23 @@ public final class ElfCore implements PhysicalMemory {
                     + " outside the file; its notes are missing");
             continue;
           }
+          if (!notesSeen.add(off + "+" + filesz)) {
+            continue; // another PT_NOTE for the same bytes adds nothing
+          }
+          if (noteBytes + filesz > ReadLimits.NOTE_BYTES || notes.size() >= ReadLimits.NOTES) {
+            problems.add(
+                file
+                    + ": PT_NOTE at offset "
+                    + at
+                    + " and later ones not read: the notes exceed the cap of "
+                    + ReadLimits.NOTE_BYTES
+                    + " bytes or "
+                    + ReadLimits.NOTES
+                    + " notes (ReadLimits.NOTE_BYTES, NOTES)");
+            noteBytes = Long.MAX_VALUE / 2;
+            continue;
+          }
+          noteBytes += filesz;
           byte[] blob = src.readFully(off, (int) filesz, "PT_NOTE segment");
           notes.addAll(ElfNotes.parse(blob, off, file, problems));
         } else if (ptype == PT_LOAD) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.ktriage.ingest.bin.Bytes;
+import org.ktriage.ingest.bin.ReadLimits;
 
 /** Parses a blob of concatenated ELF notes (the PT_NOTE contents, or kdump's note area). */
 public final class ElfNotes {
@@ -22,6 +23,16 @@ public final class ElfNotes {
       long descsz = Bytes.readU32Le(blob, off + 4);
       int type = Bytes.readI32Le(blob, off + 8);
       if (namesz == 0 && descsz == 0 && type == 0) {
+        break;
+      }
+      if (notes.size() >= ReadLimits.NOTES) {
+        problems.add(
+            file
+                + ": more than "
+                + ReadLimits.NOTES
+                + " ELF notes from offset "
+                + (blobFileOffset + off)
+                + "; the rest are not read (ReadLimits.NOTES)");
         break;
       }
       long nameEnd = off + 12L + pad4(namesz);

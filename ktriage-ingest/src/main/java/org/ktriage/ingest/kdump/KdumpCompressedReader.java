@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.CorruptDumpException;
 import org.ktriage.ingest.bin.DumpSource;
+import org.ktriage.ingest.bin.ReadLimits;
 import org.ktriage.ingest.bin.UnsupportedDumpException;
 import org.ktriage.ingest.elf.ElfNote;
 import org.ktriage.ingest.elf.ElfNotes;
@@ -34,6 +35,7 @@ public final class KdumpCompressedReader implements PhysicalMemory {
   private final long dumpedBitmapOffset;
   private final long dataOffset;
   private final long[] rankBeforeBlock;
+  private final long pfnLimit;
   private final long descBase;
   private final List<String> problems = new ArrayList<>();
   private final int blockSize;
@@ -64,6 +66,7 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     this.dumpedBitmapOffset = dumpedBitmapOffset;
     this.dataOffset = dataOffset;
     this.rankBeforeBlock = rankBeforeBlock;
+    this.pfnLimit = Math.min(header.maxMapnr(), ReadLimits.PAGE_FRAMES);
     this.blockSize = header.blockSize();
     this.bitsPerBlock = blockSize * 8;
     this.ramBlock = new byte[blockSize];
@@ -179,7 +182,17 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     }
     List<ElfNote> notes = List.of();
     if (offNote > 0 && sizeNote > 0) {
-      if (sizeNote > 64L << 20 || offNote > src.size() || src.size() - offNote < sizeNote) {
+      if (sizeNote > ReadLimits.NOTE_BYTES) {
+        problems.add(
+            file
+                + ": ELF notes of "
+                + sizeNote
+                + " bytes at offset "
+                + offNote
+                + " exceed the cap of "
+                + ReadLimits.NOTE_BYTES
+                + " bytes (ReadLimits.NOTE_BYTES); not read");
+      } else if (offNote > src.size() || src.size() - offNote < sizeNote) {
         problems.add(
             file
                 + ": ELF notes ("
@@ -227,16 +240,28 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     }
     long dataOffset = bitmapOffset + bitmapBytes;
     if (dataOffset > src.size()) {
-      throw CorruptDumpException.at(
-          file,
-          bitmapOffset,
-          "bitmaps of "
+      // a cut file still has its header and notes (CPU registers, VMCOREINFO): keep them
+      problems.add(
+          file
+              + ": bitmaps of "
               + bitmapBytes
-              + " bytes run past the end of the file ("
+              + " bytes at offset "
+              + bitmapOffset
+              + " run past the end of the file ("
               + src.size()
-              + " bytes): the dump is truncated");
+              + " bytes): the dump is truncated; pages not described are missing");
     }
-    long[] ranks = computeRanks(src, dumpedOffset, maxMapnr, blockSize);
+    long pfnLimit = Math.min(maxMapnr, ReadLimits.PAGE_FRAMES);
+    if (pfnLimit < maxMapnr) {
+      problems.add(
+          file
+              + ": kdump max_mapnr "
+              + maxMapnr
+              + " exceeds the cap of "
+              + ReadLimits.PAGE_FRAMES
+              + " page frames (ReadLimits.PAGE_FRAMES); memory above it is not read");
+    }
+    long[] ranks = computeRanks(src, dumpedOffset, pfnLimit, blockSize, problems);
     checkEnd(src, header, dataOffset, ranks, problems);
     return new KdumpCompressedReader(
         src, header, notes, vmcoreinfo, ramOffset, dumpedOffset, dataOffset, ranks, problems);
@@ -301,7 +326,8 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     }
   }
 
-  private static long[] computeRanks(DumpSource src, long off, long maxMapnr, int blockSize)
+  private static long[] computeRanks(
+      DumpSource src, long off, long maxMapnr, int blockSize, List<String> problems)
       throws IOException {
     long bitsPerBlock = blockSize * 8L;
     int blocks = (int) ((maxMapnr + bitsPerBlock - 1) / bitsPerBlock);
@@ -314,8 +340,14 @@ public final class KdumpCompressedReader implements PhysicalMemory {
       long at = off + (long) b * blockSize;
       int got = src.read(at, buf, 0, n * blockSize);
       if (got != n * blockSize) {
-        throw CorruptDumpException.at(
-            src.name(), at + Math.max(got, 0), "dumped bitmap is cut short: the dump is truncated");
+        if (problems.stream().noneMatch(p -> p.contains("dumped bitmap is cut short"))) {
+          problems.add(
+              src.name()
+                  + ": dumped bitmap is cut short at offset "
+                  + (at + Math.max(got, 0))
+                  + ": the dump is truncated; the pages it does not mark are missing");
+        }
+        Arrays.fill(buf, Math.max(got, 0), buf.length, (byte) 0);
       }
       for (int k = 0; k < n; k++) {
         ranks[b + k] = total;
@@ -419,7 +451,7 @@ public final class KdumpCompressedReader implements PhysicalMemory {
 
   /** The state of {@code pfn} without reading its data. */
   public PageState stateOf(long pfn) throws IOException {
-    if (pfn < 0 || pfn >= header.maxMapnr() || !covers(pfn)) {
+    if (pfn < 0 || pfn >= pfnLimit || !covers(pfn)) {
       return PageState.NOT_DUMPED;
     }
     if (ramBitmapOffset >= 0 && !bit(ramBitmapOffset, pfn, true)) {

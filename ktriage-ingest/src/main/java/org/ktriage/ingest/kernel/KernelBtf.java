@@ -9,7 +9,7 @@ import org.ktriage.ingest.btf.Btf;
  */
 public final class KernelBtf {
   /** Largest BTF accepted (distribution kernels carry 4–8 MiB). */
-  public static final long MAX_BYTES = 64L << 20;
+  public static final long MAX_BYTES = org.ktriage.ingest.bin.ReadLimits.BTF_BYTES;
 
   private KernelBtf() {}
 

@@ -60,6 +60,9 @@ public final class KernelMemory {
       PageState st;
       try {
         pa = translator.toPhysical(va);
+        // a translation need not keep the in-page offset (a hostile phys_base): copy no further
+        // than the end of the physical page as well as the virtual one
+        n = Math.min(n, ps - (int) (pa & (ps - 1)));
         st = physical.readPage(Long.divideUnsigned(pa, ps), page);
       } catch (MissingMemoryException e) {
         if (strict) {

@@ -3,10 +3,12 @@ package org.ktriage.ingest.printk;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.ingest.bin.Bytes;
+import org.ktriage.ingest.bin.CorruptDumpException;
 import org.ktriage.ingest.bin.MissingMemoryException;
+import org.ktriage.ingest.bin.ReadLimits;
 import org.ktriage.ingest.bin.UnsupportedDumpException;
 import org.ktriage.ingest.mm.KernelMemory;
+import org.ktriage.ingest.vmcoreinfo.StructBytes;
 import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 
 /**
@@ -17,8 +19,7 @@ import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 public final class PrintkReader {
   private static final long DESC_ID_MASK = 0x3fffffffffffffffL;
 
-  /** Largest ring or log_buf accepted (CONFIG_LOG_BUF_SHIFT tops out at 25; log_buf_len= more). */
-  private static final long MAX_RING = 1L << 27;
+  private static final long MAX_RING = ReadLimits.PRINTK_RING_BYTES;
 
   private final VmcoreInfo info;
   private final KernelMemory memory;
@@ -30,7 +31,8 @@ public final class PrintkReader {
   }
 
   /** Reads the log. */
-  public KernelLog read() throws MissingMemoryException, UnsupportedDumpException {
+  public KernelLog read()
+      throws MissingMemoryException, UnsupportedDumpException, CorruptDumpException {
     if (info.symbol("prb") != null) {
       return readLockless();
     }
@@ -53,7 +55,8 @@ public final class PrintkReader {
     return need(info.offset(structField), "OFFSET(" + structField + ")");
   }
 
-  private KernelLog readLockless() throws MissingMemoryException, UnsupportedDumpException {
+  private KernelLog readLockless()
+      throws MissingMemoryException, UnsupportedDumpException, CorruptDumpException {
     List<String> problems = new ArrayList<>();
     long prbSym = need(info.symbol("prb"), "SYMBOL(prb)");
     long rbSize = need(info.size("printk_ringbuffer"), "SIZE(printk_ringbuffer)");
@@ -95,9 +98,10 @@ public final class PrintkReader {
     }
 
     long prb = memory.readU64(prbSym, "printk ring pointer prb");
-    byte[] rb = memory.readExact(prb, (int) rbSize, "printk_ringbuffer");
-    int countBits = Bytes.readI32Le(rb, (int) (descRingOff + countBitsOff));
-    int sizeBits = Bytes.readI32Le(rb, (int) (textRingOff + sizeBitsOff));
+    StructBytes rb =
+        new StructBytes(memory.readExact(prb, (int) rbSize, "printk_ringbuffer"), "prb");
+    int countBits = rb.readI32Le(descRingOff, countBitsOff, "desc_ring.count_bits");
+    int sizeBits = rb.readI32Le(textRingOff, sizeBitsOff, "text_data_ring.size_bits");
     if (countBits < 0 || countBits > 20 || sizeBits < 3 || sizeBits > 27) {
       throw new MissingMemoryException(
           "printk_ringbuffer at 0x"
@@ -111,18 +115,27 @@ public final class PrintkReader {
     long count = 1L << countBits;
     long dataSize = 1L << sizeBits;
     if (count * Math.max(descSize, infoSize) > MAX_RING || dataSize > MAX_RING) {
-      throw new MissingMemoryException("printk ring sizes are implausible");
+      throw new CorruptDumpException(
+          "printk ring of "
+              + count
+              + " records and "
+              + dataSize
+              + " text bytes exceeds the cap of "
+              + MAX_RING
+              + " bytes (ReadLimits.PRINTK_RING_BYTES)");
     }
-    long descsVa = Bytes.readU64Le(rb, (int) (descRingOff + descsOff));
-    long infosVa = Bytes.readU64Le(rb, (int) (descRingOff + infosOff));
-    long headId = Bytes.readU64Le(rb, (int) (descRingOff + headOff + counterOff));
-    long tailId = Bytes.readU64Le(rb, (int) (descRingOff + tailOff + counterOff));
-    long dataVa = Bytes.readU64Le(rb, (int) (textRingOff + dataOff));
+    long descsVa = rb.readU64Le(descRingOff, descsOff, "desc_ring.descs");
+    long infosVa = rb.readU64Le(descRingOff, infosOff, "desc_ring.infos");
+    long headId = rb.readU64Le(descRingOff, headOff + counterOff, "desc_ring.head_id");
+    long tailId = rb.readU64Le(descRingOff, tailOff + counterOff, "desc_ring.tail_id");
+    long dataVa = rb.readU64Le(textRingOff, dataOff, "text_data_ring.data");
 
-    byte[] descs = new byte[(int) (count * descSize)];
-    long missDescs = memory.readLenient(descsVa, descs, "printk descriptors");
-    byte[] infos = new byte[(int) (count * infoSize)];
-    long missInfos = memory.readLenient(infosVa, infos, "printk infos");
+    byte[] descBytes = new byte[(int) (count * descSize)];
+    long missDescs = memory.readLenient(descsVa, descBytes, "printk descriptors");
+    StructBytes descs = new StructBytes(descBytes, "prb_desc[" + count + "]");
+    byte[] infoBytes = new byte[(int) (count * infoSize)];
+    long missInfos = memory.readLenient(infosVa, infoBytes, "printk infos");
+    StructBytes infos = new StructBytes(infoBytes, "printk_info[" + count + "]");
     byte[] data = new byte[(int) dataSize];
     long missData = memory.readLenient(dataVa, data, "printk text ring");
     if (missDescs + missInfos + missData > 0) {
@@ -142,21 +155,22 @@ public final class PrintkReader {
     long id = tailId & DESC_ID_MASK;
     long head = headId & DESC_ID_MASK;
     for (long steps = 0; steps <= count; steps++) {
-      int slot = (int) (id & (count - 1));
-      int d = (int) (slot * descSize);
-      long sv = Bytes.readU64Le(descs, (int) (d + stateOff + counterOff));
+      long slot = id & (count - 1);
+      long d = slot * descSize;
+      long sv = descs.readU64Le(d, stateOff + counterOff, "state_var");
       int state = (int) (sv >>> 62);
       boolean idMatches = (sv & DESC_ID_MASK) == id;
       if (idMatches && (state == 1 || state == 2)) {
-        long begin = Bytes.readU64Le(descs, (int) (d + lposOff + beginOff));
-        long next = Bytes.readU64Le(descs, (int) (d + lposOff + nextOff));
-        int in = (int) (slot * infoSize);
-        long seq = Bytes.readU64Le(infos, (int) (in + seqOff));
-        long ts = Bytes.readU64Le(infos, (int) (in + tsOff));
-        int textLen = Bytes.readU16Le(infos, (int) (in + textLenOff));
-        int facility = Bytes.readU8(infos, (int) (in + textLenOff + 2));
-        int flagsLevel = Bytes.readU8(infos, (int) (in + textLenOff + 3));
-        long caller = callerOff == null ? -1 : Bytes.readU32Le(infos, (int) (in + callerOff));
+        long begin = descs.readU64Le(d, lposOff + beginOff, "text_blk_lpos.begin");
+        long next = descs.readU64Le(d, lposOff + nextOff, "text_blk_lpos.next");
+        long in = slot * infoSize;
+        long seq = infos.readU64Le(in, seqOff, "seq");
+        long ts = infos.readU64Le(in, tsOff, "ts_nsec");
+        int textLen = infos.readU16Le(in, textLenOff, "text_len");
+        // struct printk_info: u16 text_len; u8 facility; u8 flags:5, level:3 (printk_ringbuffer.h)
+        int facility = infos.readU8(in, textLenOff + 2, "facility");
+        int flagsLevel = infos.readU8(in, textLenOff + 3, "flags/level");
+        long caller = callerOff == null ? -1 : infos.readU32Le(in, callerOff, "caller_id");
         boolean dataless =
             ((begin & 1) != 0 && (next & 1) != 0)
                 || Long.remainderUnsigned(begin, dataSize)
@@ -237,7 +251,8 @@ public final class PrintkReader {
     }
   }
 
-  private KernelLog readStructured() throws MissingMemoryException, UnsupportedDumpException {
+  private KernelLog readStructured()
+      throws MissingMemoryException, UnsupportedDumpException, CorruptDumpException {
     List<String> problems = new ArrayList<>();
     String st = info.size("printk_log") != null ? "printk_log" : "log";
     long hdrSize = need(info.size(st), "SIZE(printk_log)");
@@ -255,10 +270,18 @@ public final class PrintkReader {
     long nextIdx =
         memory.readU32(need(info.symbol("log_next_idx"), "SYMBOL(log_next_idx)"), "log_next_idx");
     if (bufLen <= hdrSize || bufLen > MAX_RING || hdrSize <= 0 || hdrSize > 64) {
-      throw new MissingMemoryException("log_buf_len " + bufLen + " is implausible");
+      throw new CorruptDumpException(
+          "log_buf_len "
+              + bufLen
+              + " (printk_log header "
+              + hdrSize
+              + " bytes) is implausible; the cap is "
+              + MAX_RING
+              + " bytes (ReadLimits.PRINTK_RING_BYTES)");
     }
-    byte[] buf = new byte[(int) bufLen];
-    long miss = memory.readLenient(logBufPtr, buf, "log_buf");
+    byte[] bufBytes = new byte[(int) bufLen];
+    long miss = memory.readLenient(logBufPtr, bufBytes, "log_buf");
+    StructBytes buf = new StructBytes(bufBytes, "log_buf");
     if (miss > 0) {
       problems.add(miss + " bytes of log_buf are not in the dump; records there are lost");
     }
@@ -272,8 +295,8 @@ public final class PrintkReader {
         problems.add("printk_log index " + idx + " runs past log_buf; the rest is lost");
         break;
       }
-      int i = (int) idx;
-      int len = Bytes.readU16Le(buf, i + (int) lenOff);
+      long i = idx;
+      int len = buf.readU16Le(i, lenOff, st + ".len");
       if (len == 0) {
         if (wrapped) {
           problems.add("printk_log wrapped twice; the rest is lost");
@@ -283,18 +306,18 @@ public final class PrintkReader {
         idx = 0;
         continue;
       }
-      int textLen = Bytes.readU16Le(buf, i + (int) textLenOff);
-      int facility = Bytes.readU8(buf, i + (int) dictLenOff + 2);
-      int flagsLevel = Bytes.readU8(buf, i + (int) dictLenOff + 3);
-      long ts = Bytes.readU64Le(buf, i + (int) tsOff);
-      long caller = callerOff == null ? -1 : Bytes.readU32Le(buf, i + (int) (long) callerOff);
+      int textLen = buf.readU16Le(i, textLenOff, st + ".text_len");
+      // struct printk_log: u16 dict_len; u8 facility; u8 flags:5, level:3 (kernel/printk/printk.c)
+      int facility = buf.readU8(i, dictLenOff + 2, st + ".facility");
+      int flagsLevel = buf.readU8(i, dictLenOff + 3, st + ".flags/level");
+      long ts = buf.readU64Le(i, tsOff, st + ".ts_nsec");
+      long caller = callerOff == null ? -1 : buf.readU32Le(i, callerOff, st + ".caller_id");
       if (len < hdrSize || i + len > bufLen) {
         problems.add("printk_log record at index " + idx + " is corrupt; the rest is lost");
         break;
       }
       int n = (int) Math.min(textLen, len - hdrSize);
-      byte[] text = new byte[n];
-      System.arraycopy(buf, i + (int) hdrSize, text, 0, n);
+      byte[] text = buf.copy(i, hdrSize, n, st + " text");
       out.add(
           new PrintkRecord(
               seq++,

@@ -57,27 +57,47 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
           "TASK",
           "CPU",
           "STATE");
+  // numbers wider than their Java type are not crash output (crash prints pids and CPUs as int,
+  // addresses as 16 hex digits at most): such a line is not taken, never parsed into an overflow
+  private static final String INT = "\\d{1,9}(?!\\d)";
+  private static final String HEX64 = "[0-9a-f]{1,16}(?![0-9a-f])";
+  private static final String OFFSET = "0x[0-9a-f]{1,16}(?![0-9a-f])|\\d{1,18}(?!\\d)";
   private static final Pattern BT_HEADER =
       Pattern.compile(
-          "PID: (?<pid>\\d+)\\s+TASK: (?<task>[0-9a-f]+)\\s+CPU: (?<cpu>\\d+)\\s+COMMAND: \"(?<comm>.*)\"");
+          "PID: (?<pid>"
+              + INT
+              + ")\\s+TASK: (?<task>"
+              + HEX64
+              + ")\\s+CPU: (?<cpu>"
+              + INT
+              + ")\\s+COMMAND: \"(?<comm>.*)\"");
   private static final Pattern BT_FRAME =
       Pattern.compile(
-          "#(?<n>\\d+) \\[(?<sp>[0-9a-f]+)\\] (?<func>[^\\s+]+)(?:\\+(?<off>0x[0-9a-f]+|\\d+))?"
-              + " at (?<addr>[0-9a-f]+)(?: \\[(?<mod>[\\w-]+)\\])?");
+          "#(?<n>\\d+) \\[(?<sp>[0-9a-f]+)\\] (?<func>[^\\s+]+)(?:\\+(?<off>"
+              + OFFSET
+              + "))? at (?<addr>"
+              + HEX64
+              + ")(?: \\[(?<mod>[\\w-]+)\\])?");
   private static final Pattern EXCEPTION = Pattern.compile("\\[exception RIP: (?<what>[^\\]]*)\\]");
   private static final Pattern EXC_SYM =
       Pattern.compile(
-          "(?<func>[A-Za-z_.$][\\w.$]*)(?:\\+(?<off>0x[0-9a-f]+|\\d+))?(?: \\[(?<mod>[\\w-]+)\\])?");
+          "(?<func>[A-Za-z_.$][\\w.$]*)(?:\\+(?<off>" + OFFSET + "))?(?: \\[(?<mod>[\\w-]+)\\])?");
   private static final Pattern STACK_SWITCH = Pattern.compile("--- <(?<name>[^>]+)> ---");
   private static final Pattern MOD_HEADER =
       Pattern.compile("MODULE\\s+NAME\\s+(?:BASE\\s+)?SIZE.*");
   private static final Pattern MOD_ROW =
       Pattern.compile(
-          "(?<addr>[0-9a-f]{8,16})\\s+(?<name>[\\w-]+)\\s+(?:(?<base>[0-9a-f]{8,16})\\s+)?(?<size>\\d+)(?:\\s.*)?");
+          "(?<addr>[0-9a-f]{8,16})\\s+(?<name>[\\w-]+)\\s+(?:(?<base>[0-9a-f]{8,16})\\s+)?(?<size>\\d{1,18})(?:\\s.*)?");
   private static final Pattern PS_HEADER = Pattern.compile("PID\\s+PPID\\s+CPU\\s+TASK\\s+ST.*");
   private static final Pattern PS_ROW =
       Pattern.compile(
-          "(?<run>>)?\\s*(?<pid>\\d+)\\s+(?<ppid>\\d+)\\s+(?<cpu>\\d+)\\s+(?<task>[0-9a-f]+)\\s+"
+          "(?<run>>)?\\s*(?<pid>"
+              + INT
+              + ")\\s+(?<ppid>\\d+)\\s+(?<cpu>"
+              + INT
+              + ")\\s+(?<task>"
+              + HEX64
+              + ")\\s+"
               + "(?<st>[A-Z]{2})\\s+\\S+\\s+\\d+\\s+\\d+\\s+(?<comm>.*)");
 
   /** A task the {@code ps} listing marks as running ({@code >}). */
@@ -547,7 +567,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   public List<CpuState> cpus() {
     Integer panicCpu = null;
     String c = sys.get("CPU");
-    if (c != null && c.matches("\\d+")) {
+    if (c != null && c.matches("\\d{1,9}")) {
       panicCpu = Integer.valueOf(c);
     }
     List<CpuState> out = new ArrayList<>();
@@ -623,7 +643,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     while (i < t.length() && Character.isDigit(t.charAt(i))) {
       i++;
     }
-    return i == 0 ? null : Integer.valueOf(t.substring(0, i));
+    return i == 0 || i > 9 ? null : Integer.valueOf(t.substring(0, i));
   }
 
   /** The dump file line says the dump is partial ({@code [PARTIAL DUMP]}, {@code [INCOMPLETE]}). */

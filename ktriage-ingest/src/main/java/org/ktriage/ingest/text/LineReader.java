@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LineReader implements Closeable {
   /** Longest line kept, in bytes; longer lines are cut to this length. */
-  public static final int MAX_LINE_BYTES = 64 * 1024;
+  public static final int MAX_LINE_BYTES = org.ktriage.ingest.bin.ReadLimits.LINE_BYTES;
 
   private final InputStream in;
   private final byte[] buf = new byte[64 * 1024];

@@ -25,7 +25,7 @@ public final class OopsParser implements Consumer<LogRecord> {
   private static final String CUT = "------------[ cut here ]------------";
 
   /** Reports kept; later ones are counted in {@link #droppedReports()} (bounded memory). */
-  public static final int MAX_REPORTS = 2000;
+  public static final int MAX_REPORTS = org.ktriage.ingest.bin.ReadLimits.REPORTS_PER_LOG;
 
   private long dropped;
 

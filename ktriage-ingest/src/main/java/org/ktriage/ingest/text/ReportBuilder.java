@@ -34,7 +34,7 @@ final class ReportBuilder {
     ENDED
   }
 
-  static final int MAX_LINES = 5000;
+  static final int MAX_LINES = org.ktriage.ingest.bin.ReadLimits.LINES_PER_REPORT;
   static final int MAX_GAP = 60;
   private static final java.util.regex.Pattern GP_ADDRESS =
       java.util.regex.Pattern.compile("address (0x[0-9a-f]+)");
