@@ -68,6 +68,10 @@ public final class ReportFormats {
           HeaderRule.of("kfence", "BUG: KFENCE: ", "BUG: KFENCE: ", DELIMITED),
           HeaderRule.of("kmsan", "BUG: KMSAN: ", "BUG: KMSAN: ", DELIMITED),
           HeaderRule.of("kcsan", "BUG: KCSAN: ", "BUG: KCSAN: ", DELIMITED),
+          // KASAN before v4.4 spelled itself "KASan" and wrote "use after free in f+0x1/0x2 at
+          // addr"
+          // (mm/kasan/report.c, v4.0-v4.3)
+          HeaderRule.of("kasan", "BUG: KASan: ", "BUG: KASan: ", DELIMITED),
           HeaderRule.of("ubsan", "UBSAN: ", "UBSAN: \\S", DELIMITED),
           HeaderRule.of("ubsan", "UBSAN: Undefined behaviour", "UBSAN: Undefined", DELIMITED),
           // lockups, stalls, hangs
@@ -90,6 +94,11 @@ public final class ReportFormats {
               "Watchdog detected hard LOCKUP",
               "Watchdog detected hard LOCKUP",
               OPENS),
+          // powerpc watchdog (arch/powerpc/kernel/watchdog.c watchdog_smp_panic/wd_lockup_ipi)
+          HeaderRule.of("hard-lockup", "Watchdog CPU:", "Watchdog CPU:\\d+ Hard LOCKUP", OPENS),
+          // x86 NMI watchdog before v2.6.37 (arch/x86/kernel/apic/nmi.c die_nmi())
+          HeaderRule.of(
+              "hard-lockup", "NMI Watchdog detected LOCKUP", "NMI Watchdog detected LOCKUP", OPENS),
           HeaderRule.of(
               "hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ blocked for more than", OPENS),
           HeaderRule.of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ can't die", OPENS),
@@ -151,6 +160,8 @@ public final class ReportFormats {
           HeaderRule.of("bug", "BUG: workqueue ", "BUG: workqueue ", OPENS),
           HeaderRule.of("bug", "BUG: using ", "BUG: using \\S+ in preemptible", OPENS),
           HeaderRule.of("bug", "BUG: memory leak", "BUG: memory leak", OPENS),
+          // BUG() of arches without their own (include/asm-generic/bug.h): LKL, some embedded
+          HeaderRule.of("bug", "BUG: failure at ", "BUG: failure at \\S+:\\d+/", OPENS),
           HeaderRule.of("bug", "BUG: ", "BUG: \\S", TENTATIVE),
           HeaderRule.of("bug", "INFO: ", "INFO: \\S", TENTATIVE),
           HeaderRule.of("list-corruption", "list_add corruption", "list_add corruption", OPENS),
@@ -180,6 +191,12 @@ public final class ReportFormats {
           HeaderRule.of("trap", "double fault: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("oops", "Oops: ", DIE_TEMPLATE, DIE),
           HeaderRule.of("oops", "Oops", "Oops\\[#\\d+\\]", DIE),
+          // powerpc die(): "Oops: Kernel access of bad area, sig: 11 [#1]"; riscv "Oops [#1]"
+          HeaderRule.of("oops", "Oops: ", "Oops: .{1,80}, sig: \\d+ \\[#\\d+\\]", DIE),
+          HeaderRule.of("oops", "Oops [#", "Oops \\[#\\d+\\]", DIE),
+          // arm32 __div0() (arch/arm/kernel/traps.c): a division by zero in kernel code
+          HeaderRule.of(
+              "divide-error", "Division by zero in kernel", "Division by zero in kernel", OPENS),
           // arm64 / arm32
           HeaderRule.of(
               "page-fault",
@@ -217,6 +234,13 @@ public final class ReportFormats {
               "Kernel panic - not syncing",
               "Kernel panic - not syncing:? ?(?<msg>.*)",
               PANIC));
+
+  /**
+   * Not a header: the rule of a report made from a call trace, or a program-counter line, that came
+   * with no header at all (a trace pasted into a commit message, an e-mail or a ticket). Used only
+   * when the input holds no report with a header.
+   */
+  public static final HeaderRule TRACE_ONLY = HeaderRule.of("trace", "", "", OPENS);
 
   private static final List<List<HeaderRule>> BY_FIRST_CHAR = index();
   private static final List<HeaderRule> CONTAINING =
