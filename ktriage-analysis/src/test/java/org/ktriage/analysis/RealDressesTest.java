@@ -199,7 +199,58 @@ class RealDressesTest {
             "sdb-dmesg-colon-sdb24.txt",
             "https://github.com/delphix/sdb/issues/24",
             FailureClass.UNKNOWN,
-            "metaslab_largest_allocatable"));
+            "metaslab_largest_allocatable"),
+        // measured as a held-out set before any change was made for them
+        new Dress(
+            "arm32-unhandled-fault-mwlwifi345.txt",
+            "https://github.com/kaloz/mwlwifi/issues/345",
+            FailureClass.PAGE_FAULT,
+            "pcie_reset"),
+        new Dress(
+            "journal-cjk-month-arm64-hook7.txt",
+            "https://github.com/WeiJiLab/kernel-inline-hook-framework/issues/7",
+            FailureClass.PAGE_FAULT,
+            null),
+        new Dress(
+            "arm64-nohead-talos7123.txt",
+            "https://github.com/siderolabs/talos/issues/7123",
+            FailureClass.UNKNOWN,
+            "module_emit_plt_entry"),
+        new Dress(
+            "syslogd-wall-zfs743.txt",
+            "https://github.com/openzfs/zfs/issues/743",
+            FailureClass.NULL_DEREF,
+            "__blkdev_get"),
+        new Dress(
+            "ppc64-bug-linuxppc153.txt",
+            "https://github.com/linuxppc/linux/issues/153",
+            FailureClass.BUG,
+            null),
+        new Dress(
+            "arm64-trace-then-oops-rtw88-298.txt",
+            "https://github.com/lwfinger/rtw88/issues/298",
+            FailureClass.NULL_DEREF,
+            null),
+        new Dress(
+            "syslog-nohost-bpftrace852.txt",
+            "https://github.com/bpftrace/bpftrace/issues/852",
+            FailureClass.NULL_DEREF,
+            null),
+        new Dress(
+            "x86-4.x-ip-opencas37.txt",
+            "https://github.com/Open-CAS/standalone-linux-io-tracer/issues/37",
+            FailureClass.NULL_DEREF,
+            "octf_trace_push"),
+        new Dress(
+            "x86-invalid-opcode-kvmutils6.txt",
+            "https://github.com/bytedance/kvm-utils/issues/6",
+            FailureClass.INVALID_OPCODE,
+            "__send_ipi_mask"),
+        new Dress(
+            "arm64-nx-ubicloud1113.txt",
+            "https://github.com/ubicloud/ubicloud/issues/1113",
+            FailureClass.PAGE_FAULT,
+            null));
   }
 
   private static Path resource(String file) throws Exception {

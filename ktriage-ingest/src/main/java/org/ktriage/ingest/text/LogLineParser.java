@@ -242,7 +242,7 @@ public final class LogLineParser {
     void syslog() {
       int j = i;
       char c = at(j);
-      if (Character.isLetter(c)) {
+      if (Character.isLetter(c) || (digit(c) && monthWord(j) > 0)) {
         // "Nov 17 05:56:07 ", a localized month ("июл 27", "sept. 27"), or logread's
         // "Sun Sep  1 19:30:19 2019 " with the weekday first and the year after the time
         int w = monthWord(j);
@@ -314,11 +314,28 @@ public final class LogLineParser {
     }
 
     /**
-     * A month name at j, English or localized (3–5 letters, an optional abbreviation dot), and the
-     * blanks after it; the index after them or -1.
+     * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a
+     * number and the CJK month sign), and the blanks after it; the index after them or -1.
      */
     private int monthWord(int j) {
       int k = j;
+      if (digit(at(k))) {
+        // a numbered month: "8月 14 10:24:12" (Chinese and Japanese locales), "8월" (Korean)
+        while (digit(at(k)) && k - j < 2) {
+          k++;
+        }
+        if (at(k) != '\u6708' && at(k) != '\uc6d4') {
+          return -1;
+        }
+        k++;
+        if (at(k) != ' ') {
+          return -1;
+        }
+        while (at(k) == ' ') {
+          k++;
+        }
+        return k;
+      }
       while (Character.isLetter(at(k)) && k - j < 5) {
         k++;
       }

@@ -87,6 +87,15 @@ class LogLineParserTest {
     // localized months, BusyBox facility.level tags, OpenWrt logread with weekday and year
     assertThat(LogLineParser.parse("июл 27 14:08:04 laptop kernel: Call Trace:").text())
         .isEqualTo("Call Trace:");
+    assertThat(
+            LogLineParser.parse(
+                    "8月 14 10:24:12 xxxx kernel: Internal error: Oops: 96000006 [#1] SMP")
+                .text())
+        .startsWith("Internal error: Oops");
+    LogLineParser.Parsed mtk =
+        LogLineParser.parse("[42476.987203] (0)[848:ndroid.systemui]runnable tasks:");
+    assertThat(mtk.callerId()).isEqualTo("T848");
+    assertThat(mtk.text()).isEqualTo("runnable tasks:");
     assertThat(LogLineParser.parse("> sept. 27 21:47:33 terence-arch kernel: PGD 0 P4D 0 ").text())
         .isEqualTo("PGD 0 P4D 0 ");
     LogLineParser.Parsed c =
