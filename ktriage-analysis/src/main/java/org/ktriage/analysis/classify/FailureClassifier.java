@@ -44,6 +44,8 @@ public final class FailureClassifier {
           row(FailureClass.PAGE_FAULT, "(KASAN|KFENCE): (wild-memory-access|user-memory-access)"),
           row(FailureClass.PAGE_FAULT, "KFENCE: invalid (read|write)"),
           row(FailureClass.USE_AFTER_FREE, "KASAN: invalid-access"),
+          row(FailureClass.USE_AFTER_FREE, "KASan: use after free"),
+          row(FailureClass.OUT_OF_BOUNDS, "KASan: out of bounds"),
           row(FailureClass.UNINIT_VALUE, "KMSAN: "),
           row(FailureClass.DATA_RACE, "KCSAN: "),
           row(FailureClass.MEMORY_LEAK, "BUG: memory leak|^unreferenced object 0x"),
@@ -80,7 +82,9 @@ public final class FailureClassifier {
           row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
           row(FailureClass.INVALID_OPCODE, "invalid opcode|Undefined instruction|int3: "),
           row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
-          row(FailureClass.HARD_LOCKUP, "hard LOCKUP|Hard LOCKUP|hard lockup"),
+          row(
+              FailureClass.HARD_LOCKUP,
+              "hard LOCKUP|Hard LOCKUP|hard lockup|Watchdog detected LOCKUP"),
           row(
               FailureClass.RCU_STALL,
               "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"

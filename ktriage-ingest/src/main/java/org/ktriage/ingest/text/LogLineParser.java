@@ -22,6 +22,10 @@ public final class LogLineParser {
   private static final DateTimeFormatter DMESG_T =
       DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy", Locale.ROOT);
 
+  /** Syslog severity names in level order (RFC 5424 §6.2.1; BusyBox prints them as kern.NAME). */
+  private static final java.util.List<String> SYSLOG_LEVELS =
+      java.util.List.of("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug");
+
   private static final java.util.regex.Pattern PS_ROW =
       java.util.regex.Pattern.compile(">\\s+\\d+\\s+\\d+\\s+\\d+\\s+[0-9a-f]+\\s+[A-Z]{2}\\s");
 
@@ -53,14 +57,23 @@ public final class LogLineParser {
   public static Parsed parse(String line) {
     Cursor c = new Cursor(line);
     c.quote();
+    int unindented = c.i;
+    c.indent();
+    int indented = c.i;
+    c.consoleClock();
     c.level();
     if (!c.kmsg()) {
       c.syslog();
+      c.gluedKernelTag();
       c.level();
     }
     c.timestamp();
     c.afterTimestampSyslog();
     c.embeddedTimestamp();
+    if (indented > unindented && c.i == indented && !c.recognized()) {
+      // blanks before ordinary text are part of it (" <IRQ>", " [<ffffffff…>] frame")
+      c.i = unindented;
+    }
     return new Parsed(c.nanos, c.wallSeconds, c.level, c.caller, line.substring(c.i));
   }
 
@@ -106,6 +119,66 @@ public final class LogLineParser {
         return;
       }
       i = j;
+    }
+
+    /** Whether any prefix was read (a time, level, caller id or syslog tag). */
+    boolean recognized() {
+      return nanos != null || wallSeconds != null || level >= 0 || caller != null || sawSyslog;
+    }
+
+    /**
+     * Blanks before a prefix: a log pasted indented into a ticket or a Markdown code block. Undone
+     * by {@link #parse} when no prefix follows.
+     */
+    void indent() {
+      int j = i;
+      while (at(j) == ' ' || at(j) == '\t') {
+        j++;
+      }
+      if (j == i) {
+        return;
+      }
+      char c = at(j);
+      boolean prefix =
+          (c == '[' && (digit(at(j + 1)) || at(j + 1) == ' '))
+              || (c == '<' && digit(at(j + 1)))
+              || s.startsWith("kernel:", j)
+              || clock(j) > 0;
+      if (prefix) {
+        i = j;
+      }
+    }
+
+    /**
+     * A bare wall-clock time a console logger puts before each line (LAVA and other CI serial
+     * captures: {@code 22:55:37.474589 <1>[ 5.816009] …}); taken only when a kernel prefix follows.
+     */
+    void consoleClock() {
+      int t = clock(i);
+      if (t < 0 || at(t) != ' ') {
+        return;
+      }
+      int j = t;
+      while (at(j) == ' ') {
+        j++;
+      }
+      if ((at(j) == '<' && digit(at(j + 1)))
+          || (at(j) == '[' && (digit(at(j + 1)) || at(j + 1) == ' '))) {
+        i = j;
+      }
+    }
+
+    /**
+     * The syslog tag glued to the message, as syslogd's console broadcast prints it ({@code Message
+     * from syslogd@host at …} then {@code kernel:NMI watchdog: BUG: soft lockup …}).
+     */
+    void gluedKernelTag() {
+      if (sawSyslog || !s.startsWith("kernel:", i)) {
+        return;
+      }
+      i += 7;
+      sawSyslog = true;
+      skipOneSpace();
     }
 
     /** {@code <N>} with N up to 3 digits. */
@@ -169,19 +242,23 @@ public final class LogLineParser {
     void syslog() {
       int j = i;
       char c = at(j);
-      if (c >= 'A' && c <= 'Z') {
-        // "Nov 17 05:56:07 "
-        if (!(Character.isLetter(at(j + 1)) && Character.isLetter(at(j + 2)) && at(j + 3) == ' ')) {
+      if (Character.isLetter(c) || (digit(c) && monthWord(j) > 0)) {
+        // "Nov 17 05:56:07 ", a localized month ("июл 27", "sept. 27"), or logread's
+        // "Sun Sep  1 19:30:19 2019 " with the weekday first and the year after the time
+        int w = monthWord(j);
+        if (w < 0) {
           return;
         }
-        j += 4;
-        if (at(j) == ' ') {
-          j++;
+        int m = monthWord(w);
+        if (m > 0) {
+          w = m;
         }
+        j = w;
         if (!digit(at(j))) {
           return;
         }
-        while (digit(at(j))) {
+        int d = j;
+        while (digit(at(j)) && j - d < 2) {
           j++;
         }
         if (at(j) != ' ') {
@@ -193,6 +270,9 @@ public final class LogLineParser {
           return;
         }
         j = t;
+        if (at(j) == ' ' && digit(at(j + 1)) && digit(at(j + 4)) && at(j + 5) == ' ') {
+          j += 5;
+        }
       } else if (digit(c) && at(j + 4) == '/' && at(j + 7) == '/' && at(j + 10) == ' ') {
         // a fuzzer or tool log prefix "2018/01/09 14:28:48 " before kernel text
         int t = clock(j + 11);
@@ -233,25 +313,87 @@ public final class LogLineParser {
       hostAndTag(j);
     }
 
-    /** After a syslog time: {@code host kernel: }; other tags keep the whole line as text. */
-    private void hostAndTag(int j) {
-      int hostEnd = s.indexOf(' ', j);
-      if (hostEnd < 0) {
-        return;
-      }
-      int tagStart = hostEnd + 1;
-      int colon = s.indexOf(": ", tagStart);
-      if (colon < 0 || colon - tagStart > 64) {
-        if (s.startsWith("kernel:", tagStart)) {
-          i = tagStart + 7;
-          sawSyslog = true;
+    /**
+     * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a
+     * number and the CJK month sign), and the blanks after it; the index after them or -1.
+     */
+    private int monthWord(int j) {
+      int k = j;
+      if (digit(at(k))) {
+        // a numbered month: "8月 14 10:24:12" (Chinese and Japanese locales), "8월" (Korean)
+        while (digit(at(k)) && k - j < 2) {
+          k++;
         }
-        return;
+        if (at(k) != '\u6708' && at(k) != '\uc6d4') {
+          return -1;
+        }
+        k++;
+        if (at(k) != ' ') {
+          return -1;
+        }
+        while (at(k) == ' ') {
+          k++;
+        }
+        return k;
       }
-      String tag = s.substring(tagStart, colon);
-      if (tag.equals("kernel") || tag.startsWith("kernel[")) {
-        i = colon + 2;
-        sawSyslog = true;
+      while (Character.isLetter(at(k)) && k - j < 5) {
+        k++;
+      }
+      if (k - j < 3) {
+        return -1;
+      }
+      if (at(k) == '.') {
+        k++;
+      }
+      if (at(k) != ' ') {
+        return -1;
+      }
+      while (at(k) == ' ') {
+        k++;
+      }
+      return k;
+    }
+
+    /**
+     * After a syslog time: {@code host kernel: }, BusyBox/OpenWrt {@code host kern.warn kernel: }
+     * or {@code kern.warn kernel: } without a host; other tags keep the whole line as text.
+     */
+    private void hostAndTag(int j) {
+      int k = j;
+      int facilityLevel = -1;
+      for (int token = 0; token < 3 && k < n; token++) {
+        if (s.startsWith("kernel:", k)) {
+          i = k + 7;
+          sawSyslog = true;
+          skipOneSpace();
+          if (level < 0 && facilityLevel >= 0) {
+            level = facilityLevel;
+          }
+          return;
+        }
+        if (s.startsWith("kernel[", k)) {
+          int close = s.indexOf("]: ", k);
+          if (close > 0 && close - k < 16) {
+            i = close + 3;
+            sawSyslog = true;
+          }
+          return;
+        }
+        if (token > 0 && at(k) == '[' && (digit(at(k + 1)) || at(k + 1) == ' ')) {
+          // a remote log without tag: "Aug 29 18:25:03 10.0.0.15 [  956.128533] …" (netconsole
+          // received by a syslog daemon)
+          i = k;
+          sawSyslog = true;
+          return;
+        }
+        int sp = s.indexOf(' ', k);
+        if (sp < 0 || sp - k > 64 || s.charAt(sp - 1) == ':') {
+          return;
+        }
+        if (s.startsWith("kern.", k)) {
+          facilityLevel = SYSLOG_LEVELS.indexOf(s.substring(k + 5, sp));
+        }
+        k = sp + 1;
       }
     }
 
@@ -332,6 +474,15 @@ public final class LogLineParser {
         nanos = secs * 1_000_000_000L + frac;
         caller = inner;
         i = j + 1;
+        if (at(i) == ':' && at(i + 1) == ' ') {
+          // "[10086.884661]: " as sdb and some log collectors print it
+          i++;
+        }
+        callerAfter();
+        skipOneSpace();
+        vendorCpuTask();
+      } else if (callerIdEnd(j) > 0 && at(callerIdEnd(j)) == ']') {
+        // caller id without time: "[  T661] BUG: …" (printk.time=0 with CONFIG_PRINTK_CALLER)
         callerAfter();
         skipOneSpace();
       } else if (c >= 'A' && c <= 'Z') {
@@ -351,9 +502,6 @@ public final class LogLineParser {
         i = close + 1;
         callerAfter();
         skipOneSpace();
-      } else if (c == 'T' || c == 'C') {
-        // caller id without time
-        callerAfter();
       }
     }
 
@@ -384,11 +532,62 @@ public final class LogLineParser {
         k++;
       }
       int end = callerIdEnd(k);
+      if (end < 0 && j == i && k == j + 1 && digit(at(k))) {
+        // "[  183.060000][0]": a vendor printk (AVM) that puts the CPU number right after the time
+        end = k;
+        while (digit(at(end)) && end - k < 4) {
+          end++;
+        }
+        if (at(end) == ']') {
+          caller = "C" + s.substring(k, end);
+          i = end + 1;
+        }
+        return;
+      }
       if (end < 0 || at(end) != ']') {
         return;
       }
       caller = s.substring(k, end);
       i = end + 1;
+    }
+
+    /**
+     * MediaTek's printk prefix after the time: {@code (cpu)[pid:comm]} (Android kernels, in {@code
+     * last_kmsg} and console-ramoops); a Markdown paste may escape the parentheses. The task id
+     * becomes the caller id, as {@code CONFIG_PRINTK_CALLER} would give it.
+     */
+    private void vendorCpuTask() {
+      int j = i;
+      if (at(j) == '\\') {
+        j++;
+      }
+      if (at(j) != '(' || !digit(at(j + 1))) {
+        return;
+      }
+      j++;
+      while (digit(at(j))) {
+        j++;
+      }
+      if (at(j) == '\\') {
+        j++;
+      }
+      if (at(j) != ')' || at(j + 1) != '[' || !digit(at(j + 2))) {
+        return;
+      }
+      int pid = j + 2;
+      int k = pid;
+      while (digit(at(k))) {
+        k++;
+      }
+      if (at(k) != ':') {
+        return;
+      }
+      int close = s.indexOf(']', k);
+      if (close < 0 || close - k > 17) {
+        return;
+      }
+      caller = "T" + s.substring(pid, k);
+      i = close + 1;
     }
 
     private void skipOneSpace() {

@@ -39,6 +39,15 @@ public final class OopsParser implements Consumer<LogRecord> {
   private boolean finished;
   private boolean timestampsSeen;
 
+  /** A report without header being read, while no report with a header was found. */
+  private @Nullable ReportBuilder bare;
+
+  /** The first report without header that showed a trace, kept for an input without reports. */
+  private @Nullable ReportBuilder bareKept;
+
+  /** Frames a headerless report must show to be kept: one frame alone is not a trace. */
+  static final int BARE_MIN_FRAMES = 2;
+
   /** Parses a whole list of records. This is the public entry point for other readers. */
   public static List<Oops> parse(List<LogRecord> records) {
     OopsParser p = new OopsParser();
@@ -67,9 +76,10 @@ public final class OopsParser implements Consumer<LogRecord> {
     }
     if (r.timestampNanos() != null) {
       timestampsSeen = true;
-    } else if (hm == null && timestampsSeen) {
+    } else if (hm == null && timestampsSeen && !traceContent(text, from, r)) {
       // a line without the kernel's timestamp in a log that has them: another writer on the same
-      // console (init scripts, a serial getty) between report lines
+      // console (init scripts, a serial getty) between report lines; but a frame is kernel
+      // output whatever its prefix (a paste that kept the times on the header only)
       return;
     }
     ReportBuilder cur = open.get(k);
@@ -82,6 +92,7 @@ public final class OopsParser implements Consumer<LogRecord> {
         return;
       }
       if (cur == null) {
+        bareLine(r);
         if (lastClosed != null
             && text.startsWith("---[ end Kernel panic", from)
             && lastClosed.panicMessage != null
@@ -100,6 +111,57 @@ public final class OopsParser implements Consumer<LogRecord> {
       return;
     }
     header(k, cur, hm, r);
+  }
+
+  /**
+   * Reads a line outside any report into a report without header: it opens on a call trace heading,
+   * a frame or a program-counter line, and is kept if it shows {@link #BARE_MIN_FRAMES} frames.
+   * Only the first such report is kept, and only while no report has a header.
+   */
+  private void bareLine(LogRecord r) {
+    if (bareKept != null || !closedOrder.isEmpty() || !open.isEmpty()) {
+      return;
+    }
+    ReportBuilder b = bare;
+    if (b == null) {
+      b = ReportBuilder.traceOnly(r);
+      if (b != null) {
+        bare = b;
+      }
+      return;
+    }
+    ReportBuilder.Outcome o = b.accept(r);
+    if (o == ReportBuilder.Outcome.ENDED) {
+      bareEnded(b);
+      bare = null;
+      if (bareKept == null) {
+        bare = ReportBuilder.traceOnly(r);
+      }
+    }
+  }
+
+  private void bareEnded(ReportBuilder b) {
+    if (b.frameCount() >= BARE_MIN_FRAMES) {
+      b.trimGap();
+      bareKept = b;
+    }
+  }
+
+  /** Whether the reports returned by {@link #finish} are one report without header. */
+  public boolean traceOnly() {
+    return finished && bareKept != null && out.size() == 1;
+  }
+
+  /** A call trace heading, stack marker or frame: report content whatever the line prefix. */
+  private static boolean traceContent(String text, int from, LogRecord r) {
+    if (text.startsWith("Call Trace:", from) || text.startsWith("Call trace:", from)) {
+      return true;
+    }
+    if (text.startsWith("<", from)
+        && ReportLine.MARKER.matcher(text).region(from, text.length()).lookingAt()) {
+      return true;
+    }
+    return ReportLine.frame(text, from, r.source()) != null;
   }
 
   private void header(
@@ -220,6 +282,15 @@ public final class OopsParser implements Consumer<LogRecord> {
       b.complete = whole;
     }
     open.clear();
+    if (bare != null && bareKept == null) {
+      bareEnded(bare);
+    }
+    if (closedOrder.isEmpty() && bareKept != null) {
+      closedOrder.add(bareKept);
+      bareKept.complete = true;
+    } else {
+      bareKept = null;
+    }
     closedOrder.sort((a, b) -> Long.compare(a.startSeq, b.startSeq));
     int i = 0;
     for (ReportBuilder b : closedOrder) {

@@ -103,6 +103,52 @@ final class ReportBuilder {
     }
   }
 
+  /**
+   * A report without header opened by {@code first}, or null when the line is neither a call trace
+   * heading, a frame nor a program-counter line.
+   */
+  static @Nullable ReportBuilder traceOnly(LogRecord first) {
+    String text = first.text();
+    int from = firstNonSpace(text);
+    boolean heading =
+        text.startsWith("Call Trace:", from)
+            || text.startsWith("Call trace:", from)
+            || text.startsWith("Backtrace:", from);
+    Frame f = heading ? null : ReportLine.frame(text, from, first.source());
+    boolean pcLine =
+        !heading
+            && f == null
+            && (text.startsWith("RIP: ", from)
+                || text.startsWith("EIP: ", from)
+                || text.startsWith("NIP [", from)
+                || text.startsWith("Krnl PSW : ", from)
+                || startsWithAny(text, from, ReportLine.PC_PREFIXES));
+    if (!heading
+        && !pcLine
+        && (f == null
+            || (f.address() != null && f.offset() == null && f.function().startsWith("0x")))) {
+      return null;
+    }
+    ReportKind rule = ReportFormats.TRACE_ONLY;
+    ReportBuilder b = new ReportBuilder(rule, rule.pattern().matcher(""), first, null);
+    if (f != null) {
+      b.trace = new TraceBuilder(ContextKind.UNKNOWN);
+      b.traceState = TraceState.IN;
+      b.trace.frame(f);
+    } else {
+      b.fields(text, from, first.source());
+    }
+    return b;
+  }
+
+  /** Frames read so far, in every segment of the trace. */
+  int frameCount() {
+    if (trace == null) {
+      return 0;
+    }
+    return trace.frameCount();
+  }
+
   /** True once the report shows a body: context line, registers, trace or die header. */
   boolean hasBody() {
     return cpu != null
@@ -182,6 +228,10 @@ final class ReportBuilder {
     }
     if (endTrace) {
       // after "---[ end trace": the register block printed again, Code:, the panic; no new fields
+      // except the faulting RIP when the report showed none (its head was not captured)
+      if (ip == null && text.startsWith("RIP: ", from)) {
+        ip = rip(text, from, span);
+      }
       if (RegisterLine.parse(text, from) != null
           || text.startsWith("RIP: ", from)
           || ReportLine.isBody(text, from)) {
@@ -268,7 +318,17 @@ final class ReportBuilder {
     if (text.startsWith("Code: ", from)) {
       return true;
     }
-    return false;
+    if (text.startsWith("--- interrupt: ", from)) {
+      Matcher m = ReportLine.PPC_INTERRUPT.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (tb != null) {
+          tb.exception(pending(m, span, false, null));
+        }
+        return true;
+      }
+    }
+    return ReportLine.traceExtra(text, from);
   }
 
   private void finishTrace() {
@@ -403,8 +463,49 @@ final class ReportBuilder {
         return true;
       }
     }
+    if (c == 'E' && text.startsWith("EIP is at ", from)) {
+      Matcher m = ReportLine.EIP_IS_AT.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null) {
+          ip = pending(m, span, false, m.group("uaddr"));
+        } else if (ip.function == null && m.group("func") != null) {
+          TraceBuilder.PendingException named =
+              new TraceBuilder.PendingException(
+                  m.group("func"), m.group("off"), group(m, "mod"), ip.ip, ip.userMode, ip.source);
+          named.registers.putAll(ip.registers);
+          ip = named;
+        }
+        tentative = false;
+        return true;
+      }
+    }
+    if (c == 'N' && text.startsWith("NIP [", from)) {
+      Matcher m = ReportLine.PPC_NIP.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null || ip.function == null) {
+          ip = pending(m, span, false, m.group("addr"));
+        }
+        tentative = false;
+        return true;
+      }
+    }
+    if ((c == 'K' || c == 'U') && text.startsWith(" PSW : ", from + 4)) {
+      Matcher m = ReportLine.S390_PSW.matcher(text);
+      m.region(from, text.length());
+      if (m.lookingAt()) {
+        if (ip == null) {
+          ip = pending(m, span, m.group("mode").equals("User"), m.group("addr"));
+        }
+        tentative = false;
+        return true;
+      }
+    }
     if ((c == 'R' || c == 'E')
-        && (text.startsWith("RIP ", from) || text.startsWith("EIP ", from))) {
+        && (text.startsWith("RIP ", from)
+            || text.startsWith("EIP ", from)
+            || text.startsWith("EIP: [<", from))) {
       Matcher m = ReportLine.RIP_TRAILER.matcher(text);
       m.region(from, text.length());
       if (m.lookingAt()) {
@@ -414,8 +515,7 @@ final class ReportBuilder {
         return true;
       }
     }
-    if ((c == 'p' && text.startsWith("pc : ", from))
-        || (c == 'P' && text.startsWith("PC is at ", from))) {
+    if (startsWithAny(text, from, ReportLine.PC_PREFIXES)) {
       Matcher m = ReportLine.ARM_PC.matcher(text);
       m.region(from, text.length());
       if (m.lookingAt()) {
@@ -461,6 +561,39 @@ final class ReportBuilder {
       }
     }
     return false;
+  }
+
+  private static boolean startsWithAny(String text, int from, List<String> prefixes) {
+    for (String p : prefixes) {
+      if (text.startsWith(p, from)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The function a WARN() header names, for arches that print no register block for a warning
+   * (arm32 and mips __warn() print only the trace): {@code WARNING: CPU: 0 PID: 1 at file:line
+   * func+off/size [mod]} (v4.x+), {@code WARNING: at file:line [addr] func[+off/size] [mod]()}
+   * (v2.6–v4.x, kernel/panic.c warn_slowpath_common()).
+   */
+  private TraceBuilder.@Nullable PendingException warnSite() {
+    // also the generic BUG() of arches without their own (asm-generic/bug.h, LKL, UML):
+    // "BUG: failure at file:line/func()!"
+    Matcher m =
+        switch (rule.family()) {
+          case "warning" -> ReportLine.WARN_SITE.matcher(headline);
+          case "bug" -> ReportLine.GENERIC_BUG_SITE.matcher(headline);
+          default -> null;
+        };
+    if (m == null) {
+      return null;
+    }
+    if (!m.find()) {
+      return null;
+    }
+    return pending(m, lines.get(0).source(), false, null);
   }
 
   private TraceBuilder.@Nullable PendingException rip(String text, int from, SourceSpan span) {
@@ -561,7 +694,8 @@ final class ReportBuilder {
     LogRecord last = lines.get(lines.size() - 1);
     SourceSpan span =
         SourceSpan.lines(first.source().path(), first.source().line(), last.source().line());
-    ExceptionFrame ipFrame = ip == null ? null : ip.build();
+    TraceBuilder.PendingException site = ip == null ? warnSite() : ip;
+    ExceptionFrame ipFrame = site == null ? null : site.build();
     return new Oops(
         index,
         headline,

@@ -15,6 +15,9 @@ public final class ReportFormats {
   /** Die header: {@code Oops: 0002 [#1] …}, ≥v6.10 {@code Oops: Oops: …}, other trap names. */
   public static final String DIE_TEMPLATE = ReportKinds.DIE_TEMPLATE;
 
+  /** The kind of a report that has a call trace but no header: {@link ReportKinds#TRACE_ONLY}. */
+  public static final ReportKind TRACE_ONLY = ReportKinds.TRACE_ONLY;
+
   /** A header that matched a line, with its match. */
   public record HeaderMatch(ReportKind rule, Matcher matcher) {}
 

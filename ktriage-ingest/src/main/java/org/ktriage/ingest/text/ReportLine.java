@@ -40,19 +40,70 @@ final class ReportLine {
           "IP: (?:\\[<(?<addr>[0-9a-f]+)>\\]\\s+)?(?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?)?");
 
-  /** Old trailer {@code RIP [<addr>] sym+off/size}. */
+  /**
+   * Old trailer {@code RIP [<addr>] sym+off/size}; i386 before v4.x {@code EIP: [<addr>]
+   * sym+off/size SS:ESP …} (arch/x86/kernel/dumpstack_32.c die()).
+   */
   static final Pattern RIP_TRAILER =
       KernelMacros.compile(
-          "(?:RIP|EIP) +\\[<(?<addr>[0-9a-f]+)>\\] (?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+          "(?:RIP|EIP):? +\\[<(?<addr>[0-9a-f]+)>\\] (?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?");
 
+  /** The site a WARN() header names; see ReportBuilder#warnSite. */
+  static final Pattern WARN_SITE =
+      KernelMacros.compile(
+          "^WARNING: (?:CPU: \\d+ PID: \\d+ )?at \\S+:\\d+ (?:0x[0-9a-f]+ )?(?<func>{{SYM}})"
+              + "(?:\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+)?(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?(?:\\(\\)|\\s|$)");
+
+  /** {@code BUG: failure at kernel/irq_work.c:135/irq_work_run_list()!} (asm-generic/bug.h). */
+  static final Pattern GENERIC_BUG_SITE =
+      KernelMacros.compile("^BUG: failure at \\S+:\\d+/(?<func>{{SYM}})\\(\\)!");
+
+  /** i386 before v4.x: {@code EIP is at sym+off/size} (arch/x86/kernel/process_32.c). */
+  static final Pattern EIP_IS_AT =
+      KernelMacros.compile(
+          "EIP is at (?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|0x(?<uaddr>[0-9a-f]+))");
+
   /**
-   * arm64 {@code pc : sym+off/size [mod]} or {@code pc : [<addr>] lr : …}; old {@code PC is at}.
+   * The faulting program counter outside x86, each from its arch's show_regs(): arm64 {@code pc :
+   * sym+off/size [mod]} or {@code pc : [<addr>] lr : …}, arm32 {@code PC is at sym+off/size}, riscv
+   * {@code epc : sym+off/size} (v5.x+) or {@code sepc: addr ra : …} (v4.x, v5.0).
    */
   static final Pattern ARM_PC =
       KernelMacros.compile(
-          "(?:pc : |PC is at )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
-              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|0x(?<uaddr>[0-9a-f]+))");
+          "(?:pc : |PC is at |epc : |sepc: )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b)");
+
+  /** The lines {@link #ARM_PC} reads. */
+  static final List<String> PC_PREFIXES = List.of("pc : ", "PC is at ", "epc : ", "sepc: ");
+
+  /**
+   * powerpc {@code NIP [c000000000ac0ce8] sym+off/size [mod]} (arch/powerpc/kernel/process.c
+   * show_regs(), the faulting instruction).
+   */
+  static final Pattern PPC_NIP =
+      KernelMacros.compile(
+          "NIP \\[(?<addr>[0-9a-f]+)\\] \\.?(?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?)?");
+
+  /**
+   * s390 {@code Krnl PSW : <mask> <addr> (sym+off/size [mod])} (arch/s390/kernel/dumpstack.c
+   * show_registers(); {@code User PSW} for user mode).
+   */
+  static final Pattern S390_PSW =
+      KernelMacros.compile(
+          "(?<mode>Krnl|User) PSW : [0-9a-f]+ (?<addr>[0-9a-f]+)(?: \\((?:(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|[^)]*)\\))?");
+
+  /**
+   * powerpc {@code --- interrupt: 300 at sym+off/size}: the trace crosses an exception frame
+   * (arch/powerpc/kernel/process.c show_stack()).
+   */
+  static final Pattern PPC_INTERRUPT =
+      KernelMacros.compile(
+          "--- interrupt: [0-9a-f]+ at \\.?(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?");
 
   static final Pattern NEW_FRAME =
       Pattern.compile(
@@ -64,11 +115,59 @@ final class ReportLine {
               + "(?:\\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+))?(?: \\[(?<mod>[^\\]\\s]+)\\])?");
   static final Pattern ARM32_FRAME =
       Pattern.compile(
-          "\\[<(?<addr>[0-9a-f]+)>\\] \\((?<func>[^+)\\s]+)(?:\\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+))?"
+          "\\[<(?<addr>[0-9a-f]+)>\\] ?\\((?<func>[^+)\\s]+)(?:\\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+))?"
               + "(?: \\[(?<mod>[^\\]\\s]+)\\])?\\)");
   static final Pattern ADDR_FRAME = Pattern.compile("(?<q>\\? )?0x(?<addr>[0-9a-f]+)\\s*$");
+
+  /**
+   * powerpc {@code [sp] [pc] sym+off/size [mod] (unreliable)}; ELFv1 kernels print the dot symbol
+   * ({@code .show_stack}). The first frame is marked unreliable when its saved LR may be stale.
+   */
+  static final Pattern PPC_FRAME =
+      Pattern.compile(
+          "\\[[0-9a-f]{8,16}\\] \\[(?<addr>[0-9a-f]{8,16})\\] \\.?(?<func>[^\\s+\\[\\]()<>]+)"
+              + "\\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+)(?: \\[(?<mod>[^\\]\\s]+)\\])?"
+              + "(?<unreliable> \\(unreliable\\))?\\s*$");
+
+  /**
+   * A frame symbolized by scripts/decode_stacktrace.sh: {@code func (file:line)}, the offset
+   * replaced by the source line, inlined callers listed inside the parentheses.
+   */
+  static final Pattern DECODED_FRAME =
+      Pattern.compile(
+          "(?<q>\\? )?(?<func>[A-Za-z_][A-Za-z0-9_.$]*)(?:\\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+))?"
+              + " \\([^\\s():]+\\.[chS]:\\d+(?::\\d+)?(?: [^)]*)?\\)(?: \\[(?<mod>[^\\]\\s]+)\\])?\\s*$");
+
+  /** A debugger's frame number: drgn and gdb {@code #0 }. */
+  static final Pattern DEBUGGER_FRAME_NUMBER = Pattern.compile("#\\d{1,4} +");
+
+  /** gdb {@code 0xffffffff81234567 in func (args) at file:line} or {@code func (args) at …}. */
+  static final Pattern GDB_FRAME =
+      Pattern.compile(
+          "(?:0x(?<addr>[0-9a-f]{1,16}) in )?(?<func>[A-Za-z_][A-Za-z0-9_.$]*) \\(.*\\)(?: at \\S+:\\d+| from \\S+)?\\s*$");
+
+  /** drgn's source position after a frame: {@code (fs/foo.c:12:3)}. */
+  static final Pattern SOURCE_SUFFIX = Pattern.compile(" \\([^\\s()]+:\\d+(?::\\d+)?\\)\\s*$");
+
+  /**
+   * Lines arm32's frame-pointer unwinder prints between frames: the saved registers ({@code
+   * r10:b774ef05 r9:00000000 …}, arch/arm/kernel/traps.c dump_backtrace_stm()), an exception stack
+   * and its words ({@code Exception stack(0x… to 0x…)}, {@code 7fa0: 00000000 …}).
+   */
+  static final Pattern ARM32_TRACE_EXTRA =
+      Pattern.compile(
+          "(?:r\\d{1,2}:[0-9a-f]{8}(?: r\\d{1,2}:[0-9a-f]{8})*|Exception stack\\(0x[0-9a-f]+ to 0x[0-9a-f]+\\)"
+              + "|[0-9a-f]{4}:(?: (?:[0-9a-f]{8}|\\s{8}))+)\\s*");
+
+  /** Whether a line inside a call trace carries no frame but belongs to it. */
+  static boolean traceExtra(String text, int from) {
+    return ARM32_TRACE_EXTRA.matcher(text).region(from, text.length()).matches()
+        || text.startsWith("LR = ", from);
+  }
+
   static final Pattern MARKER =
-      Pattern.compile("<(?<close>/)?(?<name>IRQ|NMI|TASK|SOFTIRQ|EOI|#[A-Z]{2,3})>\\s*(?<rest>.*)");
+      Pattern.compile(
+          "<<?(?<close>/)?(?<name>IRQ|NMI|TASK|SOFTIRQ|EOI|EOE|#[A-Z]{2,3})>>?\\s*(?<rest>.*)");
   static final Pattern LAST_UNLOADED =
       Pattern.compile("\\[last unloaded: (?<name>[^\\]()\\s]+)(?:\\([A-Z+-]+\\))?\\]");
   static final Pattern MODULE_TOKEN =
@@ -107,6 +206,26 @@ final class ReportLine {
           "(ftrace buffer empty)",
           "---------------",
           "Kernel Offset:",
+          // powerpc show_regs() and die()
+          "NIP:",
+          "LR [",
+          "REGS:",
+          "MSR:",
+          "CFAR:",
+          "GPR",
+          "Instruction dump:",
+          "Faulting instruction address:",
+          // s390 show_registers()
+          "Krnl GPRS:",
+          "Krnl Code:",
+          "Last Breaking-Event-Address:",
+          "Failing address:",
+          // riscv show_regs()
+          "ra : ",
+          "status: ",
+          // i386 before v4.x
+          "EFLAGS: ",
+          "printing eip:",
           "Tainted: [",
           "Call Trace",
           "Call trace",
@@ -197,6 +316,37 @@ final class ReportLine {
     if (t.startsWith("__pfx_")) {
       return null;
     }
+    if (t.startsWith("#")) {
+      return debuggerFrame(t, span);
+    }
+    if (t.startsWith("([<") && t.endsWith(")")) {
+      // s390: the frame taken from r14 rather than a stack slot, in parentheses (show_trace())
+      Frame inner = frame(t.substring(1, t.length() - 1), 0, span);
+      return inner == null
+          ? null
+          : new Frame(
+              inner.function(),
+              inner.offset(),
+              inner.size(),
+              inner.module(),
+              inner.address(),
+              false,
+              span);
+    }
+    if (t.startsWith("[") && !t.startsWith("[<")) {
+      Matcher p = PPC_FRAME.matcher(t);
+      if (p.matches()) {
+        return new Frame(
+            p.group("func"),
+            p.group("off"),
+            p.group("size"),
+            p.group("mod"),
+            Long.parseUnsignedLong(p.group("addr"), 16),
+            p.group("unreliable") == null,
+            span);
+      }
+      return null;
+    }
     Matcher m = NEW_FRAME.matcher(t);
     if (m.matches()) {
       if (m.group("func").startsWith("__pfx_")) {
@@ -240,6 +390,47 @@ final class ReportLine {
       String hex = ad.group("addr");
       Long addr = hex.length() <= 16 ? Long.parseUnsignedLong(hex, 16) : null;
       return new Frame("0x" + hex, null, null, null, addr, ad.group("q") == null, span);
+    }
+    Matcher d = DECODED_FRAME.matcher(t);
+    if (d.matches()) {
+      return new Frame(
+          d.group("func"),
+          d.group("off"),
+          d.group("size"),
+          d.group("mod"),
+          null,
+          d.group("q") == null,
+          span);
+    }
+    return null;
+  }
+
+  /**
+   * A frame as drgn ({@code #0 func+0x1/0x2 (file:line)}, {@code #1 0xffffffffc10ff5f3}) or gdb
+   * ({@code #0 0x… in func (args) at file:line}) prints it, or null.
+   */
+  private static @Nullable Frame debuggerFrame(String t, SourceSpan span) {
+    Matcher num = DEBUGGER_FRAME_NUMBER.matcher(t);
+    if (!num.lookingAt()) {
+      return null;
+    }
+    String rest = t.substring(num.end());
+    Matcher g = GDB_FRAME.matcher(rest);
+    if (g.matches()) {
+      return new Frame(g.group("func"), null, null, null, hex(g.group("addr")), true, span);
+    }
+    Matcher src = SOURCE_SUFFIX.matcher(rest);
+    boolean sourced = src.find();
+    if (sourced) {
+      rest = rest.substring(0, src.start());
+    }
+    Frame f = frame(rest, 0, span);
+    if (f != null) {
+      return f;
+    }
+    if (sourced && rest.matches("[A-Za-z_][A-Za-z0-9_.$]*")) {
+      // drgn's inlined frame: a function and its source position, no address
+      return new Frame(rest, null, null, null, null, true, span);
     }
     return null;
   }

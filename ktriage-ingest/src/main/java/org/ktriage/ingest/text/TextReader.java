@@ -115,6 +115,17 @@ public final class TextReader {
               + oopses.droppedReports()
               + " later report(s) were not kept");
     }
+    if (oopses.traceOnly()) {
+      Oops o = found.get(0);
+      partial = true;
+      problems.add(
+          path
+              + ": no report header, only a call trace (lines "
+              + o.span().line()
+              + "-"
+              + o.span().endLine()
+              + "): the kind of failure and the faulting context are not shown");
+    }
     for (Oops o : found) {
       if (!o.complete()) {
         partial = true;

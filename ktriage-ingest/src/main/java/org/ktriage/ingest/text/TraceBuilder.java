@@ -72,7 +72,9 @@ final class TraceBuilder {
   void marker(String name, boolean closing) {
     flush();
     sawMarker = true;
-    if (closing || name.equals("EOI")) {
+    // <EOI> ends an IRQ stack, <EOE> (<<EOE>> before v4.x) an exception stack
+    // (arch/x86/kernel/dumpstack_64.c)
+    if (closing || name.equals("EOI") || name.equals("EOE")) {
       context = null;
       marker = null;
     } else {
@@ -124,6 +126,14 @@ final class TraceBuilder {
     segments.add(new StackSegment(ctx, marker, frames, p == null ? null : p.build()));
     frames = new ArrayList<>();
     pending = null;
+  }
+
+  int frameCount() {
+    int n = frames.size();
+    for (StackSegment seg : segments) {
+      n += seg.frames().size();
+    }
+    return n;
   }
 
   boolean isEmpty() {

@@ -72,6 +72,71 @@ class LogLineParserTest {
     assertThat(f.timestampNanos()).isEqualTo(12_345_678_000L);
   }
 
+  /** Prefixes as real reports carry them (sources in ktriage-analysis dress/README.md). */
+  @Test
+  void dressesOfRealReports() {
+    // syslogd's wall message: the tag glued to the message
+    LogLineParser.Parsed a =
+        LogLineParser.parse(
+            " kernel:NMI watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [java:1]");
+    assertThat(a.text()).startsWith("NMI watchdog: BUG: soft lockup");
+    LogLineParser.Parsed b =
+        LogLineParser.parse(" kernel:[ 1044.858108] BUG: soft lockup - CPU#5 stuck for 23s!");
+    assertThat(b.timestampNanos()).isEqualTo(1_044_858_108_000L);
+    assertThat(b.text()).startsWith("BUG: soft lockup");
+    // localized months, BusyBox facility.level tags, OpenWrt logread with weekday and year
+    assertThat(LogLineParser.parse("июл 27 14:08:04 laptop kernel: Call Trace:").text())
+        .isEqualTo("Call Trace:");
+    assertThat(
+            LogLineParser.parse(
+                    "8月 14 10:24:12 xxxx kernel: Internal error: Oops: 96000006 [#1] SMP")
+                .text())
+        .startsWith("Internal error: Oops");
+    LogLineParser.Parsed mtk =
+        LogLineParser.parse("[42476.987203] (0)[848:ndroid.systemui]runnable tasks:");
+    assertThat(mtk.callerId()).isEqualTo("T848");
+    assertThat(mtk.text()).isEqualTo("runnable tasks:");
+    assertThat(LogLineParser.parse("> sept. 27 21:47:33 terence-arch kernel: PGD 0 P4D 0 ").text())
+        .isEqualTo("PGD 0 P4D 0 ");
+    LogLineParser.Parsed c =
+        LogLineParser.parse(
+            "Sun Sep  1 19:30:19 2019 kern.warn kernel: [138620.534103] Call trace:");
+    assertThat(c.text()).isEqualTo("Call trace:");
+    assertThat(c.level()).isEqualTo(4);
+    assertThat(c.timestampNanos()).isEqualTo(138_620_534_103_000L);
+    // AVM's printk puts the CPU right after the time
+    LogLineParser.Parsed d =
+        LogLineParser.parse(
+            "Feb 25 20:33:54 fritz kern.debug kernel: [  183.060000][0]CPU: 0 PID: 0 Comm: swapper/0");
+    assertThat(d.text()).startsWith("CPU: 0 PID: 0");
+    assertThat(d.callerId()).isEqualTo("C0");
+    assertThat(d.level()).isEqualTo(7);
+    // indented pastes, LAVA console captures, sdb's "]:"
+    assertThat(LogLineParser.parse("        [  797.740360] Read of size 8 by task k/2").text())
+        .isEqualTo("Read of size 8 by task k/2");
+    LogLineParser.Parsed e =
+        LogLineParser.parse(
+            "  22:55:37.496413  <0>[    5.832580] Internal error: Oops: 5 [#1] SMP ARM");
+    assertThat(e.level()).isZero();
+    assertThat(e.text()).startsWith("Internal error: Oops: 5");
+    assertThat(LogLineParser.parse("[10086.884661]: Call Trace:").text()).isEqualTo("Call Trace:");
+    // printk caller id padded inside its own bracket, and without a time
+    LogLineParser.Parsed f =
+        LogLineParser.parse("[    4.667611] [    T905] Oops: Oops: 0000 [#1] PREEMPT SMP NOPTI");
+    assertThat(f.callerId()).isEqualTo("T905");
+    assertThat(f.text()).startsWith("Oops: Oops:");
+    LogLineParser.Parsed g = LogLineParser.parse("[  T661] BUG: kernel NULL pointer dereference");
+    assertThat(g.callerId()).isEqualTo("T661");
+    assertThat(g.text()).startsWith("BUG: kernel NULL");
+    // what stays text
+    assertThat(LogLineParser.parse("   [<c0150612>] sys_read+0x42/0x70").text())
+        .isEqualTo("   [<c0150612>] sys_read+0x42/0x70");
+    assertThat(LogLineParser.parse("Call Trace:").text()).isEqualTo("Call Trace:");
+    assertThat(LogLineParser.parse("Oops 5 Preempt SMP").text()).isEqualTo("Oops 5 Preempt SMP");
+    assertThat(LogLineParser.parse("   see the log below").text())
+        .isEqualTo("   see the log below");
+  }
+
   @Test
   void dmesgHumanTime() {
     LogLineParser.Parsed p = LogLineParser.parse("[Tue Nov 17 05:56:07 2019] Call Trace:");

@@ -86,6 +86,9 @@ public final class ReportKinds {
           of("kfence", "BUG: KFENCE: ", "BUG: KFENCE: ", DELIMITED),
           of("kmsan", "BUG: KMSAN: ", "BUG: KMSAN: ", DELIMITED),
           of("kcsan", "BUG: KCSAN: ", "BUG: KCSAN: ", DELIMITED),
+          // KASAN before v4.4 spelled itself "KASan" ("BUG: KASan: use after free in f+0x1/0x2 at
+          // addr …", mm/kasan/report.c v4.0-v4.3)
+          of("kasan", "BUG: KASan: ", "BUG: KASan: ", DELIMITED),
           of("ubsan", "UBSAN: ", "UBSAN: \\S", DELIMITED),
           of("ubsan", "UBSAN: Undefined behaviour", "UBSAN: Undefined", DELIMITED),
           // lockups, stalls, hangs
@@ -107,6 +110,10 @@ public final class ReportKinds {
               "Watchdog detected hard LOCKUP",
               "Watchdog detected hard LOCKUP",
               OPENS),
+          // powerpc watchdog (arch/powerpc/kernel/watchdog.c watchdog_smp_panic/wd_lockup_ipi)
+          of("hard-lockup", "Watchdog CPU:", "Watchdog CPU:\\d+ Hard LOCKUP", OPENS),
+          // x86 NMI watchdog before v2.6.37 (arch/x86/kernel/apic/nmi.c die_nmi())
+          of("hard-lockup", "NMI Watchdog detected LOCKUP", "NMI Watchdog detected LOCKUP", OPENS),
           of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ blocked for more than", OPENS),
           of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ can't die", OPENS),
           of("rcu-stall", "rcu: INFO: ", "rcu: INFO: \\S+ .*stall", OPENS),
@@ -165,6 +172,8 @@ public final class ReportKinds {
           of("bug", "BUG: workqueue ", "BUG: workqueue ", OPENS),
           of("bug", "BUG: using ", "BUG: using \\S+ in preemptible", OPENS),
           of("bug", "BUG: memory leak", "BUG: memory leak", OPENS),
+          // BUG() of arches without their own (include/asm-generic/bug.h): LKL, some embedded
+          of("bug", "BUG: failure at ", "BUG: failure at \\S+:\\d+/", OPENS),
           of("bug", "BUG: ", "BUG: \\S", TENTATIVE),
           of("bug", "INFO: ", "INFO: \\S", TENTATIVE),
           of("list-corruption", "list_add corruption", "list_add corruption", OPENS),
@@ -194,6 +203,10 @@ public final class ReportKinds {
           of("trap", "double fault: ", DIE_TEMPLATE, DIE),
           of("oops", "Oops: ", DIE_TEMPLATE, DIE),
           of("oops", "Oops", "Oops\\[#\\d+\\]", DIE),
+          // powerpc die(): "Oops: Kernel access of bad area, sig: 11 [#1]"; riscv die(): "Oops
+          // [#1]"
+          of("oops", "Oops: ", "Oops: .{1,80}, sig: \\d+ \\[#\\d+\\]", DIE),
+          of("oops", "Oops [#", "Oops \\[#\\d+\\]", DIE),
           // arm64 / arm32
           of(
               "page-fault",
@@ -390,6 +403,13 @@ public final class ReportKinds {
         lineKindOf(family, prefix, role),
         title);
   }
+
+  /**
+   * Not a header: the kind of a report made from a call trace or a program-counter line that came
+   * with no header at all (a trace pasted into a commit message, an e-mail or a ticket). Ingest
+   * uses it only when the input holds no report with a header.
+   */
+  public static final ReportKind TRACE_ONLY = of("trace", "", "", ReportRole.OPENS);
 
   /** The title formats the kinds carry themselves, in table order. */
   public static List<TitleFormat> titleFormats() {
