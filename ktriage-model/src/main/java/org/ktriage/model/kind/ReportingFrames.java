@@ -290,6 +290,14 @@ public final class ReportingFrames {
           e(SANITIZER, "^write_comp_data$"),
           // lib/smp_processor_id.c check_preemption_disabled(), debug_smp_processor_id(),
           // __this_cpu_preempt_check()
+          // arm32 has no divide instruction: the library helpers branch to Ldiv0/__div0 on a zero
+          // divisor (arch/arm/lib/lib1funcs.S, lib/div64.c); the caller passed the zero
+          e(ASSERTING, "^__div0$"),
+          e(ASSERTING, "^Ldiv0"),
+          e(ASSERTING, "^__aeabi_[ul]?[il]?div"),
+          e(ASSERTING, "^__u?divsi3$"),
+          e(ASSERTING, "^__do_div64$"),
+          e(ASSERTING, "^div(64)?_[us]64"),
           e(ASSERTING, "^check_preemption_disabled$"),
           e(ASSERTING, "^__this_cpu_preempt_check$"),
           e(ASSERTING, "^debug_smp_processor_id$"),
