@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.insn.FaultingInstructions;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.Frame;
@@ -581,6 +582,7 @@ final class ReportBuilder {
         panicMessage,
         complete,
         lines,
-        span);
+        span,
+        FaultingInstructions.fromCodeLine(code, ipFrame, faultAddress));
   }
 }
