@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.dump.DumpContents;
 import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.dump.VmcoreReader;
+import org.ktriage.ingest.insn.KernelTextInstructions;
 import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
@@ -90,9 +91,11 @@ public final class Ingest {
       throws UnreadableInputException {
     DumpContents c;
     DumpObjects.Result objects;
+    List<Oops> oopses;
     try (Vmcore v = Vmcore.open(path)) {
       c = new VmcoreReader(strictness, null).read(v);
       objects = DumpObjects.read(v, c.cpus());
+      oopses = KernelTextInstructions.decode(v, OopsParser.parse(c.log()));
     } catch (UnreadableInputException e) {
       throw e;
     } catch (IOException e) {
@@ -102,7 +105,7 @@ public final class Ingest {
         List.of(new InputSource(path.toString(), c.format())),
         c.kernel(),
         c.log(),
-        OopsParser.parse(c.log()),
+        oopses,
         objects.cpus(),
         null,
         objects.modules(),

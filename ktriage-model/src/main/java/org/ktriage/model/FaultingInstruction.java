@@ -36,4 +36,69 @@ public record FaultingInstruction(
     @Nullable Long indexValue,
     @Nullable Long effectiveAddress,
     @Nullable Long faultAddress,
-    @Nullable Boolean explainsFault) {}
+    @Nullable Boolean explainsFault) {
+
+  /**
+   * One line of facts: {@code mov %rsi,0x8(%rcx) writes 8 bytes at RCX + 0x8; RCX =
+   * ffffffffc04243c0, so ffffffffc04243c8 = the fault address}.
+   */
+  public String explanation() {
+    StringBuilder s = new StringBuilder(text);
+    MemoryOperand m = memory;
+    if (m == null) {
+      return s.append(" (no memory operand)").toString();
+    }
+    String verb =
+        switch (m.access()) {
+          case READ -> "reads";
+          case WRITE -> "writes";
+          case READ_WRITE -> "reads and writes";
+          case NONE -> "computes";
+        };
+    s.append(' ').append(verb);
+    if (m.widthBytes() > 0) {
+      s.append(' ').append(m.widthBytes()).append(m.widthBytes() == 1 ? " byte" : " bytes");
+    }
+    s.append(" at ").append(addressExpression(m));
+    if (m.base() != null && baseValue != null) {
+      s.append("; ").append(m.base()).append(" = ").append(Hex.reg(baseValue));
+    }
+    if (m.index() != null && indexValue != null) {
+      s.append(", ").append(m.index()).append(" = ").append(Hex.reg(indexValue));
+    }
+    if (effectiveAddress != null) {
+      s.append(", so ").append(Hex.reg(effectiveAddress));
+      if (Boolean.TRUE.equals(explainsFault)) {
+        s.append(" = the fault address");
+      } else if (Boolean.FALSE.equals(explainsFault) && faultAddress != null) {
+        s.append(", not the fault address ").append(Hex.reg(faultAddress));
+      }
+    }
+    return s.toString();
+  }
+
+  /** {@code RCX + 0x8}, {@code RAX + RDX*8 - 0x10}, {@code RIP + 0x1234}. */
+  private static String addressExpression(MemoryOperand m) {
+    StringBuilder s = new StringBuilder();
+    if (m.segment() != null) {
+      s.append(m.segment().toUpperCase(java.util.Locale.ROOT)).append(" base + ");
+    }
+    if (m.ripRelative()) {
+      s.append("PC");
+    } else if (m.base() != null) {
+      s.append(m.base());
+    }
+    if (m.index() != null) {
+      s.append(s.isEmpty() || s.toString().endsWith("+ ") ? "" : " + ")
+          .append(m.index())
+          .append(m.scale() == 1 ? "" : "*" + m.scale());
+    }
+    long d = m.displacement();
+    if (s.isEmpty() || s.toString().endsWith("+ ")) {
+      s.append(Hex.addr(d));
+    } else if (d != 0) {
+      s.append(d < 0 ? " - " : " + ").append(Hex.addr(d < 0 ? -d : d));
+    }
+    return s.toString();
+  }
+}

@@ -265,6 +265,11 @@ final class ReportBuilder {
       return true;
     }
     if (text.startsWith("Code: ", from)) {
+      // arm64 __die() prints the trace (show_regs) before dump_kernel_instr()'s "Code: … (word)";
+      // an x86 Code: line inside a trace belongs to a nested exception frame, not the report
+      if (code == null && text.indexOf('(', from) > 0) {
+        code = text.substring(from + 6).strip();
+      }
       return true;
     }
     return false;
