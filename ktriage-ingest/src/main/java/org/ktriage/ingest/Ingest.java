@@ -60,15 +60,26 @@ public final class Ingest {
    */
   public static CrashReport read(List<Path> inputs, Strictness strictness)
       throws UnreadableInputException {
+    return read(inputs, strictness, null);
+  }
+
+  /**
+   * Reads the inputs of one crash, taking a dump's kernel symbols from {@code systemMap} when given
+   * (kernels whose dumps carry no kallsyms).
+   *
+   * @throws UnreadableInputException when no input can be read at all
+   */
+  public static CrashReport read(List<Path> inputs, Strictness strictness, @Nullable Path systemMap)
+      throws UnreadableInputException {
     if (inputs.isEmpty()) {
       throw new UnreadableInputException("no input given");
     }
     List<CrashReport> parts = new ArrayList<>();
     for (Path p : inputs) {
       if (Files.isDirectory(p)) {
-        parts.add(readDirectory(p, strictness));
+        parts.add(readDirectory(p, strictness, systemMap));
       } else {
-        parts.add(readFile(p, strictness));
+        parts.add(readFile(p, strictness, systemMap));
       }
     }
     CrashReport merged = merge(parts);
@@ -87,13 +98,14 @@ public final class Ingest {
   // ---------------------------------------------------------------------------------------------
   // VMCORE READING HOOK: the one place binary dumps arrive. The vmcore reader replaces this body.
   // ---------------------------------------------------------------------------------------------
-  private static CrashReport readVmcore(Path path, InputFormat format, Strictness strictness)
+  private static CrashReport readVmcore(
+      Path path, InputFormat format, Strictness strictness, @Nullable Path systemMap)
       throws UnreadableInputException {
     DumpContents c;
     DumpObjects.Result objects;
     List<Oops> oopses;
     try (Vmcore v = Vmcore.open(path)) {
-      c = new VmcoreReader(strictness, null).read(v);
+      c = new VmcoreReader(strictness, systemMap).read(v);
       objects = DumpObjects.read(v, c.cpus());
       oopses = KernelTextInstructions.decode(v, OopsParser.parse(c.log()));
     } catch (UnreadableInputException e) {
@@ -174,7 +186,7 @@ public final class Ingest {
     return true;
   }
 
-  private static CrashReport readFile(Path p, Strictness strictness)
+  private static CrashReport readFile(Path p, Strictness strictness, @Nullable Path systemMap)
       throws UnreadableInputException {
     if (!Files.exists(p)) {
       throw new UnreadableInputException(p + ": no such file");
@@ -183,7 +195,7 @@ public final class Ingest {
       throw new UnreadableInputException(p + ": not readable");
     }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(p), SNIFF_BYTES)) {
-      return readStream(p, raw, strictness, 0);
+      return readStream(p, raw, strictness, 0, systemMap);
     } catch (UnreadableInputException e) {
       throw e;
     } catch (IOException e) {
@@ -191,7 +203,8 @@ public final class Ingest {
     }
   }
 
-  private static CrashReport readStream(Path p, InputStream in, Strictness strictness, int depth)
+  private static CrashReport readStream(
+      Path p, InputStream in, Strictness strictness, int depth, @Nullable Path systemMap)
       throws IOException {
     InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in, SNIFF_BYTES);
     buffered.mark(SNIFF_BYTES);
@@ -202,13 +215,13 @@ public final class Ingest {
     switch (kind) {
       case EMPTY -> throw new UnreadableInputException(p + ": empty file");
       case ELF -> {
-        return readVmcore(p, InputFormat.VMCORE_ELF, strictness);
+        return readVmcore(p, InputFormat.VMCORE_ELF, strictness, systemMap);
       }
       case KDUMP -> {
-        return readVmcore(p, InputFormat.VMCORE_KDUMP, strictness);
+        return readVmcore(p, InputFormat.VMCORE_KDUMP, strictness, systemMap);
       }
       case FLATTENED -> {
-        return readVmcore(p, InputFormat.VMCORE_FLATTENED, strictness);
+        return readVmcore(p, InputFormat.VMCORE_FLATTENED, strictness, systemMap);
       }
       case GZIP, XZ -> {
         if (depth > 0) {
@@ -216,7 +229,7 @@ public final class Ingest {
         }
         InputStream inner =
             kind == Sniffed.GZIP ? new GZIPInputStream(buffered) : new XZInputStream(buffered);
-        return readStream(p, inner, strictness, depth + 1);
+        return readStream(p, inner, strictness, depth + 1, systemMap);
       }
       case BINARY ->
           throw new UnreadableInputException(
@@ -257,8 +270,8 @@ public final class Ingest {
         t.completeness());
   }
 
-  private static CrashReport readDirectory(Path dir, Strictness strictness)
-      throws UnreadableInputException {
+  private static CrashReport readDirectory(
+      Path dir, Strictness strictness, @Nullable Path systemMap) throws UnreadableInputException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path f : ds) {
@@ -284,7 +297,7 @@ public final class Ingest {
         continue;
       }
       try {
-        parts.add(readFile(f, strictness));
+        parts.add(readFile(f, strictness, systemMap));
       } catch (UnreadableInputException e) {
         if (dump) {
           problems.add(e.getMessage());
