@@ -181,10 +181,15 @@ public final class FaultingInstructions {
       Long bv = m.base() == null ? null : regs.get(m.base());
       Long iv = m.index() == null ? null : regs.get(m.index());
       Long e = effectiveAddress(arch, m, bv, iv, ip, d.length(), regs);
+      // arm64 may report the address untagged: bits 63:56 replaced by copies of bit 55
+      // (untagged_addr(), top-byte-ignore), so either form counts there
+      int width = Math.max(1, m.widthBytes());
       boolean hit =
           e != null
               && faultAddress != null
-              && Long.compareUnsigned(faultAddress - e, Math.max(1, m.widthBytes())) < 0;
+              && (Long.compareUnsigned(faultAddress - e, width) < 0
+                  || (arch.equals("arm64")
+                      && Long.compareUnsigned(faultAddress - ((e << 8) >> 8), width) < 0));
       if (chosen == null || hit) {
         chosen = m;
         baseValue = bv;
