@@ -54,6 +54,7 @@ public final class Vmcore implements Closeable {
   private @Nullable String kernelMemoryError;
   private @Nullable KernelLog log;
   private @Nullable KallsymsTable kallsymsTable;
+  private @Nullable UnsupportedDumpException kallsymsMissing;
   private @Nullable Path systemMap;
 
   private Vmcore(
@@ -498,7 +499,16 @@ public final class Vmcore implements Closeable {
     } else if (KallsymsTable.available(vi)) {
       k = KallsymsTable.load(vi, kernelMemory());
     } else {
-      k = scanKallsyms(vi);
+      UnsupportedDumpException missing = kallsymsMissing;
+      if (missing != null) {
+        throw missing; // the scan already came up empty; it reads up to 96 MiB
+      }
+      try {
+        k = scanKallsyms(vi);
+      } catch (UnsupportedDumpException e) {
+        kallsymsMissing = e;
+        throw e;
+      }
     }
     kallsymsTable = k;
     return k;
@@ -528,6 +538,7 @@ public final class Vmcore implements Closeable {
   public void useSystemMap(@Nullable Path systemMap) {
     this.systemMap = systemMap;
     this.kallsymsTable = null;
+    this.kallsymsMissing = null;
   }
 
   /** Control registers from QEMU notes by note index (empty for other producers). */
