@@ -77,7 +77,7 @@ public final class TextRenderer implements Renderer {
     }
     FaultingInstruction insn = p == null ? null : p.instruction();
     if (insn != null) {
-      out.add(field("instruction", Printable.clean(insn.explanation())));
+      out.add(field("insn", Printable.clean(insn.explanation())));
     }
     out.add(
         field(

@@ -61,7 +61,11 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
       }
     }
     Evidence insn = Instructions.evidence(p);
-    if (insn != null) {
+    boolean insnPointsAtPoison =
+        ptr != null
+            && (AddressClassifier.poison(ptr.value()).isPresent()
+                || (ptr.explainsFault() && found.isPresent()));
+    if (insn != null && insnPointsAtPoison) {
       ev.add(insn);
     }
     ExceptionFrame e = p.site() == null ? null : p.site().frame();
