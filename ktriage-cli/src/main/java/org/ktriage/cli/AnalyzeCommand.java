@@ -156,7 +156,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           "reading " + (inputs.size() == 1 ? shown(inputs.get(0)) : inputs.size() + " inputs"));
       CrashReport report;
       try {
-        report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT, terminal.stdin());
+        report = Ingest.read(List.copyOf(inputs), Strictness.LENIENT, terminal.stdin(), systemMap);
       } catch (IOException | UncheckedIOException e) {
         progress.close(); // erase the progress line before the message
         terminal.err().println("ktriage: " + Messages.oneLine(e.getMessage()));
@@ -223,11 +223,6 @@ final class AnalyzeCommand implements Callable<Integer> {
       terminal.err().println("ktriage: " + problem);
       terminal.err().println("Run 'ktriage analyze --help' for usage.");
       return ExitCode.USAGE;
-    }
-    if (systemMap != null) {
-      terminal
-          .err()
-          .println("ktriage: note: --system-map is accepted but not used by this build yet");
     }
     return null;
   }

@@ -19,6 +19,7 @@ import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.dump.VmcoreReader;
 import org.ktriage.ingest.input.InputFormats;
 import org.ktriage.ingest.input.Inputs;
+import org.ktriage.ingest.insn.KernelTextInstructions;
 import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
@@ -69,15 +70,27 @@ public final class Ingest {
    */
   public static CrashReport read(List<Path> inputs, Strictness strictness, InputStream stdin)
       throws UnreadableInputException {
+    return read(inputs, strictness, stdin, null);
+  }
+
+  /**
+   * Reads the inputs of one crash, taking a dump's kernel symbols from {@code systemMap} when given
+   * (kernels whose dumps carry no kallsyms).
+   *
+   * @throws UnreadableInputException when no input can be read at all
+   */
+  public static CrashReport read(
+      List<Path> inputs, Strictness strictness, InputStream stdin, @Nullable Path systemMap)
+      throws UnreadableInputException {
     if (inputs.isEmpty()) {
       throw new UnreadableInputException("no input given");
     }
     List<CrashReport> parts = new ArrayList<>();
     for (Path p : inputs) {
       if (!Inputs.isStdin(p) && Files.isDirectory(p)) {
-        parts.add(readDirectory(p, strictness));
+        parts.add(readDirectory(p, strictness, systemMap));
       } else {
-        parts.add(readFile(p, strictness, stdin));
+        parts.add(readFile(p, strictness, stdin, systemMap));
       }
     }
     CrashReport merged = merge(parts);
@@ -93,14 +106,17 @@ public final class Ingest {
     return OopsParser.parse(records);
   }
 
-  private static CrashReport readVmcore(Inputs.Opened in, Strictness strictness)
+  private static CrashReport readVmcore(
+      Inputs.Opened in, Strictness strictness, @Nullable Path systemMap)
       throws UnreadableInputException {
     DumpContents c;
     DumpObjects.Result objects;
+    List<Oops> oopses;
     Path file = in.file();
     try (Vmcore v = Vmcore.open(file)) {
-      c = new VmcoreReader(strictness, null).read(v);
+      c = new VmcoreReader(strictness, systemMap).read(v);
       objects = DumpObjects.read(v, c.cpus());
+      oopses = KernelTextInstructions.decode(v, OopsParser.parse(c.log()));
     } catch (UnreadableInputException e) {
       throw new UnreadableInputException(in.named(oneLine(e)), e);
     } catch (IOException e) {
@@ -116,7 +132,7 @@ public final class Ingest {
         List.of(new InputSource(in.name(), c.format())),
         c.kernel(),
         c.log(),
-        OopsParser.parse(c.log()),
+        oopses,
         objects.cpus(),
         null,
         objects.modules(),
@@ -126,12 +142,13 @@ public final class Ingest {
         objects.lockWaits());
   }
 
-  private static CrashReport readFile(Path p, Strictness strictness, InputStream stdin)
+  private static CrashReport readFile(
+      Path p, Strictness strictness, InputStream stdin, @Nullable Path systemMap)
       throws UnreadableInputException {
     try (Inputs.Opened in = Inputs.open(p, stdin)) {
       InputFormats f = in.format();
       if (f.reader() instanceof InputFormats.Dump) {
-        return readVmcore(in, strictness);
+        return readVmcore(in, strictness, systemMap);
       }
       TextReader.TextResult t = TextReader.read(in.stream(), in.name());
       if (!t.kernelText()) {
@@ -170,8 +187,8 @@ public final class Ingest {
         t.completeness());
   }
 
-  private static CrashReport readDirectory(Path dir, Strictness strictness)
-      throws UnreadableInputException {
+  private static CrashReport readDirectory(
+      Path dir, Strictness strictness, @Nullable Path systemMap) throws UnreadableInputException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path f : ds) {
@@ -197,7 +214,7 @@ public final class Ingest {
         continue;
       }
       try {
-        parts.add(readFile(f, strictness, InputStream.nullInputStream()));
+        parts.add(readFile(f, strictness, InputStream.nullInputStream(), systemMap));
       } catch (UnreadableInputException e) {
         if (dump) {
           problems.add(e.getMessage());

@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param complete false when the log ended (or was cut) before the report's end
  * @param lines every log line that belongs to this report, in order
  * @param span the first and last line of the report
+ * @param faultingInstruction the instruction at the fault, decoded from the {@code Code:} bytes or
+ *     the kernel text, or null when there is none to decode
  */
 public record Oops(
     int index,
@@ -53,10 +55,38 @@ public record Oops(
     @Nullable String panicMessage,
     boolean complete,
     List<LogRecord> lines,
-    SourceSpan span) {
+    SourceSpan span,
+    @Nullable FaultingInstruction faultingInstruction) {
   public Oops {
     trace = List.copyOf(trace);
     modules = List.copyOf(modules);
     lines = List.copyOf(lines);
+  }
+
+  /** The same report with the faulting instruction replaced. */
+  public Oops withFaultingInstruction(@Nullable FaultingInstruction instruction) {
+    return new Oops(
+        index,
+        headline,
+        dieHeader,
+        dieCounter,
+        faultAddress,
+        cpu,
+        pid,
+        comm,
+        taint,
+        release,
+        hardware,
+        workqueue,
+        ip,
+        code,
+        trace,
+        modules,
+        lastUnloaded,
+        panicMessage,
+        complete,
+        lines,
+        span,
+        instruction);
   }
 }

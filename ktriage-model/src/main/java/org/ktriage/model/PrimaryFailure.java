@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param address the faulting or bad address, or null
  * @param addressKind classification of {@code address}, or null when there is none
  * @param source the line it was read from, or null
+ * @param instruction the faulting instruction with its memory operand, or null when unknown
  */
 public record PrimaryFailure(
     FailureClass failureClass,
@@ -24,4 +25,20 @@ public record PrimaryFailure(
     @Nullable Integer cpu,
     @Nullable Long address,
     @Nullable AddressKind addressKind,
-    @Nullable SourceSpan source) {}
+    @Nullable SourceSpan source,
+    @Nullable FaultingInstruction instruction) {
+
+  /** A primary failure without a decoded instruction. */
+  public PrimaryFailure(
+      FailureClass failureClass,
+      @Nullable String function,
+      @Nullable String offset,
+      @Nullable String module,
+      ContextKind context,
+      @Nullable Integer cpu,
+      @Nullable Long address,
+      @Nullable AddressKind addressKind,
+      @Nullable SourceSpan source) {
+    this(failureClass, function, offset, module, context, cpu, address, addressKind, source, null);
+  }
+}

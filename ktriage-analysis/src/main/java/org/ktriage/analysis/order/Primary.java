@@ -6,6 +6,7 @@ import org.ktriage.model.AddressKind;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Frame;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.SourceSpan;
@@ -44,7 +45,29 @@ public record Primary(
   /** The model record for the JSON contract. */
   public PrimaryFailure toModel() {
     return new PrimaryFailure(
-        failureClass, function, offset, module, context, cpu, address, addressKind, source);
+        failureClass,
+        function,
+        offset,
+        module,
+        context,
+        cpu,
+        address,
+        addressKind,
+        source,
+        instruction());
+  }
+
+  /**
+   * The faulting instruction decoded by ingest from the report's {@code Code:} bytes or the dump's
+   * kernel text, when this failure is that report's fault (not a caller blamed above it).
+   */
+  public @Nullable FaultingInstruction instruction() {
+    ReportView v = report;
+    FaultSite s = site;
+    if (v == null || (s != null && s.depth() != 0)) {
+      return null;
+    }
+    return v.oops().faultingInstruction();
   }
 
   /** {@code function+0xoff}, or the function, or "unknown". */

@@ -17,6 +17,7 @@ import org.ktriage.ingest.bin.MissingMemoryException;
 import org.ktriage.ingest.bin.UnsupportedDumpException;
 import org.ktriage.ingest.elf.ElfCore;
 import org.ktriage.ingest.elf.ElfNote;
+import org.ktriage.ingest.kallsyms.KallsymsScanner;
 import org.ktriage.ingest.kallsyms.KallsymsTable;
 import org.ktriage.ingest.kdump.FlattenedDumpSource;
 import org.ktriage.ingest.kdump.KdumpCompressedReader;
@@ -52,6 +53,9 @@ public final class Vmcore implements Closeable {
   private @Nullable KernelMemory kernelMemory;
   private @Nullable String kernelMemoryError;
   private @Nullable KernelLog log;
+  private @Nullable KallsymsTable kallsymsTable;
+  private @Nullable UnsupportedDumpException kallsymsMissing;
+  private @Nullable Path systemMap;
 
   private Vmcore(
       String path,
@@ -465,13 +469,71 @@ public final class Vmcore implements Closeable {
     DmesgFormatter.makedumpfile().write(kernelLog().records(), out);
   }
 
-  /** Decodes kallsyms from the dump (v6.0+). */
+  /**
+   * The kernel's symbols: from the System.map given to {@link #useSystemMap}, else decoded from the
+   * kallsyms tables VMCOREINFO points at (v6.0+), else from the tables found by their structure in
+   * the kernel image ({@link KallsymsScanner}, x86-64). Read once.
+   */
   public KallsymsTable kallsyms() throws UnreadableInputException {
+    KallsymsTable k = kallsymsTable;
+    if (k != null) {
+      return k;
+    }
     VmcoreInfo vi = vmcoreinfo;
     if (vi == null) {
       throw new UnsupportedDumpException(path + ": no VMCOREINFO, so no kallsyms");
     }
-    return KallsymsTable.load(vi, kernelMemory());
+    Path map = systemMap;
+    if (map != null) {
+      Long offset = vi.kernelOffset();
+      try {
+        k = KallsymsTable.fromSystemMap(map, offset == null ? 0 : offset);
+      } catch (IOException e) {
+        throw new UnreadableInputException(map + ": System.map not read: " + e.getMessage(), e);
+      }
+    } else if (KallsymsTable.available(vi)) {
+      k = KallsymsTable.load(vi, kernelMemory());
+    } else {
+      UnsupportedDumpException missing = kallsymsMissing;
+      if (missing != null) {
+        throw missing; // the scan already came up empty; it reads up to 96 MiB
+      }
+      try {
+        k = scanKallsyms(vi);
+      } catch (UnsupportedDumpException e) {
+        kallsymsMissing = e;
+        throw e;
+      }
+    }
+    kallsymsTable = k;
+    return k;
+  }
+
+  private KallsymsTable scanKallsyms(VmcoreInfo vi) throws UnreadableInputException {
+    if (!arch.equals("x86_64")) {
+      throw new UnsupportedDumpException(
+          path + ": no kallsyms in VMCOREINFO (kernels before 6.0): pass a System.map");
+    }
+    // the image starts at __START_KERNEL (CONFIG_PHYSICAL_START 16 MiB above
+    // __START_KERNEL_map) slid by KASLR, or at _stext where VMCOREINFO names it
+    Long stext = vi.symbol("_stext");
+    Long offset = vi.kernelOffset();
+    long start = stext != null ? stext : 0xffffffff81000000L + (offset == null ? 0 : offset);
+    KallsymsTable k = KallsymsScanner.scan(kernelMemory(), start, stext);
+    if (k == null) {
+      throw new UnsupportedDumpException(
+          path
+              + ": no kallsyms in VMCOREINFO (kernels before 6.0) and none found in the kernel"
+              + " image: pass a System.map");
+    }
+    return k;
+  }
+
+  /** Takes the kernel's symbols from a System.map instead of the dump. */
+  public void useSystemMap(@Nullable Path systemMap) {
+    this.systemMap = systemMap;
+    this.kallsymsTable = null;
+    this.kallsymsMissing = null;
   }
 
   /** Control registers from QEMU notes by note index (empty for other producers). */

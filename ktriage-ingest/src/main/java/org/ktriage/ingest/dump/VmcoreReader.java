@@ -53,6 +53,9 @@ public final class VmcoreReader {
 
   /** Reads an opened dump. */
   public DumpContents read(Vmcore v) throws IOException {
+    if (systemMap != null) {
+      v.useSystemMap(systemMap);
+    }
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     boolean partial = false;
@@ -95,6 +98,19 @@ public final class VmcoreReader {
         syms = KallsymsTable.fromSystemMap(systemMap, ko != null ? ko : 0);
       } else if (vi != null && KallsymsTable.available(vi) && km != null) {
         syms = v.kallsyms();
+      } else if (vi != null && km != null) {
+        // kernels before 6.0: the tables found in the kernel image by their structure
+        try {
+          syms = v.kallsyms();
+          notes.add(
+              "no kallsyms in VMCOREINFO (kernels before 6.0): "
+                  + syms.size()
+                  + " symbols taken from the kallsyms tables found in the kernel image");
+        } catch (UnreadableInputException e) {
+          notes.add(
+              "no kallsyms in VMCOREINFO (kernels before 6.0) and none found in the kernel image:"
+                  + " CPU stacks are not symbolized; pass a System.map");
+        }
       } else {
         notes.add(
             "no kallsyms in VMCOREINFO (kernels before 6.0): CPU stacks are not symbolized; pass a System.map");

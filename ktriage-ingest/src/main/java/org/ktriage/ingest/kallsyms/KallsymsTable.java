@@ -59,6 +59,20 @@ public final class KallsymsTable {
     this.initTextEnd = ie != null ? ie : 0;
   }
 
+  /** A table of symbols in any order (kept sorted by address). */
+  static KallsymsTable of(long[] addrs, String[] names, char[] types) {
+    return new KallsymsTable(addrs, names, types);
+  }
+
+  /** The symbols in address order. */
+  public java.util.List<KernelSymbol> symbols() {
+    java.util.List<KernelSymbol> out = new ArrayList<>(addrs.length);
+    for (int i = 0; i < addrs.length; i++) {
+      out.add(new KernelSymbol(names[i], types[i], addrs[i], 0, 0));
+    }
+    return out;
+  }
+
   /** Number of symbols. */
   public int size() {
     return addrs.length;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.insn.FaultingInstructions;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.Frame;
@@ -316,6 +317,11 @@ final class ReportBuilder {
       return true;
     }
     if (text.startsWith("Code: ", from)) {
+      // arm64 __die() prints the trace (show_regs) before dump_kernel_instr()'s "Code: … (word)";
+      // an x86 Code: line inside a trace belongs to a nested exception frame, not the report
+      if (code == null && text.indexOf('(', from) > 0) {
+        code = text.substring(from + 6).strip();
+      }
       return true;
     }
     if (text.startsWith("--- interrupt: ", from)) {
@@ -717,6 +723,7 @@ final class ReportBuilder {
         panicMessage,
         complete,
         lines,
-        span);
+        span,
+        FaultingInstructions.fromCodeLine(code, ipFrame, faultAddress));
   }
 }

@@ -21,12 +21,14 @@ import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Finding;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
 import org.ktriage.model.InputSource;
 import org.ktriage.model.KernelInfo;
 import org.ktriage.model.KernelModule;
+import org.ktriage.model.MemoryOperand;
 import org.ktriage.model.PanicInfo;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.RuleFailure;
@@ -189,6 +191,44 @@ public final class JsonRenderer implements Renderer {
     AddressKind kind = p.addressKind();
     n.put("addressKind", kind == null ? null : kind.id());
     n.put("source", span(p.source()));
+    FaultingInstruction i = p.instruction();
+    if (i != null) {
+      n.set("instruction", instruction(i));
+    }
+    return n;
+  }
+
+  /** The decoded faulting instruction (added in schema 1; absent when nothing was decoded). */
+  private static ObjectNode instruction(FaultingInstruction i) {
+    ObjectNode n = NODES.objectNode();
+    n.put("arch", i.arch());
+    n.put("source", i.source());
+    n.put("address", Hex.addrOrNull(i.address()));
+    n.put("bytes", i.bytes());
+    n.put("mnemonic", i.mnemonic());
+    n.put("text", i.text());
+    MemoryOperand m = i.memory();
+    if (m == null) {
+      n.putNull("memory");
+    } else {
+      ObjectNode o = n.putObject("memory");
+      o.put("operand", m.text());
+      o.put("segment", m.segment());
+      o.put("base", m.base());
+      o.put("index", m.index());
+      o.put("scale", m.scale());
+      o.put(
+          "displacement",
+          m.displacement() < 0 ? "-" + Hex.addr(-m.displacement()) : Hex.addr(m.displacement()));
+      o.put("ripRelative", m.ripRelative());
+      o.put("width", m.widthBytes());
+      o.put("access", m.access().id());
+    }
+    n.put("baseValue", Hex.addrOrNull(i.baseValue()));
+    n.put("indexValue", Hex.addrOrNull(i.indexValue()));
+    n.put("effectiveAddress", Hex.addrOrNull(i.effectiveAddress()));
+    n.put("faultAddress", Hex.addrOrNull(i.faultAddress()));
+    n.put("explainsFault", i.explainsFault());
     return n;
   }
 

@@ -11,6 +11,7 @@ import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.ExceptionFrame;
+import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Finding;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
@@ -73,6 +74,10 @@ public final class TextRenderer implements Renderer {
     if (p != null && p.address() != null) {
       String kind = p.addressKind() == null ? "" : " (" + p.addressKind().id() + ")";
       out.add(field("address", Hex.addr(p.address()) + kind));
+    }
+    FaultingInstruction insn = p == null ? null : p.instruction();
+    if (insn != null) {
+      out.add(field("insn", Printable.clean(insn.explanation())));
     }
     out.add(
         field(

@@ -44,7 +44,18 @@ public final class GeneralProtectionFaultRule implements ComputedRule {
     Long a = p.address();
     String analysis;
     double confidence = 0.7;
-    if (a == null) {
+    org.ktriage.model.FaultingInstruction insn = Instructions.of(p);
+    Evidence insnEvidence = Instructions.evidence(p);
+    if (insnEvidence != null) {
+      ev.add(insnEvidence);
+    }
+    if (a == null && insn != null && insn.effectiveAddress() != null) {
+      // before v5.5 the #GP prints no address: the decoded operand gives it
+      long ea = insn.effectiveAddress();
+      values.put("gpAddress", Hex.addr(ea));
+      analysis = explain(ea) + " (the operand of " + insn.text() + ")";
+      confidence = 0.75;
+    } else if (a == null) {
       analysis =
           "the kernel did not print the address (before v5.5, or a segment/privileged-instruction"
               + " #GP); decode the instruction at RIP to find the bad operand";

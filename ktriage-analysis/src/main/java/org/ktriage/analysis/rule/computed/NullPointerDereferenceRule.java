@@ -87,6 +87,14 @@ public final class NullPointerDereferenceRule implements ComputedRule {
         fnPointer
             ? "a call through a NULL function pointer; the caller is the first trace frame"
             : "a member at offset " + offset + " of a struct reached through a NULL pointer");
+    Evidence insn = Instructions.evidence(p);
+    if (insn != null) {
+      ev.add(insn);
+    }
+    Instructions.Pointer ptr = Instructions.pointer(p);
+    if (ptr != null && ptr.explainsFault()) {
+      values.put("register", ptr.register());
+    }
     if (p.function() != null) {
       ev.add(
           new Evidence(

@@ -81,7 +81,18 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     }
     Long addr = p.address();
     String register = p.addressRegister();
-    if (addr == null || p.addressKind() != AddressKind.MODULE_AREA) {
+    boolean decoded = false;
+    Instructions.Pointer ptr = Instructions.pointer(p);
+    org.ktriage.model.FaultingInstruction insn = Instructions.of(p);
+    if ((addr == null || p.addressKind() != AddressKind.MODULE_AREA)
+        && ptr != null
+        && f.addresses().classify(ptr.value()) == AddressKind.MODULE_AREA) {
+      // no CR2 (a crash session): the decoded instruction names the register, no guessing
+      Long ea = insn == null ? null : insn.effectiveAddress();
+      addr = ea != null ? ea : ptr.value();
+      register = ptr.register();
+      decoded = true;
+    } else if (addr == null || p.addressKind() != AddressKind.MODULE_AREA) {
       FaultAddress.RegisterGuess g = FaultAddress.guess(f, site.frame());
       if (g == null || g.kind() != AddressKind.MODULE_AREA) {
         return null;
@@ -109,6 +120,10 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
                 ? p.report().oops().span()
                 : site.frame().source(),
             addr));
+    Evidence insnEvidence = Instructions.evidence(p);
+    if (insnEvidence != null) {
+      ev.add(insnEvidence);
+    }
     if (f.moduleRangesKnown()) {
       ev.add(Evidence.about("no loaded module covers " + a + " (module list checked)", null, addr));
       confidence += 0.05;
@@ -138,7 +153,7 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       values.put("ofModule", "");
       missing.add("a module unload in the log (log | grep -i unload) would name the module");
     }
-    if (register != null) {
+    if (register != null && !decoded) {
       missing.add("CR2 (the fault address) was not printed; " + register + " was used instead");
     }
     return new Hit(values, ev, Math.min(confidence, 0.95), missing);

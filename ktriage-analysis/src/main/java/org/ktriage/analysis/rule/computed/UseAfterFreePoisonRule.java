@@ -50,6 +50,25 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
         confidence = 0.85;
       }
     }
+    Instructions.Pointer ptr = Instructions.pointer(p);
+    if (found.isEmpty() && ptr != null) {
+      // the faulting instruction's base register held the address: no need to guess among all
+      Optional<AddressClassifier.Poison> bp = AddressClassifier.poison(ptr.value());
+      if (bp.isPresent() && !bp.get().name().startsWith("KASAN")) {
+        found = bp;
+        values.put("value", Hex.reg(ptr.value()));
+        values.put("where", "register " + ptr.register() + ", the faulting instruction's base");
+        confidence = 0.8;
+      }
+    }
+    Evidence insn = Instructions.evidence(p);
+    boolean insnPointsAtPoison =
+        ptr != null
+            && (AddressClassifier.poison(ptr.value()).isPresent()
+                || (ptr.explainsFault() && found.isPresent()));
+    if (insn != null && insnPointsAtPoison) {
+      ev.add(insn);
+    }
     ExceptionFrame e = p.site() == null ? null : p.site().frame();
     if (e != null) {
       for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {

@@ -1,0 +1,289 @@
+package org.ktriage.ingest.kallsyms;
+
+import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.bin.Bytes;
+import org.ktriage.ingest.bin.MissingMemoryException;
+import org.ktriage.ingest.mm.KernelMemory;
+
+/**
+ * Finds the kallsyms tables in the kernel image by their structure, for dumps whose VMCOREINFO does
+ * not point at them (kernels before 6.0), the way vmlinux-to-elf does on raw images.
+ *
+ * <p>Facts from scripts/kallsyms.c ({@code write_src()}): every table starts 8-aligned on 64-bit
+ * ({@code ALGN}); {@code kallsyms_num_syms} is followed by {@code kallsyms_names} (per symbol a
+ * length byte, two when bit 7 is set since v6.1, then token indexes) and {@code kallsyms_markers}
+ * (the names offset of every 256th symbol, {@code unsigned long} before v4.20, {@code u32} since);
+ * {@code kallsyms_token_table} (256 NUL-terminated tokens; a character symbols use is its own
+ * token, so tokens {@code '0'..'9'} read {@code "0\0" … "9\0"}) is followed by {@code
+ * kallsyms_token_index} (256 u16 offsets). Addresses are {@code kallsyms_addresses} (u64) or {@code
+ * kallsyms_offsets} (s32) with {@code kallsyms_relative_base} (u64): before v6.4 they come first,
+ * right before {@code kallsyms_num_syms}; since v6.4 (commit "scripts/kallsyms: change the output
+ * order") they follow {@code kallsyms_token_index}. v6.2 added {@code kallsyms_seqs_of_names},
+ * which this scanner does not need.
+ */
+public final class KallsymsScanner {
+  /** How far from the image start the token table is looked for. */
+  private static final long SCAN_BYTES = 96L << 20;
+
+  private static final int CHUNK = 1 << 20;
+
+  /** How much memory before the token table holds names, markers and (old order) addresses. */
+  private static final int BEFORE = 12 << 20;
+
+  /** How much after the token table holds the index and (new order) addresses. */
+  private static final int AFTER = 8 << 20;
+
+  private static final byte[] DIGITS =
+      "0\0001\0002\0003\0004\0005\0006\0007\0008\0009\000"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private KallsymsScanner() {}
+
+  /**
+   * Scans the kernel image from {@code imageStart} for the tables; {@code stext}, when known
+   * (VMCOREINFO {@code SYMBOL(_stext)}), picks among address encodings. Null when no consistent set
+   * of tables is found.
+   */
+  public static @Nullable KallsymsTable scan(
+      KernelMemory mem, long imageStart, @Nullable Long stext) {
+    byte[] chunk = new byte[CHUNK + DIGITS.length];
+    for (long off = 0; off < SCAN_BYTES; off += CHUNK) {
+      long base = imageStart + off;
+      java.util.Arrays.fill(chunk, (byte) 0);
+      long missing;
+      try {
+        missing = mem.readLenient(base, chunk, "kernel image");
+      } catch (MissingMemoryException e) {
+        continue;
+      }
+      if (missing == chunk.length) {
+        continue;
+      }
+      for (int i = indexOf(chunk, DIGITS, 0); i >= 0; i = indexOf(chunk, DIGITS, i + 1)) {
+        KallsymsTable t = tryAt(mem, base + i, imageStart, stext);
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle, int from) {
+    outer:
+    for (int i = from; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** Tries the token table whose token '0' starts at {@code zero}. */
+  private static @Nullable KallsymsTable tryAt(
+      KernelMemory mem, long zero, long imageStart, @Nullable Long stext) {
+    long windowStart = Math.max(imageStart, zero - BEFORE) & ~7L;
+    int len = (int) (zero - windowStart) + AFTER;
+    byte[] w = new byte[len];
+    try {
+      mem.readLenient(windowStart, w, "kallsyms tables");
+    } catch (MissingMemoryException e) {
+      return null;
+    }
+    int z = (int) (zero - windowStart);
+    // walk back over the 48 tokens before '0'
+    int p = z - 1;
+    for (int k = 0; k < 48; k++) {
+      p--;
+      while (p >= 0 && w[p] != 0) {
+        p--;
+      }
+      if (p < 0) {
+        return null;
+      }
+    }
+    int tableStart = p + 1;
+    String[] tokens = new String[256];
+    int[] offsets = new int[256];
+    int q = tableStart;
+    for (int i = 0; i < 256; i++) {
+      offsets[i] = q - tableStart;
+      int e = q;
+      while (e < w.length && w[e] != 0) {
+        e++;
+      }
+      if (e >= w.length || e == q) {
+        return null;
+      }
+      tokens[i] = new String(w, q, e - q, java.nio.charset.StandardCharsets.ISO_8859_1);
+      q = e + 1;
+    }
+    int indexAt = -1;
+    for (int a = align(q, windowStart, 8) - 8; a <= align(q, windowStart, 8) + 8; a += 2) {
+      if (a < q || a + 512 > w.length) {
+        continue;
+      }
+      boolean ok = true;
+      for (int i = 0; i < 256 && ok; i++) {
+        ok = Bytes.readU16Le(w, a + 2 * i) == offsets[i];
+      }
+      if (ok) {
+        indexAt = a;
+        break;
+      }
+    }
+    if (indexAt < 0) {
+      return null;
+    }
+    // names: an 8-aligned start whose preceding u32 (kallsyms_num_syms) gives N entries that end
+    // right before markers {0, offset of entry 256, …}
+    for (int names = tableStart & ~7; names >= 8; names -= 8) {
+      // .long N then ALGN padding, or PTR N: the upper four bytes are zero either way
+      long n = Bytes.readU32Le(w, names - 8);
+      if (n < 256 || n > 4_000_000 || Bytes.readU32Le(w, names - 4) != 0) {
+        continue;
+      }
+      KallsymsTable t =
+          tryNames(w, windowStart, names, (int) n, tableStart, indexAt, tokens, stext);
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static int align(int pos, long windowStart, int a) {
+    long abs = windowStart + pos;
+    long up = (abs + a - 1) & -a;
+    return (int) (up - windowStart);
+  }
+
+  private static @Nullable KallsymsTable tryNames(
+      byte[] w,
+      long windowStart,
+      int names,
+      int n,
+      int tableStart,
+      int indexAt,
+      String[] tokens,
+      @Nullable Long stext) {
+    int pos = names;
+    int off256 = -1;
+    String[] nm = new String[n];
+    char[] types = new char[n];
+    StringBuilder sb = new StringBuilder(64);
+    for (int i = 0; i < n; i++) {
+      if (i == 256) {
+        off256 = pos - names;
+      }
+      if (pos >= tableStart) {
+        return null;
+      }
+      int l = w[pos++] & 0xff;
+      if ((l & 0x80) != 0) {
+        l = (l & 0x7f) | ((w[pos++] & 0xff) << 7);
+      }
+      if (l == 0 || pos + l > tableStart) {
+        return null;
+      }
+      sb.setLength(0);
+      for (int k = 0; k < l; k++) {
+        sb.append(tokens[w[pos++] & 0xff]);
+      }
+      types[i] = sb.charAt(0);
+      nm[i] = sb.substring(1);
+    }
+    // markers right after the names: u32 or unsigned long, first 0, second the offset of entry 256
+    int m = align(pos, windowStart, 8) - 8;
+    boolean markers = false;
+    for (int a = Math.max(pos, m); a <= pos + 8 && a + 16 <= w.length; a++) {
+      if ((windowStart + a) % 4 != 0) {
+        continue;
+      }
+      if (Bytes.readU32Le(w, a) == 0
+          && (Bytes.readU32Le(w, a + 4) == off256
+              || (Bytes.readU64Le(w, a + 8) == off256 && Bytes.readU32Le(w, a + 4) == 0))) {
+        markers = true;
+        break;
+      }
+    }
+    if (!markers) {
+      return null;
+    }
+    // addresses: new order after the token index, old order before kallsyms_num_syms
+    int numSyms = names - 8;
+    int afterIndex = align(indexAt + 512, windowStart, 8);
+    long[][] candidates = new long[8][];
+    int c = 0;
+    for (int offsetsAt : new int[] {afterIndex, numSyms - 8 - align8(4 * n)}) {
+      if (offsetsAt < 0 || offsetsAt + 4L * n + 16 > w.length) {
+        continue;
+      }
+      int relBaseAt = align(offsetsAt + 4 * n, windowStart, 8);
+      long base = Bytes.readU64Le(w, relBaseAt);
+      long[] rel = new long[n];
+      long[] pcpu = new long[n];
+      for (int i = 0; i < n; i++) {
+        int o = Bytes.readI32Le(w, offsetsAt + 4 * i);
+        rel[i] = base + (o & 0xffffffffL);
+        pcpu[i] = o >= 0 ? o : base - 1 - o;
+      }
+      candidates[c++] = rel;
+      candidates[c++] = pcpu;
+    }
+    for (int addrsAt : new int[] {afterIndex, numSyms - 8 * n}) {
+      if (addrsAt < 0 || addrsAt + 8L * n > w.length) {
+        continue;
+      }
+      long[] abs = new long[n];
+      for (int i = 0; i < n; i++) {
+        abs[i] = Bytes.readU64Le(w, addrsAt + 8 * i);
+      }
+      candidates[c++] = abs;
+    }
+    int stextIdx = -1;
+    for (int i = 0; i < n; i++) {
+      if (nm[i].equals("_stext")) {
+        stextIdx = i;
+        break;
+      }
+    }
+    if (stextIdx < 0) {
+      return null;
+    }
+    for (int i = 0; i < c; i++) {
+      long[] a = candidates[i];
+      if (stext != null ? a[stextIdx] == stext : plausible(a, types, a[stextIdx])) {
+        return KallsymsTable.of(a, nm, types);
+      }
+    }
+    return null;
+  }
+
+  private static int align8(int v) {
+    return (v + 7) & ~7;
+  }
+
+  /** Without a known _stext: text symbols sorted and within 64 MiB above _stext. */
+  private static boolean plausible(long[] a, char[] types, long stext) {
+    if ((stext & 0xfff) != 0 || stext >= 0) {
+      return false;
+    }
+    int text = 0;
+    int near = 0;
+    for (int i = 0; i < a.length; i++) {
+      char t = Character.toLowerCase(types[i]);
+      if (t == 't') {
+        text++;
+        long d = a[i] - stext;
+        if (d >= 0 && d < (64L << 20)) {
+          near++;
+        }
+      }
+    }
+    return text > 0 && near * 10L >= text * 9L;
+  }
+}
