@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.server.CrashServer;
+import org.ktriage.server.Database;
 import org.ktriage.server.ServerConfig;
+import org.ktriage.server.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,6 +61,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "largest accepted report once decompressed, in MiB (default 256)")
   long maxInflatedMib = ServerConfig.DEFAULT_MAX_INFLATED_BYTES >> 20;
 
+  @Option(
+      names = "--new-token",
+      paramLabel = "NAME=SCOPES",
+      description =
+          "create an API token for a submitter (scopes read, write or read,write), print it once"
+              + " and exit; once a token exists every API request needs one")
+  @Nullable String newToken;
+
   private final Terminal terminal;
 
   /** The command on a terminal's streams and environment. */
@@ -100,6 +110,9 @@ public final class ServeCommand implements Callable<Integer> {
             config.jdbcPassword(),
             config.maxBodyBytes(),
             config.maxInflatedBytes());
+    if (newToken != null) {
+      return createToken(config, newToken);
+    }
     CrashServer server;
     try {
       server = CrashServer.start(config, VersionProvider.version());
@@ -128,6 +141,36 @@ public final class ServeCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return ExitCode.ANALYSED;
+  }
+
+  private int createToken(ServerConfig config, String spec) {
+    PrintWriter err = terminal.err();
+    int eq = spec.indexOf('=');
+    if (eq <= 0) {
+      err.println("ktriage serve: --new-token wants NAME=SCOPES, e.g. ci-lab=write");
+      return ExitCode.USAGE;
+    }
+    java.util.Set<String> scopes = new java.util.TreeSet<>();
+    for (String s : spec.substring(eq + 1).split(",", -1)) {
+      scopes.add(s.strip());
+    }
+    try (Database database = Database.open(config)) {
+      String token = Tokens.create(database, spec.substring(0, eq), scopes);
+      terminal.out().println(token);
+      err.println(
+          "ktriage serve: token for "
+              + spec.substring(0, eq)
+              + " ("
+              + String.join(",", scopes)
+              + ") created; it is shown only now");
+      return ExitCode.ANALYSED;
+    } catch (IllegalArgumentException e) {
+      err.println("ktriage serve: --new-token: " + e.getMessage());
+      return ExitCode.USAGE;
+    } catch (IOException | SQLException | RuntimeException e) {
+      err.println("ktriage serve: cannot open the database: " + Messages.describe(e));
+      return ExitCode.UNREADABLE;
+    }
   }
 
   private Path defaultDataDir() {

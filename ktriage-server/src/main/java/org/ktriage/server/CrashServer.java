@@ -37,6 +37,7 @@ public final class CrashServer implements AutoCloseable {
   private final ServerConfig config;
   private final Database db;
   private final Store store;
+  private final Tokens tokens;
   private final Diagnoser diagnoser;
   private final String version;
   private final String rulebookVersion;
@@ -46,6 +47,7 @@ public final class CrashServer implements AutoCloseable {
     this.config = config;
     this.db = db;
     this.store = new Store(db.dataSource());
+    this.tokens = new Tokens(db.dataSource());
     Path tmp = config.dataDir().resolve("tmp");
     this.diagnoser = new Diagnoser(tmp, config.maxInflatedBytes());
     this.version = version;
@@ -96,6 +98,11 @@ public final class CrashServer implements AutoCloseable {
     return "http://" + host + ":" + port();
   }
 
+  /** Creates an API token (see {@link Tokens}); returns it, the only time it is shown. */
+  public String createToken(String name, java.util.Set<String> scopes) throws SQLException {
+    return Tokens.create(db, name, scopes);
+  }
+
   /** The database product in use ({@code H2}, {@code PostgreSQL}). */
   public String databaseProduct() {
     return db.product();
@@ -124,17 +131,18 @@ public final class CrashServer implements AutoCloseable {
     app.error(
         404,
         ctx -> {
-          if (ctx.result() == null) {
-            error(ctx, 404, "no such resource: " + ctx.path());
+          if (!isJson(ctx)) {
+            error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path());
           }
         });
     app.error(
         405,
         ctx -> {
-          if (ctx.result() == null) {
+          if (!isJson(ctx)) {
             error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path());
           }
         });
+    app.beforeMatched("/api/*", this::authorize);
     app.get("/health", this::health);
     app.post("/api/v1/reports", this::postReport);
     app.get("/api/v1/reports/{id}", this::getReport);
@@ -145,6 +153,36 @@ public final class CrashServer implements AutoCloseable {
     app.get("/api/v1/buckets/{id}", this::getBucket);
     app.post("/api/v1/buckets/{id}/lifecycle", this::postLifecycle);
   }
+
+  private static boolean isJson(Context ctx) {
+    String t = ctx.res().getContentType();
+    return t != null && t.startsWith(JSON_TYPE);
+  }
+
+  /** Checks the bearer token and its scope once any token exists; notes who submits. */
+  private void authorize(Context ctx) throws SQLException {
+    if (!tokens.any()) {
+      return;
+    }
+    String auth = ctx.header("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new ApiException(401, "this server needs a token: Authorization: Bearer TOKEN");
+    }
+    var holder = tokens.holder(auth.substring(7).strip());
+    if (holder.isEmpty()) {
+      ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      throw new ApiException(401, "unknown token");
+    }
+    String need = ctx.method() == io.javalin.http.HandlerType.GET ? "read" : "write";
+    if (!holder.get().scopes().contains(need)) {
+      throw new ApiException(
+          403, "token " + holder.get().name() + " lacks the " + need + " scope for this request");
+    }
+    ctx.attribute(SUBMITTER, holder.get().name());
+  }
+
+  private static final String SUBMITTER = "ktriage.submitter";
 
   static void error(Context ctx, int status, String message) {
     ObjectNode o = JSON.createObjectNode();
@@ -211,7 +249,7 @@ public final class CrashServer implements AutoCloseable {
                 sha,
                 now,
                 seen != null ? seen : now,
-                null,
+                ctx.attribute(SUBMITTER),
                 effectiveHost,
                 effectiveRelease,
                 labels,
