@@ -144,6 +144,8 @@ public final class CrashServer implements AutoCloseable {
         });
     app.beforeMatched("/api/*", this::authorize);
     app.get("/health", this::health);
+    app.get(
+        "/api/v1/openapi.json", ctx -> ctx.status(200).contentType(JSON_TYPE).result(openApi()));
     app.post("/api/v1/reports", this::postReport);
     app.get("/api/v1/reports/{id}", this::getReport);
     app.get("/api/v1/reports/{id}/diagnosis", this::getDiagnosis);
@@ -154,6 +156,16 @@ public final class CrashServer implements AutoCloseable {
     app.post("/api/v1/buckets/{id}/lifecycle", this::postLifecycle);
   }
 
+  /** The OpenAPI document of this API (a resource beside this class). */
+  static String openApi() throws IOException {
+    try (InputStream in = CrashServer.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IOException("openapi.json resource missing");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private static boolean isJson(Context ctx) {
     String t = ctx.res().getContentType();
     return t != null && t.startsWith(JSON_TYPE);
@@ -161,7 +173,7 @@ public final class CrashServer implements AutoCloseable {
 
   /** Checks the bearer token and its scope once any token exists; notes who submits. */
   private void authorize(Context ctx) throws SQLException {
-    if (!tokens.any()) {
+    if (ctx.path().equals("/api/v1/openapi.json") || !tokens.any()) {
       return;
     }
     String auth = ctx.header("Authorization");
