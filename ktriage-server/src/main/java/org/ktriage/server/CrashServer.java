@@ -38,6 +38,7 @@ public final class CrashServer implements AutoCloseable {
   private final Database db;
   private final Store store;
   private final Tokens tokens;
+  private final ServerMetrics metrics = new ServerMetrics();
   private final Diagnoser diagnoser;
   private final String version;
   private final String rulebookVersion;
@@ -145,6 +146,12 @@ public final class CrashServer implements AutoCloseable {
     app.beforeMatched("/api/*", this::authorize);
     app.get("/health", this::health);
     app.get(
+        "/metrics",
+        ctx ->
+            ctx.status(200)
+                .contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+    app.get(
         "/api/v1/openapi.json", ctx -> ctx.status(200).contentType(JSON_TYPE).result(openApi()));
     app.post("/api/v1/reports", this::postReport);
     app.get("/api/v1/reports/{id}", this::getReport);
@@ -196,7 +203,8 @@ public final class CrashServer implements AutoCloseable {
 
   private static final String SUBMITTER = "ktriage.submitter";
 
-  static void error(Context ctx, int status, String message) {
+  private void error(Context ctx, int status, String message) {
+    metrics.refused(status);
     ObjectNode o = JSON.createObjectNode();
     o.put("error", ServerMessages.oneLine(message));
     ctx.status(status).contentType(JSON_TYPE).result(o.toString() + "\n");
@@ -238,10 +246,32 @@ public final class CrashServer implements AutoCloseable {
     String sha = HexFormat.of().formatHex(RuleBookVersion.sha256().digest(body));
     var existing = store.findBySha(sha);
     if (existing.isPresent()) {
+      metrics.ingested(false);
       json(ctx, 200, stored(existing.get(), sha));
       return;
     }
+    metrics.inFlight().incrementAndGet();
+    try {
+      storeNew(ctx, body, sha, host, release, labels, seen);
+    } finally {
+      metrics.inFlight().decrementAndGet();
+    }
+  }
+
+  private void storeNew(
+      Context ctx,
+      byte[] body,
+      String sha,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels,
+      @Nullable Instant seen)
+      throws IOException, SQLException {
+    long start = System.nanoTime();
     Diagnosed d = diagnoser.diagnose(body, sha);
+    metrics
+        .diagnosis()
+        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (d.signature() != null) {
       Params.signature(d.signature());
     }
@@ -268,6 +298,7 @@ public final class CrashServer implements AutoCloseable {
                 body,
                 d,
                 rulebookVersion));
+    metrics.ingested(s.created());
     json(ctx, s.created() ? 201 : 200, stored(s, sha));
   }
 

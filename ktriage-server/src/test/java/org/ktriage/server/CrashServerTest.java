@@ -82,6 +82,12 @@ class CrashServerTest {
         assertThat(json(r).get("bucketId").longValue()).isEqualTo(bucket);
       }
 
+      String metrics = b.get("/metrics").body();
+      assertThat(metrics)
+          .contains("ktriage_reports_ingested_total{outcome=\"created\"} 3.0")
+          .contains("ktriage_reports_ingested_total{outcome=\"duplicate\"} 1.0")
+          .contains("ktriage_diagnosis_seconds_count 3")
+          .contains("ktriage_ingest_in_flight 0.0");
       JsonNode detail = json(b.get("/api/v1/buckets/" + bucket));
       assertThat(detail.get("count").longValue()).isEqualTo(3);
       assertThat(detail.get("status").textValue()).isEqualTo("new");
