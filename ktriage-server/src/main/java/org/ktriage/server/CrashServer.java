@@ -39,6 +39,12 @@ public final class CrashServer implements AutoCloseable {
   private final Store store;
   private final Tokens tokens;
   private final ServerMetrics metrics = new ServerMetrics();
+
+  /** Reports read and diagnosed at once: two per core (diagnosis is CPU-bound). */
+  private static final int INGEST_SLOTS = 2 * Runtime.getRuntime().availableProcessors();
+
+  private final java.util.concurrent.Semaphore ingestSlots =
+      new java.util.concurrent.Semaphore(INGEST_SLOTS, true);
   private final Diagnoser diagnoser;
   private final String version;
   private final String rulebookVersion;
@@ -239,6 +245,33 @@ public final class CrashServer implements AutoCloseable {
     }
     List<String> labels = Params.labels(rawLabels);
     Instant seen = Params.time("seen", param(ctx, "seen", "X-Ktriage-Seen"));
+    // bounded work in flight: at most INGEST_SLOTS bodies are held and diagnosed at once, so memory
+    // stays within INGEST_SLOTS x the body limit whatever the number of clients
+    boolean slot;
+    try {
+      slot = ingestSlots.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted while waiting for an ingest slot");
+    }
+    if (!slot) {
+      ctx.header("Retry-After", "5");
+      throw new ApiException(503, "busy: every ingest slot is taken; retry later");
+    }
+    try {
+      ingest(ctx, host, release, labels, seen);
+    } finally {
+      ingestSlots.release();
+    }
+  }
+
+  private void ingest(
+      Context ctx,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels,
+      @Nullable Instant seen)
+      throws IOException, SQLException {
     byte[] body = readBody(ctx);
     if (body.length == 0) {
       throw ApiException.badRequest("empty body: post a kernel log, crash output or its JSON");
