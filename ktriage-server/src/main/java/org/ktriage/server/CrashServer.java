@@ -32,6 +32,10 @@ public final class CrashServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CrashServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String JSON_TYPE = "application/json";
+
+  /** The policy of the HTML report ({@code report.jte}): inline style and data images only. */
+  static final String REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
   static final List<String> STATUSES = List.of("new", "fixed", "regressed");
 
   private final ServerConfig config;
@@ -150,6 +154,7 @@ public final class CrashServer implements AutoCloseable {
           }
         });
     app.beforeMatched("/api/*", this::authorize);
+    app.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
     app.get("/health", this::health);
     app.get(
         "/metrics",
@@ -455,7 +460,11 @@ public final class CrashServer implements AutoCloseable {
     }
     byte[] raw = store.raw(r.id()).orElseThrow();
     String html = diagnoser.html(raw, r.sha256(), version);
-    ctx.status(200).contentType("text/html; charset=utf-8").result(html);
+    // the report's own policy, also as a header: no script, no request leaves the page
+    ctx.status(200)
+        .header("Content-Security-Policy", REPORT_CSP)
+        .contentType("text/html; charset=utf-8")
+        .result(html);
   }
 
   // ----------------------------------------------------------------------------------- buckets

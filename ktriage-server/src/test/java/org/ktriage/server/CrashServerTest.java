@@ -122,6 +122,9 @@ class CrashServerTest {
 
       HttpResponse<String> html = b.get("/api/v1/reports/" + id + "/html");
       assertThat(html.statusCode()).isEqualTo(200);
+      assertThat(html.headers().firstValue("Content-Security-Policy"))
+          .hasValue("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      assertThat(html.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
       assertThat(html.body()).startsWith("<!DOCTYPE html>").doesNotContain(tmp.toString());
       assertThat(
               b.get("/api/v1/reports/" + id + "/raw")
