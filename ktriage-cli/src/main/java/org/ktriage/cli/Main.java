@@ -38,6 +38,7 @@ public final class Main implements Callable<Integer> {
           DmesgCommand::new, // dmesg
           DumpCommand::new, // dump
           RulesCommand::new, // rules
+          ServeCommand::new, // serve
           TriageCommand::new); // triage
 
   @Spec CommandSpec spec = CommandSpec.create();

@@ -1,0 +1,71 @@
+package org.ktriage.server;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a crash service runs.
+ *
+ * @param host the address to listen on (loopback unless told otherwise)
+ * @param port the TCP port; 0 picks a free one
+ * @param dataDir where the embedded database lives (ignored with a JDBC URL)
+ * @param jdbcUrl a database to use instead of the embedded one ({@code jdbc:postgresql://…}), or
+ *     null
+ * @param jdbcUser the database user for {@code jdbcUrl}, or null (also read from the URL)
+ * @param jdbcPassword the database password, or null
+ * @param maxBodyBytes the largest request body accepted (bytes as sent)
+ * @param maxInflatedBytes the largest report accepted once decompressed (decompression-bomb cap)
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    @Nullable String jdbcUrl,
+    @Nullable String jdbcUser,
+    @Nullable String jdbcPassword,
+    long maxBodyBytes,
+    long maxInflatedBytes) {
+
+  /** Default cap on a request body: a console log of a long-running machine, compressed or not. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
+
+  /** Default cap on a decompressed report. */
+  public static final long DEFAULT_MAX_INFLATED_BYTES = 256L << 20;
+
+  /** The defaults: loopback, port 8080, embedded database under {@code dataDir}. */
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig(
+        "127.0.0.1",
+        8080,
+        dataDir,
+        null,
+        null,
+        null,
+        DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_MAX_INFLATED_BYTES);
+  }
+
+  /** This configuration on another port. */
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(
+        host, p, dataDir, jdbcUrl, jdbcUser, jdbcPassword, maxBodyBytes, maxInflatedBytes);
+  }
+
+  /** This configuration on another database. */
+  public ServerConfig withJdbc(@Nullable String url, @Nullable String user, @Nullable String pw) {
+    return new ServerConfig(host, port, dataDir, url, user, pw, maxBodyBytes, maxInflatedBytes);
+  }
+
+  /** This configuration with other size limits. */
+  public ServerConfig withLimits(long body, long inflated) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, body, inflated);
+  }
+
+  /** The JDBC URL in use: the given one, or the embedded H2 file under the data directory. */
+  public String effectiveJdbcUrl() {
+    if (jdbcUrl != null) {
+      return jdbcUrl;
+    }
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("ktriage").toString();
+  }
+}

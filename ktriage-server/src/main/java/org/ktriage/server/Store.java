@@ -1,0 +1,747 @@
+package org.ktriage.server;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The service's storage, in SQL both H2 and PostgreSQL run: reports (immutable once written),
+ * buckets with their per-facet counters, and each bucket's lifecycle events. Writes of one report
+ * are one transaction; a report whose content hash is already stored is not written again.
+ */
+final class Store {
+  /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final DataSource ds;
+  private final Object writeLock = new Object();
+
+  Store(DataSource ds) {
+    this.ds = ds;
+  }
+
+  /**
+   * A report to store.
+   *
+   * @param sha256 hex SHA-256 of the bytes as uploaded
+   * @param seenAt when the crash happened, as the submitter says, else when it arrived
+   */
+  @SuppressWarnings("ArrayRecordComponent") // the posted bytes, stored once, never compared
+  record NewReport(
+      String sha256,
+      Instant receivedAt,
+      Instant seenAt,
+      @Nullable String submitter,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels,
+      byte[] raw,
+      Diagnosed diagnosed,
+      String rulebookVersion) {
+    NewReport {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /** Where a report landed: its id, whether this call created it, and its bucket. */
+  record Stored(long id, boolean created, @Nullable Long bucketId) {}
+
+  /** A stored report, without its raw bytes and diagnosis. */
+  record ReportRow(
+      long id,
+      String sha256,
+      Instant receivedAt,
+      Instant seenAt,
+      @Nullable String submitter,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels,
+      String contentKind,
+      long rawSize,
+      boolean crashFound,
+      @Nullable String signature,
+      @Nullable String title,
+      @Nullable String failureClass,
+      @Nullable Long bucketId,
+      String rulebookVersion) {}
+
+  /** A bucket's summary. */
+  record BucketRow(
+      long id,
+      String signature,
+      String title,
+      String failureClass,
+      Instant firstSeen,
+      Instant lastSeen,
+      long count,
+      @Nullable Long exampleReport,
+      String status,
+      @Nullable String fixedIn,
+      Instant statusChanged) {}
+
+  /** One counter of a bucket: reports per value of a facet. */
+  record FacetCount(String value, long count, Instant firstSeen, Instant lastSeen) {}
+
+  /** One lifecycle event of a bucket. */
+  record Event(
+      long id,
+      Instant at,
+      String status,
+      @Nullable String fixedIn,
+      @Nullable String note,
+      @Nullable String link,
+      @Nullable String actor,
+      @Nullable Long reportId) {}
+
+  /** Filters and order of the bucket list; null filters do not filter. */
+  record BucketQuery(
+      @Nullable String failureClass,
+      @Nullable String release,
+      @Nullable String host,
+      @Nullable String label,
+      @Nullable String status,
+      @Nullable Instant since,
+      @Nullable Instant until,
+      @Nullable String titleContains,
+      String sort,
+      boolean descending,
+      int limit,
+      int offset) {}
+
+  /** The sortable columns of the bucket list, by API name. */
+  static final Map<String, String> SORTS =
+      Map.of(
+          "count", "b.report_count",
+          "firstSeen", "b.first_seen",
+          "lastSeen", "b.last_seen",
+          "title", "b.title",
+          "class", "b.failure_class",
+          "status", "b.status");
+
+  // ------------------------------------------------------------------------------------- writes
+
+  /** The report with this content hash, if stored. */
+  Optional<Stored> findBySha(String sha256) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      return findBySha(c, sha256);
+    }
+  }
+
+  private static Optional<Stored> findBySha(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, bucket_id FROM report WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long bucket = rs.getLong(2);
+        return Optional.of(new Stored(rs.getLong(1), false, rs.wasNull() ? null : bucket));
+      }
+    }
+  }
+
+  /** Stores a report and counts it in its bucket, or returns the stored one with the same hash. */
+  Stored insert(NewReport r) throws SQLException {
+    synchronized (writeLock) {
+      for (int attempt = 0; ; attempt++) {
+        try (Connection c = ds.getConnection()) {
+          c.setAutoCommit(false);
+          try {
+            Stored s = insert(c, r);
+            c.commit();
+            return s;
+          } catch (SQLException e) {
+            c.rollback();
+            // another server instance on the same database won a race: read what it wrote
+            if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 2) {
+              continue;
+            }
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        }
+      }
+    }
+  }
+
+  private static Stored insert(Connection c, NewReport r) throws SQLException {
+    Optional<Stored> existing = findBySha(c, r.sha256());
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Diagnosed d = r.diagnosed();
+    Long bucketId = null;
+    if (d.crashFound() && d.signature() != null) {
+      bucketId = bucketFor(c, d.signature(), d, r.seenAt());
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO report (sha256, received_at, seen_at, submitter, host, kernel_release,"
+                + " content_kind, raw_size, raw, crash_found, signature, title, failure_class,"
+                + " bucket_id, rulebook_version, diagnosis_json)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, r.sha256());
+      ps.setObject(2, utc(r.receivedAt()));
+      ps.setObject(3, utc(r.seenAt()));
+      ps.setString(4, r.submitter());
+      ps.setString(5, r.host());
+      ps.setString(6, r.release());
+      ps.setString(7, d.contentKind());
+      ps.setLong(8, r.raw().length);
+      ps.setBytes(9, r.raw());
+      ps.setBoolean(10, d.crashFound());
+      ps.setString(11, bucketId == null ? null : d.signature());
+      ps.setString(12, d.title());
+      ps.setString(13, d.failureClass());
+      if (bucketId == null) {
+        ps.setNull(14, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(14, bucketId);
+      }
+      ps.setString(15, r.rulebookVersion());
+      ps.setString(16, d.diagnosisJson());
+      ps.executeUpdate();
+    }
+    long id = findBySha(c, r.sha256()).orElseThrow().id();
+    for (String label : r.labels()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
+        ps.setLong(1, id);
+        ps.setString(2, label);
+        ps.executeUpdate();
+      }
+    }
+    if (bucketId != null) {
+      count(c, bucketId, id, r);
+    }
+    return new Stored(id, true, bucketId);
+  }
+
+  /** The id of the bucket of a signature, created when new. */
+  private static long bucketFor(Connection c, String signature, Diagnosed d, Instant seen)
+      throws SQLException {
+    Long id = bucketId(c, signature);
+    if (id != null) {
+      return id;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO bucket (signature, title, failure_class, first_seen, last_seen,"
+                + " report_count, status, status_changed) VALUES (?, ?, ?, ?, ?, 0, 'new', ?)")) {
+      ps.setString(1, signature);
+      ps.setString(2, d.title() == null ? "(no title)" : d.title());
+      ps.setString(3, d.failureClass());
+      ps.setObject(4, utc(seen));
+      ps.setObject(5, utc(seen));
+      ps.setObject(6, utc(Instant.now()));
+      ps.executeUpdate();
+    }
+    Long created = bucketId(c, signature);
+    if (created == null) {
+      throw new SQLException("bucket " + signature + " vanished after insert");
+    }
+    return created;
+  }
+
+  private static @Nullable Long bucketId(Connection c, String signature) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM bucket WHERE signature = ?")) {
+      ps.setString(1, signature);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+
+  /** Counts a new report in its bucket: totals, facets, title and class, example, regression. */
+  private static void count(Connection c, long bucketId, long reportId, NewReport r)
+      throws SQLException {
+    Diagnosed d = r.diagnosed();
+    OffsetDateTime seen = utc(r.seenAt());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE bucket SET report_count = report_count + 1, first_seen = LEAST(first_seen, ?),"
+                + " last_seen = GREATEST(last_seen, ?),"
+                + " example_report = COALESCE(example_report, ?) WHERE id = ?")) {
+      ps.setObject(1, seen);
+      ps.setObject(2, seen);
+      ps.setLong(3, reportId);
+      ps.setLong(4, bucketId);
+      ps.executeUpdate();
+    }
+    if (d.title() != null) {
+      facet(c, bucketId, "title", d.title(), seen);
+    }
+    facet(c, bucketId, "class", d.failureClass(), seen);
+    if (r.release() != null) {
+      facet(c, bucketId, "release", r.release(), seen);
+    }
+    if (r.host() != null) {
+      facet(c, bucketId, "host", r.host(), seen);
+    }
+    for (String label : r.labels()) {
+      facet(c, bucketId, "label", label, seen);
+    }
+    facet(c, bucketId, "day", seen.toLocalDate().toString(), seen);
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE bucket SET title = ?, failure_class = ? WHERE id = ?")) {
+      ps.setString(1, mostFrequent(facets(c, bucketId, "title"), "(no title)"));
+      ps.setString(2, mostFrequent(facets(c, bucketId, "class"), "unknown"));
+      ps.setLong(3, bucketId);
+      ps.executeUpdate();
+    }
+    regression(c, bucketId, reportId, r.release());
+  }
+
+  /** A fixed bucket seen again on its fixed release or a later one is regressed. */
+  private static void regression(
+      Connection c, long bucketId, long reportId, @Nullable String release) throws SQLException {
+    if (release == null) {
+      return;
+    }
+    String status;
+    String fixedIn;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT status, fixed_in FROM bucket WHERE id = ?")) {
+      ps.setLong(1, bucketId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        status = rs.getString(1);
+        fixedIn = rs.getString(2);
+      }
+    }
+    if (!"fixed".equals(status) || fixedIn == null || !KernelRelease.atLeast(release, fixedIn)) {
+      return;
+    }
+    Instant now = Instant.now();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE bucket SET status = 'regressed', status_changed = ? WHERE id = ?")) {
+      ps.setObject(1, utc(now));
+      ps.setLong(2, bucketId);
+      ps.executeUpdate();
+    }
+    addEvent(
+        c,
+        bucketId,
+        now,
+        "regressed",
+        fixedIn,
+        "seen again on " + release + ", fixed in " + fixedIn,
+        null,
+        "ingest",
+        reportId);
+  }
+
+  private static void facet(
+      Connection c, long bucketId, String facet, String value, OffsetDateTime seen)
+      throws SQLException {
+    int updated;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE bucket_facet SET report_count = report_count + 1,"
+                + " first_seen = LEAST(first_seen, ?), last_seen = GREATEST(last_seen, ?)"
+                + " WHERE bucket_id = ? AND facet = ? AND facet_value = ?")) {
+      ps.setObject(1, seen);
+      ps.setObject(2, seen);
+      ps.setLong(3, bucketId);
+      ps.setString(4, facet);
+      ps.setString(5, value);
+      updated = ps.executeUpdate();
+    }
+    if (updated == 0) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO bucket_facet (bucket_id, facet, facet_value, report_count, first_seen,"
+                  + " last_seen) VALUES (?, ?, ?, 1, ?, ?)")) {
+        ps.setLong(1, bucketId);
+        ps.setString(2, facet);
+        ps.setString(3, value);
+        ps.setObject(4, seen);
+        ps.setObject(5, seen);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** The value with the highest count; ties go to the alphabetically first (as triage does). */
+  static String mostFrequent(List<FacetCount> counts, String fallback) {
+    String best = null;
+    long bestCount = 0;
+    for (FacetCount f : counts) {
+      if (f.count() > bestCount
+          || (f.count() == bestCount && best != null && f.value().compareTo(best) < 0)) {
+        best = f.value();
+        bestCount = f.count();
+      }
+    }
+    return best == null ? fallback : best;
+  }
+
+  /** Changes a bucket's lifecycle status (or only adds a note when {@code status} is null). */
+  Optional<BucketRow> changeLifecycle(
+      long bucketId,
+      @Nullable String status,
+      @Nullable String fixedIn,
+      @Nullable String note,
+      @Nullable String link,
+      @Nullable String actor)
+      throws SQLException {
+    synchronized (writeLock) {
+      try (Connection c = ds.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          Optional<BucketRow> b = bucket(c, bucketId);
+          if (b.isEmpty()) {
+            c.rollback();
+            return b;
+          }
+          Instant now = Instant.now();
+          String newStatus = status == null ? b.get().status() : status;
+          String newFixedIn =
+              status == null ? b.get().fixedIn() : "fixed".equals(status) ? fixedIn : null;
+          if (status != null) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE bucket SET status = ?, fixed_in = ?, status_changed = ? WHERE id = ?")) {
+              ps.setString(1, newStatus);
+              ps.setString(2, newFixedIn);
+              ps.setObject(3, utc(now));
+              ps.setLong(4, bucketId);
+              ps.executeUpdate();
+            }
+          }
+          addEvent(c, bucketId, now, newStatus, newFixedIn, note, link, actor, null);
+          Optional<BucketRow> after = bucket(c, bucketId);
+          c.commit();
+          return after;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
+  private static void addEvent(
+      Connection c,
+      long bucketId,
+      Instant at,
+      String status,
+      @Nullable String fixedIn,
+      @Nullable String note,
+      @Nullable String link,
+      @Nullable String actor,
+      @Nullable Long reportId)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO bucket_event (bucket_id, at_time, status, fixed_in, note, link, actor,"
+                + " report_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, bucketId);
+      ps.setObject(2, utc(at));
+      ps.setString(3, status);
+      ps.setString(4, fixedIn);
+      ps.setString(5, note);
+      ps.setString(6, link);
+      ps.setString(7, actor);
+      if (reportId == null) {
+        ps.setNull(8, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(8, reportId);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- reads
+
+  /** Buckets matching a query, in its order. */
+  List<BucketRow> buckets(BucketQuery q) throws SQLException {
+    StringBuilder sql = new StringBuilder(BUCKET_COLUMNS).append(" FROM bucket b WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (q.failureClass() != null) {
+      sql.append(" AND b.failure_class = ?");
+      args.add(q.failureClass());
+    }
+    if (q.status() != null) {
+      sql.append(" AND b.status = ?");
+      args.add(q.status());
+    }
+    for (String[] f :
+        new String[][] {{"release", q.release()}, {"host", q.host()}, {"label", q.label()}}) {
+      if (f[1] != null) {
+        sql.append(
+            " AND EXISTS (SELECT 1 FROM bucket_facet f WHERE f.bucket_id = b.id"
+                + " AND f.facet = ? AND f.facet_value = ?)");
+        args.add(f[0]);
+        args.add(f[1]);
+      }
+    }
+    if (q.since() != null) {
+      sql.append(" AND b.last_seen >= ?");
+      args.add(utc(q.since()));
+    }
+    if (q.until() != null) {
+      sql.append(" AND b.first_seen < ?");
+      args.add(utc(q.until()));
+    }
+    if (q.titleContains() != null) {
+      sql.append(" AND LOWER(b.title) LIKE ? ESCAPE '!'");
+      args.add("%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%");
+    }
+    String column = SORTS.get(q.sort());
+    if (column == null) {
+      throw new IllegalArgumentException("unknown sort " + q.sort());
+    }
+    String dir = q.descending() ? " DESC" : " ASC";
+    sql.append(" ORDER BY ").append(column).append(dir).append(", b.id").append(dir);
+    sql.append(" LIMIT ? OFFSET ?");
+    args.add(q.limit());
+    args.add(q.offset());
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      List<BucketRow> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(bucketRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String likeEscape(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  private static final String BUCKET_COLUMNS =
+      "SELECT b.id, b.signature, b.title, b.failure_class, b.first_seen, b.last_seen,"
+          + " b.report_count, b.example_report, b.status, b.fixed_in, b.status_changed";
+
+  private static BucketRow bucketRow(ResultSet rs) throws SQLException {
+    long example = rs.getLong(8);
+    Long exampleId = rs.wasNull() ? null : example;
+    return new BucketRow(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        instant(rs, 5),
+        instant(rs, 6),
+        rs.getLong(7),
+        exampleId,
+        rs.getString(9),
+        rs.getString(10),
+        instant(rs, 11));
+  }
+
+  /** One bucket. */
+  Optional<BucketRow> bucket(long id) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      return bucket(c, id);
+    }
+  }
+
+  private static Optional<BucketRow> bucket(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(BUCKET_COLUMNS + " FROM bucket b WHERE b.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(bucketRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A bucket's counters of one facet, largest first. */
+  List<FacetCount> facets(long bucketId, String facet) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      return facets(c, bucketId, facet);
+    }
+  }
+
+  private static List<FacetCount> facets(Connection c, long bucketId, String facet)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT facet_value, report_count, first_seen, last_seen FROM bucket_facet"
+                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value")) {
+      ps.setLong(1, bucketId);
+      ps.setString(2, facet);
+      List<FacetCount> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new FacetCount(rs.getString(1), rs.getLong(2), instant(rs, 3), instant(rs, 4)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A bucket's lifecycle events, oldest first. */
+  List<Event> events(long bucketId) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, at_time, status, fixed_in, note, link, actor, report_id"
+                    + " FROM bucket_event WHERE bucket_id = ? ORDER BY id")) {
+      ps.setLong(1, bucketId);
+      List<Event> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long report = rs.getLong(8);
+          Long reportId = rs.wasNull() ? null : report;
+          out.add(
+              new Event(
+                  rs.getLong(1),
+                  instant(rs, 2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  reportId));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static final String REPORT_COLUMNS =
+      "SELECT r.id, r.sha256, r.received_at, r.seen_at, r.submitter, r.host, r.kernel_release,"
+          + " r.content_kind, r.raw_size, r.crash_found, r.signature, r.title, r.failure_class,"
+          + " r.bucket_id, r.rulebook_version FROM report r";
+
+  /** One report's metadata. */
+  Optional<ReportRow> report(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(REPORT_COLUMNS + " WHERE r.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(reportRow(c, rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A bucket's reports, oldest first. */
+  List<ReportRow> bucketReports(long bucketId, int limit) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(REPORT_COLUMNS + " WHERE r.bucket_id = ? ORDER BY r.id LIMIT ?")) {
+      ps.setLong(1, bucketId);
+      ps.setInt(2, limit);
+      List<ReportRow> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(reportRow(c, rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static ReportRow reportRow(Connection c, ResultSet rs) throws SQLException {
+    long id = rs.getLong(1);
+    long bucket = rs.getLong(14);
+    Long bucketId = rs.wasNull() ? null : bucket;
+    return new ReportRow(
+        id,
+        rs.getString(2),
+        instant(rs, 3),
+        instant(rs, 4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        labels(c, id),
+        rs.getString(8),
+        rs.getLong(9),
+        rs.getBoolean(10),
+        rs.getString(11),
+        rs.getString(12),
+        rs.getString(13),
+        bucketId,
+        rs.getString(15));
+  }
+
+  private static List<String> labels(Connection c, long reportId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT label FROM report_label WHERE report_id = ? ORDER BY label")) {
+      ps.setLong(1, reportId);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A report's raw bytes as uploaded. */
+  Optional<byte[]> raw(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT raw FROM report WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A report's diagnosis JSON. */
+  Optional<String> diagnosisJson(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT diagnosis_json FROM report WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Counts for the health and metrics endpoints: reports and buckets stored. */
+  Map<String, Long> totals() throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection()) {
+      for (String table : new String[] {"report", "bucket"}) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          out.put(table + "s", rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    if (t == null) {
+      throw new SQLException("unexpected NULL time in column " + column);
+    }
+    return t.toInstant();
+  }
+}
