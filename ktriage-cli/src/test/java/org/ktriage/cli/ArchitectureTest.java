@@ -43,10 +43,11 @@ class ArchitectureTest {
     USES.put("analysis", List.of("model"));
     USES.put("render", List.of("model", "analysis"));
     USES.put("testkit", List.of("model", "ingest"));
-    USES.put("cli", List.of("model", "ingest", "analysis", "render"));
+    USES.put("server", List.of("model", "ingest", "analysis", "render"));
+    USES.put("cli", List.of("model", "ingest", "analysis", "render", "server"));
   }
 
-  /** The layers that may write to the process's standard streams (a server would join them). */
+  /** The layers that may write to the process's standard streams (the server logs to stderr). */
   static final List<String> PRINTERS = List.of("cli", "server");
 
   /**
@@ -191,6 +192,7 @@ class ArchitectureTest {
         .contains("archfixture.ingest.Judges")
         .contains("archfixture.analysis.ReadsInput")
         .contains("archfixture.render.Decides")
+        .contains("archfixture.server.CallsTheCli")
         .contains("System.out")
         .contains("printStackTrace")
         .contains("Engine.decide()")
