@@ -28,6 +28,7 @@ public final class OopsParser implements Consumer<LogRecord> {
   public static final int MAX_REPORTS = org.ktriage.ingest.bin.ReadLimits.REPORTS_PER_LOG;
 
   private long dropped;
+  private final List<String> capped = new ArrayList<>();
 
   private final List<Oops> out = new ArrayList<>();
   private final Map<String, ReportBuilder> open = new HashMap<>();
@@ -240,6 +241,10 @@ public final class OopsParser implements Consumer<LogRecord> {
     if (b.tentative) {
       return;
     }
+    if (b.capped) {
+      LogRecord head = b.lines.get(0);
+      capped.add("\"" + head.text().strip() + "\" at line " + head.source().line());
+    }
     b.trimGap();
     if (closedOrder.size() >= MAX_REPORTS) {
       dropped++;
@@ -249,6 +254,14 @@ public final class OopsParser implements Consumer<LogRecord> {
     lastClosed = b;
     lastClosedSeq = b.lines.get(b.lines.size() - 1).seq();
     b.complete = complete;
+  }
+
+  /**
+   * Reports that reached {@link ReportBuilder#MAX_LINES} lines (first line and where): their later
+   * lines were read as plain log lines.
+   */
+  public List<String> cappedReports() {
+    return List.copyOf(capped);
   }
 
   /** Reports found after {@link #MAX_REPORTS} and not kept. */

@@ -55,6 +55,9 @@ final class ReportBuilder {
   boolean oomKilled;
   boolean complete = true;
 
+  /** The report reached {@link #MAX_LINES}; its later lines were not kept (said as a problem). */
+  boolean capped;
+
   @Nullable String dieHeader;
   @Nullable String dieKind;
   @Nullable Integer dieCounter;
@@ -201,6 +204,7 @@ final class ReportBuilder {
     int from = firstNonSpace(text);
     SourceSpan span = r.source();
     if (lines.size() >= MAX_LINES) {
+      capped = true;
       return Outcome.ENDED;
     }
     if (text.startsWith("---[ end trace", from)) {

@@ -341,7 +341,7 @@ final class ReportLine {
             p.group("off"),
             p.group("size"),
             p.group("mod"),
-            Long.parseUnsignedLong(p.group("addr"), 16),
+            hex(p.group("addr")),
             p.group("unreliable") == null,
             span);
       }
@@ -369,7 +369,7 @@ final class ReportLine {
             a.group("off"),
             a.group("size"),
             a.group("mod"),
-            Long.parseUnsignedLong(a.group("addr"), 16),
+            hex(a.group("addr")),
             true,
             span);
       }
@@ -380,7 +380,7 @@ final class ReportLine {
             o.group("off"),
             o.group("size"),
             o.group("mod"),
-            Long.parseUnsignedLong(o.group("addr"), 16),
+            hex(o.group("addr")),
             o.group("q") == null && o.group("q1") == null,
             span);
       }

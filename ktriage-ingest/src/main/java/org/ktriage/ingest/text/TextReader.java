@@ -115,6 +115,18 @@ public final class TextReader {
               + oopses.droppedReports()
               + " later report(s) were not kept");
     }
+    for (String report : oopses.cappedReports()) {
+      partial = true;
+      problems.add(
+          path
+              + ": report "
+              + report
+              + " has more than "
+              + org.ktriage.ingest.bin.ReadLimits.LINES_PER_REPORT
+              + " lines: kept its first "
+              + org.ktriage.ingest.bin.ReadLimits.LINES_PER_REPORT
+              + ", the rest were not read as part of it");
+    }
     if (oopses.traceOnly()) {
       Oops o = found.get(0);
       partial = true;

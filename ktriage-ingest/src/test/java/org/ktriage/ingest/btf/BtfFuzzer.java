@@ -3,6 +3,7 @@ package org.ktriage.ingest.btf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,23 @@ class BtfFuzzer {
     }
     assertThat(parsed + rejected).isEqualTo(120);
     assertThat(rejected).isPositive();
+  }
+
+  /** Any bytes as a BTF blob: a usable Btf or {@link CorruptBtfException}, nothing else. */
+  @FuzzTest(maxDuration = "10s")
+  void fuzz(byte[] data) throws Exception {
+    Btf btf;
+    try {
+      btf = Btf.parse(data, "fuzz");
+    } catch (CorruptBtfException e) {
+      assertThat(e.getMessage()).doesNotContain("\n");
+      return;
+    }
+    try {
+      exercise(btf);
+    } catch (CorruptBtfException e) {
+      assertThat(e.getMessage()).doesNotContain("\n");
+    }
   }
 
   private static void exercise(Btf btf) throws Exception {

@@ -3,11 +3,13 @@ package org.ktriage.ingest.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.fuzz.PatchedKernel;
 
 /**
  * Corrupted kernel memory (flipped bits, pointers aimed at other structures, at themselves, at
@@ -61,5 +63,28 @@ class KernelObjectsFuzzer {
     }
     assertThat(outcome[0] + outcome[1]).isEqualTo(200);
     assertThat(outcome[1]).as("some corruptions are detected").isPositive();
+  }
+
+  private static final String[] ANCHORS = {
+    "init_task", "modules", "timer_bases", "hrtimer_bases", "runqueues", "__per_cpu_offset"
+  };
+
+  /**
+   * Hostile bytes laid over the real kdump fixture's kernel objects (the task list from init_task,
+   * the module list, the per-CPU timer wheels and hrtimer bases): every reader returns or throws an
+   * unreadable-input exception.
+   */
+  @FuzzTest(maxDuration = "10s")
+  void fuzz(byte[] data) throws Exception {
+    KernelView k = PatchedKernel.open(data, ANCHORS);
+    PatchedKernel.expectOnlyUnreadable(
+        () -> {
+          var mods = ModuleList.read(k);
+          var tasks = TaskList.read(k);
+          TimerWheel.pending(k, mods);
+          HrtimerQueue.pending(k, mods);
+          LockOwners.find(k, tasks, Map.of());
+          CrashViews.ps(tasks);
+        });
   }
 }
