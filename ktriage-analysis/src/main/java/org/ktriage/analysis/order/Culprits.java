@@ -66,18 +66,33 @@ public final class Culprits {
    */
   static @Nullable Frame blamedCaller(
       FailureClass c, @Nullable String function, List<Frame> frames) {
-    if (function == null
-        || !DETECTED_BY_CHECKER.contains(c)
-        || !Signature.isInfrastructure(function)) {
+    if (function == null) {
       return null;
     }
-    boolean anyReliable = frames.stream().anyMatch(Frame::reliable);
-    for (Frame fr : frames) {
+    String site = FrameNames.base(function);
+    // a site that only reports, or a primitive or asserting API (ReportingFrames), blames its
+    // caller; a checker or wait primitive of a detected class blames the code that called it
+    boolean reporting = ReportingFrames.isReporting(site);
+    boolean checker = DETECTED_BY_CHECKER.contains(c) && Signature.isInfrastructure(function);
+    if (!reporting && !checker) {
+      return null;
+    }
+    int start = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      if (FrameNames.base(frames.get(i).function()).equals(site)) {
+        start = i + 1;
+        break;
+      }
+    }
+    List<Frame> callers = frames.subList(start, frames.size());
+    boolean anyReliable = callers.stream().anyMatch(Frame::reliable);
+    for (Frame fr : callers) {
       if ((anyReliable && !fr.reliable()) || fr.function().startsWith("0x")) {
         continue;
       }
       String b = FrameNames.base(fr.function());
-      if (!ReportingFrames.isReporting(b) && !Signature.isInfrastructure(fr.function())) {
+      if (!ReportingFrames.isReporting(b)
+          && !(checker && Signature.isInfrastructure(fr.function()))) {
         return fr;
       }
     }

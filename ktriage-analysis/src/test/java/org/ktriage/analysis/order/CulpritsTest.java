@@ -44,13 +44,19 @@ class CulpritsTest {
   }
 
   @Test
-  void onlyCheckerAndWaitClassesHandTheBlameToTheCaller() throws Exception {
+  void reportingSitesAndAssertingApisHandTheBlameToTheCaller() throws Exception {
     CrashFacts f = Inputs.facts("lab/out/panic-call/console.log");
     List<Frame> frames = Culprits.framesOf(f.reports().get(f.reports().size() - 1).oops());
-    // a list-debugging check (lib/list_debug.c) is blamed on its caller ...
+    // a list-debugging check (lib/list_debug.c) asserts on its caller's list: the caller is
+    // blamed whatever the class ...
     assertThat(Culprits.blamedCaller(FailureClass.LIST_CORRUPTION, "__list_add_valid", frames))
         .isNotNull();
-    // ... a NULL dereference in the same function is that function's own
-    assertThat(Culprits.blamedCaller(FailureClass.NULL_DEREF, "__list_add_valid", frames)).isNull();
+    assertThat(Culprits.blamedCaller(FailureClass.NULL_DEREF, "__list_add_valid", frames))
+        .isNotNull();
+    // ... a lock primitive's caller took the lock ...
+    assertThat(Culprits.blamedCaller(FailureClass.SLEEP_IN_ATOMIC, "__mutex_lock", frames))
+        .isNotNull();
+    // ... and ordinary code is its own culprit
+    assertThat(Culprits.blamedCaller(FailureClass.NULL_DEREF, "lab_panic_now", frames)).isNull();
   }
 }

@@ -232,6 +232,9 @@ public final class ReportingFrames {
           e(LOCKING, "^queued_(spin|read|write)_lock"),
           e(LOCKING, "^native_queued_spin_lock_slowpath$"),
           e(LOCKING, "^__pv_queued_spin_lock_slowpath$"),
+          // kernel/locking/qspinlock_paravirt.h __pv_queued_spin_unlock_slowpath() warns on an
+          // unlock of a lock that was not locked
+          e(LOCKING, "^(__raw_callee_save_)?__pv_queued_spin_unlock"),
           // kernel/locking/mutex.c mutex_lock*(), __mutex_lock*(); semaphore.c down*(), __down*();
           // rwsem.c down_read/write*(), rwsem_down_*(), __rwsem_*()
           e(LOCKING, "^__mutex_lock"),
@@ -258,12 +261,16 @@ public final class ReportingFrames {
           // check_heap_object()
           e(SANITIZER, "^check_memory_region"),
           e(SANITIZER, "^__check_object_size$"),
-          e(SANITIZER, "^check_heap_object$"),
+          e(SANITIZER, "^_*check_heap_object$"),
           // lib/string.c and arch/x86/lib mem*/str* helpers; arch/x86/lib/usercopy
           // copy_to/from_user()
           e(HELPER, "^(__)?mem(cpy|set|move|cmp|chr)$"),
           e(HELPER, "^str(n|l|s)?(cpy|cmp|len|chr|dup|cat)$"),
           e(HELPER, "^_?copy_(to|from)_user$"),
+          // lib/iomap_copy.c and arch/*/kernel/io.c memcpy_fromio(), memcpy_toio(), memset_io();
+          // arch/x86/lib/copy_page_64.S copy_page(), copy_page_regs()
+          e(HELPER, "^_*mem(cpy_(from|to)io|set_io)$"),
+          e(HELPER, "^copy_page(_rep|_regs)?$"),
           // lib/fault-inject.c should_fail*(), fail_dump(); mm/failslab.c should_failslab()
           e(DEBUG, "^should_fail"),
           e(DEBUG, "^fail_dump$"),
@@ -272,7 +279,10 @@ public final class ReportingFrames {
           // slab_alloc*(), kfree(), kmem_cache_free(), slab_free*(); mm/util.c kvfree(); mm/slab.c
           // ___cache_free()
           e(ALLOCATOR, "^(__)?alloc_pages"),
-          e(ALLOCATOR, "^(__)?kmalloc"),
+          e(ALLOCATOR, "^(__)?kmalloc$"),
+          e(
+              ALLOCATOR,
+              "^(__)?kmalloc_(node|trace|large|order|slab|array|caller|track_caller|reserve|noprof)"),
           e(ALLOCATOR, "^kmem_cache_alloc"),
           e(ALLOCATOR, "^(__)?slab_alloc"),
           e(ALLOCATOR, "^___slab_alloc$"),
@@ -281,6 +291,24 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^kmem_cache_free$"),
           e(ALLOCATOR, "^(__)?slab_free"),
           e(ALLOCATOR, "^___cache_free$"),
+          // mm/page_alloc.c free paths that check the page they are handed (bad_page() from
+          // free_page_is_bad()): __free_pages_ok(), free_pages_prepare(), free_pcppages_bulk(),
+          // free_unref_page*(), __free_frozen_pages(), __free_pages(); mm/swap.c
+          // __folio_put(), release_pages()
+          e(ALLOCATOR, "^(__)?free_pages(_ok|_prepare)?$"),
+          e(ALLOCATOR, "^free_pcppages_bulk$"),
+          e(ALLOCATOR, "^free_unref_(page|folio)"),
+          e(ALLOCATOR, "^__free_frozen_pages$"),
+          e(ALLOCATOR, "^__folio_put$"),
+          e(ALLOCATOR, "^release_pages$"),
+          // mm/vmalloc.c __vmalloc_node_range() warns on a zero size from its caller
+          e(ALLOCATOR, "^__vmalloc_node_range"),
+          // mm/vmalloc.c vmalloc(), vzalloc(), __vmalloc_node(), __get_vm_area_node(),
+          // alloc_vmap_area(); mm/util.c kvmalloc_node(): the caller chose size and context
+          e(ALLOCATOR, "^(__)?vz?malloc(_node|_user|_32)?(_noprof)?$"),
+          e(ALLOCATOR, "^__get_vm_area"),
+          e(ALLOCATOR, "^alloc_vmap_area$"),
+          e(ALLOCATOR, "^kv[mz]alloc"),
           // lib/debugobjects.c debug_object_*(), debug_print_object(), __debug_check_no_obj_freed()
           e(DEBUG, "^debug_object"),
           e(DEBUG, "^debug_print_object$"),
@@ -335,6 +363,56 @@ public final class ReportingFrames {
           e(ASSERTING, "^__might_sleep$"),
           e(ASSERTING, "^__might_resched$"),
           e(ASSERTING, "^__might_fault$"),
+          // kernel/cgroup/cgroup.c css_next_child(), css_next_descendant_*():
+          // cgroup_assert_mutex_or_rcu_locked() warns when the caller holds neither
+          e(ASSERTING, "^css_next_(child|descendant_pre|descendant_post)$"),
+          // mm/swapfile.c page_swap_info(): BUG_ON(!PageSwapCache(page)) on the caller's page
+          e(ASSERTING, "^page_swap_info$"),
+          // fs/buffer.c mark_buffer_dirty(): WARN_ON_ONCE(!buffer_uptodate(bh)) on the caller's
+          // buffer
+          e(ASSERTING, "^mark_buffer_dirty$"),
+          // kernel/sched/core.c ___might_sleep() (v4.x-v5.14 spelling of __might_resched())
+          e(ASSERTING, "^___might_sleep$"),
+          // lib/refcount.c refcount_warn_saturate(), refcount_dec_not_one(),
+          // refcount_dec_and_*_lock(); include/linux/refcount.h __refcount_*() and the pre-5.x
+          // out-of-line refcount_sub_and_test_checked(), refcount_inc_checked() warn on the
+          // caller's count
+          e(ASSERTING, "^_*refcount_"),
+          // arch/x86/mm/physaddr.c __virt_to_phys_x() (VIRTUAL_BUG_ON), arch/arm64/mm/physaddr.c
+          // __virt_to_phys() and arch/powerpc/include/asm/io.h virt_to_phys() (WARN on a
+          // non-linear address): the caller passed the address
+          e(ASSERTING, "^_*virt_to_phys"),
+          // kernel/panic.c __stack_chk_fail() panics "stack-protector: Kernel stack is corrupted
+          // in: <caller>"
+          e(REPORTER, "^__stack_chk_fail$"),
+          // mm/usercopy.c usercopy_abort(), usercopy_warn() print "BUG: bad usercopy"
+          e(REPORTER, "^usercopy_(abort|warn)$"),
+          // kernel/cfi.c __cfi_check_fail(), __cfi_slowpath*(), report_cfi_failure()
+          e(ASSERTING, "^__cfi_(check_fail|slowpath)"),
+          e(ASSERTING, "^report_cfi_failure"),
+          // mm/page_alloc.c bad_page() prints "BUG: Bad page state"
+          e(REPORTER, "^bad_page$"),
+          // mm/kfence/report.c kfence_report_error(); kernel/kcsan/report.c kcsan_report*();
+          // mm/kmsan/report.c kmsan_report()
+          e(SANITIZER, "^kfence_report"),
+          e(SANITIZER, "^kcsan_report"),
+          // kernel/sched/core.c show_state_filter(); kernel/hung_task.c check_hung_task(),
+          // check_hung_uninterruptible_tasks(), watchdog()
+          e(REPORTER, "^show_state_filter$"),
+          // kernel/sched/debug.c print_cpu(), sysrq_sched_debug_show() print the run queues
+          e(REPORTER, "^print_cpu$"),
+          e(REPORTER, "^sysrq_sched_debug_show$"),
+          e(REPORTER, "^check_hung_"),
+          // kernel/sched/completion.c wait_for_completion*(), wait_for_common*(),
+          // do_wait_for_common(): where a waiter sleeps
+          e(SCHEDULER, "^wait_for_completion"),
+          e(SCHEDULER, "^(do_|__)?wait_for_common"),
+          // kernel/workqueue.c flush_workqueue(), __flush_workqueue(), flush_work(),
+          // __flush_work(); kernel/rcu/update.c __wait_rcu_gp(), synchronize_rcu*(): the caller
+          // chose to wait
+          e(SCHEDULER, "^(__)?flush_(workqueue|work)$"),
+          e(SCHEDULER, "^__wait_rcu_gp$"),
+          e(SCHEDULER, "^synchronize_(rcu|srcu|sched)"),
           // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),
           // io_schedule*(), context_switch(); kernel/time/timer.c schedule_timeout();
           // arch/x86/kernel/process_64.c __switch_to(), entry_64.S __switch_to_asm
@@ -358,10 +436,13 @@ public final class ReportingFrames {
 
   /**
    * Roles skipped when naming the function that failed from a stack: the ones that only report,
-   * panic, sleep, dump, or assert on their caller.
+   * trap, panic, sleep, dump, or assert on their caller, and the primitives (locks, allocator,
+   * string and copy helpers, lock debugging) whose caller passed what made them fail.
    */
   private static final Set<Role> CULPRIT =
-      EnumSet.of(PANIC, REPORTER, SANITIZER, ASSERTING, SCHEDULER, KEXEC);
+      EnumSet.of(
+          PANIC, REPORTER, TRAP, SANITIZER, ASSERTING, LOCKING, DEBUG, ALLOCATOR, HELPER, SCHEDULER,
+          KEXEC);
 
   /** Roles whose frames are never the guilty frame of a title, beyond the title table's list. */
   private static final Set<Role> TITLE = EnumSet.of(PANIC, REPORTER);

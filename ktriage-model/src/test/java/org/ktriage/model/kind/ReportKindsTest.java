@@ -64,6 +64,14 @@ class ReportKindsTest {
     "warn_slowpath_fmt,false,true",
     "schedule,false,true",
     "occ_get_powr_avg,false,false",
+    "___might_sleep,false,true",
+    "__stack_chk_fail,false,true",
+    "wait_for_common,false,true",
+    "__mutex_lock.constprop.0,false,true",
+    "memcpy,false,true",
+    "kfree,false,true",
+    "kmalloc_oob_right,false,false",
+    "refcount_sub_and_test,false,true",
     "run_timer_softirq,false,false",
     "panic_smp_self_stop,false,false",
   })
@@ -75,7 +83,8 @@ class ReportKindsTest {
   @Test
   void signaturesSkipLockPrimitivesButNotTheScheduler() {
     assertThat(ReportingFrames.isSignatureSkip("_raw_spin_lock_irqsave")).isTrue();
-    assertThat(ReportingFrames.isReporting("_raw_spin_lock_irqsave")).isFalse();
+    // the caller of a lock primitive is blamed, not the primitive
+    assertThat(ReportingFrames.isReporting("_raw_spin_lock_irqsave")).isTrue();
     assertThat(ReportingFrames.isSignatureSkip("schedule")).isFalse();
     assertThat(ReportingFrames.isSignatureSkip("nmi_panic.cold")).isTrue();
   }
