@@ -1,8 +1,10 @@
 package org.ktriage.analysis.classify;
 
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
@@ -69,10 +71,15 @@ public final class FailureClassifier {
               "Machine Check Exception|Machine check: |Fatal machine check|\\[Hardware Error\\]"
                   + "|SError Interrupt|Fatal hardware error"),
           row(FailureClass.NULL_DEREF, "NULL pointer dereference"),
+          // powerpc ≥v5.2 below PAGE_SIZE (arch/powerpc/mm/fault.c bad_kernel_fault)
+          row(
+              FailureClass.NULL_DEREF,
+              "Unable to handle kernel instruction fetch \\(NULL pointer\\?\\)"),
           row(
               FailureClass.PAGE_FAULT,
               "unable to handle kernel paging request|unable to handle page fault"
-                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read)"
+                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read"
+                  + "|data access|instruction fetch|pointer dereference)"
                   + "|BUG: unable to handle kernel|Unhandled fault|Bad pagetable"),
           row(FailureClass.GPF, "general protection fault|^(Oops: )?stack segment: "),
           row(
@@ -80,7 +87,13 @@ public final class FailureClassifier {
               "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
                   + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
           row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
-          row(FailureClass.INVALID_OPCODE, "invalid opcode|Undefined instruction|int3: "),
+          row(
+              FailureClass.INVALID_OPCODE,
+              "invalid opcode|Undefined instruction|int3: "
+                  // arm32 die() of do_undefinstr; mips do_ri
+                  + "|Oops - undefined instruction|Reserved instruction in kernel code"
+                  // s390 die() of a program check (arch/s390/kernel/traps.c)
+                  + "|^(illegal|privileged) operation: [0-9a-f]{4} ilc:\\d"),
           row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
           row(
               FailureClass.HARD_LOCKUP,
@@ -88,7 +101,9 @@ public final class FailureClassifier {
           row(
               FailureClass.RCU_STALL,
               "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"
-                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"),
+                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"
+                  // a stalled CPU's line (kernel/rcu/tree_stall.h print_cpu_stall_info)
+                  + "|\\(\\d+ ticks this GP\\)"),
           row(
               FailureClass.HUNG_TASK,
               "blocked for more than \\d+ seconds|hung_task|task hung|can't die for more than"
@@ -108,10 +123,13 @@ public final class FailureClassifier {
                   + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
                   + "|lock held at task exit|Invalid wait context|lockdep"),
           row(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
-          row(FailureClass.WARNING, "suspicious RCU usage|refcount_t: |ODEBUG: "),
+          row(
+              FailureClass.WARNING,
+              // lockdep_rcu_dereference() before v2.6.37 named the accessor it checked
+              "suspicious RCU usage|suspicious rcu_dereference_check\\(\\) usage|refcount_t: |ODEBUG: "),
           row(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),
           row(FailureClass.WARNING, "^WARNING: |^WARNING |\\bWARNING: CPU: |\\[ cut here \\]"),
-          row(FailureClass.PAGE_FAULT, "^Oops[: ]|Internal error: "),
+          row(FailureClass.PAGE_FAULT, "^Oops[: ]|^Oops\\[#\\d+\\]|Internal error: "),
           row(FailureClass.BUG, "^BUG: |^BUG |kernel BUG"));
 
   /** Panic messages ({@code Kernel panic - not syncing: <message>}) → the trigger they name. */
@@ -140,6 +158,69 @@ public final class FailureClassifier {
 
   /** The class of one report. */
   public static FailureClass classify(Oops oops) {
+    return nullPage(oops, classifyReport(oops));
+  }
+
+  /**
+   * The lowest address the kernel maps: x86 (arch/x86/mm/fault.c show_fault_oops), arm64
+   * (arch/arm64/mm/fault.c die_kernel_fault), powerpc (arch/powerpc/mm/fault.c) and riscv call a
+   * fault below PAGE_SIZE a NULL pointer dereference; 4 KiB is the smallest PAGE_SIZE.
+   */
+  private static final long NULL_PAGE_END = 0x1000;
+
+  /**
+   * The fault address of architectures whose fault message does not say NULL: s390 {@code Failing
+   * address: …} (arch/s390/mm/fault.c dump_fault_info), ppc before v5.2 {@code … for data at
+   * address 0x…}, arm32 and mips {@code … at virtual address …}.
+   */
+  private static final Pattern FAULT_ADDRESS =
+      Pattern.compile(
+          "(?:Failing address: |Unable to handle kernel .*? at (?:virtual )?address (?:0x)?)"
+              + "([0-9a-fA-F]{1,16})\\b");
+
+  /**
+   * A page fault (or an illegal instruction) inside the first page is a NULL pointer dereference
+   * whatever the architecture calls it: a read or write through a NULL pointer plus a small member
+   * offset, or a call through a NULL function pointer (the program counter itself in page 0).
+   */
+  private static FailureClass nullPage(Oops oops, FailureClass c) {
+    if (c != FailureClass.PAGE_FAULT && c != FailureClass.INVALID_OPCODE) {
+      return c;
+    }
+    ExceptionFrame ip = oops.ip();
+    if (ip != null
+        && !ip.userMode()
+        && ip.ip() != null
+        && Long.compareUnsigned(ip.ip(), NULL_PAGE_END) < 0) {
+      return FailureClass.NULL_DEREF;
+    }
+    if (c != FailureClass.PAGE_FAULT) {
+      return c;
+    }
+    Long address = faultAddress(oops);
+    return address != null && Long.compareUnsigned(address, NULL_PAGE_END) < 0
+        ? FailureClass.NULL_DEREF
+        : c;
+  }
+
+  private static @Nullable Long faultAddress(Oops oops) {
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), BODY_LINES);
+    for (int i = -1; i < limit; i++) {
+      String t = i < 0 ? oops.headline() : lines.get(i).text();
+      Matcher m = FAULT_ADDRESS.matcher(t);
+      if (m.find()) {
+        try {
+          return Long.parseUnsignedLong(m.group(1), 16);
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static FailureClass classifyReport(Oops oops) {
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
     for (Row r : BODY_OVERRIDES) {

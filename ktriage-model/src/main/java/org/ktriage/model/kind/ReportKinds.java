@@ -71,6 +71,20 @@ public final class ReportKinds {
               "BUG: unable to handle kernel",
               "BUG: unable to handle kernel (?:.*? at (?<addr>{{ADDR}}|\\s*\\(null\\)))?",
               OPENS),
+          // powerpc ≥v5.2 (arch/powerpc/mm/fault.c bad_kernel_fault / __bad_page_fault): "BUG:
+          // Kernel NULL pointer dereference on read at 0x00000000", "BUG: Unable to handle kernel
+          // data access on write at 0x…", "BUG: Unable to handle kernel instruction fetch (NULL
+          // pointer?)"
+          of(
+              "null-deref",
+              "BUG: Kernel NULL pointer dereference",
+              "BUG: Kernel NULL pointer dereference(?: on \\w+ at (?<addr>{{ADDR}}))?",
+              OPENS),
+          of(
+              "page-fault",
+              "BUG: Unable to handle kernel ",
+              "BUG: Unable to handle kernel (?:.*? at (?<addr>{{ADDR}}))?",
+              OPENS),
           of(
               "page-fault",
               "kernel tried to execute NX-protected page",
@@ -112,6 +126,22 @@ public final class ReportKinds {
               OPENS),
           // powerpc watchdog (arch/powerpc/kernel/watchdog.c watchdog_smp_panic/wd_lockup_ipi)
           of("hard-lockup", "Watchdog CPU:", "Watchdog CPU:\\d+ Hard LOCKUP", OPENS),
+          // powerpc watchdog with its pr_fmt: "watchdog: CPU 15 Hard LOCKUP" (wd_lockup_ipi),
+          // "watchdog: CPU 3 self-detected hard LOCKUP @ f" (watchdog_timer_interrupt),
+          // "watchdog: CPU 2 detected hard LOCKUP on other CPUs 5" (watchdog_smp_panic)
+          titled(
+              "hard-lockup",
+              "watchdog: CPU ",
+              "watchdog: CPU \\d+ (?:self-detected |detected )?[Hh]ard LOCKUP",
+              OPENS,
+              new TitleFormat(
+                  "watchdog: CPU ",
+                  "watchdog: CPU \\d+ (?:self-detected |detected )?[Hh]ard LOCKUP",
+                  // the stuck CPU spins in whatever it was doing: no function is named
+                  "watchdog: hard LOCKUP",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           // x86 NMI watchdog before v2.6.37 (arch/x86/kernel/apic/nmi.c die_nmi())
           of("hard-lockup", "NMI Watchdog detected LOCKUP", "NMI Watchdog detected LOCKUP", OPENS),
           of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ blocked for more than", OPENS),
@@ -197,6 +227,10 @@ public final class ReportKinds {
           of("invalid-opcode", "Oops: invalid opcode: ", DIE_TEMPLATE, DIE),
           of("stack-overflow", "kernel stack overflow", DIE_TEMPLATE, DIE),
           of("stack-overflow", "Oops: kernel stack overflow", DIE_TEMPLATE, DIE),
+          // a die header whose error code and counter went to the next line (a console or a paste
+          // wrapped it): the trap name alone still opens the report
+          of("gpf", "general protection fault", "general protection fault\\b", OPENS),
+          of("gpf", "Oops: general protection", "Oops: general protection fault\\b", OPENS),
           of("trap", "stack segment: ", DIE_TEMPLATE, DIE),
           of("trap", "Oops: stack segment: ", DIE_TEMPLATE, DIE),
           of("trap", "int3: ", DIE_TEMPLATE, DIE),
@@ -207,6 +241,46 @@ public final class ReportKinds {
           // [#1]"
           of("oops", "Oops: ", "Oops: .{1,80}, sig: \\d+ \\[#\\d+\\]", DIE),
           of("oops", "Oops [#", "Oops \\[#\\d+\\]", DIE),
+          // s390 die() of a program check: "illegal operation: 0001 ilc:1 [#1]"
+          // (arch/s390/kernel/traps.c do_trap, arch/s390/kernel/dumpstack.c die)
+          titled(
+              "invalid-opcode",
+              "illegal operation: ",
+              "illegal operation: [0-9a-f]{4} ilc:\\d \\[#\\d+\\]",
+              DIE,
+              new TitleFormat(
+                  "illegal operation",
+                  "illegal operation: [0-9a-f]{4} ilc:\\d \\[#\\d+\\]",
+                  "illegal operation",
+                  List.of(),
+                  List.of(),
+                  List.of())),
+          titled(
+              "invalid-opcode",
+              "privileged operation: ",
+              "privileged operation: [0-9a-f]{4} ilc:\\d \\[#\\d+\\]",
+              DIE,
+              new TitleFormat(
+                  "privileged operation",
+                  "privileged operation: [0-9a-f]{4} ilc:\\d \\[#\\d+\\]",
+                  "privileged operation",
+                  List.of(),
+                  List.of(),
+                  List.of())),
+          // mips die(): "Reserved instruction in kernel code[#1]:" (arch/mips/kernel/traps.c
+          // do_ri); do_page_fault's no_context prints "CPU 0 Unable to handle kernel paging request
+          // at virtual address …, epc == …, ra == …" first (arch/mips/mm/fault.c)
+          of(
+              "invalid-opcode",
+              "Reserved instruction in kernel code",
+              "Reserved instruction in kernel code\\[#\\d+\\]",
+              DIE),
+          containing(
+              "page-fault",
+              "Unable to handle kernel paging request at virtual address",
+              "CPU \\d+ Unable to handle kernel paging request at virtual address"
+                  + " (?<addr>{{ADDR}})",
+              OPENS),
           // arm64 / arm32
           of(
               "page-fault",
