@@ -10,146 +10,16 @@ import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.kind.ReportKinds;
 import org.ktriage.model.kind.ReportRole;
+import org.ktriage.model.kind.Wording;
 
 /**
  * Classifies what the kernel printed (an oops headline, die header, report body or panic message)
- * into the {@link FailureClass} vocabulary, from ordered tables of patterns (formats.md §7,
- * playbook §1–§18); the first matching row wins.
+ * into the {@link FailureClass} vocabulary. The knowledge is the report-kind table's ({@link
+ * ReportKinds}: its class wordings, the class of each header, the panic wordings); this class is
+ * only the engine that applies it in order (formats.md §7, playbook §1–§18): specific wordings
+ * first, then the class of a kind the table titles itself, then the generic headers' wordings.
  */
 public final class FailureClassifier {
-
-  /** One row: a pattern and the class it proves. */
-  private record Row(FailureClass failureClass, Pattern pattern) {}
-
-  private static Row row(FailureClass c, String regex) {
-    return new Row(c, Pattern.compile(regex));
-  }
-
-  /**
-   * Lines in a report's body that override its headline: they say what the headline could not
-   * (KASAN decoding a #GP on a shadow address, sysrq-c before ≈v5.0 writing through NULL).
-   */
-  private static final List<Row> BODY_OVERRIDES =
-      List.of(
-          row(FailureClass.SYSRQ_CRASH, "\\bsysrq_handle_crash\\b"),
-          row(FailureClass.NULL_DEREF, "^KASAN: null-ptr-deref in range"));
-
-  /** Headline, die-header and body patterns, most specific first. */
-  private static final List<Row> REPORT_ROWS =
-      List.of(
-          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
-          row(FailureClass.NULL_DEREF, "KASAN: null-ptr-deref"),
-          row(FailureClass.USE_AFTER_FREE, "(KASAN|KFENCE): [\\w-]*use-after-free"),
-          row(FailureClass.DOUBLE_FREE, "(KASAN|KFENCE): (double-free|invalid-free|invalid free)"),
-          row(FailureClass.OUT_OF_BOUNDS, "(KASAN|KFENCE): [\\w-]*out-of-bounds"),
-          row(FailureClass.OUT_OF_BOUNDS, "KFENCE: memory corruption"),
-          row(FailureClass.PAGE_FAULT, "(KASAN|KFENCE): (wild-memory-access|user-memory-access)"),
-          row(FailureClass.PAGE_FAULT, "KFENCE: invalid (read|write)"),
-          row(FailureClass.USE_AFTER_FREE, "KASAN: invalid-access"),
-          row(FailureClass.USE_AFTER_FREE, "KASan: use after free"),
-          row(FailureClass.OUT_OF_BOUNDS, "KASan: out of bounds"),
-          row(FailureClass.UNINIT_VALUE, "KMSAN: "),
-          row(FailureClass.DATA_RACE, "KCSAN: "),
-          row(FailureClass.MEMORY_LEAK, "BUG: memory leak|^unreferenced object 0x"),
-          row(FailureClass.OUT_OF_BOUNDS, "UBSAN: [\\w-]*out-of-bounds"),
-          row(FailureClass.UNDEFINED_BEHAVIOR, "UBSAN: "),
-          row(
-              FailureClass.LIST_CORRUPTION,
-              "list_(add|del) corruption|list_add double add|BUG: corrupted list"
-                  + "|lib/list_debug\\.c|__list_(add|del)_entry_valid"),
-          row(
-              FailureClass.DOUBLE_FREE,
-              "Object already free|double free detected|double-free|BUG: double free"),
-          row(FailureClass.BAD_PAGE_STATE, "BUG: Bad (page state|page map|rss-counter)"),
-          row(
-              FailureClass.STACK_OVERFLOW,
-              "stack guard page (was )?hit|kernel stack overflow|double fault"
-                  + "|stack-protector: Kernel stack is corrupted|corrupted stack end"
-                  + "|Thread overran stack|stack guard hit|Insufficient stack space"),
-          row(
-              FailureClass.MCE,
-              "Machine Check Exception|Machine check: |Fatal machine check|\\[Hardware Error\\]"
-                  + "|SError Interrupt|Fatal hardware error"),
-          row(FailureClass.NULL_DEREF, "NULL pointer dereference"),
-          // powerpc ≥v5.2 below PAGE_SIZE (arch/powerpc/mm/fault.c bad_kernel_fault)
-          row(
-              FailureClass.NULL_DEREF,
-              "Unable to handle kernel instruction fetch \\(NULL pointer\\?\\)"),
-          row(
-              FailureClass.PAGE_FAULT,
-              "unable to handle kernel paging request|unable to handle page fault"
-                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read"
-                  + "|data access|instruction fetch|pointer dereference)"
-                  + "|BUG: unable to handle kernel|Unhandled fault|Bad pagetable"),
-          row(FailureClass.GPF, "general protection fault|^(Oops: )?stack segment: "),
-          row(
-              FailureClass.BUG,
-              "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
-                  + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
-          row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
-          row(
-              FailureClass.INVALID_OPCODE,
-              "invalid opcode|Undefined instruction|int3: "
-                  // arm32 die() of do_undefinstr; mips do_ri
-                  + "|Oops - undefined instruction|Reserved instruction in kernel code"
-                  // s390 die() of a program check (arch/s390/kernel/traps.c)
-                  + "|^(illegal|privileged) operation: [0-9a-f]{4} ilc:\\d"),
-          row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
-          row(
-              FailureClass.HARD_LOCKUP,
-              "hard LOCKUP|Hard LOCKUP|hard lockup|Watchdog detected LOCKUP"),
-          row(
-              FailureClass.RCU_STALL,
-              "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"
-                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"
-                  // a stalled CPU's line (kernel/rcu/tree_stall.h print_cpu_stall_info)
-                  + "|\\(\\d+ ticks this GP\\)"),
-          row(
-              FailureClass.HUNG_TASK,
-              "blocked for more than \\d+ seconds|hung_task|task hung|can't die for more than"
-                  + "|waiting for \\w+ to become free"),
-          row(
-              FailureClass.SLEEP_IN_ATOMIC,
-              "scheduling while atomic|sleeping function called from invalid context"
-                  + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
-                  + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
-          row(
-              FailureClass.DEADLOCK,
-              "circular locking|recursive locking|inconsistent lock state|lock inversion"
-                  + "|lock order detected|spinlock recursion|spinlock lockup|possible deadlock"
-                  + "|bad unlock balance|held lock freed|still has locks held"
-                  + "|nested lock was not taken|locking bug|BUG: (spinlock|rwlock)"
-                  + "|workqueue lockup|lock held when returning|bad contention state"
-                  + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
-                  + "|lock held at task exit|Invalid wait context|lockdep"),
-          row(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
-          row(
-              FailureClass.WARNING,
-              // lockdep_rcu_dereference() before v2.6.37 named the accessor it checked
-              "suspicious RCU usage|suspicious rcu_dereference_check\\(\\) usage|refcount_t: |ODEBUG: "),
-          row(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),
-          row(FailureClass.WARNING, "^WARNING: |^WARNING |\\bWARNING: CPU: |\\[ cut here \\]"),
-          row(FailureClass.PAGE_FAULT, "^Oops[: ]|^Oops\\[#\\d+\\]|Internal error: "),
-          row(FailureClass.BUG, "^BUG: |^BUG |kernel BUG"));
-
-  /** Panic messages ({@code Kernel panic - not syncing: <message>}) → the trigger they name. */
-  private static final List<Row> PANIC_ROWS =
-      List.of(
-          row(FailureClass.HARD_LOCKUP, "(?i)hard lockup"),
-          row(FailureClass.SOFT_LOCKUP, "(?i)softlockup|soft lockup"),
-          row(FailureClass.HUNG_TASK, "hung_task|blocked tasks"),
-          row(FailureClass.RCU_STALL, "(?i)RCU Stall"),
-          row(FailureClass.WARNING, "panic_on_warn|warned too often"),
-          row(FailureClass.OOM, "(?i)out of memory|panic_on_oom"),
-          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
-          row(
-              FailureClass.MCE,
-              "(?i)machine check|hardware error|SError|NMI: Not continuing|NMI IOCK error"),
-          row(
-              FailureClass.STACK_OVERFLOW,
-              "stack-protector|stack guard|stack overflow|corrupted stack end|double fault"
-                  + "|Machine halted"),
-          row(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
 
   private FailureClassifier() {}
 
@@ -223,7 +93,7 @@ public final class FailureClassifier {
   private static FailureClass classifyReport(Oops oops) {
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
-    for (Row r : BODY_OVERRIDES) {
+    for (Wording r : ReportKinds.BODY_OVERRIDES) {
       for (int i = 0; i < limit; i++) {
         if (r.pattern().matcher(lines.get(i).text()).find()) {
           return r.failureClass();
@@ -301,7 +171,23 @@ public final class FailureClassifier {
     if (panic >= 0) {
       return classifyPanic(t.substring(panic + "Kernel panic - not syncing:".length()));
     }
-    for (Row r : REPORT_ROWS) {
+    return wordingClass(t);
+  }
+
+  /** The class the table's wordings and headers give one line, in the table's order. */
+  private static FailureClass wordingClass(String t) {
+    for (Wording r : ReportKinds.CLASS_WORDINGS) {
+      if (r.pattern().matcher(t).find()) {
+        return r.failureClass();
+      }
+    }
+    // A kind that carries its own title is a specific header: its class stands before the
+    // generic "BUG:"/"WARNING:"/"Oops" wordings.
+    ReportKinds.Match m = ReportKinds.match(t, 0);
+    if (m != null && m.kind().title() != null && m.kind().failureClass() != FailureClass.UNKNOWN) {
+      return m.kind().failureClass();
+    }
+    for (Wording r : ReportKinds.GENERIC_WORDINGS) {
       if (r.pattern().matcher(t).find()) {
         return r.failureClass();
       }
@@ -315,7 +201,7 @@ public final class FailureClassifier {
    */
   public static FailureClass classifyPanic(String message) {
     String m = panicText(message);
-    for (Row r : PANIC_ROWS) {
+    for (Wording r : ReportKinds.PANIC_WORDINGS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
       }
@@ -323,18 +209,14 @@ public final class FailureClassifier {
     if (m.startsWith("Fatal exception") || m.contains("Oopsed too often")) {
       return FailureClass.UNKNOWN;
     }
-    for (Row r : REPORT_ROWS) {
-      if (r.pattern().matcher(m).find()) {
-        return r.failureClass();
-      }
-    }
-    return FailureClass.EXPLICIT_PANIC;
+    FailureClass c = wordingClass(m);
+    return c == FailureClass.UNKNOWN ? FailureClass.EXPLICIT_PANIC : c;
   }
 
   /** The detector or policy a panic message names (lockup, stall, OOM, …), or UNKNOWN. */
   public static FailureClass panicDetector(String message) {
     String m = panicText(message);
-    for (Row r : PANIC_ROWS) {
+    for (Wording r : ReportKinds.PANIC_WORDINGS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
       }
