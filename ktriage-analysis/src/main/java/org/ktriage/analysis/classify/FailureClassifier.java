@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
@@ -28,15 +29,19 @@ public final class FailureClassifier {
 
   /** The class of one report. */
   public static FailureClass classify(Oops oops) {
-    return nullPage(oops, classifyReport(oops));
+    return kasanNull(oops, freedMemory(oops, nullPage(oops, classifyReport(oops))));
   }
 
   /**
-   * The lowest address the kernel maps: x86 (arch/x86/mm/fault.c show_fault_oops), arm64
-   * (arch/arm64/mm/fault.c die_kernel_fault), powerpc (arch/powerpc/mm/fault.c) and riscv call a
-   * fault below PAGE_SIZE a NULL pointer dereference; 4 KiB is the smallest PAGE_SIZE.
+   * The end of the addresses nothing is ever mapped at: x86 (arch/x86/mm/fault.c show_fault_oops),
+   * arm64 (arch/arm64/mm/fault.c die_kernel_fault), powerpc and riscv call a fault below PAGE_SIZE
+   * a NULL pointer dereference, but a member at a large offset of a NULL struct pointer faults
+   * higher ({@code NODE_DATA(nid)->node_zonelists} is 0x1608 bytes in). User space may not map
+   * below {@code vm.mmap_min_addr} (mm/Kconfig DEFAULT_MMAP_MIN_ADDR, security/Kconfig
+   * LSM_MMAP_MIN_ADDR: 65536 where distributions set it) and the kernel maps nothing there, so a
+   * kernel access below 64 KiB is a NULL pointer plus an offset.
    */
-  private static final long NULL_PAGE_END = 0x1000;
+  private static final long NULL_PAGE_END = 0x10000;
 
   /**
    * The fault address of architectures whose fault message does not say NULL: s390 {@code Failing
@@ -74,6 +79,11 @@ public final class FailureClassifier {
   }
 
   private static @Nullable Long faultAddress(Oops oops) {
+    if (oops.faultAddress() != null) {
+      // the headline's address or CR2 (x86: the page-fault linear address, read by
+      // arch/x86/mm/fault.c exc_page_fault)
+      return oops.faultAddress();
+    }
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
     for (int i = -1; i < limit; i++) {
@@ -88,6 +98,95 @@ public final class FailureClassifier {
       }
     }
     return null;
+  }
+
+  /**
+   * usercopy's report of a copy from a slab object (mm/usercopy.c usercopy_abort): "… from SLUB
+   * object 'kmalloc-512' (offset 0, size 1802201963)!"; the length read from a freed object.
+   */
+  private static final Pattern USERCOPY_SIZE =
+      Pattern.compile(
+          "usercopy: Kernel memory \\w+ attempt detected .*\\(offset \\d+, size (\\d+)\\)");
+
+  /**
+   * A usercopy report whose length is slab poison reads a freed object: the slab allocator fills a
+   * freed object with POISON_FREE 0x6b (include/linux/poison.h; mm/slub.c init_object under
+   * slub_debug/SLAB_POISON), and usercopy checked a length read from it (mm/usercopy.c
+   * __check_heap_object → usercopy_abort). A fault or #GP through a poison pointer keeps the class
+   * the CPU raised (the lab's use-after-free scenario is a #GP); the use-after-free-poison rule
+   * says what the value means.
+   */
+  private static FailureClass freedMemory(Oops oops, FailureClass c) {
+    if (c != FailureClass.BUG) {
+      return c;
+    }
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), BODY_LINES);
+    for (int i = -1; i < limit; i++) {
+      Matcher m = USERCOPY_SIZE.matcher(i < 0 ? oops.headline() : lines.get(i).text());
+      if (m.find()) {
+        try {
+          return freedLength(Long.parseLong(m.group(1))) ? FailureClass.USE_AFTER_FREE : c;
+        } catch (NumberFormatException e) {
+          return c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** A 32-bit length made of POISON_FREE bytes (at least three of four). */
+  private static boolean freedLength(long v) {
+    if ((v >>> 32) != 0) {
+      return false;
+    }
+    int b = 0;
+    for (int i = 0; i < 4; i++) {
+      if (((v >>> (8 * i)) & 0xff) == 0x6b) {
+        b++;
+      }
+    }
+    return b >= 3;
+  }
+
+  /**
+   * A #GP under KASAN_INLINE before v5.1 (see {@link #kasanShadowCheck}) is a NULL pointer
+   * dereference.
+   */
+  private static FailureClass kasanNull(Oops oops, FailureClass c) {
+    if (c != FailureClass.GPF || !kasanShadowCheck(oops)) {
+      return c;
+    }
+    // a freed or deleted object's pointer (slab or list poison) also fails the shadow check
+    ExceptionFrame ip = oops.ip();
+    if (ip != null) {
+      for (Long v : ip.registers().values().values()) {
+        if (AddressClassifier.poison(v).filter(p -> !p.name().startsWith("KASAN")).isPresent()) {
+          return c;
+        }
+      }
+    }
+    return FailureClass.NULL_DEREF;
+  }
+
+  /**
+   * x86's die header names CONFIG_KASAN ("general protection fault: 0000 [#1] SMP KASAN",
+   * arch/x86/kernel/dumpstack.c __die_header); before v5.1 it did not print the #GP's address.
+   */
+  private static final Pattern KASAN_DIE_FLAG =
+      Pattern.compile("^general protection fault: [0-9a-f]{4} \\[#\\d+\\].* KASAN\\b");
+
+  /**
+   * A #GP of a KASAN_INLINE kernel before v5.1, whose header carries no address: the compiler's
+   * check reads the shadow byte at (addr >> 3) + 0xdffffc0000000000, which is non-canonical only
+   * for an address in the lower half (arch/x86/mm/kasan_init_64.c kasan_die_handler then says "GPF
+   * could be caused by NULL-ptr deref or user memory access"). The kernel does not touch user
+   * memory through plain pointers, so it is a NULL pointer plus an offset; v5.1+ prints the range
+   * itself ("KASAN: null-ptr-deref in range", a body override).
+   */
+  private static boolean kasanShadowCheck(Oops oops) {
+    String header = oops.dieHeader() != null ? oops.dieHeader() : oops.headline();
+    return KASAN_DIE_FLAG.matcher(header.strip()).find();
   }
 
   private static FailureClass classifyReport(Oops oops) {
@@ -132,7 +231,14 @@ public final class FailureClassifier {
       return c;
     }
     if (oops.panicMessage() != null) {
-      return classifyPanic(oops.panicMessage());
+      c = classifyPanic(oops.panicMessage());
+      if (c == FailureClass.UNKNOWN && isFatalException(oops.panicMessage())) {
+        // "Fatal exception" is printed only after die() (x86 oops_end, arm64/s390/powerpc die) of
+        // an exception taken in kernel mode; with the die header lost, the commonest path there is
+        // a kernel page fault (x86 page_fault_oops, arm64 die_kernel_fault, s390 do_no_context).
+        return FailureClass.PAGE_FAULT;
+      }
+      return c;
     }
     return FailureClass.UNKNOWN;
   }
