@@ -4,152 +4,23 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.kind.ReportKinds;
 import org.ktriage.model.kind.ReportRole;
+import org.ktriage.model.kind.Wording;
 
 /**
  * Classifies what the kernel printed (an oops headline, die header, report body or panic message)
- * into the {@link FailureClass} vocabulary, from ordered tables of patterns (formats.md §7,
- * playbook §1–§18); the first matching row wins.
+ * into the {@link FailureClass} vocabulary. The knowledge is the report-kind table's ({@link
+ * ReportKinds}: its class wordings, the class of each header, the panic wordings); this class is
+ * only the engine that applies it in order (formats.md §7, playbook §1–§18): specific wordings
+ * first, then the class of a kind the table titles itself, then the generic headers' wordings.
  */
 public final class FailureClassifier {
-
-  /** One row: a pattern and the class it proves. */
-  private record Row(FailureClass failureClass, Pattern pattern) {}
-
-  private static Row row(FailureClass c, String regex) {
-    return new Row(c, Pattern.compile(regex));
-  }
-
-  /**
-   * Lines in a report's body that override its headline: they say what the headline could not
-   * (KASAN decoding a #GP on a shadow address, sysrq-c before ≈v5.0 writing through NULL).
-   */
-  private static final List<Row> BODY_OVERRIDES =
-      List.of(
-          row(FailureClass.SYSRQ_CRASH, "\\bsysrq_handle_crash\\b"),
-          row(FailureClass.NULL_DEREF, "^KASAN: null-ptr-deref in range"));
-
-  /** Headline, die-header and body patterns, most specific first. */
-  private static final List<Row> REPORT_ROWS =
-      List.of(
-          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
-          row(FailureClass.NULL_DEREF, "KASAN: null-ptr-deref"),
-          row(FailureClass.USE_AFTER_FREE, "(KASAN|KFENCE): [\\w-]*use-after-free"),
-          row(FailureClass.DOUBLE_FREE, "(KASAN|KFENCE): (double-free|invalid-free|invalid free)"),
-          row(FailureClass.OUT_OF_BOUNDS, "(KASAN|KFENCE): [\\w-]*out-of-bounds"),
-          row(FailureClass.OUT_OF_BOUNDS, "KFENCE: memory corruption"),
-          row(FailureClass.PAGE_FAULT, "(KASAN|KFENCE): (wild-memory-access|user-memory-access)"),
-          row(FailureClass.PAGE_FAULT, "KFENCE: invalid (read|write)"),
-          row(FailureClass.USE_AFTER_FREE, "KASAN: invalid-access"),
-          row(FailureClass.USE_AFTER_FREE, "KASan: use after free"),
-          row(FailureClass.OUT_OF_BOUNDS, "KASan: out of bounds"),
-          row(FailureClass.UNINIT_VALUE, "KMSAN: "),
-          row(FailureClass.DATA_RACE, "KCSAN: "),
-          row(FailureClass.MEMORY_LEAK, "BUG: memory leak|^unreferenced object 0x"),
-          row(FailureClass.OUT_OF_BOUNDS, "UBSAN: [\\w-]*out-of-bounds"),
-          row(FailureClass.UNDEFINED_BEHAVIOR, "UBSAN: "),
-          row(
-              FailureClass.LIST_CORRUPTION,
-              "list_(add|del) corruption|list_add double add|BUG: corrupted list"
-                  + "|lib/list_debug\\.c|__list_(add|del)_entry_valid"),
-          row(
-              FailureClass.DOUBLE_FREE,
-              "Object already free|double free detected|double-free|BUG: double free"),
-          row(FailureClass.BAD_PAGE_STATE, "BUG: Bad (page state|page map|rss-counter)"),
-          row(
-              FailureClass.STACK_OVERFLOW,
-              "stack guard page (was )?hit|kernel stack overflow|double fault"
-                  + "|stack-protector: Kernel stack is corrupted|corrupted stack end"
-                  + "|Thread overran stack|stack guard hit|Insufficient stack space"),
-          row(
-              FailureClass.MCE,
-              "Machine Check Exception|Machine check: |Fatal machine check|\\[Hardware Error\\]"
-                  + "|SError Interrupt|Fatal hardware error"),
-          row(FailureClass.NULL_DEREF, "NULL pointer dereference"),
-          // powerpc ≥v5.2 below PAGE_SIZE (arch/powerpc/mm/fault.c bad_kernel_fault)
-          row(
-              FailureClass.NULL_DEREF,
-              "Unable to handle kernel instruction fetch \\(NULL pointer\\?\\)"),
-          row(
-              FailureClass.PAGE_FAULT,
-              "unable to handle kernel paging request|unable to handle page fault"
-                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read"
-                  + "|data access|instruction fetch|pointer dereference)"
-                  + "|BUG: unable to handle kernel|Unhandled fault|Bad pagetable"),
-          row(FailureClass.GPF, "general protection fault|^(Oops: )?stack segment: "),
-          row(
-              FailureClass.BUG,
-              "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
-                  + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
-          row(FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
-          row(
-              FailureClass.INVALID_OPCODE,
-              "invalid opcode|Undefined instruction|int3: "
-                  // arm32 die() of do_undefinstr; mips do_ri
-                  + "|Oops - undefined instruction|Reserved instruction in kernel code"
-                  // s390 die() of a program check (arch/s390/kernel/traps.c)
-                  + "|^(illegal|privileged) operation: [0-9a-f]{4} ilc:\\d"),
-          row(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
-          row(
-              FailureClass.HARD_LOCKUP,
-              "hard LOCKUP|Hard LOCKUP|hard lockup|Watchdog detected LOCKUP"),
-          row(
-              FailureClass.RCU_STALL,
-              "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"
-                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"
-                  // a stalled CPU's line (kernel/rcu/tree_stall.h print_cpu_stall_info)
-                  + "|\\(\\d+ ticks this GP\\)"),
-          row(
-              FailureClass.HUNG_TASK,
-              "blocked for more than \\d+ seconds|hung_task|task hung|can't die for more than"
-                  + "|waiting for \\w+ to become free"),
-          row(
-              FailureClass.SLEEP_IN_ATOMIC,
-              "scheduling while atomic|sleeping function called from invalid context"
-                  + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
-                  + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
-          row(
-              FailureClass.DEADLOCK,
-              "circular locking|recursive locking|inconsistent lock state|lock inversion"
-                  + "|lock order detected|spinlock recursion|spinlock lockup|possible deadlock"
-                  + "|bad unlock balance|held lock freed|still has locks held"
-                  + "|nested lock was not taken|locking bug|BUG: (spinlock|rwlock)"
-                  + "|workqueue lockup|lock held when returning|bad contention state"
-                  + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
-                  + "|lock held at task exit|Invalid wait context|lockdep"),
-          row(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
-          row(
-              FailureClass.WARNING,
-              // lockdep_rcu_dereference() before v2.6.37 named the accessor it checked
-              "suspicious RCU usage|suspicious rcu_dereference_check\\(\\) usage|refcount_t: |ODEBUG: "),
-          row(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),
-          row(FailureClass.WARNING, "^WARNING: |^WARNING |\\bWARNING: CPU: |\\[ cut here \\]"),
-          row(FailureClass.PAGE_FAULT, "^Oops[: ]|^Oops\\[#\\d+\\]|Internal error: "),
-          row(FailureClass.BUG, "^BUG: |^BUG |kernel BUG"));
-
-  /** Panic messages ({@code Kernel panic - not syncing: <message>}) → the trigger they name. */
-  private static final List<Row> PANIC_ROWS =
-      List.of(
-          row(FailureClass.HARD_LOCKUP, "(?i)hard lockup"),
-          row(FailureClass.SOFT_LOCKUP, "(?i)softlockup|soft lockup"),
-          row(FailureClass.HUNG_TASK, "hung_task|blocked tasks"),
-          row(FailureClass.RCU_STALL, "(?i)RCU Stall"),
-          row(FailureClass.WARNING, "panic_on_warn|warned too often"),
-          row(FailureClass.OOM, "(?i)out of memory|panic_on_oom"),
-          row(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
-          row(
-              FailureClass.MCE,
-              "(?i)machine check|hardware error|SError|NMI: Not continuing|NMI IOCK error"),
-          row(
-              FailureClass.STACK_OVERFLOW,
-              "stack-protector|stack guard|stack overflow|corrupted stack end|double fault"
-                  + "|Machine halted"),
-          row(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
 
   private FailureClassifier() {}
 
@@ -158,15 +29,19 @@ public final class FailureClassifier {
 
   /** The class of one report. */
   public static FailureClass classify(Oops oops) {
-    return nullPage(oops, classifyReport(oops));
+    return kasanNull(oops, freedMemory(oops, nullPage(oops, classifyReport(oops))));
   }
 
   /**
-   * The lowest address the kernel maps: x86 (arch/x86/mm/fault.c show_fault_oops), arm64
-   * (arch/arm64/mm/fault.c die_kernel_fault), powerpc (arch/powerpc/mm/fault.c) and riscv call a
-   * fault below PAGE_SIZE a NULL pointer dereference; 4 KiB is the smallest PAGE_SIZE.
+   * The end of the addresses nothing is ever mapped at: x86 (arch/x86/mm/fault.c show_fault_oops),
+   * arm64 (arch/arm64/mm/fault.c die_kernel_fault), powerpc and riscv call a fault below PAGE_SIZE
+   * a NULL pointer dereference, but a member at a large offset of a NULL struct pointer faults
+   * higher ({@code NODE_DATA(nid)->node_zonelists} is 0x1608 bytes in). User space may not map
+   * below {@code vm.mmap_min_addr} (mm/Kconfig DEFAULT_MMAP_MIN_ADDR, security/Kconfig
+   * LSM_MMAP_MIN_ADDR: 65536 where distributions set it) and the kernel maps nothing there, so a
+   * kernel access below 64 KiB is a NULL pointer plus an offset.
    */
-  private static final long NULL_PAGE_END = 0x1000;
+  private static final long NULL_PAGE_END = 0x10000;
 
   /**
    * The fault address of architectures whose fault message does not say NULL: s390 {@code Failing
@@ -204,6 +79,11 @@ public final class FailureClassifier {
   }
 
   private static @Nullable Long faultAddress(Oops oops) {
+    if (oops.faultAddress() != null) {
+      // the headline's address or CR2 (x86: the page-fault linear address, read by
+      // arch/x86/mm/fault.c exc_page_fault)
+      return oops.faultAddress();
+    }
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
     for (int i = -1; i < limit; i++) {
@@ -220,10 +100,99 @@ public final class FailureClassifier {
     return null;
   }
 
+  /**
+   * usercopy's report of a copy from a slab object (mm/usercopy.c usercopy_abort): "… from SLUB
+   * object 'kmalloc-512' (offset 0, size 1802201963)!"; the length read from a freed object.
+   */
+  private static final Pattern USERCOPY_SIZE =
+      Pattern.compile(
+          "usercopy: Kernel memory \\w+ attempt detected .*\\(offset \\d+, size (\\d+)\\)");
+
+  /**
+   * A usercopy report whose length is slab poison reads a freed object: the slab allocator fills a
+   * freed object with POISON_FREE 0x6b (include/linux/poison.h; mm/slub.c init_object under
+   * slub_debug/SLAB_POISON), and usercopy checked a length read from it (mm/usercopy.c
+   * __check_heap_object → usercopy_abort). A fault or #GP through a poison pointer keeps the class
+   * the CPU raised (the lab's use-after-free scenario is a #GP); the use-after-free-poison rule
+   * says what the value means.
+   */
+  private static FailureClass freedMemory(Oops oops, FailureClass c) {
+    if (c != FailureClass.BUG) {
+      return c;
+    }
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), BODY_LINES);
+    for (int i = -1; i < limit; i++) {
+      Matcher m = USERCOPY_SIZE.matcher(i < 0 ? oops.headline() : lines.get(i).text());
+      if (m.find()) {
+        try {
+          return freedLength(Long.parseLong(m.group(1))) ? FailureClass.USE_AFTER_FREE : c;
+        } catch (NumberFormatException e) {
+          return c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** A 32-bit length made of POISON_FREE bytes (at least three of four). */
+  private static boolean freedLength(long v) {
+    if ((v >>> 32) != 0) {
+      return false;
+    }
+    int b = 0;
+    for (int i = 0; i < 4; i++) {
+      if (((v >>> (8 * i)) & 0xff) == 0x6b) {
+        b++;
+      }
+    }
+    return b >= 3;
+  }
+
+  /**
+   * A #GP under KASAN_INLINE before v5.1 (see {@link #kasanShadowCheck}) is a NULL pointer
+   * dereference.
+   */
+  private static FailureClass kasanNull(Oops oops, FailureClass c) {
+    if (c != FailureClass.GPF || !kasanShadowCheck(oops)) {
+      return c;
+    }
+    // a freed or deleted object's pointer (slab or list poison) also fails the shadow check
+    ExceptionFrame ip = oops.ip();
+    if (ip != null) {
+      for (Long v : ip.registers().values().values()) {
+        if (AddressClassifier.poison(v).filter(p -> !p.name().startsWith("KASAN")).isPresent()) {
+          return c;
+        }
+      }
+    }
+    return FailureClass.NULL_DEREF;
+  }
+
+  /**
+   * x86's die header names CONFIG_KASAN ("general protection fault: 0000 [#1] SMP KASAN",
+   * arch/x86/kernel/dumpstack.c __die_header); before v5.1 it did not print the #GP's address.
+   */
+  private static final Pattern KASAN_DIE_FLAG =
+      Pattern.compile("^general protection fault: [0-9a-f]{4} \\[#\\d+\\].* KASAN\\b");
+
+  /**
+   * A #GP of a KASAN_INLINE kernel before v5.1, whose header carries no address: the compiler's
+   * check reads the shadow byte at (addr >> 3) + 0xdffffc0000000000, which is non-canonical only
+   * for an address in the lower half (arch/x86/mm/kasan_init_64.c kasan_die_handler then says "GPF
+   * could be caused by NULL-ptr deref or user memory access"). The kernel does not touch user
+   * memory through plain pointers, so it is a NULL pointer plus an offset; v5.1+ prints the range
+   * itself ("KASAN: null-ptr-deref in range", a body override).
+   */
+  private static boolean kasanShadowCheck(Oops oops) {
+    String header = oops.dieHeader() != null ? oops.dieHeader() : oops.headline();
+    return KASAN_DIE_FLAG.matcher(header.strip()).find();
+  }
+
   private static FailureClass classifyReport(Oops oops) {
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
-    for (Row r : BODY_OVERRIDES) {
+    for (Wording r : ReportKinds.BODY_OVERRIDES) {
       for (int i = 0; i < limit; i++) {
         if (r.pattern().matcher(lines.get(i).text()).find()) {
           return r.failureClass();
@@ -262,7 +231,14 @@ public final class FailureClassifier {
       return c;
     }
     if (oops.panicMessage() != null) {
-      return classifyPanic(oops.panicMessage());
+      c = classifyPanic(oops.panicMessage());
+      if (c == FailureClass.UNKNOWN && isFatalException(oops.panicMessage())) {
+        // "Fatal exception" is printed only after die() (x86 oops_end, arm64/s390/powerpc die) of
+        // an exception taken in kernel mode; with the die header lost, the commonest path there is
+        // a kernel page fault (x86 page_fault_oops, arm64 die_kernel_fault, s390 do_no_context).
+        return FailureClass.PAGE_FAULT;
+      }
+      return c;
     }
     return FailureClass.UNKNOWN;
   }
@@ -301,7 +277,23 @@ public final class FailureClassifier {
     if (panic >= 0) {
       return classifyPanic(t.substring(panic + "Kernel panic - not syncing:".length()));
     }
-    for (Row r : REPORT_ROWS) {
+    return wordingClass(t);
+  }
+
+  /** The class the table's wordings and headers give one line, in the table's order. */
+  private static FailureClass wordingClass(String t) {
+    for (Wording r : ReportKinds.CLASS_WORDINGS) {
+      if (r.pattern().matcher(t).find()) {
+        return r.failureClass();
+      }
+    }
+    // A kind that carries its own title is a specific header: its class stands before the
+    // generic "BUG:"/"WARNING:"/"Oops" wordings.
+    ReportKinds.Match m = ReportKinds.match(t, 0);
+    if (m != null && m.kind().title() != null && m.kind().failureClass() != FailureClass.UNKNOWN) {
+      return m.kind().failureClass();
+    }
+    for (Wording r : ReportKinds.GENERIC_WORDINGS) {
       if (r.pattern().matcher(t).find()) {
         return r.failureClass();
       }
@@ -315,7 +307,7 @@ public final class FailureClassifier {
    */
   public static FailureClass classifyPanic(String message) {
     String m = panicText(message);
-    for (Row r : PANIC_ROWS) {
+    for (Wording r : ReportKinds.PANIC_WORDINGS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
       }
@@ -323,18 +315,14 @@ public final class FailureClassifier {
     if (m.startsWith("Fatal exception") || m.contains("Oopsed too often")) {
       return FailureClass.UNKNOWN;
     }
-    for (Row r : REPORT_ROWS) {
-      if (r.pattern().matcher(m).find()) {
-        return r.failureClass();
-      }
-    }
-    return FailureClass.EXPLICIT_PANIC;
+    FailureClass c = wordingClass(m);
+    return c == FailureClass.UNKNOWN ? FailureClass.EXPLICIT_PANIC : c;
   }
 
   /** The detector or policy a panic message names (lockup, stall, OOM, …), or UNKNOWN. */
   public static FailureClass panicDetector(String message) {
     String m = panicText(message);
-    for (Row r : PANIC_ROWS) {
+    for (Wording r : ReportKinds.PANIC_WORDINGS) {
       if (r.pattern().matcher(m).find()) {
         return r.failureClass();
       }

@@ -134,9 +134,26 @@ final class TitleRules {
           new OopsRule(
               o.path("header").asText(), compileAll(o.path("suppress")), List.copyOf(formats)));
     }
-    // Kinds that linux-titles.yaml does not list carry their title format in the kind table.
+    // Kinds that linux-titles.yaml does not list carry their title format in the kind table. A
+    // kind under a header the file already lists ("BUG:") goes before that header's formats: it is
+    // the more specific (the file's last formats are the header's catch-alls).
     for (TitleFormat t : ReportKinds.titleFormats()) {
-      rules.add(new OopsRule(t.header(), List.of(), List.of(format(t, globalSkip))));
+      Format f = format(t, globalSkip);
+      int at = -1;
+      for (int i = 0; i < rules.size() && at < 0; i++) {
+        if (rules.get(i).header().equals(t.header())) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        rules.add(new OopsRule(t.header(), List.of(), List.of(f)));
+      } else {
+        OopsRule o = rules.get(at);
+        List<Format> merged = new ArrayList<>();
+        merged.add(f);
+        merged.addAll(o.formats());
+        rules.set(at, new OopsRule(o.header(), o.suppress(), List.copyOf(merged)));
+      }
     }
     oopses = List.copyOf(rules);
   }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.FailureClass;
 
@@ -189,6 +190,22 @@ public final class ReportKinds {
               OPENS),
           of("sleep-in-atomic", "BUG: sleeping function", "BUG: sleeping function", OPENS),
           of("bad-page-state", "BUG: Bad page", "BUG: Bad page", OPENS),
+          // kernel/fork.c check_mm(): an mm freed while it still counts page-table bytes (page
+          // tables leaked or mis-accounted; beside "BUG: Bad rss-counter state"). v4.15+
+          // (af5b0f6a09e4 "mm: consolidate page table accounting"); nr_ptes/nr_pmds before. One
+          // line, no stack: the title names no function.
+          titled(
+              "bad-page-state",
+              "BUG: non-zero ",
+              "BUG: non-zero (?:pgtables_bytes|nr_ptes|nr_pmds) on freeing mm: -?\\d+",
+              OPENS,
+              new TitleFormat(
+                  "BUG:",
+                  "BUG: non-zero pgtables_bytes on freeing mm",
+                  "BUG: non-zero pgtables_bytes on freeing mm",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           of("bug", "BUG: Bad ", "BUG: Bad ", OPENS),
           of("bug", "BUG: bad ", "BUG: bad ", OPENS),
           // lockdep before v4.15 framed its headline: "[ BUG: bad unlock balance detected! ]"
@@ -341,6 +358,151 @@ public final class ReportKinds {
               "Kernel panic - not syncing:? ?(?<msg>.*)",
               PANIC));
 
+  // ---- Wordings: what a printed line says about the class, wherever it appears (the headline, a
+  // die header, a line of the body, a panic message). The headers above say where a report starts;
+  // these say what failed. FailureClassifier (analysis) is their engine: the first match wins.
+
+  private static Wording wording(FailureClass c, String regex) {
+    return new Wording(c, Pattern.compile(regex));
+  }
+
+  /**
+   * Lines in a report's body that override its headline: they say what the headline could not
+   * (KASAN decoding a #GP on a shadow address, sysrq-c before ≈v5.0 writing through NULL).
+   */
+  public static final List<Wording> BODY_OVERRIDES =
+      List.of(
+          wording(FailureClass.SYSRQ_CRASH, "\\bsysrq_handle_crash\\b"),
+          wording(FailureClass.NULL_DEREF, "^KASAN: null-ptr-deref in range"));
+
+  /** Headline, die-header and body patterns, most specific first. */
+  public static final List<Wording> CLASS_WORDINGS =
+      List.of(
+          wording(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
+          wording(FailureClass.NULL_DEREF, "KASAN: null-ptr-deref"),
+          wording(FailureClass.USE_AFTER_FREE, "(KASAN|KFENCE): [\\w-]*use-after-free"),
+          wording(
+              FailureClass.DOUBLE_FREE, "(KASAN|KFENCE): (double-free|invalid-free|invalid free)"),
+          wording(FailureClass.OUT_OF_BOUNDS, "(KASAN|KFENCE): [\\w-]*out-of-bounds"),
+          wording(FailureClass.OUT_OF_BOUNDS, "KFENCE: memory corruption"),
+          wording(
+              FailureClass.PAGE_FAULT, "(KASAN|KFENCE): (wild-memory-access|user-memory-access)"),
+          wording(FailureClass.PAGE_FAULT, "KFENCE: invalid (read|write)"),
+          wording(FailureClass.USE_AFTER_FREE, "KASAN: invalid-access"),
+          wording(FailureClass.USE_AFTER_FREE, "KASan: use after free"),
+          wording(FailureClass.OUT_OF_BOUNDS, "KASan: out of bounds"),
+          wording(FailureClass.UNINIT_VALUE, "KMSAN: "),
+          wording(FailureClass.DATA_RACE, "KCSAN: "),
+          wording(FailureClass.MEMORY_LEAK, "BUG: memory leak|^unreferenced object 0x"),
+          wording(FailureClass.OUT_OF_BOUNDS, "UBSAN: [\\w-]*out-of-bounds"),
+          wording(FailureClass.UNDEFINED_BEHAVIOR, "UBSAN: "),
+          wording(
+              FailureClass.LIST_CORRUPTION,
+              "list_(add|del) corruption|list_add double add|BUG: corrupted list"
+                  + "|lib/list_debug\\.c|__list_(add|del)_entry_valid"),
+          wording(
+              FailureClass.DOUBLE_FREE,
+              "Object already free|double free detected|double-free|BUG: double free"),
+          wording(FailureClass.BAD_PAGE_STATE, "BUG: Bad (page state|page map|rss-counter)"),
+          wording(
+              FailureClass.STACK_OVERFLOW,
+              "stack guard page (was )?hit|kernel stack overflow|double fault"
+                  + "|stack-protector: Kernel stack is corrupted|corrupted stack end"
+                  + "|Thread overran stack|stack guard hit|Insufficient stack space"),
+          wording(
+              FailureClass.MCE,
+              "Machine Check Exception|Machine check: |Fatal machine check|\\[Hardware Error\\]"
+                  + "|SError Interrupt|Fatal hardware error"),
+          wording(FailureClass.NULL_DEREF, "NULL pointer dereference"),
+          // powerpc ≥v5.2 below PAGE_SIZE (arch/powerpc/mm/fault.c bad_kernel_fault)
+          wording(
+              FailureClass.NULL_DEREF,
+              "Unable to handle kernel instruction fetch \\(NULL pointer\\?\\)"),
+          wording(
+              FailureClass.PAGE_FAULT,
+              "unable to handle kernel paging request|unable to handle page fault"
+                  + "|Unable to handle kernel (paging request|access|execute|write|execution|read"
+                  + "|data access|instruction fetch|pointer dereference)"
+                  + "|BUG: unable to handle kernel|Unhandled fault|Bad pagetable"),
+          wording(FailureClass.GPF, "general protection fault|^(Oops: )?stack segment: "),
+          wording(
+              FailureClass.BUG,
+              "[Kk]ernel BUG at|kernel BUG\\b|BUG: failure at|Internal error: Oops - BUG"
+                  + "|BUG: bad usercopy|usercopy: Kernel memory (exposure|overwrite) attempt"),
+          wording(
+              FailureClass.DIVIDE_ERROR, "divide error|^(Oops: )?divide_error: |Division by zero"),
+          wording(
+              FailureClass.INVALID_OPCODE,
+              "invalid opcode|Undefined instruction|int3: "
+                  // arm32 die() of do_undefinstr; mips do_ri
+                  + "|Oops - undefined instruction|Reserved instruction in kernel code"
+                  // s390 die() of a program check (arch/s390/kernel/traps.c)
+                  + "|^(illegal|privileged) operation: [0-9a-f]{4} ilc:\\d"),
+          wording(FailureClass.SOFT_LOCKUP, "soft lockup|softlockup"),
+          wording(
+              FailureClass.HARD_LOCKUP,
+              "hard LOCKUP|Hard LOCKUP|hard lockup|Watchdog detected LOCKUP"),
+          wording(
+              FailureClass.RCU_STALL,
+              "detected (expedited )?stalls? on CPU|self-detected stall|rcu.* kthread starved"
+                  + "|RCU Stall|rcu detected stall|rcu_(sched|preempt|bh) detected stall"
+                  // a stalled CPU's line (kernel/rcu/tree_stall.h print_cpu_stall_info)
+                  + "|\\(\\d+ ticks this GP\\)"),
+          wording(
+              FailureClass.HUNG_TASK,
+              "blocked for more than \\d+ seconds|hung_task|task hung|can't die for more than"
+                  + "|waiting for \\w+ to become free"),
+          wording(
+              FailureClass.SLEEP_IN_ATOMIC,
+              "scheduling while atomic|sleeping function called from invalid context"
+                  + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
+                  + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
+          wording(
+              FailureClass.DEADLOCK,
+              "circular locking|recursive locking|inconsistent lock state|lock inversion"
+                  + "|lock order detected|spinlock recursion|spinlock lockup|possible deadlock"
+                  + "|bad unlock balance|held lock freed|still has locks held"
+                  + "|nested lock was not taken|locking bug|BUG: (spinlock|rwlock)"
+                  + "|workqueue lockup|lock held when returning|bad contention state"
+                  + "|trying to register non-static key|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES"
+                  + "|lock held at task exit|Invalid wait context|lockdep"),
+          wording(FailureClass.OOM, "invoked oom-killer|Out of memory|oom-kill:|panic_on_oom"),
+          wording(
+              FailureClass.WARNING,
+              // lockdep_rcu_dereference() before v2.6.37 named the accessor it checked
+              "suspicious RCU usage|suspicious rcu_dereference_check\\(\\) usage|refcount_t: |ODEBUG: "));
+
+  /**
+   * The generic headers' wordings, tried after {@link #CLASS_WORDINGS} and after the class of a
+   * kind this table titles itself: a bare die header, {@code WARNING:} and {@code BUG:} say only
+   * that something was reported.
+   */
+  public static final List<Wording> GENERIC_WORDINGS =
+      List.of(
+          wording(FailureClass.PAGE_FAULT, "^(Oops: )?Oops: [0-9a-f]{4}|Internal error: Oops: "),
+          wording(FailureClass.WARNING, "^WARNING: |^WARNING |\\bWARNING: CPU: |\\[ cut here \\]"),
+          wording(FailureClass.PAGE_FAULT, "^Oops[: ]|^Oops\\[#\\d+\\]|Internal error: "),
+          wording(FailureClass.BUG, "^BUG: |^BUG |kernel BUG"));
+
+  /** Panic messages ({@code Kernel panic - not syncing: <message>}) → the trigger they name. */
+  public static final List<Wording> PANIC_WORDINGS =
+      List.of(
+          wording(FailureClass.HARD_LOCKUP, "(?i)hard lockup"),
+          wording(FailureClass.SOFT_LOCKUP, "(?i)softlockup|soft lockup"),
+          wording(FailureClass.HUNG_TASK, "hung_task|blocked tasks"),
+          wording(FailureClass.RCU_STALL, "(?i)RCU Stall"),
+          wording(FailureClass.WARNING, "panic_on_warn|warned too often"),
+          wording(FailureClass.OOM, "(?i)out of memory|panic_on_oom"),
+          wording(FailureClass.SYSRQ_CRASH, "sysrq triggered crash"),
+          wording(
+              FailureClass.MCE,
+              "(?i)machine check|hardware error|SError|NMI: Not continuing|NMI IOCK error"),
+          wording(
+              FailureClass.STACK_OVERFLOW,
+              "stack-protector|stack guard|stack overflow|corrupted stack end|double fault"
+                  + "|Machine halted"),
+          wording(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
+
   private static final List<List<ReportKind>> BY_FIRST_CHAR = index();
   private static final List<ReportKind> CONTAINING =
       HEADERS.stream().filter(r -> r.prefix().isEmpty()).toList();
@@ -464,7 +626,10 @@ public final class ReportKinds {
         null);
   }
 
-  /** A header of a kind that {@code linux-titles.yaml} does not title: it carries its title. */
+  /**
+   * A header of a kind that carries its own title (joining a header {@code linux-titles.yaml}
+   * lists).
+   */
   static ReportKind titled(
       String family, String prefix, String template, ReportRole role, TitleFormat title) {
     return new ReportKind(
