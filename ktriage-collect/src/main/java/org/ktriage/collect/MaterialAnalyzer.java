@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -128,7 +127,6 @@ public final class MaterialAnalyzer {
       files.add(f.toAbsolutePath().normalize().toString());
     }
     c.put("savedAt", m.seen().toString());
-    c.put("collectedAt", Instant.now().toString());
     c.put("collector", "ktriage " + version);
     return c;
   }
