@@ -42,7 +42,7 @@ public record HostIdentity(
   /** A host name the service accepts: other characters become '-', at most 253 of them. */
   public static String cleanHost(String name) {
     String h = NOT_HOST.matcher(name.strip()).replaceAll("-");
-    while (h.startsWith("-") || h.startsWith(".")) {
+    while (h.startsWith("-") || h.startsWith(".") || h.startsWith(":")) {
       h = h.substring(1);
     }
     if (h.isEmpty()) {
