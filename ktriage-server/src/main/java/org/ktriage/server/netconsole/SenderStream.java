@@ -180,12 +180,26 @@ final class SenderStream {
       line(last + text, now, out);
       return;
     }
-    long micros = e.micros();
-    line(
-        String.format(
-            "<%d>[%5d.%06d] %s", e.level(), micros / 1_000_000L, micros % 1_000_000L, text),
-        now,
-        out);
+    line(syslogLine(e.level(), e.micros(), text), now, out);
+  }
+
+  /**
+   * {@code <level>[%5d.%06d] text}, the form {@code kmsg_dump} and {@code dmesg -r} print, built
+   * without {@code String.format} (the receiver's hot path).
+   */
+  static String syslogLine(int level, long micros, String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 20);
+    sb.append('<').append(level).append(">[");
+    String secs = Long.toString(micros / 1_000_000L);
+    for (int i = secs.length(); i < 5; i++) {
+      sb.append(' ');
+    }
+    sb.append(secs).append('.');
+    String frac = Long.toString(micros % 1_000_000L);
+    for (int i = frac.length(); i < 6; i++) {
+      sb.append('0');
+    }
+    return sb.append(frac).append("] ").append(text).toString();
   }
 
   /** The message text of a log line, without its time stamp and caller prefix. */

@@ -271,6 +271,10 @@ class NetconsoleReceiverTest {
     assertThat(e.micros()).isEqualTo(514729715);
     assertThat(e.fragmentOffset()).isZero();
     assertThat(e.fragmentTotal()).isEqualTo(1135);
+    assertThat(SenderStream.syslogLine(4, 2_946_005, "BUG: x"))
+        .isEqualTo("<4>[    2.946005] BUG: x");
+    assertThat(SenderStream.syslogLine(6, 123_456_789_000_001L, "y"))
+        .isEqualTo("<6>[123456789.000001] y");
     assertThat(Datagram.parse("[    2.946005] BUG: x\n".getBytes(StandardCharsets.US_ASCII), 22))
         .isInstanceOf(Datagram.Plain.class);
   }
