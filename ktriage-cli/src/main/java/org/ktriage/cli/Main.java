@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
   static final List<Function<Terminal, Object>> SUBCOMMANDS =
       List.of(
           AnalyzeCommand::new, // analyze
+          CollectCommand::new, // collect
           DmesgCommand::new, // dmesg
           DumpCommand::new, // dump
           RulesCommand::new, // rules

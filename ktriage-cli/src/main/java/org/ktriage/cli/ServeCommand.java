@@ -2,6 +2,7 @@ package org.ktriage.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
@@ -11,6 +12,8 @@ import org.ktriage.server.CrashServer;
 import org.ktriage.server.Database;
 import org.ktriage.server.ServerConfig;
 import org.ktriage.server.Tokens;
+import org.ktriage.server.netconsole.HttpReportSink;
+import org.ktriage.server.netconsole.NetconsoleReceiver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,6 +72,15 @@ public final class ServeCommand implements Callable<Integer> {
               + " and exit; once a token exists every API request needs one")
   @Nullable String newToken;
 
+  @Option(
+      names = "--netconsole-port",
+      paramLabel = "PORT",
+      description =
+          "also receive netconsole (plain or extended) on this UDP port of --host and ingest the"
+              + " crash reports cut from each sender's stream (a write token from $KTRIAGE_TOKEN"
+              + " when the service has tokens)")
+  @Nullable Integer netconsolePort;
+
   private final Terminal terminal;
 
   /** The command on a terminal's streams and environment. */
@@ -81,6 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = terminal.err();
     if (port < 0 || port > 65535) {
       err.println("ktriage serve: --port must be 0..65535, got " + port);
+      return ExitCode.USAGE;
+    }
+    if (netconsolePort != null && (netconsolePort < 0 || netconsolePort > 65535)) {
+      err.println("ktriage serve: --netconsole-port must be 0..65535, got " + netconsolePort);
       return ExitCode.USAGE;
     }
     if (maxBodyMib < 1 || maxInflatedMib < maxBodyMib) {
@@ -120,11 +136,29 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("ktriage serve: cannot start: " + Messages.describe(e));
       return ExitCode.UNREADABLE;
     }
+    NetconsoleReceiver netconsole = null;
+    if (netconsolePort != null) {
+      try {
+        netconsole =
+            NetconsoleReceiver.start(
+                NetconsoleReceiver.Config.on(host, netconsolePort),
+                new HttpReportSink(URI.create(server.url()), terminal.env().get("KTRIAGE_TOKEN")));
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        err.println("ktriage serve: cannot receive netconsole: " + Messages.describe(e));
+        return ExitCode.UNREADABLE;
+      }
+      err.println("ktriage serve: receiving netconsole on udp " + host + ":" + netconsole.port());
+    }
+    NetconsoleReceiver receiver = netconsole;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (receiver != null) {
+                    receiver.close();
+                  }
                   server.close();
                   stopped.countDown();
                 },

@@ -44,7 +44,8 @@ class ArchitectureTest {
     USES.put("render", List.of("model", "analysis"));
     USES.put("testkit", List.of("model", "ingest"));
     USES.put("server", List.of("model", "ingest", "analysis", "render"));
-    USES.put("cli", List.of("model", "ingest", "analysis", "render", "server"));
+    USES.put("collect", List.of("model", "ingest", "analysis", "render"));
+    USES.put("cli", List.of("model", "ingest", "analysis", "render", "server", "collect"));
   }
 
   /** The layers that may write to the process's standard streams (the server logs to stderr). */
@@ -193,6 +194,7 @@ class ArchitectureTest {
         .contains("archfixture.analysis.ReadsInput")
         .contains("archfixture.render.Decides")
         .contains("archfixture.server.CallsTheCli")
+        .contains("archfixture.collect.UsesTheServer")
         .contains("System.out")
         .contains("printStackTrace")
         .contains("Engine.decide()")
