@@ -27,8 +27,9 @@ final class BucketsApi {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  void getBuckets(Context ctx) throws SQLException {
-    String sort = ctx.queryParam("sort");
+  /** The bucket list's filters, order and page from a request's query (API and dashboard). */
+  static Store.BucketQuery bucketQuery(Context ctx) {
+    String sort = blankToNull(ctx.queryParam("sort"));
     if (sort != null && !Store.SORTS.containsKey(sort)) {
       throw ApiException.badRequest(
           "sort must be one of "
@@ -36,22 +37,34 @@ final class BucketsApi {
               + ", got "
               + Params.quote(sort));
     }
-    String order = Params.oneOf("order", ctx.queryParam("order"), List.of("asc", "desc"));
+    String order = Params.oneOf("order", blankToNull(ctx.queryParam("order")), ORDERS);
     String text = Params.text("q", ctx.queryParam("q"), 200);
-    Store.BucketQuery q =
-        new Store.BucketQuery(
-            Params.failureClass(ctx.queryParam("class")),
-            Params.release(ctx.queryParam("release")),
-            Params.host(ctx.queryParam("host")),
-            Params.label(ctx.queryParam("label")),
-            Params.oneOf("status", ctx.queryParam("status"), CrashServer.STATUSES),
-            Params.time("since", ctx.queryParam("since")),
-            Params.time("until", ctx.queryParam("until")),
-            text == null || text.isBlank() ? null : text,
-            sort == null ? "count" : sort,
-            order == null ? !"title".equals(sort) : order.equals("desc"),
-            Params.integer("limit", ctx.queryParam("limit"), 100, 1000),
-            Params.integer("offset", ctx.queryParam("offset"), 0, Integer.MAX_VALUE));
+    return new Store.BucketQuery(
+        Params.failureClass(ctx.queryParam("class")),
+        Params.release(ctx.queryParam("release")),
+        Params.host(ctx.queryParam("host")),
+        Params.label(ctx.queryParam("label")),
+        Params.symbol("function", ctx.queryParam("function")),
+        Params.symbol("module", ctx.queryParam("module")),
+        Params.oneOf("status", blankToNull(ctx.queryParam("status")), CrashServer.STATUSES),
+        Params.time("since", blankToNull(ctx.queryParam("since"))),
+        Params.time("until", blankToNull(ctx.queryParam("until"))),
+        text == null || text.isBlank() ? null : text.strip(),
+        sort == null ? "count" : sort,
+        order == null ? !"title".equals(sort) : order.equals("desc"),
+        Params.integer("limit", blankToNull(ctx.queryParam("limit")), 100, 1000),
+        Params.integer("offset", blankToNull(ctx.queryParam("offset")), 0, Integer.MAX_VALUE));
+  }
+
+  static final List<String> ORDERS = List.of("asc", "desc");
+
+  /** An empty form field is an unset one (the dashboard's filter form sends every field). */
+  static @Nullable String blankToNull(@Nullable String v) {
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  void getBuckets(Context ctx) throws SQLException {
+    Store.BucketQuery q = bucketQuery(ctx);
     ObjectNode o = JSON.createObjectNode();
     ArrayNode list = o.putArray("buckets");
     for (Store.BucketRow b : queries.buckets(q)) {
@@ -94,6 +107,8 @@ final class BucketsApi {
     o.set("releases", facetJson(queries.facets(b.id(), "release")));
     o.set("hosts", facetJson(queries.facets(b.id(), "host")));
     o.set("labels", facetJson(queries.facets(b.id(), "label")));
+    o.set("functions", facetJson(queries.facets(b.id(), "function")));
+    o.set("modules", facetJson(queries.facets(b.id(), "module")));
     List<Store.FacetCount> days = new ArrayList<>(queries.facets(b.id(), "day"));
     days.sort(java.util.Comparator.comparing(Store.FacetCount::value));
     ArrayNode perDay = o.putArray("days");
@@ -151,10 +166,34 @@ final class BucketsApi {
         throw ApiException.badRequest("unknown field " + Params.quote(f));
       }
     }
-    String status = Params.oneOf("status", string(req, "status"), CrashServer.STATUSES);
-    String fixedIn = Params.release(string(req, "fixedIn"));
-    String note = Params.text("note", string(req, "note"), 4000);
-    String link = Params.link(string(req, "link"));
+    Store.BucketRow after =
+        changeLifecycle(
+            b.id(),
+            string(req, "status"),
+            string(req, "fixedIn"),
+            string(req, "note"),
+            string(req, "link"),
+            ctx.attribute(CrashServer.SUBMITTER));
+    json(ctx, 200, bucketDetail(after));
+  }
+
+  /**
+   * Checks a lifecycle change (API or dashboard form) and records it.
+   *
+   * @param actor who asks for it (token or proxy user name), or null on an open server
+   */
+  Store.BucketRow changeLifecycle(
+      long bucketId,
+      @Nullable String rawStatus,
+      @Nullable String rawFixedIn,
+      @Nullable String rawNote,
+      @Nullable String rawLink,
+      @Nullable String actor)
+      throws SQLException {
+    String status = Params.oneOf("status", rawStatus, CrashServer.STATUSES);
+    String fixedIn = Params.release(rawFixedIn);
+    String note = Params.text("note", rawNote, 4000);
+    String link = Params.link(rawLink);
     if ("fixed".equals(status) && fixedIn == null) {
       throw ApiException.badRequest("status fixed needs fixedIn, the first release with the fix");
     }
@@ -164,11 +203,9 @@ final class BucketsApi {
     if (status == null && note == null && link == null) {
       throw ApiException.badRequest("nothing to change: give status, note or link");
     }
-    Store.BucketRow after =
-        store
-            .changeLifecycle(b.id(), status, fixedIn, note, link, null)
-            .orElseThrow(() -> ApiException.notFound("no bucket " + b.id()));
-    json(ctx, 200, bucketDetail(after));
+    return store
+        .changeLifecycle(bucketId, status, fixedIn, note, link, actor)
+        .orElseThrow(() -> ApiException.notFound("no bucket " + bucketId));
   }
 
   private static @Nullable String string(JsonNode o, String field) {
@@ -180,5 +217,38 @@ final class BucketsApi {
       throw ApiException.badRequest(field + " must be a string");
     }
     return v.textValue();
+  }
+
+  // ---------------------------------------------------------------------------------- releases
+
+  void getReleases(Context ctx) throws SQLException {
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode list = o.putArray("releases");
+    for (StoreQueries.ReleaseCount r : queries.releases()) {
+      list.addObject()
+          .put("release", r.release())
+          .put("buckets", r.buckets())
+          .put("reports", r.reports())
+          .put("url", "/api/v1/releases/" + r.release());
+    }
+    json(ctx, 200, o);
+  }
+
+  void getRelease(Context ctx) throws SQLException {
+    String release = Params.release(ctx.pathParam("release"));
+    if (release == null) {
+      throw ApiException.badRequest("a release is needed");
+    }
+    ObjectNode o = JSON.createObjectNode();
+    o.put("release", release);
+    ArrayNode newIn = o.putArray("new");
+    for (Store.BucketRow b : queries.newIn(release)) {
+      newIn.add(bucketJson(b));
+    }
+    ArrayNode regressed = o.putArray("regressed");
+    for (Store.BucketRow b : queries.regressedIn(release)) {
+      regressed.add(bucketJson(b));
+    }
+    json(ctx, 200, o);
   }
 }

@@ -42,6 +42,7 @@ public final class CrashServer implements AutoCloseable {
   private final IngestApi ingest;
   private final ReportsApi reports;
   private final BucketsApi buckets;
+  private final DashboardPages dashboard;
   private final String version;
   private final String rulebookVersion;
   private final Javalin app;
@@ -60,6 +61,9 @@ public final class CrashServer implements AutoCloseable {
     this.ingest = new IngestApi(config, store, queries, diagnoser, metrics, rulebookVersion);
     this.reports = new ReportsApi(queries, diagnoser, version);
     this.buckets = new BucketsApi(store, queries, config.maxBodyBytes());
+    this.dashboard =
+        new DashboardPages(
+            queries, buckets, reports, new DashboardAccess(tokens, config.userHeader()), version);
     this.app =
         Javalin.create(
             c -> {
@@ -129,7 +133,15 @@ public final class CrashServer implements AutoCloseable {
 
   private void routes() {
     app.exception(
-        ApiException.class, (e, ctx) -> error(ctx, e.status(), String.valueOf(e.getMessage())));
+        ApiException.class,
+        (e, ctx) -> {
+          if (DashboardPages.isPage(ctx)) {
+            metrics.refused(e.status());
+            dashboard.failure(ctx, e.status(), ServerMessages.oneLine(e.getMessage()));
+          } else {
+            error(ctx, e.status(), String.valueOf(e.getMessage()));
+          }
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {
@@ -139,14 +151,24 @@ public final class CrashServer implements AutoCloseable {
     app.error(
         404,
         ctx -> {
-          if (!isJson(ctx)) {
+          if (isJson(ctx) || isHtml(ctx)) {
+            return; // a handler already answered
+          }
+          if (DashboardPages.isPage(ctx)) {
+            dashboard.failure(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path());
+          } else {
             error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path());
           }
         });
     app.error(
         405,
         ctx -> {
-          if (!isJson(ctx)) {
+          if (isJson(ctx) || isHtml(ctx)) {
+            return; // a handler already answered
+          }
+          if (DashboardPages.isPage(ctx)) {
+            dashboard.failure(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path());
+          } else {
             error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path());
           }
         });
@@ -169,6 +191,9 @@ public final class CrashServer implements AutoCloseable {
     app.get("/api/v1/buckets", buckets::getBuckets);
     app.get("/api/v1/buckets/{id}", buckets::getBucket);
     app.post("/api/v1/buckets/{id}/lifecycle", buckets::postLifecycle);
+    app.get("/api/v1/releases", buckets::getReleases);
+    app.get("/api/v1/releases/{release}", buckets::getRelease);
+    dashboard.routes(app);
   }
 
   /** The OpenAPI document of this API (a resource beside this class). */
@@ -179,6 +204,11 @@ public final class CrashServer implements AutoCloseable {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  private static boolean isHtml(Context ctx) {
+    String t = ctx.res().getContentType();
+    return t != null && t.startsWith("text/html");
   }
 
   private static boolean isJson(Context ctx) {

@@ -112,7 +112,15 @@ final class IngestApi {
       @Nullable Instant seen)
       throws IOException, SQLException {
     long start = System.nanoTime();
-    Diagnosed d = diagnoser.diagnose(body, sha);
+    Diagnosed d;
+    byte[] stored = body;
+    if (config.scrub()) {
+      Diagnoser.Scrubbed s = diagnoser.diagnoseScrubbed(body, sha, host);
+      d = s.diagnosed();
+      stored = s.text();
+    } else {
+      d = diagnoser.diagnose(body, sha);
+    }
     metrics
         .diagnosis()
         .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -139,7 +147,7 @@ final class IngestApi {
                 effectiveHost,
                 effectiveRelease,
                 labels,
-                body,
+                stored,
                 d,
                 rulebookVersion));
     metrics.ingested(s.created());

@@ -102,12 +102,19 @@ final class Store {
       @Nullable String actor,
       @Nullable Long reportId) {}
 
-  /** Filters and order of the bucket list; null filters do not filter. */
+  /**
+   * Filters and order of the bucket list; null filters do not filter.
+   *
+   * @param titleContains text searched (case-insensitively) in the title and in the functions,
+   *     modules and hosts a bucket was seen with
+   */
   record BucketQuery(
       @Nullable String failureClass,
       @Nullable String release,
       @Nullable String host,
       @Nullable String label,
+      @Nullable String function,
+      @Nullable String module,
       @Nullable String status,
       @Nullable Instant since,
       @Nullable Instant until,
@@ -292,6 +299,16 @@ final class Store {
     for (String label : r.labels()) {
       facet(c, bucketId, "label", label, seen);
     }
+    // where the crash is, for search: the primary failure's function and module (bounded like
+    // any other report text, see Params)
+    String function = boundedName(d.function());
+    if (function != null) {
+      facet(c, bucketId, "function", function, seen);
+    }
+    String module = boundedName(d.module());
+    if (module != null) {
+      facet(c, bucketId, "module", module, seen);
+    }
     facet(c, bucketId, "day", seen.toLocalDate().toString(), seen);
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE bucket SET title = ?, failure_class = ? WHERE id = ?")) {
@@ -372,6 +389,19 @@ final class Store {
         ps.executeUpdate();
       }
     }
+  }
+
+  /** A symbol or module name of a report, or null when absent or not a plausible name. */
+  private static @Nullable String boundedName(@Nullable String name) {
+    if (name == null || name.isEmpty() || name.length() > 200) {
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isISOControl(name.charAt(i))) {
+        return null;
+      }
+    }
+    return name;
   }
 
   /** The value with the highest count; ties go to the alphabetically first (as triage does). */

@@ -45,7 +45,13 @@ final class StoreQueries {
       args.add(q.status());
     }
     for (String[] f :
-        new String[][] {{"release", q.release()}, {"host", q.host()}, {"label", q.label()}}) {
+        new String[][] {
+          {"release", q.release()},
+          {"host", q.host()},
+          {"label", q.label()},
+          {"function", q.function()},
+          {"module", q.module()}
+        }) {
       if (f[1] != null) {
         sql.append(
             " AND EXISTS (SELECT 1 FROM bucket_facet f WHERE f.bucket_id = b.id"
@@ -63,8 +69,13 @@ final class StoreQueries {
       args.add(utc(q.until()));
     }
     if (q.titleContains() != null) {
-      sql.append(" AND LOWER(b.title) LIKE ? ESCAPE '!'");
-      args.add("%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%");
+      String like = "%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%";
+      sql.append(
+          " AND (LOWER(b.title) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM bucket_facet f"
+              + " WHERE f.bucket_id = b.id AND f.facet IN ('function', 'module', 'host')"
+              + " AND LOWER(f.facet_value) LIKE ? ESCAPE '!'))");
+      args.add(like);
+      args.add(like);
     }
     String column = Store.SORTS.get(q.sort());
     if (column == null) {
@@ -290,6 +301,93 @@ final class StoreQueries {
         }
       }
     }
+    return out;
+  }
+
+  /** A kernel release with the number of buckets and reports seen on it. */
+  record ReleaseCount(String release, long buckets, long reports) {}
+
+  /** Every kernel release reports were seen on, newest first (see {@link KernelRelease}). */
+  List<ReleaseCount> releases() throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT facet_value, COUNT(*), SUM(report_count) FROM bucket_facet"
+                    + " WHERE facet = 'release' GROUP BY facet_value")) {
+      List<ReleaseCount> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ReleaseCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+        }
+      }
+      out.sort(
+          java.util.Comparator.comparing(ReleaseCount::release, KernelRelease.ORDER).reversed());
+      return out;
+    }
+  }
+
+  /**
+   * The buckets new on a release: seen on it and on no older release (in {@link KernelRelease}
+   * order; reports without a release do not count), most reports first.
+   */
+  List<BucketRow> newIn(String release) throws SQLException {
+    Map<Long, Boolean> olderSeen = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT f.bucket_id, f.facet_value FROM bucket_facet f WHERE f.facet = 'release'"
+                    + " AND f.bucket_id IN (SELECT g.bucket_id FROM bucket_facet g"
+                    + " WHERE g.facet = 'release' AND g.facet_value = ?)")) {
+      ps.setString(1, release);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          boolean older = KernelRelease.compare(rs.getString(2), release) < 0;
+          olderSeen.merge(rs.getLong(1), older, Boolean::logicalOr);
+        }
+      }
+    }
+    List<Long> ids = new ArrayList<>();
+    olderSeen.forEach(
+        (id, older) -> {
+          if (!older) {
+            ids.add(id);
+          }
+        });
+    return bucketsById(ids);
+  }
+
+  /**
+   * The buckets regressed on a release: marked fixed, then seen again on this release, at or after
+   * the release with the fix (the {@code regressed} events ingest records), most reports first.
+   */
+  List<BucketRow> regressedIn(String release) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT e.bucket_id FROM bucket_event e JOIN report r ON r.id = e.report_id"
+                    + " WHERE e.status = 'regressed' AND r.kernel_release = ?")) {
+      ps.setString(1, release);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    return bucketsById(ids);
+  }
+
+  private List<BucketRow> bucketsById(List<Long> ids) throws SQLException {
+    List<BucketRow> out = new ArrayList<>();
+    try (Connection c = ds.getConnection()) {
+      for (long id : ids) {
+        bucket(c, id).ifPresent(out::add);
+      }
+    }
+    out.sort(
+        java.util.Comparator.comparingLong(BucketRow::count)
+            .reversed()
+            .thenComparingLong(BucketRow::id));
     return out;
   }
 
