@@ -65,6 +65,23 @@ public final class ServeCommand implements Callable<Integer> {
   long maxInflatedMib = ServerConfig.DEFAULT_MAX_INFLATED_BYTES >> 20;
 
   @Option(
+      names = "--user-header",
+      paramLabel = "HEADER",
+      description =
+          "let a reverse proxy in front of the server authenticate dashboard users: a request with"
+              + " this header (e.g. X-Forwarded-User) is let in as the user it names; use it only"
+              + " when the proxy is the sole way in")
+  @Nullable String userHeader;
+
+  @Option(
+      names = "--scrub",
+      description =
+          "remove host names, IPv4/IPv6 and MAC addresses from the text stored of each new report"
+              + " and from its diagnosis (the stored text is then the scrubbed plain text, not the"
+              + " bytes as uploaded; buckets are made before scrubbing)")
+  boolean scrub;
+
+  @Option(
       names = "--new-token",
       paramLabel = "NAME=SCOPES",
       description =
@@ -125,7 +142,9 @@ public final class ServeCommand implements Callable<Integer> {
             config.jdbcUser(),
             config.jdbcPassword(),
             config.maxBodyBytes(),
-            config.maxInflatedBytes());
+            config.maxInflatedBytes(),
+            userHeader,
+            scrub);
     if (newToken != null) {
       return createToken(config, newToken);
     }

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param failureClass the primary failure class id
  * @param kernelRelease the kernel release the report names, or null
  * @param hostname the host name the report names, or null
+ * @param function the function of the primary failure, or null
+ * @param module the module of the primary failure's function, or null (built-in)
  * @param diagnosisJson the diagnosis as {@code ktriage analyze --format json} gives it
  */
 record Diagnosed(
@@ -23,4 +25,6 @@ record Diagnosed(
     String failureClass,
     @Nullable String kernelRelease,
     @Nullable String hostname,
+    @Nullable String function,
+    @Nullable String module,
     String diagnosisJson) {}

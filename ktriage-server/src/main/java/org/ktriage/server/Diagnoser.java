@@ -34,24 +34,60 @@ final class Diagnoser {
     if (looksLikeJson(body)) {
       return fromContractJson(body);
     }
+    return reader.read(body, sha256, (report, readPath) -> diagnosed(report, readPath, sha256));
+  }
+
+  /**
+   * A diagnosis made on the upload as sent, and the text to store in its place with machine and
+   * network identities removed (see {@link Scrubber}).
+   *
+   * @param text the plain (inflated) text of the upload, scrubbed: Latin-1 bytes of the original
+   *     except where something was replaced
+   */
+  @SuppressWarnings("ArrayRecordComponent") // stored once, never compared
+  record Scrubbed(Diagnosed diagnosed, byte[] text) {}
+
+  /**
+   * Diagnoses an upload, then scrubs what is stored of it: its text and its diagnosis JSON (the
+   * signature and title come from the unscrubbed text, so buckets do not change).
+   *
+   * @param host the host name the submitter gave, removed too
+   */
+  Scrubbed diagnoseScrubbed(byte[] body, String sha256, @Nullable String host) throws IOException {
+    if (looksLikeJson(body)) {
+      Diagnosed d = fromContractJson(body);
+      Scrubber s = new Scrubber(java.util.Arrays.asList(d.hostname(), host));
+      String json = s.scrub(d.diagnosisJson());
+      return new Scrubbed(scrubbed(d, json), json.getBytes(StandardCharsets.UTF_8));
+    }
     return reader.read(
         body,
         sha256,
         (report, readPath) -> {
-          Diagnosis d = new Analyzer().analyze(report);
-          boolean crash = d.title() != null || report.hasCrash();
-          StringWriter w = new StringWriter();
-          new JsonRenderer().render(d, w);
-          return new Diagnosed(
-              "text",
-              crash,
-              crash ? d.signature() : null,
-              d.title(),
-              d.failureClass().id(),
-              report.kernel().release(),
-              report.kernel().hostname(),
-              w.toString().replace(readPath, uploadName(sha256)));
+          Diagnosed d = diagnosed(report, readPath, sha256);
+          Scrubber s = new Scrubber(java.util.Arrays.asList(d.hostname(), host));
+          // Latin-1 maps each byte to one char and back: only the replaced spans change
+          String text =
+              new String(
+                  java.nio.file.Files.readAllBytes(Path.of(readPath)), StandardCharsets.ISO_8859_1);
+          return new Scrubbed(
+              scrubbed(d, s.scrub(d.diagnosisJson())),
+              s.scrub(text).getBytes(StandardCharsets.ISO_8859_1));
         });
+  }
+
+  private static Diagnosed scrubbed(Diagnosed d, String json) {
+    return new Diagnosed(
+        d.contentKind(),
+        d.crashFound(),
+        d.signature(),
+        d.title(),
+        d.failureClass(),
+        d.kernelRelease(),
+        null,
+        d.function(),
+        d.module(),
+        json);
   }
 
   /** The full HTML report of a stored text upload, rendered by the report renderer. */
@@ -65,6 +101,25 @@ final class Diagnoser {
           new HtmlRenderer(new RenderOptions(false, version)).render(d, w);
           return w.toString().replace(readPath, uploadName(sha256));
         });
+  }
+
+  private static Diagnosed diagnosed(CrashReport report, String readPath, String sha256)
+      throws IOException {
+    Diagnosis d = new Analyzer().analyze(report);
+    boolean crash = d.title() != null || report.hasCrash();
+    StringWriter w = new StringWriter();
+    new JsonRenderer().render(d, w);
+    return new Diagnosed(
+        "text",
+        crash,
+        crash ? d.signature() : null,
+        d.title(),
+        d.failureClass().id(),
+        report.kernel().release(),
+        report.kernel().hostname(),
+        d.primary() == null ? null : d.primary().function(),
+        d.primary() == null ? null : d.primary().module(),
+        w.toString().replace(readPath, uploadName(sha256)));
   }
 
   /** How an upload is named in its diagnosis (its sources and evidence). */
@@ -119,6 +174,9 @@ final class Diagnoser {
     JsonNode kernel = root.get("kernel");
     String release = kernel == null ? null : text(kernel, "release");
     String host = kernel == null ? null : text(kernel, "hostname");
+    JsonNode primary = root.get("primary");
+    String function = primary == null ? null : text(primary, "function");
+    String module = primary == null ? null : text(primary, "module");
     return new Diagnosed(
         "json",
         crash,
@@ -127,6 +185,8 @@ final class Diagnoser {
         failureClass == null ? "unknown" : failureClass,
         release,
         host,
+        function,
+        module,
         root.toString());
   }
 

@@ -30,6 +30,12 @@ final class Params {
   /** A signature as the analysis layer makes it. */
   private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z0-9:_-]{1,128}");
 
+  /**
+   * A kernel symbol or module name as a stack trace prints it: C identifiers with the compiler's
+   * suffixes ({@code .cold}, {@code .constprop.0}, {@code .isra.0}) and module names with dashes.
+   */
+  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9_.$-]{1,200}");
+
   static final int MAX_LABELS = 16;
 
   private Params() {}
@@ -48,6 +54,11 @@ final class Params {
 
   static @Nullable String label(@Nullable String v) {
     return matching("label", v, LABEL);
+  }
+
+  /** A function or module name to filter on ({@code function}, {@code module}). */
+  static @Nullable String symbol(String name, @Nullable String v) {
+    return matching(name, v, SYMBOL);
   }
 
   static void signature(@Nullable String v) {

@@ -15,6 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param jdbcPassword the database password, or null
  * @param maxBodyBytes the largest request body accepted (bytes as sent)
  * @param maxInflatedBytes the largest report accepted once decompressed (decompression-bomb cap)
+ * @param userHeader the request header in which a reverse proxy in front of the server names the
+ *     user it authenticated (e.g. {@code X-Forwarded-User}); a dashboard request carrying it is let
+ *     in as that user without a token. Null: only tokens let in. Set it only when the proxy is the
+ *     sole way in (it must strip the header from what clients send).
+ * @param scrub whether to remove host names, IPv4/IPv6 and MAC addresses from the text stored of
+ *     each new report and from its diagnosis (see {@code Scrubber}); the diagnosis, and so the
+ *     bucket, is made before scrubbing
  */
 public record ServerConfig(
     String host,
@@ -24,7 +31,9 @@ public record ServerConfig(
     @Nullable String jdbcUser,
     @Nullable String jdbcPassword,
     long maxBodyBytes,
-    long maxInflatedBytes) {
+    long maxInflatedBytes,
+    @Nullable String userHeader,
+    boolean scrub) {
 
   /** Default cap on a request body: a console log of a long-running machine, compressed or not. */
   public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
@@ -42,23 +51,66 @@ public record ServerConfig(
         null,
         null,
         DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_MAX_INFLATED_BYTES);
+        DEFAULT_MAX_INFLATED_BYTES,
+        null,
+        false);
   }
 
   /** This configuration on another port. */
   public ServerConfig withPort(int p) {
     return new ServerConfig(
-        host, p, dataDir, jdbcUrl, jdbcUser, jdbcPassword, maxBodyBytes, maxInflatedBytes);
+        host,
+        p,
+        dataDir,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBodyBytes,
+        maxInflatedBytes,
+        userHeader,
+        scrub);
   }
 
   /** This configuration on another database. */
   public ServerConfig withJdbc(@Nullable String url, @Nullable String user, @Nullable String pw) {
-    return new ServerConfig(host, port, dataDir, url, user, pw, maxBodyBytes, maxInflatedBytes);
+    return new ServerConfig(
+        host, port, dataDir, url, user, pw, maxBodyBytes, maxInflatedBytes, userHeader, scrub);
   }
 
   /** This configuration with other size limits. */
   public ServerConfig withLimits(long body, long inflated) {
-    return new ServerConfig(host, port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, body, inflated);
+    return new ServerConfig(
+        host, port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, body, inflated, userHeader, scrub);
+  }
+
+  /** This configuration trusting a reverse proxy's user header (null: trusting none). */
+  public ServerConfig withUserHeader(@Nullable String header) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBodyBytes,
+        maxInflatedBytes,
+        header,
+        scrub);
+  }
+
+  /** This configuration with scrubbing of stored text on or off. */
+  public ServerConfig withScrub(boolean on) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBodyBytes,
+        maxInflatedBytes,
+        userHeader,
+        on);
   }
 
   /** The JDBC URL in use: the given one, or the embedded H2 file under the data directory. */

@@ -67,6 +67,15 @@ class OpenApiContractTest {
               "application/json"));
       check("/api/v1/buckets/{id}", "get", b.get("/api/v1/buckets/" + bucket));
       check("/api/v1/buckets/{id}", "get", b.get("/api/v1/buckets/424242"));
+      check(
+          "/api/v1/buckets",
+          "get",
+          b.get("/api/v1/buckets?q=h1&function=skb_release_data.cold&module=&release="));
+      // another upload of the fixed crash on a later release: new there, and regressed
+      b.post("/api/v1/reports?host=h2&release=6.10.1", CrashServerTest.gzip(raw));
+      check("/api/v1/releases", "get", b.get("/api/v1/releases"));
+      check("/api/v1/releases/{release}", "get", b.get("/api/v1/releases/6.10.1"));
+      check("/api/v1/releases/{release}", "get", b.get("/api/v1/releases/%3Cx%3E"));
     }
     List<String> documented = new ArrayList<>();
     doc.get("paths").fieldNames().forEachRemaining(documented::add);

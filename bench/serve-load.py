@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Load test of `ktriage serve` over loopback (a benchmark, not a test: it gates nothing).
+
+Starts the service on a fresh data directory (embedded H2 unless --db gives a JDBC URL), then
+  1. ingest: N client threads post reports of the shared syzkaller corpus, each made a new report
+     (new content hash) by a varied console line with a host name, an IPv4 and a MAC address, and
+     sent with a varied host, release and seen time; every post is diagnosed by the server.
+     Bounded by --reports and --seconds; prints the sustained rate (reports/s) and refusals.
+  2. queries: p50/p95/max of the bucket list (several sorts and filters), the bucket page of the
+     JSON API and the dashboard's bucket list and bucket pages, over --queries requests each.
+
+Usage: bench/serve-load.py [--reports 20000] [--seconds 120] [--clients 8] [--queries 200]
+                           [--db jdbc:postgresql://127.0.0.1:5432/ktriage] [--keep DIR]
+Figures depend on the machine and its load: state both with them.
+"""
+import argparse
+import gzip
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "syzkaller", "report")
+RELEASES = ["6.1.0-56-amd64", "6.1.0-57-amd64", "6.6.0-rc3", "6.6.8", "6.9.0", "6.10.2"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_corpus():
+    out = []
+    for name in sorted(os.listdir(CORPUS)):
+        with open(os.path.join(CORPUS, name), "rb") as f:
+            out.append(f.read())
+    return out
+
+
+def varied(raw, n, rnd):
+    """The report with a console line a real fleet would add: unique per n, so a new hash."""
+    host = "node-%05d" % (n % 50000)
+    ip = "10.%d.%d.%d" % (rnd.randrange(256), rnd.randrange(256), 1 + rnd.randrange(254))
+    mac = ":".join("%02x" % rnd.randrange(256) for _ in range(6))
+    line = "[    0.000000] %s: eth0 %s link up, address %s (seq %d)\n" % (host, ip, mac, n)
+    return line.encode() + raw, host
+
+
+def request(conn, method, path, body=None, headers=None):
+    t = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers or {})
+    r = conn.getresponse()
+    data = r.read()
+    return r.status, data, time.perf_counter() - t
+
+
+def ingest(port, corpus, args):
+    lock = threading.Lock()
+    counter = [0]
+    statuses = {}
+    latencies = []
+    deadline = time.monotonic() + args.seconds
+    start_time = 1_700_000_000
+
+    def worker(wid):
+        rnd = random.Random(wid)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while time.monotonic() < deadline:
+            with lock:
+                n = counter[0]
+                if n >= args.reports:
+                    return
+                counter[0] += 1
+            body, host = varied(corpus[n % len(corpus)], n, rnd)
+            if n % 3 == 0:
+                body = gzip.compress(body, 1)
+            seen = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start_time + n * 37))
+            path = "/api/v1/reports?host=%s&release=%s&seen=%s&label=load" % (
+                host, RELEASES[n % len(RELEASES)], seen)
+            try:
+                status, _, dt = request(conn, "POST", path, body,
+                                        {"Content-Type": "application/octet-stream"})
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                status, dt = "io-error", 0.0
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                latencies.append(dt)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    done = sum(statuses.values())
+    print("ingest: %d posts in %.1f s = %.1f reports/s with diagnosis (%d clients); statuses %s;"
+          " p95 post %.0f ms" % (done, elapsed, done / elapsed, args.clients,
+                                 json.dumps({str(k): v for k, v in sorted(statuses.items(), key=str)}),
+                                 1000 * pct(latencies, 95)))
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+
+
+def queries(port, args):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    status, body, _ = request(conn, "GET", "/health")
+    print("stored:", body.decode().strip())
+    status, body, _ = request(conn, "GET", "/api/v1/buckets?limit=1000")
+    ids = [b["id"] for b in json.loads(body)["buckets"]]
+    if not ids:
+        print("no bucket stored")
+        return
+    rnd = random.Random(1)
+    lists = ["/api/v1/buckets", "/api/v1/buckets?sort=lastSeen", "/api/v1/buckets?sort=title&order=asc",
+             "/api/v1/buckets?release=6.6.8", "/api/v1/buckets?host=node-00042",
+             "/api/v1/buckets?q=use-after-free", "/api/v1/buckets?class=use-after-free&sort=firstSeen"]
+    cases = {
+        "api bucket list": lambda: lists[rnd.randrange(len(lists))],
+        "api bucket page": lambda: "/api/v1/buckets/%d" % rnd.choice(ids),
+        "dashboard bucket list": lambda: lists[rnd.randrange(len(lists))].replace("/api/v1", ""),
+        "dashboard bucket page": lambda: "/buckets/%d" % rnd.choice(ids),
+    }
+    for name, path in cases.items():
+        times = []
+        for _ in range(args.queries):
+            status, _, dt = request(conn, "GET", path())
+            if status != 200:
+                print("  %s: HTTP %d" % (name, status))
+            times.append(dt)
+        print("%-22s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%d requests, %d buckets)" % (
+            name, 1000 * statistics.median(times), 1000 * pct(times, 95), 1000 * max(times),
+            len(times), len(ids)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reports", type=int, default=20000)
+    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--db", help="JDBC URL (default: embedded H2 in a temp dir)")
+    ap.add_argument("--keep", help="data directory to use and keep (reuse it to query a big store)")
+    ap.add_argument("--no-ingest", action="store_true", help="only the queries, on --keep's store")
+    args = ap.parse_args()
+
+    data = args.keep or tempfile.mkdtemp(prefix="ktriage-load-")
+    port = free_port()
+    cmd = [os.path.join(ROOT, "ktriage"), "serve", "--port", str(port), "--data", data]
+    if args.db:
+        cmd += ["--db", args.db]
+    log = open(os.path.join(data if args.keep else tempfile.gettempdir(), "serve-load.log"), "w")
+    env = dict(os.environ)
+    # a long-running server wants the full JIT (./ktriage's default options favour short runs)
+    env.setdefault("KTRIAGE_JAVA_OPTS", "-Xmx2g -Xss4m -XX:+UseParallelGC")
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        for _ in range(600):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                if request(c, "GET", "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            sys.exit("serve-load: the server did not start; see " + log.name)
+        print("machine: %d cores, load %s" % (os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg())))
+        if not args.no_ingest:
+            ingest(port, load_corpus(), args)
+        queries(port, args)
+    finally:
+        server.terminate()
+        server.wait(30)
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+package org.ktriage.server;
+
+import static org.ktriage.server.Store.utc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.ktriage.server.Store.BucketQuery;
+import org.ktriage.server.Store.BucketRow;
+import org.ktriage.server.Store.Event;
+import org.ktriage.server.Store.FacetCount;
+import org.ktriage.server.Store.ReportRow;
+
+/**
+ * The reads of the service's storage (see {@link Store} for the writes): the bucket list and its
+ * filters, one bucket with its counters and lifecycle, reports with their raw bytes and diagnosis.
+ */
+final class StoreQueries {
+  private final DataSource ds;
+
+  StoreQueries(DataSource ds) {
+    this.ds = ds;
+  }
+
+  /** Buckets matching a query, in its order. */
+  List<BucketRow> buckets(BucketQuery q) throws SQLException {
+    StringBuilder sql = new StringBuilder(BUCKET_COLUMNS).append(" FROM bucket b WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (q.failureClass() != null) {
+      sql.append(" AND b.failure_class = ?");
+      args.add(q.failureClass());
+    }
+    if (q.status() != null) {
+      sql.append(" AND b.status = ?");
+      args.add(q.status());
+    }
+    for (String[] f :
+        new String[][] {
+          {"release", q.release()},
+          {"host", q.host()},
+          {"label", q.label()},
+          {"function", q.function()},
+          {"module", q.module()}
+        }) {
+      if (f[1] != null) {
+        sql.append(
+            " AND EXISTS (SELECT 1 FROM bucket_facet f WHERE f.bucket_id = b.id"
+                + " AND f.facet = ? AND f.facet_value = ?)");
+        args.add(f[0]);
+        args.add(f[1]);
+      }
+    }
+    if (q.since() != null) {
+      sql.append(" AND b.last_seen >= ?");
+      args.add(utc(q.since()));
+    }
+    if (q.until() != null) {
+      sql.append(" AND b.first_seen < ?");
+      args.add(utc(q.until()));
+    }
+    if (q.titleContains() != null) {
+      String like = "%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%";
+      sql.append(
+          " AND (LOWER(b.title) LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM bucket_facet f"
+              + " WHERE f.bucket_id = b.id AND f.facet IN ('function', 'module', 'host')"
+              + " AND LOWER(f.facet_value) LIKE ? ESCAPE '!'))");
+      args.add(like);
+      args.add(like);
+    }
+    String column = Store.SORTS.get(q.sort());
+    if (column == null) {
+      throw new IllegalArgumentException("unknown sort " + q.sort());
+    }
+    String dir = q.descending() ? " DESC" : " ASC";
+    sql.append(" ORDER BY ").append(column).append(dir).append(", b.id").append(dir);
+    sql.append(" LIMIT ? OFFSET ?");
+    args.add(q.limit());
+    args.add(q.offset());
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      List<BucketRow> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(bucketRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String likeEscape(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  private static final String BUCKET_COLUMNS =
+      "SELECT b.id, b.signature, b.title, b.failure_class, b.first_seen, b.last_seen,"
+          + " b.report_count, b.example_report, b.status, b.fixed_in, b.status_changed";
+
+  private static BucketRow bucketRow(ResultSet rs) throws SQLException {
+    long example = rs.getLong(8);
+    Long exampleId = rs.wasNull() ? null : example;
+    return new BucketRow(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        instant(rs, 5),
+        instant(rs, 6),
+        rs.getLong(7),
+        exampleId,
+        rs.getString(9),
+        rs.getString(10),
+        instant(rs, 11));
+  }
+
+  /** One bucket. */
+  Optional<BucketRow> bucket(long id) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      return bucket(c, id);
+    }
+  }
+
+  static Optional<BucketRow> bucket(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(BUCKET_COLUMNS + " FROM bucket b WHERE b.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(bucketRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A bucket's counters of one facet, largest first. */
+  List<FacetCount> facets(long bucketId, String facet) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      return facets(c, bucketId, facet);
+    }
+  }
+
+  static List<FacetCount> facets(Connection c, long bucketId, String facet) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT facet_value, report_count, first_seen, last_seen FROM bucket_facet"
+                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value")) {
+      ps.setLong(1, bucketId);
+      ps.setString(2, facet);
+      List<FacetCount> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new FacetCount(rs.getString(1), rs.getLong(2), instant(rs, 3), instant(rs, 4)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A bucket's lifecycle events, oldest first. */
+  List<Event> events(long bucketId) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, at_time, status, fixed_in, note, link, actor, report_id"
+                    + " FROM bucket_event WHERE bucket_id = ? ORDER BY id")) {
+      ps.setLong(1, bucketId);
+      List<Event> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long report = rs.getLong(8);
+          Long reportId = rs.wasNull() ? null : report;
+          out.add(
+              new Event(
+                  rs.getLong(1),
+                  instant(rs, 2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  reportId));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static final String REPORT_COLUMNS =
+      "SELECT r.id, r.sha256, r.received_at, r.seen_at, r.submitter, r.host, r.kernel_release,"
+          + " r.content_kind, r.raw_size, r.crash_found, r.signature, r.title, r.failure_class,"
+          + " r.bucket_id, r.rulebook_version FROM report r";
+
+  /** One report's metadata. */
+  Optional<ReportRow> report(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(REPORT_COLUMNS + " WHERE r.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(reportRow(c, rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A bucket's reports, oldest first. */
+  List<ReportRow> bucketReports(long bucketId, int limit) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(REPORT_COLUMNS + " WHERE r.bucket_id = ? ORDER BY r.id LIMIT ?")) {
+      ps.setLong(1, bucketId);
+      ps.setInt(2, limit);
+      List<ReportRow> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(reportRow(c, rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static ReportRow reportRow(Connection c, ResultSet rs) throws SQLException {
+    long id = rs.getLong(1);
+    long bucket = rs.getLong(14);
+    Long bucketId = rs.wasNull() ? null : bucket;
+    return new ReportRow(
+        id,
+        rs.getString(2),
+        instant(rs, 3),
+        instant(rs, 4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        labels(c, id),
+        rs.getString(8),
+        rs.getLong(9),
+        rs.getBoolean(10),
+        rs.getString(11),
+        rs.getString(12),
+        rs.getString(13),
+        bucketId,
+        rs.getString(15));
+  }
+
+  private static List<String> labels(Connection c, long reportId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT label FROM report_label WHERE report_id = ? ORDER BY label")) {
+      ps.setLong(1, reportId);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A report's raw bytes as uploaded. */
+  Optional<byte[]> raw(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT raw FROM report WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A report's diagnosis JSON. */
+  Optional<String> diagnosisJson(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT diagnosis_json FROM report WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Counts for the health and metrics endpoints: reports and buckets stored. */
+  Map<String, Long> totals() throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection()) {
+      for (String table : new String[] {"report", "bucket"}) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          out.put(table + "s", rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A kernel release with the number of buckets and reports seen on it. */
+  record ReleaseCount(String release, long buckets, long reports) {}
+
+  /** Every kernel release reports were seen on, newest first (see {@link KernelRelease}). */
+  List<ReleaseCount> releases() throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT facet_value, COUNT(*), SUM(report_count) FROM bucket_facet"
+                    + " WHERE facet = 'release' GROUP BY facet_value")) {
+      List<ReleaseCount> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ReleaseCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+        }
+      }
+      out.sort(
+          java.util.Comparator.comparing(ReleaseCount::release, KernelRelease.ORDER).reversed());
+      return out;
+    }
+  }
+
+  /**
+   * The buckets new on a release: seen on it and on no older release (in {@link KernelRelease}
+   * order; reports without a release do not count), most reports first.
+   */
+  List<BucketRow> newIn(String release) throws SQLException {
+    Map<Long, Boolean> olderSeen = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT f.bucket_id, f.facet_value FROM bucket_facet f WHERE f.facet = 'release'"
+                    + " AND f.bucket_id IN (SELECT g.bucket_id FROM bucket_facet g"
+                    + " WHERE g.facet = 'release' AND g.facet_value = ?)")) {
+      ps.setString(1, release);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          boolean older = KernelRelease.compare(rs.getString(2), release) < 0;
+          olderSeen.merge(rs.getLong(1), older, Boolean::logicalOr);
+        }
+      }
+    }
+    List<Long> ids = new ArrayList<>();
+    olderSeen.forEach(
+        (id, older) -> {
+          if (!older) {
+            ids.add(id);
+          }
+        });
+    return bucketsById(ids);
+  }
+
+  /**
+   * The buckets regressed on a release: marked fixed, then seen again on this release, at or after
+   * the release with the fix (the {@code regressed} events ingest records), most reports first.
+   */
+  List<BucketRow> regressedIn(String release) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT e.bucket_id FROM bucket_event e JOIN report r ON r.id = e.report_id"
+                    + " WHERE e.status = 'regressed' AND r.kernel_release = ?")) {
+      ps.setString(1, release);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    return bucketsById(ids);
+  }
+
+  private List<BucketRow> bucketsById(List<Long> ids) throws SQLException {
+    List<BucketRow> out = new ArrayList<>();
+    try (Connection c = ds.getConnection()) {
+      for (long id : ids) {
+        bucket(c, id).ifPresent(out::add);
+      }
+    }
+    out.sort(
+        java.util.Comparator.comparingLong(BucketRow::count)
+            .reversed()
+            .thenComparingLong(BucketRow::id));
+    return out;
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    if (t == null) {
+      throw new SQLException("unexpected NULL time in column " + column);
+    }
+    return t.toInstant();
+  }
+}
