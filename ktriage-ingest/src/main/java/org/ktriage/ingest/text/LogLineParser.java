@@ -143,7 +143,7 @@ public final class LogLineParser {
           (c == '[' && (digit(at(j + 1)) || at(j + 1) == ' '))
               || (c == '<' && digit(at(j + 1)))
               || s.startsWith("kernel:", j)
-              || clock(j) > 0;
+              || SyslogStamp.clock(s, j) > 0;
       if (prefix) {
         i = j;
       }
@@ -154,7 +154,7 @@ public final class LogLineParser {
      * captures: {@code 22:55:37.474589 <1>[ 5.816009] …}); taken only when a kernel prefix follows.
      */
     void consoleClock() {
-      int t = clock(i);
+      int t = SyslogStamp.clock(s, i);
       if (t < 0 || at(t) != ' ') {
         return;
       }
@@ -238,120 +238,21 @@ public final class LogLineParser {
       return true;
     }
 
-    /** {@code Mmm dd hh:mm:ss[.frac] host tag: } or ISO {@code yyyy-mm-ddThh:mm:ss… host tag: }. */
-    void syslog() {
-      int j = i;
-      char c = at(j);
-      if (Character.isLetter(c) || (digit(c) && monthWord(j) > 0)) {
-        // "Nov 17 05:56:07 ", a localized month ("июл 27", "sept. 27"), or logread's
-        // "Sun Sep  1 19:30:19 2019 " with the weekday first and the year after the time
-        int w = monthWord(j);
-        if (w < 0) {
-          return;
-        }
-        int m = monthWord(w);
-        if (m > 0) {
-          w = m;
-        }
-        j = w;
-        if (!digit(at(j))) {
-          return;
-        }
-        int d = j;
-        while (digit(at(j)) && j - d < 2) {
-          j++;
-        }
-        if (at(j) != ' ') {
-          return;
-        }
-        j++;
-        int t = clock(j);
-        if (t < 0) {
-          return;
-        }
-        j = t;
-        if (at(j) == ' ' && digit(at(j + 1)) && digit(at(j + 4)) && at(j + 5) == ' ') {
-          j += 5;
-        }
-      } else if (digit(c) && at(j + 4) == '/' && at(j + 7) == '/' && at(j + 10) == ' ') {
-        // a fuzzer or tool log prefix "2018/01/09 14:28:48 " before kernel text
-        int t = clock(j + 11);
-        if (t > 0 && at(t) == ' ') {
-          i = t + 1;
-        }
-        return;
-      } else if (digit(c)) {
-        // 2019-11-17T05:56:07[.123][+0000|+00:00|Z]
-        if (!(digit(at(j + 1))
-            && digit(at(j + 2))
-            && digit(at(j + 3))
-            && at(j + 4) == '-'
-            && at(j + 7) == '-'
-            && (at(j + 10) == 'T' || at(j + 10) == ' '))) {
-          return;
-        }
-        int t = clock(j + 11);
-        if (t < 0) {
-          return;
-        }
-        j = t;
-        if (at(j) == 'Z') {
-          j++;
-        } else if (at(j) == '+' || at(j) == '-') {
-          j++;
-          while (digit(at(j)) || at(j) == ':') {
-            j++;
-          }
-        }
-      } else {
-        return;
-      }
-      if (at(j) != ' ') {
-        return;
-      }
-      j++;
-      hostAndTag(j);
-    }
-
     /**
-     * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a
-     * number and the CJK month sign), and the blanks after it; the index after them or -1.
+     * {@code Mmm dd hh:mm:ss[.frac] host tag: } or ISO {@code yyyy-mm-ddThh:mm:ss… host tag: }
+     * ({@link SyslogStamp}); a tool's {@code yyyy/mm/dd hh:mm:ss } prefix has no host or tag.
      */
-    private int monthWord(int j) {
-      int k = j;
-      if (digit(at(k))) {
-        // a numbered month: "8月 14 10:24:12" (Chinese and Japanese locales), "8월" (Korean)
-        while (digit(at(k)) && k - j < 2) {
-          k++;
-        }
-        if (at(k) != '\u6708' && at(k) != '\uc6d4') {
-          return -1;
-        }
-        k++;
-        if (at(k) != ' ') {
-          return -1;
-        }
-        while (at(k) == ' ') {
-          k++;
-        }
-        return k;
+    void syslog() {
+      int tool = SyslogStamp.toolPrefixEnd(s, i);
+      if (tool >= 0) {
+        i = tool;
+        return;
       }
-      while (Character.isLetter(at(k)) && k - j < 5) {
-        k++;
+      int j = SyslogStamp.end(s, i);
+      if (j < 0 || at(j) != ' ') {
+        return;
       }
-      if (k - j < 3) {
-        return -1;
-      }
-      if (at(k) == '.') {
-        k++;
-      }
-      if (at(k) != ' ') {
-        return -1;
-      }
-      while (at(k) == ' ') {
-        k++;
-      }
-      return k;
+      hostAndTag(j + 1);
     }
 
     /**
@@ -395,28 +296,6 @@ public final class LogLineParser {
         }
         k = sp + 1;
       }
-    }
-
-    /** {@code hh:mm:ss[.frac]} at j; index after it or -1. */
-    private int clock(int j) {
-      if (!(digit(at(j))
-          && digit(at(j + 1))
-          && at(j + 2) == ':'
-          && digit(at(j + 3))
-          && digit(at(j + 4))
-          && at(j + 5) == ':'
-          && digit(at(j + 6))
-          && digit(at(j + 7)))) {
-        return -1;
-      }
-      j += 8;
-      if (at(j) == '.' || at(j) == ',') {
-        j++;
-        while (digit(at(j))) {
-          j++;
-        }
-      }
-      return j;
     }
 
     /** {@code [ sssss.uuuuuu]}, {@code [Tue Nov 17 05:56:07 2019]}, then an optional caller id. */
