@@ -73,6 +73,12 @@ final class TitleRules {
   final Pattern callTrace;
   final Pattern rip;
 
+  /**
+   * The frame of a report syzkaller does not title ({@link FallbackTitles}): the program-counter
+   * line, else the first frame under the call trace heading, with the global skip list.
+   */
+  final StackSpec fallbackStack;
+
   private static @Nullable TitleRules instance;
 
   static synchronized TitleRules get() {
@@ -139,6 +145,12 @@ final class TitleRules {
       rules.add(new OopsRule(t.header(), List.of(), List.of(format(t, globalSkip))));
     }
     oopses = List.copyOf(rules);
+    fallbackStack =
+        new StackSpec(
+            parts(List.of("$rip", "$calltrace", "$stack")),
+            parts(List.of("$calltrace", "$stack")),
+            alternation(globalSkip),
+            Extractor.FIRST);
   }
 
   private Format format(JsonNode f, List<String> globalSkip) {

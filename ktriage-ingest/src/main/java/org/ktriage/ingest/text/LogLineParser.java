@@ -26,6 +26,9 @@ public final class LogLineParser {
   private static final java.util.List<String> SYSLOG_LEVELS =
       java.util.List.of("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug");
 
+  private static final java.util.regex.Pattern HUMAN_MINUTE =
+      java.util.regex.Pattern.compile("[A-Z][a-z]{2} {1,2}\\d{1,2} \\d{2}:\\d{2}");
+
   private static final java.util.regex.Pattern PS_ROW =
       java.util.regex.Pattern.compile(">\\s+\\d+\\s+\\d+\\s+\\d+\\s+[0-9a-f]+\\s+[A-Z]{2}\\s");
 
@@ -61,6 +64,7 @@ public final class LogLineParser {
     c.indent();
     int indented = c.i;
     c.consoleClock();
+    c.bareSeconds();
     c.level();
     if (!c.kmsg()) {
       c.syslog();
@@ -86,6 +90,9 @@ public final class LogLineParser {
     @Nullable Long wallSeconds;
     @Nullable String caller;
     boolean sawSyslog;
+
+    /** A printk time bracket without an absolute time was read: {@code []}, {@code [ +0.5]}. */
+    boolean sawStamp;
 
     Cursor(String s) {
       this.s = s;
@@ -123,7 +130,12 @@ public final class LogLineParser {
 
     /** Whether any prefix was read (a time, level, caller id or syslog tag). */
     boolean recognized() {
-      return nanos != null || wallSeconds != null || level >= 0 || caller != null || sawSyslog;
+      return nanos != null
+          || wallSeconds != null
+          || level >= 0
+          || caller != null
+          || sawSyslog
+          || sawStamp;
     }
 
     /**
@@ -140,7 +152,14 @@ public final class LogLineParser {
       }
       char c = at(j);
       boolean prefix =
-          (c == '[' && (digit(at(j + 1)) || at(j + 1) == ' '))
+          (c == '['
+                  && (digit(at(j + 1))
+                      || at(j + 1) == ' '
+                      || at(j + 1) == ']'
+                      || at(j + 1) == '+'
+                      || Character.isUpperCase(at(j + 1))))
+              || bareSecondsEnd(j) > 0
+              || SyslogStamp.end(s, j) > 0
               || (c == '<' && digit(at(j + 1)))
               || s.startsWith("kernel:", j)
               || SyslogStamp.clock(s, j) > 0;
@@ -344,7 +363,11 @@ public final class LogLineParser {
             inner = s.substring(k, idEnd);
             j = idEnd;
           } else {
+            // "[   63.211405 ]": blanks before the bracket closes (a log collector's padding)
             j = afterNum;
+            while (at(j) == ' ') {
+              j++;
+            }
           }
         }
         if (at(j) != ']') {
@@ -357,9 +380,21 @@ public final class LogLineParser {
           // "[10086.884661]: " as sdb and some log collectors print it
           i++;
         }
+        leakedLevel();
         callerAfter();
         skipOneSpace();
         vendorCpuTask();
+      } else if (c == ']') {
+        // "[] BUG: …": the time was cut out of the bracket (a paste that kept the brackets)
+        sawStamp = true;
+        i = j + 1;
+        skipOneSpace();
+      } else if (c == '+' && relativeEnd(j + 1) > 0) {
+        // dmesg --human/--reltime: "[  +0.000009]", the time since the line before; no absolute
+        // time (util-linux dmesg.c print_timestamp, DMESG_TIMEFTM_RELTIME)
+        sawStamp = true;
+        i = relativeEnd(j + 1) + 1;
+        skipOneSpace();
       } else if (callerIdEnd(j) > 0 && at(callerIdEnd(j)) == ']') {
         // caller id without time: "[  T661] BUG: …" (printk.time=0 with CONFIG_PRINTK_CALLER)
         callerAfter();
@@ -376,10 +411,98 @@ public final class LogLineParser {
         try {
           wallSeconds = LocalDateTime.parse(when, DMESG_T).toEpochSecond(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-          return;
+          // dmesg --human's "[Oct 2 02:15]" before the first line of each minute: no year, no
+          // seconds (util-linux dmesg.c, DMESG_TIMEFTM_RELTIME)
+          if (!HUMAN_MINUTE.matcher(s).region(j, close).matches()) {
+            return;
+          }
+          sawStamp = true;
         }
         i = close + 1;
         callerAfter();
+        skipOneSpace();
+      }
+    }
+
+    /** {@code secs.frac} then {@code ]} at k (blanks allowed around); the index of the bracket. */
+    private int relativeEnd(int k) {
+      int j = k;
+      int d = j;
+      while (digit(at(j)) && j - d < 12) {
+        j++;
+      }
+      if (j == d || at(j) != '.') {
+        return -1;
+      }
+      j++;
+      int f = j;
+      while (digit(at(j)) && j - f < 9) {
+        j++;
+      }
+      if (j == f) {
+        return -1;
+      }
+      while (at(j) == ' ') {
+        j++;
+      }
+      return at(j) == ']' ? j : -1;
+    }
+
+    /**
+     * A printk level character left after a time bracket with no blank after it ({@code
+     * [17179954.674331]dCPU: 0 PID: …}): a console writer that dropped the {@code KERN_SOH} byte
+     * but kept the level (0-7, {@code d} for KERN_DEFAULT, {@code c} for KERN_CONT;
+     * include/linux/kern_levels.h); taken only before a capital, where a message starts.
+     */
+    private void leakedLevel() {
+      char c = at(i);
+      if (((c >= '0' && c <= '7') || c == 'c' || c == 'd') && Character.isUpperCase(at(i + 1))) {
+        i++;
+      }
+    }
+
+    /**
+     * A time in seconds without brackets followed by a colon, {@code 191.784789: <2> …}, as ramdump
+     * and last-kmsg parsers print the printk time (six digits of fraction, printk's {@code %06lu});
+     * the index after the colon and its blanks, or -1.
+     */
+    int bareSecondsEnd(int k) {
+      int j = k;
+      while (digit(at(j)) && j - k < 12) {
+        j++;
+      }
+      if (j == k || at(j) != '.') {
+        return -1;
+      }
+      j++;
+      int f = j;
+      while (digit(at(j))) {
+        j++;
+      }
+      if (j - f != 6 || at(j) != ':' || at(j + 1) != ' ') {
+        return -1;
+      }
+      j++;
+      while (at(j) == ' ') {
+        j++;
+      }
+      return j;
+    }
+
+    /** See {@link #bareSecondsEnd}: takes the time. */
+    void bareSeconds() {
+      int end = bareSecondsEnd(i);
+      if (end < 0) {
+        return;
+      }
+      int dot = s.indexOf('.', i);
+      long secs = Long.parseLong(s.substring(i, dot));
+      long micros = Long.parseLong(s.substring(dot + 1, dot + 7));
+      nanos = secs * 1_000_000_000L + micros * 1000L;
+      i = end;
+      if (at(i) == '<') {
+        // the level and one blank that separates it from the text
+        level();
         skipOneSpace();
       }
     }
@@ -487,9 +610,11 @@ public final class LogLineParser {
         int save = i;
         Long saveNanos = nanos;
         String saveCaller = caller;
+        boolean saveStamp = sawStamp;
         i = k;
         nanos = null;
         timestamp();
+        sawStamp = saveStamp;
         if (nanos != null) {
           // with a time of its own, the line keeps its text unless only the later part is a report
           if (leading

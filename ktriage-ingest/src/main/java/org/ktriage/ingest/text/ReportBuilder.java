@@ -266,6 +266,19 @@ final class ReportBuilder {
     if (traceState == TraceState.DONE) {
       return Outcome.ENDED;
     }
+    if (traceState == TraceState.NONE && hasBody() && text.indexOf(") from [<", from) > 0) {
+      // arm32's unwinder prints its frames with no heading ("[<pc>] (f) from [<lr>] (g+0x1/0x2)",
+      // dump_backtrace_entry() in arch/arm/kernel/traps.c; only the frame-pointer unwinder
+      // prints "Backtrace:"), as under a hung task's sched_show_task()
+      Frame f = ReportLine.frame(text, from, span);
+      if (f != null) {
+        trace = new TraceBuilder(ContextKind.UNKNOWN);
+        traceState = TraceState.IN;
+        trace.frame(f);
+        take(r);
+        return Outcome.TAKEN;
+      }
+    }
     if (ReportLine.isBody(text, from)) {
       take(r);
       return Outcome.TAKEN;
@@ -354,7 +367,10 @@ final class ReportBuilder {
     if (text.startsWith("Call Trace:", from)
         || text.startsWith("Call trace:", from)
         || text.startsWith("Backtrace:", from)) {
-      if (traceState == TraceState.NONE) {
+      if (traceState == TraceState.NONE || !hasTrace()) {
+        // a heading after a heading with no frame: the first print was cut (a lockup's NMI
+        // backtrace interrupting show_stack(), a paste that dropped the frames) and the trace
+        // starts again
         trace =
             new TraceBuilder(
                 text.startsWith("Call Trace:", from) ? ContextKind.TASK : ContextKind.UNKNOWN);
@@ -515,7 +531,8 @@ final class ReportBuilder {
   static int firstNonSpace(String s, int from) {
     int i = from;
     int n = s.length();
-    while (i < n && s.charAt(i) == ' ') {
+    // a tab is a blank: reports pasted into tickets and commit messages are often tab-indented
+    while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
       i++;
     }
     return i;
