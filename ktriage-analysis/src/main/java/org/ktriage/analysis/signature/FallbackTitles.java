@@ -60,18 +60,32 @@ final class FallbackTitles {
       if (head == null) {
         return null;
       }
-      String frame = head.withFrame() ? frame(text, context, i, primaryFunction) : "";
+      String frame =
+          head.withFrame() ? frame(text, context, i, primaryFunction, rules.fallbackStack) : "";
       return titled(head.text(), frame);
     }
     for (int i = 0; i < text.size(); i++) {
       String line = text.get(i);
       if ((rules.callTrace.matcher(line).find() || rules.rip.matcher(line).find())
           && framesAfter(text, i) >= TRACE_MIN_FRAMES) {
-        return titled(TRACE, frame(text, context, i, primaryFunction));
+        return titled(TRACE, frame(text, context, i, primaryFunction, rules.fallbackStack));
+      }
+    }
+    for (int i = 0; i + 1 < text.size(); i++) {
+      // frames with no heading at all (a trace pasted alone): func+0xoff/0xsize on two lines in a
+      // row, as show_stack() prints each frame
+      if (SYMBOL_OFFSET.matcher(text.get(i)).find()
+          && SYMBOL_OFFSET.matcher(text.get(i + 1)).find()) {
+        return titled(TRACE, frame(text, context, i, primaryFunction, rules.fallbackBareStack));
       }
     }
     return null;
   }
+
+  /** A frame's {@code func+0xoff/0xsize} (printk's %pS). */
+  private static final java.util.regex.Pattern SYMBOL_OFFSET =
+      java.util.regex.Pattern.compile(
+          "^[\\s?]*(?:\\[<?[0-9a-fx]+>?\\] *)*\\(?[A-Za-z_][\\w.]*\\+0x[0-9a-f]+/0x[0-9a-f]+");
 
   private CrashTitle titled(String head, String frame) {
     String title = frame.isEmpty() ? head : head + " in " + frame;
@@ -80,7 +94,11 @@ final class FallbackTitles {
 
   /** The report's function: the lines of the header's context from {@code start}. */
   private String frame(
-      List<String> text, List<String> context, int start, @Nullable String primaryFunction) {
+      List<String> text,
+      List<String> context,
+      int start,
+      @Nullable String primaryFunction,
+      StackSpec spec) {
     if (primaryFunction != null && !primaryFunction.isEmpty()) {
       // a title names the function without its compiler suffix (.isra.0, .cold), as {{FUNC}} does
       int dot = primaryFunction.indexOf('.');
@@ -93,7 +111,6 @@ final class FallbackTitles {
         sb.append(text.get(j)).append('\n');
       }
     }
-    StackSpec spec = rules.fallbackStack;
     StackFrames.Result r = stackFrames.extract(spec, sb.toString());
     if (!r.ok() || r.frames().isEmpty()) {
       return "";

@@ -79,6 +79,9 @@ final class TitleRules {
    */
   final StackSpec fallbackStack;
 
+  /** The frame of a trace printed without heading (arm32's unwinder, a paste): its first frame. */
+  final StackSpec fallbackBareStack;
+
   private static @Nullable TitleRules instance;
 
   static synchronized TitleRules get() {
@@ -151,6 +154,9 @@ final class TitleRules {
             parts(List.of("$calltrace", "$stack")),
             alternation(globalSkip),
             Extractor.FIRST);
+    fallbackBareStack =
+        new StackSpec(
+            parts(List.of("$stack")), List.of(), alternation(globalSkip), Extractor.FIRST);
   }
 
   private Format format(JsonNode f, List<String> globalSkip) {
