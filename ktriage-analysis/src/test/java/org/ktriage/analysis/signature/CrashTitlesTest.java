@@ -73,30 +73,4 @@ class CrashTitlesTest {
     assertThat(t.title()).isEqualTo("out of memory");
     assertThat(t.corrupted()).isFalse();
   }
-
-  /**
-   * v2.6.26-v3.x's "WARNING: at file:line func()" is titled by the WARN site, as the v3.x+ form is
-   * (a Cavium Octeon report posted to lkml,
-   * https://lore.kernel.org/lkml/1371172023-16004-1-git-send-email-ddaney.cavm@gmail.com/).
-   */
-  @Test
-  void oldWarningFormIsTitledByItsSite() throws Exception {
-    String log =
-        ""
-            + "------------[ cut here ]------------\n"
-            + "WARNING: at init/main.c:560 start_kernel+0x250/0x410()\n"
-            + "Interrupts were enabled early\n"
-            + "Modules linked in:\n"
-            + "CPU: 0 PID: 0 Comm: swapper Not tainted 3.10.0-rc5-Cavium-Octeon+ #801\n"
-            + "Call Trace:\n"
-            + "[<ffffffff80139520>] show_stack+0x68/0x80\n"
-            + "[<ffffffff80159710>] warn_slowpath_common+0x78/0xb0\n"
-            + "[<ffffffff801597e8>] warn_slowpath_fmt+0x38/0x48\n"
-            + "[<ffffffff8092b768>] start_kernel+0x250/0x410\n"
-            + "\n"
-            + "---[ end trace 139ce121c98e96c9 ]---\n";
-    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
-    assertThat(t.title()).isEqualTo("WARNING in start_kernel");
-    assertThat(t.type()).isEqualTo("WARNING");
-  }
 }
