@@ -56,13 +56,13 @@ public final class Analyzer {
     // RuleFailure in the results, and the chain then shows a plain lock wait
     String recursiveWhere = results.value(RecursiveSpinlockRule.ID, RecursiveSpinlockRule.SPINNER);
     List<RuleFailure> failures = new ArrayList<>(results.failures());
+    PrimaryFailure primary = facts.primary() == null ? null : facts.primary().toModel();
     CrashTitle title = null;
     try {
-      title = CrashTitles.of(report);
+      title = CrashTitles.of(report, primary == null ? null : primary.function());
     } catch (RuntimeException e) {
       failures.add(new RuleFailure("title", e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
-    PrimaryFailure primary = facts.primary() == null ? null : facts.primary().toModel();
     boolean crashFound = report.hasCrash() || title != null || primary != null;
     String signature = null;
     if (crashFound) {

@@ -36,6 +36,11 @@ class RealDressesTest {
   static Stream<Dress> dresses() {
     return Stream.of(
         new Dress(
+            "tab-syslog-trace-aqtion32.txt",
+            "https://github.com/Aquantia/AQtion/issues/32",
+            FailureClass.UNKNOWN,
+            null),
+        new Dress(
             "arm32-bare-trace-rpi4879.txt",
             "https://github.com/raspberrypi/linux/issues/4879",
             FailureClass.UNKNOWN,
@@ -287,6 +292,14 @@ class RealDressesTest {
       assertThat(report.oopses()).hasSize(1);
       assertThat(report.oopses().get(0).trace()).isNotEmpty();
     }
+  }
+
+  /** A trace with no header gets a title that says so and names a function of the trace. */
+  @org.junit.jupiter.api.Test
+  void aTraceWithoutHeaderIsTitledAsACallTrace() throws Exception {
+    Diagnosis d = new Analyzer().analyze(Reports.ingest(resource("tab-syslog-trace-aqtion32.txt")));
+    assertThat(d.title())
+        .isEqualTo("call trace in " + java.util.Objects.requireNonNull(d.primary()).function());
   }
 
   /** The drgn trace is read frame by frame, innermost first. */

@@ -30,19 +30,32 @@ public final class CrashTitles {
 
   /** The title of the first crash in the report's log, or null when it shows no crash. */
   public static @Nullable CrashTitle of(CrashReport report) {
-    CrashTitle title = ofLog(report.log());
+    return of(report, null);
+  }
+
+  /**
+   * The title of the first crash in the report's log, or null when it shows no crash; a report
+   * syzkaller's rules do not title is titled with {@code primaryFunction} when it is known (the
+   * function analysis blamed), so that title and primary agree.
+   */
+  public static @Nullable CrashTitle of(CrashReport report, @Nullable String primaryFunction) {
+    CrashTitle title = ofLog(report.log(), primaryFunction);
     if (title == null && report.log().isEmpty() && !report.oopses().isEmpty()) {
       List<LogRecord> lines = new ArrayList<>();
       for (Oops oops : report.oopses()) {
         lines.addAll(oops.lines());
       }
-      title = ofLog(lines);
+      title = ofLog(lines, primaryFunction);
     }
     return title;
   }
 
   /** The title of the first crash in these log records, or null when they show no crash. */
   public static @Nullable CrashTitle ofLog(List<LogRecord> log) {
+    return ofLog(log, null);
+  }
+
+  private static @Nullable CrashTitle ofLog(List<LogRecord> log, @Nullable String primaryFunction) {
     List<String> text = new ArrayList<>(log.size());
     List<String> context = new ArrayList<>(log.size());
     for (LogRecord r : log) {
@@ -54,11 +67,26 @@ public final class CrashTitles {
         text.add(r.text().substring(r.text().indexOf("] ") + 2));
         context.add(caller == null ? TitleEngine.CONSOLE : caller.replaceAll("[\\[\\] ]", ""));
       } else {
-        text.add(r.text());
+        text.add(untab(r.text()));
         context.add(contextOf(r));
       }
     }
-    return DEFAULT.engine.title(text, context);
+    return DEFAULT.engine.title(text, context, primaryFunction);
+  }
+
+  /**
+   * Leading tabs read as blanks: a report pasted tab-indented into a ticket or a commit message
+   * (the kernel indents with blanks only, so the frame patterns expect them).
+   */
+  private static String untab(String text) {
+    if (text.isEmpty() || text.charAt(0) != '\t') {
+      return text;
+    }
+    int i = 0;
+    while (i < text.length() && (text.charAt(i) == '\t' || text.charAt(i) == ' ')) {
+      i++;
+    }
+    return text.substring(i);
   }
 
   /** syzkaller's crash type for a title (empty when unknown). */

@@ -29,14 +29,25 @@ final class TitleEngine {
 
   private final TitleRules rules;
   private final StackFrames stackFrames;
+  private final FallbackTitles fallback;
 
   TitleEngine(TitleRules rules) {
     this.rules = rules;
     this.stackFrames = new StackFrames(rules);
+    this.fallback = new FallbackTitles(rules, stackFrames);
   }
 
-  /** The title of the first report in the lines, or null when they show no crash. */
-  @Nullable CrashTitle title(List<String> text, List<String> context) {
+  /**
+   * The title of the first report in the lines, or null when they show no crash; a report that
+   * syzkaller's rules do not title gets a {@link FallbackTitles fallback title}.
+   */
+  @Nullable CrashTitle title(
+      List<String> text, List<String> context, @Nullable String primaryFunction) {
+    CrashTitle t = syzkallerTitle(text, context);
+    return t != null ? t : fallback.title(text, context, primaryFunction);
+  }
+
+  private @Nullable CrashTitle syzkallerTitle(List<String> text, List<String> context) {
     int start = -1;
     OopsRule oops = null;
     for (int i = 0; i < text.size() && oops == null; i++) {

@@ -73,6 +73,15 @@ final class TitleRules {
   final Pattern callTrace;
   final Pattern rip;
 
+  /**
+   * The frame of a report syzkaller does not title ({@link FallbackTitles}): the program-counter
+   * line, else the first frame under the call trace heading, with the global skip list.
+   */
+  final StackSpec fallbackStack;
+
+  /** The frame of a trace printed without heading (arm32's unwinder, a paste): its first frame. */
+  final StackSpec fallbackBareStack;
+
   private static @Nullable TitleRules instance;
 
   static synchronized TitleRules get() {
@@ -156,6 +165,15 @@ final class TitleRules {
       }
     }
     oopses = List.copyOf(rules);
+    fallbackStack =
+        new StackSpec(
+            parts(List.of("$rip", "$calltrace", "$stack")),
+            parts(List.of("$calltrace", "$stack")),
+            alternation(globalSkip),
+            Extractor.FIRST);
+    fallbackBareStack =
+        new StackSpec(
+            parts(List.of("$stack")), List.of(), alternation(globalSkip), Extractor.FIRST);
   }
 
   private Format format(JsonNode f, List<String> globalSkip) {

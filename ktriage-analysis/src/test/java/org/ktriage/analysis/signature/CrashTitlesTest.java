@@ -54,4 +54,23 @@ class CrashTitlesTest {
     assertThat(t.corrupted()).isFalse();
     assertThat(t.frame()).isEqualTo("bar");
   }
+
+  /**
+   * A report syzkaller's rules do not title still gets a title that says what happened: the OOM
+   * killer's report (its first lines as posted to linux-mm,
+   * https://lore.kernel.org/linux-mm/20130125005529.GA21668@localhost/).
+   */
+  @Test
+  void oomKillerReportIsTitledOutOfMemory() throws Exception {
+    String log =
+        ""
+            + "[  744.754199] bash invoked oom-killer: gfp_mask=0xd0, order=1, oom_adj=0,"
+            + " oom_score_adj=0\n"
+            + "[  744.754202] bash cpuset=/ mems_allowed=0\n"
+            + "[  744.754204] Pid: 3836, comm: bash Not tainted 3.2.0-4-686-pae #1 Debian"
+            + " 3.2.32-1\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("out of memory");
+    assertThat(t.corrupted()).isFalse();
+  }
 }

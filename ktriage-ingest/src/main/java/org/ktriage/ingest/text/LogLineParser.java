@@ -26,6 +26,9 @@ public final class LogLineParser {
   private static final java.util.List<String> SYSLOG_LEVELS =
       java.util.List.of("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug");
 
+  private static final java.util.regex.Pattern HUMAN_MINUTE =
+      java.util.regex.Pattern.compile("[A-Z][a-z]{2} {1,2}\\d{1,2} \\d{2}:\\d{2}");
+
   private static final java.util.regex.Pattern PS_ROW =
       java.util.regex.Pattern.compile(">\\s+\\d+\\s+\\d+\\s+\\d+\\s+[0-9a-f]+\\s+[A-Z]{2}\\s");
 
@@ -61,6 +64,7 @@ public final class LogLineParser {
     c.indent();
     int indented = c.i;
     c.consoleClock();
+    c.bareSeconds();
     c.level();
     if (!c.kmsg()) {
       c.syslog();
@@ -86,6 +90,9 @@ public final class LogLineParser {
     @Nullable Long wallSeconds;
     @Nullable String caller;
     boolean sawSyslog;
+
+    /** A printk time bracket without an absolute time was read: {@code []}, {@code [ +0.5]}. */
+    boolean sawStamp;
 
     Cursor(String s) {
       this.s = s;
@@ -123,7 +130,12 @@ public final class LogLineParser {
 
     /** Whether any prefix was read (a time, level, caller id or syslog tag). */
     boolean recognized() {
-      return nanos != null || wallSeconds != null || level >= 0 || caller != null || sawSyslog;
+      return nanos != null
+          || wallSeconds != null
+          || level >= 0
+          || caller != null
+          || sawSyslog
+          || sawStamp;
     }
 
     /**
@@ -140,10 +152,17 @@ public final class LogLineParser {
       }
       char c = at(j);
       boolean prefix =
-          (c == '[' && (digit(at(j + 1)) || at(j + 1) == ' '))
+          (c == '['
+                  && (digit(at(j + 1))
+                      || at(j + 1) == ' '
+                      || at(j + 1) == ']'
+                      || at(j + 1) == '+'
+                      || Character.isUpperCase(at(j + 1))))
+              || bareSecondsEnd(j) > 0
+              || SyslogStamp.end(s, j) > 0
               || (c == '<' && digit(at(j + 1)))
               || s.startsWith("kernel:", j)
-              || clock(j) > 0;
+              || SyslogStamp.clock(s, j) > 0;
       if (prefix) {
         i = j;
       }
@@ -154,7 +173,7 @@ public final class LogLineParser {
      * captures: {@code 22:55:37.474589 <1>[ 5.816009] …}); taken only when a kernel prefix follows.
      */
     void consoleClock() {
-      int t = clock(i);
+      int t = SyslogStamp.clock(s, i);
       if (t < 0 || at(t) != ' ') {
         return;
       }
@@ -238,120 +257,21 @@ public final class LogLineParser {
       return true;
     }
 
-    /** {@code Mmm dd hh:mm:ss[.frac] host tag: } or ISO {@code yyyy-mm-ddThh:mm:ss… host tag: }. */
-    void syslog() {
-      int j = i;
-      char c = at(j);
-      if (Character.isLetter(c) || (digit(c) && monthWord(j) > 0)) {
-        // "Nov 17 05:56:07 ", a localized month ("июл 27", "sept. 27"), or logread's
-        // "Sun Sep  1 19:30:19 2019 " with the weekday first and the year after the time
-        int w = monthWord(j);
-        if (w < 0) {
-          return;
-        }
-        int m = monthWord(w);
-        if (m > 0) {
-          w = m;
-        }
-        j = w;
-        if (!digit(at(j))) {
-          return;
-        }
-        int d = j;
-        while (digit(at(j)) && j - d < 2) {
-          j++;
-        }
-        if (at(j) != ' ') {
-          return;
-        }
-        j++;
-        int t = clock(j);
-        if (t < 0) {
-          return;
-        }
-        j = t;
-        if (at(j) == ' ' && digit(at(j + 1)) && digit(at(j + 4)) && at(j + 5) == ' ') {
-          j += 5;
-        }
-      } else if (digit(c) && at(j + 4) == '/' && at(j + 7) == '/' && at(j + 10) == ' ') {
-        // a fuzzer or tool log prefix "2018/01/09 14:28:48 " before kernel text
-        int t = clock(j + 11);
-        if (t > 0 && at(t) == ' ') {
-          i = t + 1;
-        }
-        return;
-      } else if (digit(c)) {
-        // 2019-11-17T05:56:07[.123][+0000|+00:00|Z]
-        if (!(digit(at(j + 1))
-            && digit(at(j + 2))
-            && digit(at(j + 3))
-            && at(j + 4) == '-'
-            && at(j + 7) == '-'
-            && (at(j + 10) == 'T' || at(j + 10) == ' '))) {
-          return;
-        }
-        int t = clock(j + 11);
-        if (t < 0) {
-          return;
-        }
-        j = t;
-        if (at(j) == 'Z') {
-          j++;
-        } else if (at(j) == '+' || at(j) == '-') {
-          j++;
-          while (digit(at(j)) || at(j) == ':') {
-            j++;
-          }
-        }
-      } else {
-        return;
-      }
-      if (at(j) != ' ') {
-        return;
-      }
-      j++;
-      hostAndTag(j);
-    }
-
     /**
-     * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a
-     * number and the CJK month sign), and the blanks after it; the index after them or -1.
+     * {@code Mmm dd hh:mm:ss[.frac] host tag: } or ISO {@code yyyy-mm-ddThh:mm:ss… host tag: }
+     * ({@link SyslogStamp}); a tool's {@code yyyy/mm/dd hh:mm:ss } prefix has no host or tag.
      */
-    private int monthWord(int j) {
-      int k = j;
-      if (digit(at(k))) {
-        // a numbered month: "8月 14 10:24:12" (Chinese and Japanese locales), "8월" (Korean)
-        while (digit(at(k)) && k - j < 2) {
-          k++;
-        }
-        if (at(k) != '\u6708' && at(k) != '\uc6d4') {
-          return -1;
-        }
-        k++;
-        if (at(k) != ' ') {
-          return -1;
-        }
-        while (at(k) == ' ') {
-          k++;
-        }
-        return k;
+    void syslog() {
+      int tool = SyslogStamp.toolPrefixEnd(s, i);
+      if (tool >= 0) {
+        i = tool;
+        return;
       }
-      while (Character.isLetter(at(k)) && k - j < 5) {
-        k++;
+      int j = SyslogStamp.end(s, i);
+      if (j < 0 || at(j) != ' ') {
+        return;
       }
-      if (k - j < 3) {
-        return -1;
-      }
-      if (at(k) == '.') {
-        k++;
-      }
-      if (at(k) != ' ') {
-        return -1;
-      }
-      while (at(k) == ' ') {
-        k++;
-      }
-      return k;
+      hostAndTag(j + 1);
     }
 
     /**
@@ -395,28 +315,6 @@ public final class LogLineParser {
         }
         k = sp + 1;
       }
-    }
-
-    /** {@code hh:mm:ss[.frac]} at j; index after it or -1. */
-    private int clock(int j) {
-      if (!(digit(at(j))
-          && digit(at(j + 1))
-          && at(j + 2) == ':'
-          && digit(at(j + 3))
-          && digit(at(j + 4))
-          && at(j + 5) == ':'
-          && digit(at(j + 6))
-          && digit(at(j + 7)))) {
-        return -1;
-      }
-      j += 8;
-      if (at(j) == '.' || at(j) == ',') {
-        j++;
-        while (digit(at(j))) {
-          j++;
-        }
-      }
-      return j;
     }
 
     /** {@code [ sssss.uuuuuu]}, {@code [Tue Nov 17 05:56:07 2019]}, then an optional caller id. */
@@ -465,7 +363,11 @@ public final class LogLineParser {
             inner = s.substring(k, idEnd);
             j = idEnd;
           } else {
+            // "[   63.211405 ]": blanks before the bracket closes (a log collector's padding)
             j = afterNum;
+            while (at(j) == ' ') {
+              j++;
+            }
           }
         }
         if (at(j) != ']') {
@@ -478,9 +380,21 @@ public final class LogLineParser {
           // "[10086.884661]: " as sdb and some log collectors print it
           i++;
         }
+        leakedLevel();
         callerAfter();
         skipOneSpace();
         vendorCpuTask();
+      } else if (c == ']') {
+        // "[] BUG: …": the time was cut out of the bracket (a paste that kept the brackets)
+        sawStamp = true;
+        i = j + 1;
+        skipOneSpace();
+      } else if (c == '+' && relativeEnd(j + 1) > 0) {
+        // dmesg --human/--reltime: "[  +0.000009]", the time since the line before; no absolute
+        // time (util-linux dmesg.c print_timestamp, DMESG_TIMEFTM_RELTIME)
+        sawStamp = true;
+        i = relativeEnd(j + 1) + 1;
+        skipOneSpace();
       } else if (callerIdEnd(j) > 0 && at(callerIdEnd(j)) == ']') {
         // caller id without time: "[  T661] BUG: …" (printk.time=0 with CONFIG_PRINTK_CALLER)
         callerAfter();
@@ -497,10 +411,98 @@ public final class LogLineParser {
         try {
           wallSeconds = LocalDateTime.parse(when, DMESG_T).toEpochSecond(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-          return;
+          // dmesg --human's "[Oct 2 02:15]" before the first line of each minute: no year, no
+          // seconds (util-linux dmesg.c, DMESG_TIMEFTM_RELTIME)
+          if (!HUMAN_MINUTE.matcher(s).region(j, close).matches()) {
+            return;
+          }
+          sawStamp = true;
         }
         i = close + 1;
         callerAfter();
+        skipOneSpace();
+      }
+    }
+
+    /** {@code secs.frac} then {@code ]} at k (blanks allowed around); the index of the bracket. */
+    private int relativeEnd(int k) {
+      int j = k;
+      int d = j;
+      while (digit(at(j)) && j - d < 12) {
+        j++;
+      }
+      if (j == d || at(j) != '.') {
+        return -1;
+      }
+      j++;
+      int f = j;
+      while (digit(at(j)) && j - f < 9) {
+        j++;
+      }
+      if (j == f) {
+        return -1;
+      }
+      while (at(j) == ' ') {
+        j++;
+      }
+      return at(j) == ']' ? j : -1;
+    }
+
+    /**
+     * A printk level character left after a time bracket with no blank after it ({@code
+     * [17179954.674331]dCPU: 0 PID: …}): a console writer that dropped the {@code KERN_SOH} byte
+     * but kept the level (0-7, {@code d} for KERN_DEFAULT, {@code c} for KERN_CONT;
+     * include/linux/kern_levels.h); taken only before a capital, where a message starts.
+     */
+    private void leakedLevel() {
+      char c = at(i);
+      if (((c >= '0' && c <= '7') || c == 'c' || c == 'd') && Character.isUpperCase(at(i + 1))) {
+        i++;
+      }
+    }
+
+    /**
+     * A time in seconds without brackets followed by a colon, {@code 191.784789: <2> …}, as ramdump
+     * and last-kmsg parsers print the printk time (six digits of fraction, printk's {@code %06lu});
+     * the index after the colon and its blanks, or -1.
+     */
+    int bareSecondsEnd(int k) {
+      int j = k;
+      while (digit(at(j)) && j - k < 12) {
+        j++;
+      }
+      if (j == k || at(j) != '.') {
+        return -1;
+      }
+      j++;
+      int f = j;
+      while (digit(at(j))) {
+        j++;
+      }
+      if (j - f != 6 || at(j) != ':' || at(j + 1) != ' ') {
+        return -1;
+      }
+      j++;
+      while (at(j) == ' ') {
+        j++;
+      }
+      return j;
+    }
+
+    /** See {@link #bareSecondsEnd}: takes the time. */
+    void bareSeconds() {
+      int end = bareSecondsEnd(i);
+      if (end < 0) {
+        return;
+      }
+      int dot = s.indexOf('.', i);
+      long secs = Long.parseLong(s.substring(i, dot));
+      long micros = Long.parseLong(s.substring(dot + 1, dot + 7));
+      nanos = secs * 1_000_000_000L + micros * 1000L;
+      i = end;
+      if (at(i) == '<') {
+        // the level and one blank that separates it from the text
+        level();
         skipOneSpace();
       }
     }
@@ -608,9 +610,11 @@ public final class LogLineParser {
         int save = i;
         Long saveNanos = nanos;
         String saveCaller = caller;
+        boolean saveStamp = sawStamp;
         i = k;
         nanos = null;
         timestamp();
+        sawStamp = saveStamp;
         if (nanos != null) {
           // with a time of its own, the line keeps its text unless only the later part is a report
           if (leading

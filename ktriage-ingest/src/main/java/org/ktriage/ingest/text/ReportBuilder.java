@@ -126,7 +126,7 @@ final class ReportBuilder {
                 || text.startsWith("EIP: ", from)
                 || text.startsWith("NIP [", from)
                 || text.startsWith("Krnl PSW : ", from)
-                || startsWithAny(text, from, ReportLine.PC_PREFIXES));
+                || ProgramCounterLine.startsWithAny(text, from, ReportLine.PC_PREFIXES));
     if (!heading
         && !pcLine
         && (f == null
@@ -235,7 +235,7 @@ final class ReportBuilder {
       // after "---[ end trace": the register block printed again, Code:, the panic; no new fields
       // except the faulting RIP when the report showed none (its head was not captured)
       if (ip == null && text.startsWith("RIP: ", from)) {
-        ip = rip(text, from, span);
+        ip = ProgramCounterLine.rip(text, from, span);
       }
       if (RegisterLine.parse(text, from) != null
           || text.startsWith("RIP: ", from)
@@ -265,6 +265,19 @@ final class ReportBuilder {
     }
     if (traceState == TraceState.DONE) {
       return Outcome.ENDED;
+    }
+    if (traceState == TraceState.NONE && hasBody() && text.indexOf(") from [<", from) > 0) {
+      // arm32's unwinder prints its frames with no heading ("[<pc>] (f) from [<lr>] (g+0x1/0x2)",
+      // dump_backtrace_entry() in arch/arm/kernel/traps.c; only the frame-pointer unwinder
+      // prints "Backtrace:"), as under a hung task's sched_show_task()
+      Frame f = ReportLine.frame(text, from, span);
+      if (f != null) {
+        trace = new TraceBuilder(ContextKind.UNKNOWN);
+        traceState = TraceState.IN;
+        trace.frame(f);
+        take(r);
+        return Outcome.TAKEN;
+      }
     }
     if (ReportLine.isBody(text, from)) {
       take(r);
@@ -305,7 +318,7 @@ final class ReportBuilder {
       return true;
     }
     if (text.startsWith("RIP: ", from) || text.startsWith("EIP: ", from)) {
-      TraceBuilder.PendingException e = rip(text, from, span);
+      TraceBuilder.PendingException e = ProgramCounterLine.rip(text, from, span);
       if (e != null) {
         if (tb != null) {
           tb.exception(e);
@@ -333,7 +346,7 @@ final class ReportBuilder {
       m.region(from, text.length());
       if (m.lookingAt()) {
         if (tb != null) {
-          tb.exception(pending(m, span, false, null));
+          tb.exception(ProgramCounterLine.pending(m, span, false, null));
         }
         return true;
       }
@@ -354,7 +367,10 @@ final class ReportBuilder {
     if (text.startsWith("Call Trace:", from)
         || text.startsWith("Call trace:", from)
         || text.startsWith("Backtrace:", from)) {
-      if (traceState == TraceState.NONE) {
+      if (traceState == TraceState.NONE || !hasTrace()) {
+        // a heading after a heading with no frame: the first print was cut (a lockup's NMI
+        // backtrace interrupting show_stack(), a paste that dropped the frames) and the trace
+        // starts again
         trace =
             new TraceBuilder(
                 text.startsWith("Call Trace:", from) ? ContextKind.TASK : ContextKind.UNKNOWN);
@@ -452,92 +468,13 @@ final class ReportBuilder {
       }
       return true;
     }
-    if ((c == 'R' || c == 'E')
-        && (text.startsWith("RIP: ", from) || text.startsWith("EIP: ", from))) {
-      TraceBuilder.PendingException e = rip(text, from, span);
-      if (e != null) {
-        if (ip == null) {
-          ip = e;
-        }
+    ProgramCounterLine.Read pc = ProgramCounterLine.read(text, from, span, ip);
+    if (pc != null) {
+      ip = pc.ip();
+      if (pc.confirms()) {
         tentative = false;
-        return true;
       }
-    }
-    if (c == 'I' && text.startsWith("IP: ", from)) {
-      Matcher m = ReportLine.IP.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null) {
-          ip = pending(m, span, false, m.group("addr"));
-        }
-        return true;
-      }
-    }
-    if (c == 'E' && text.startsWith("EIP is at ", from)) {
-      Matcher m = ReportLine.EIP_IS_AT.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null) {
-          ip = pending(m, span, false, m.group("uaddr"));
-        } else if (ip.function == null && m.group("func") != null) {
-          TraceBuilder.PendingException named =
-              new TraceBuilder.PendingException(
-                  m.group("func"), m.group("off"), group(m, "mod"), ip.ip, ip.userMode, ip.source);
-          named.registers.putAll(ip.registers);
-          ip = named;
-        }
-        tentative = false;
-        return true;
-      }
-    }
-    if (c == 'N' && text.startsWith("NIP [", from)) {
-      Matcher m = ReportLine.PPC_NIP.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null || ip.function == null) {
-          ip = pending(m, span, false, m.group("addr"));
-        }
-        tentative = false;
-        return true;
-      }
-    }
-    if ((c == 'K' || c == 'U') && text.startsWith(" PSW : ", from + 4)) {
-      Matcher m = ReportLine.S390_PSW.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null) {
-          ip = pending(m, span, m.group("mode").equals("User"), m.group("addr"));
-        }
-        tentative = false;
-        return true;
-      }
-    }
-    if ((c == 'R' || c == 'E')
-        && (text.startsWith("RIP ", from)
-            || text.startsWith("EIP ", from)
-            || text.startsWith("EIP: [<", from))) {
-      Matcher m = ReportLine.RIP_TRAILER.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null) {
-          ip = pending(m, span, false, m.group("addr"));
-        }
-        return true;
-      }
-    }
-    if (startsWithAny(text, from, ReportLine.PC_PREFIXES)) {
-      Matcher m = ReportLine.ARM_PC.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (ip == null) {
-          String addr = m.group("addr") != null ? m.group("addr") : m.group("uaddr");
-          ip = pending(m, span, false, addr);
-        } else if (ip.function == null && m.group("func") != null) {
-          ip = pending(m, span, false, null);
-        }
-        tentative = false;
-        return true;
-      }
+      return true;
     }
     Map<String, Long> regs = RegisterLine.parse(text, from);
     if (regs != null) {
@@ -573,108 +510,17 @@ final class ReportBuilder {
     return false;
   }
 
-  private static boolean startsWithAny(String text, int from, List<String> prefixes) {
-    for (String p : prefixes) {
-      if (text.startsWith(p, from)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The function a WARN() header names, for arches that print no register block for a warning
-   * (arm32 and mips __warn() print only the trace): {@code WARNING: CPU: 0 PID: 1 at file:line
-   * func+off/size [mod]} (v4.x+), {@code WARNING: at file:line [addr] func[+off/size] [mod]()}
-   * (v2.6–v4.x, kernel/panic.c warn_slowpath_common()).
-   */
-  private TraceBuilder.@Nullable PendingException warnSite() {
-    // also the generic BUG() of arches without their own (asm-generic/bug.h, LKL, UML):
-    // "BUG: failure at file:line/func()!"
-    Matcher m =
-        switch (rule.family()) {
-          case "warning" -> ReportLine.WARN_SITE.matcher(headline);
-          case "bug" -> ReportLine.GENERIC_BUG_SITE.matcher(headline);
-          default -> null;
-        };
-    if (m == null) {
-      return null;
-    }
-    if (!m.find()) {
-      return null;
-    }
-    return pending(m, lines.get(0).source(), false, null);
-  }
-
-  private TraceBuilder.@Nullable PendingException rip(String text, int from, SourceSpan span) {
-    Matcher m = ReportLine.RIP.matcher(text);
-    m.region(from, text.length());
-    if (!m.lookingAt()) {
-      return null;
-    }
-    String cs = m.group("cs");
-    boolean user = cs.equals("0033") || cs.equals("0023") || cs.equals("0073");
-    String addr = m.group("addr") != null ? m.group("addr") : m.group("uaddr");
-    return pending(m, span, user, addr);
-  }
-
-  private static TraceBuilder.PendingException pending(
-      Matcher m, SourceSpan span, boolean user, @Nullable String addr) {
-    String func = group(m, "func");
-    return new TraceBuilder.PendingException(
-        func,
-        func == null ? null : group(m, "off"),
-        group(m, "mod"),
-        ReportLine.hex(addr),
-        user,
-        span);
-  }
-
-  private static @Nullable String group(Matcher m, String name) {
-    try {
-      return m.group(name);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /** {@code <comm> [Kdump: loaded ]Not tainted|Tainted: <flags> [markers] <release> …}. */
+  /** Takes the task line's tail ({@link TaskLine}): each field only while not yet known. */
   private void contextTail(String rest, boolean hasComm) {
-    int nt = rest.indexOf("Not tainted");
-    int t = rest.indexOf("Tainted: ");
-    int at;
-    String tail;
-    if (nt >= 0 && (t < 0 || nt < t)) {
-      at = nt;
-      taint = new Taint("Not tainted");
-      tail = rest.substring(nt + 11);
-    } else if (t >= 0) {
-      at = t;
-      int i = t + 9;
-      int j = i;
-      while (j < rest.length()
-          && (Character.isUpperCase(rest.charAt(j)) || rest.charAt(j) == ' ')) {
-        j++;
-      }
-      taint = new Taint(rest.substring(i, j).stripTrailing());
-      tail = rest.substring(j);
-    } else {
-      at = rest.length();
-      tail = "";
+    TaskLine.Tail t = TaskLine.read(rest, hasComm);
+    if (t.taint() != null) {
+      taint = t.taint();
     }
     if (hasComm && comm == null) {
-      String c = rest.substring(0, at).strip();
-      if (c.endsWith("Kdump: loaded")) {
-        c = c.substring(0, c.length() - 13).strip();
-      }
-      if (c.endsWith(",")) {
-        c = c.substring(0, c.length() - 1);
-      }
-      comm = c.isEmpty() ? null : c;
+      comm = t.comm();
     }
-    Matcher rel = ReportLine.RELEASE.matcher(tail);
-    if (release == null && rel.find()) {
-      release = rel.group();
+    if (release == null && t.release() != null) {
+      release = t.release();
     }
   }
 
@@ -685,7 +531,8 @@ final class ReportBuilder {
   static int firstNonSpace(String s, int from) {
     int i = from;
     int n = s.length();
-    while (i < n && s.charAt(i) == ' ') {
+    // a tab is a blank: reports pasted into tickets and commit messages are often tab-indented
+    while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
       i++;
     }
     return i;
@@ -704,7 +551,8 @@ final class ReportBuilder {
     LogRecord last = lines.get(lines.size() - 1);
     SourceSpan span =
         SourceSpan.lines(first.source().path(), first.source().line(), last.source().line());
-    TraceBuilder.PendingException site = ip == null ? warnSite() : ip;
+    TraceBuilder.PendingException site =
+        ip == null ? ProgramCounterLine.warnSite(rule, headline, first.source()) : ip;
     ExceptionFrame ipFrame = site == null ? null : site.build();
     return new Oops(
         index,

@@ -194,4 +194,63 @@ class LogLineParserTest {
     }
     return all;
   }
+
+  /**
+   * Prefix forms seen in real public reports (lines quoted from them): the time cut out of the
+   * bracket, blanks before the closing bracket, dmesg --human's relative times and minute stamps, a
+   * ramdump parser's bare seconds, a printk level left after a glued time.
+   */
+  @Test
+  void timeBracketsOfRealPastes() {
+    // CachyOS kernel-patches 5.14/cfs.patch (commit message quoting a RHEL 8 oops)
+    LogLineParser.Parsed empty = LogLineParser.parse("  [] Oops: 0000 [#1] SMP PTI");
+    assertThat(empty.text()).isEqualTo("Oops: 0000 [#1] SMP PTI");
+    assertThat(empty.timestampNanos()).isNull();
+    // ksmbd: lkml report of rdma_accept's lockdep assertion (a collector padding the bracket)
+    LogLineParser.Parsed padded =
+        LogLineParser.parse("[   63.212080 ] RIP: 0010:rdma_accept+0x17a/0x350");
+    assertThat(padded.timestampNanos()).isEqualTo(63_212_080_000L);
+    assertThat(padded.text()).isEqualTo("RIP: 0010:rdma_accept+0x17a/0x350");
+    // util-linux dmesg -H: a minute stamp, then times relative to the line before
+    LogLineParser.Parsed minute =
+        LogLineParser.parse("  [Oct 2 02:15] ------------[ cut here ]------------");
+    assertThat(minute.text()).isEqualTo("------------[ cut here ]------------");
+    LogLineParser.Parsed rel =
+        LogLineParser.parse("  [  +0.000005] RIP: 0010:drm_open_helper+0x134/0x150");
+    assertThat(rel.text()).isEqualTo("RIP: 0010:drm_open_helper+0x134/0x150");
+    assertThat(rel.timestampNanos()).as("a relative time is not a time since boot").isNull();
+    // a Qualcomm ramdump's dmesg: "secs.usec:   <level> text"
+    LogLineParser.Parsed ramdump =
+        LogLineParser.parse("191.786261:   <2> pc : bt_for_each+0x114/0x1a4");
+    assertThat(ramdump.timestampNanos()).isEqualTo(191_786_261_000L);
+    assertThat(ramdump.level()).isEqualTo(2);
+    assertThat(ramdump.text()).isEqualTo("pc : bt_for_each+0x114/0x1a4");
+    // a ppc 4.4 console that dropped KERN_SOH but kept KERN_DEFAULT's 'd' after a glued time
+    LogLineParser.Parsed leaked =
+        LogLineParser.parse(
+            "[17179954.674331]dCPU: 0 PID: 1262 Comm: TICK Tainted: P        W  O    4.4.176 #1");
+    assertThat(leaked.text()).startsWith("CPU: 0 PID: 1262");
+    LogLineParser.Parsed glued =
+        LogLineParser.parse("[17179954.674410]NIP [c001b1a8] __div64_32+0x60/0xa0");
+    assertThat(glued.text()).startsWith("NIP [c001b1a8]");
+  }
+
+  /** Tab-indented syslog lines (a report pasted into a GitHub issue, Aquantia/AQtion#32). */
+  @Test
+  void tabIndentedSyslog() {
+    LogLineParser.Parsed p =
+        LogLineParser.parse(
+            "\tFeb  1 23:13:13 mypc kernel: [    8.091290]  netlink_rcv_skb+0x55/0x100");
+    assertThat(p.timestampNanos()).isEqualTo(8_091_290_000L);
+    assertThat(p.text()).isEqualTo(" netlink_rcv_skb+0x55/0x100");
+  }
+
+  /** Ordinary text that looks like a stamp is left alone. */
+  @Test
+  void textThatOnlyLooksLikeAStamp() {
+    assertThat(LogLineParser.parse("1.5: not a time").text()).isEqualTo("1.5: not a time");
+    assertThat(LogLineParser.parse("[Note] something").text()).isEqualTo("[Note] something");
+    assertThat(LogLineParser.parse("[   1.000000]clocksource: x").text())
+        .isEqualTo("clocksource: x");
+  }
 }

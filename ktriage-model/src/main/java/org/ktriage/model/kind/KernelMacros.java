@@ -32,9 +32,11 @@ public final class KernelMacros {
     m.put("{{PC}}", "\\[\\<?(?:0x)?[0-9a-f]+\\>?\\]");
     m.put("{{FUNC}}", "([a-zA-Z0-9_]+)(?:\\.|\\+)");
     m.put("{{SRC}}", "([a-zA-Z0-9_/.\\-]+\\.[a-z]+:[0-9]+)");
+    // x86 prints the code segment as %04x ("RIP: 0010:f+0x1/0x2"); a Xen PV guest's kernel code
+    // segment has hex digits ("RIP: e030:f+0x1/0x2"), read too.
     m.put(
         "{{RIP}}",
-        "(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+"
+        "(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:|[0-9a-f]{4}:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+"
             + "|(?:[0-9]+:)?{{PC}} +\\[< *\\(null\\)>\\] +\\(null\\)|[0-9]+: +\\(null\\))");
     Map<String, String> expanded = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : m.entrySet()) {
