@@ -118,7 +118,8 @@ final class CappedInputStream extends FilterInputStream {
       return r.run();
     } catch (IOException | RuntimeException e) {
       if (total == 0 && e instanceof UnreadableInputException u) {
-        throw u;
+        String m = String.valueOf(u.getMessage());
+        throw m.startsWith(name + ": ") ? u : new UnreadableInputException(name + ": " + m, u);
       }
       if (total == 0) {
         throw new UnreadableInputException(
