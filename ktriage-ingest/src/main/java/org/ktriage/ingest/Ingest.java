@@ -122,7 +122,8 @@ public final class Ingest {
     } catch (IOException e) {
       throw new UnreadableInputException(in.named(file + ": " + oneLine(e)), e);
     }
-    Completeness completeness = c.completeness().plus(new Completeness(false, objects.notes()));
+    Completeness completeness =
+        containerProblems(in).plus(c.completeness()).plus(new Completeness(false, objects.notes()));
     if (!file.toString().equals(in.name())) {
       completeness =
           new Completeness(
@@ -152,10 +153,13 @@ public final class Ingest {
       }
       TextReader.TextResult t = TextReader.read(in.stream(), in.name());
       if (!t.kernelText()) {
+        List<String> cut = in.problems();
         throw new UnreadableInputException(
-            in.name() + ": no kernel log, oops report or crash output found");
+            in.name()
+                + ": no kernel log, oops report or crash output found"
+                + (cut.isEmpty() ? "" : " (" + cut.get(0) + ")"));
       }
-      return toReport(Path.of(in.name()), t);
+      return toReport(Path.of(in.name()), t, containerProblems(in));
     } catch (UnreadableInputException e) {
       throw e;
     } catch (IOException e) {
@@ -163,7 +167,13 @@ public final class Ingest {
     }
   }
 
-  private static CrashReport toReport(Path p, TextReader.TextResult t) {
+  /** What the input's containers could not give (cut, corrupt, capped): a PARTIAL report. */
+  private static Completeness containerProblems(Inputs.Opened in) {
+    List<String> problems = in.problems();
+    return problems.isEmpty() ? Completeness.whole() : new Completeness(true, problems);
+  }
+
+  private static CrashReport toReport(Path p, TextReader.TextResult t, Completeness containers) {
     PanicInfo panic = t.crashPanic();
     String lastUnloaded = null;
     List<KernelModule> modules = t.modules();
@@ -184,7 +194,7 @@ public final class Ingest {
         panic,
         modules,
         lastUnloaded,
-        t.completeness());
+        containers.plus(t.completeness()));
   }
 
   private static CrashReport readDirectory(

@@ -17,7 +17,8 @@ import org.ktriage.ingest.bin.ReadLimits;
  * Opens one input for the readers: a regular file, or standard input named {@code -}. Anything else
  * that is not a regular file (a FIFO, a device, a socket) is refused, so that no command ever
  * blocks on it. Compressed containers are unwrapped (inflating at most {@link
- * ReadLimits#INFLATED_BYTES}); what remains is recognised through {@link InputFormats}.
+ * ReadLimits#INFLATED_BYTES}; cut or corrupt compressed data ends the content where it stops, and
+ * {@link Opened#problems()} says so); what remains is recognised through {@link InputFormats}.
  */
 public final class Inputs {
   /** The name that stands for standard input. */
@@ -97,6 +98,7 @@ public final class Inputs {
     private final @Nullable Path file;
     private InputStream stream;
     private final List<InputFormats> containers = new ArrayList<>();
+    private final List<CappedInputStream> inflated = new ArrayList<>();
     private @Nullable InputFormats format;
     private @Nullable Path spooled;
 
@@ -141,10 +143,10 @@ public final class Inputs {
           throw new UnreadableInputException(
               name + ": corrupt " + f.id() + " data: " + oneLine(e), e);
         }
-        stream =
-            new BufferedInputStream(
-                new CappedInputStream(inner, ReadLimits.INFLATED_BYTES, name, f.id()),
-                InputFormats.SNIFF_BYTES);
+        CappedInputStream capped =
+            new CappedInputStream(inner, ReadLimits.INFLATED_BYTES, name, f.id());
+        inflated.add(capped);
+        stream = new BufferedInputStream(capped, InputFormats.SNIFF_BYTES);
       }
     }
 
@@ -165,6 +167,22 @@ public final class Inputs {
     /** The containers unwrapped, outermost first. */
     public List<InputFormats> containers() {
       return List.copyOf(containers);
+    }
+
+    /**
+     * Why the content read so far ended before its containers' end (cut or corrupt compressed data,
+     * the inflated cap), outermost first: each is a problem of a PARTIAL report. Complete once the
+     * content has been read to its end.
+     */
+    public List<String> problems() {
+      List<String> out = new ArrayList<>();
+      for (CappedInputStream c : inflated) {
+        String e = c.ending();
+        if (e != null) {
+          out.add(e);
+        }
+      }
+      return out;
     }
 
     /** The content, streamed (for text). */

@@ -78,6 +78,11 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
               + "))? at (?<addr>"
               + HEX64
               + ")(?: \\[(?<mod>[\\w-]+)\\])?");
+
+  /** A line shaped as a frame that {@link #BT_FRAME} refuses (a number wider than 64 bits). */
+  private static final Pattern BT_FRAME_SHAPE =
+      Pattern.compile("#\\d+ \\[[0-9a-f]+\\] \\S+ at [0-9a-f]+");
+
   private static final Pattern EXCEPTION = Pattern.compile("\\[exception RIP: (?<what>[^\\]]*)\\]");
   private static final Pattern EXC_SYM =
       Pattern.compile(
@@ -115,6 +120,8 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   private boolean inPs;
   private boolean sawSysBlock;
   private int crashLines;
+  private int unreadFrames;
+  private @Nullable SourceSpan firstUnreadFrame;
 
   public CrashSessionParser(Consumer<LogRecord> logSink) {
     this.logSink = logSink;
@@ -462,6 +469,15 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
               span));
       return true;
     }
+    if (BT_FRAME_SHAPE.matcher(t).lookingAt()) {
+      // crash prints 64-bit addresses as 16 hex digits at most (x86_64.c): such a frame is not
+      // crash output as printed; it is skipped, counted and said, and the task block goes on
+      unreadFrames++;
+      if (firstUnreadFrame == null) {
+        firstUnreadFrame = span;
+      }
+      return true;
+    }
     Matcher e = EXCEPTION.matcher(t);
     if (e.lookingAt()) {
       String what = e.group("what").strip();
@@ -551,6 +567,16 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
             || bt != null
             || !modules.isEmpty()
             || !running.isEmpty());
+  }
+
+  /** {@code bt} frame lines not read (a number wider than its type), 0 when none. */
+  public int unreadFrames() {
+    return unreadFrames;
+  }
+
+  /** Where the first {@code bt} frame line not read is, or null. */
+  public @Nullable SourceSpan firstUnreadFrame() {
+    return firstUnreadFrame;
   }
 
   /** Ends the input. */

@@ -19,6 +19,7 @@ import org.ktriage.model.LogRecord;
 import org.ktriage.model.MemoryLayout;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
+import org.ktriage.model.SourceSpan;
 
 /**
  * Reads one text input in a single streaming pass: lines are normalized ({@link LogReader}), {@code
@@ -149,6 +150,17 @@ public final class TextReader {
                 + o.span().endLine()
                 + " (input ended before its end)");
       }
+    }
+    SourceSpan unread = crash.firstUnreadFrame();
+    if (unread != null) {
+      partial = true;
+      problems.add(
+          path
+              + ": "
+              + crash.unreadFrames()
+              + " crash bt frame line(s) not read (an address or offset wider than 64 bits),"
+              + " the first at line "
+              + unread.line());
     }
     String dumpNote = crash.dumpNote();
     if (dumpNote != null) {
