@@ -141,10 +141,24 @@ public final class DataRule {
       CrashFacts f, List<Pattern> patterns, Map<String, String> values, List<Evidence> evidence) {
     List<LogRecord> lines = f.logLines();
     int n = Math.min(lines.size(), MAX_LOG_LINES);
+    // one matcher per pattern, reset for each line; a line without the pattern's required
+    // literal is passed over without a regex search (RequiredLiteral)
+    Matcher[] matchers = new Matcher[patterns.size()];
     for (int i = 0; i < n; i++) {
       LogRecord r = lines.get(i);
-      for (Pattern p : patterns) {
-        Matcher m = p.matcher(r.text());
+      String text = r.text();
+      for (int k = 0; k < matchers.length; k++) {
+        Pattern p = patterns.get(k);
+        if (!RequiredLiteral.mayMatch(p, text)) {
+          continue;
+        }
+        Matcher m = matchers[k];
+        if (m == null) {
+          m = p.matcher(text);
+          matchers[k] = m;
+        } else {
+          m.reset(text);
+        }
         if (m.find()) {
           values.putIfAbsent("match", r.text().strip());
           for (String g : groupNames(p)) {
