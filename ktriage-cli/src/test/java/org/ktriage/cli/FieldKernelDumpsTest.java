@@ -205,7 +205,8 @@ class FieldKernelDumpsTest {
   @org.junit.jupiter.api.Test
   void freedObjectIsNamedFromTheSlabFreelists() throws Exception {
     Path dump = lab("use-after-free", "vmcore");
-    String console = Files.readString(lab("use-after-free", "console.log"), StandardCharsets.ISO_8859_1);
+    String console =
+        Files.readString(lab("use-after-free", "console.log"), StandardCharsets.ISO_8859_1);
     Matcher rdi = Pattern.compile("RDI: ([0-9a-f]{16})").matcher(console);
     assertThat(rdi.find()).isTrue();
     long freed = Long.parseUnsignedLong(rdi.group(1), 16);
@@ -225,7 +226,8 @@ class FieldKernelDumpsTest {
       assertThat(v.kmem(insmod.address()))
           .singleElement()
           .asString()
-          .contains(String.format("ALLOCATED object %016x of slab cache task_struct", insmod.address()));
+          .contains(
+              String.format("ALLOCATED object %016x of slab cache task_struct", insmod.address()));
     }
     Diagnosis d = analyze(dump);
     org.ktriage.model.Finding uaf =

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What addresses are, on the repository's real kdump {@code lab/fixtures/hung-mutex-kdump.vmcore},
- * checked against {@code crash} 8.0.6 with the debug vmlinux on the same dump: every task
- * {@code ps} lists is a {@code task_struct} slab object (the first idle task the kernel image's
- * {@code init_task}), every stack slot {@code bt} prints lies on that task's stack, module code and
- * data belong to the module {@code mod} lists.
+ * checked against {@code crash} 8.0.6 with the debug vmlinux on the same dump: every task {@code
+ * ps} lists is a {@code task_struct} slab object (the first idle task the kernel image's {@code
+ * init_task}), every stack slot {@code bt} prints lies on that task's stack, module code and data
+ * belong to the module {@code mod} lists.
  */
 class KernelAddressesTest {
   private static final Pattern PS_ROW =
@@ -84,8 +84,7 @@ class KernelAddressesTest {
       assertThat(slots).isEqualTo(15);
 
       // the mutex the module's own message names lives in the module's data
-      String console =
-          Files.readString(repo("lab/out/hung-mutex-kdump/console.log"));
+      String console = Files.readString(repo("lab/out/hung-mutex-kdump/console.log"));
       Matcher mutex = Pattern.compile("holds lab_mutex ([0-9a-f]{16})").matcher(console);
       assertThat(mutex.find()).isTrue();
       AddressOwner lock = where.classify(Long.parseUnsignedLong(mutex.group(1), 16));
@@ -94,8 +93,7 @@ class KernelAddressesTest {
 
       // the page below a vmalloc'ed stack is its guard page; the module area past every module is
       // free; user and poison values are what they are
-      KernelTask waiter =
-          v.tasks().stream().filter(t -> t.pid() == 113).findFirst().orElseThrow();
+      KernelTask waiter = v.tasks().stream().filter(t -> t.pid() == 113).findFirst().orElseThrow();
       assertThat(where.classify(waiter.stackBase() - 8).kind())
           .isEqualTo(AddressOwner.Kind.STACK_GUARD);
       assertThat(where.classify(0x6b6b6b6b6b6b6b6bL).kind())
