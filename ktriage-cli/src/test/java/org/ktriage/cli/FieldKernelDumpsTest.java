@@ -111,8 +111,9 @@ class FieldKernelDumpsTest {
         String name = m.group(1);
         List<Long> sizes = new ArrayList<>();
         for (KernelSymbol s : syms.symbols()) {
-          if (s.name().equals(name)) {
-            sizes.add(s.size());
+          KernelSymbol at = s.name().equals(name) ? syms.lookup(s.address()) : null;
+          if (at != null) {
+            sizes.add(at.size());
           }
         }
         assertThat(sizes).as("%s in %s", name, scenario).contains(size);
