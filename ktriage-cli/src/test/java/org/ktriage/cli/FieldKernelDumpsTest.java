@@ -93,9 +93,14 @@ class FieldKernelDumpsTest {
             KallsymsTable.fromSystemMap(map, offset == null ? 0 : offset).symbols()) {
           fromMap.add(s.name() + "@" + Long.toHexString(s.address()));
         }
+        List<String> notInMap = new ArrayList<>();
         for (KernelSymbol s : syms.symbols()) {
-          assertThat(fromMap).contains(s.name() + "@" + Long.toHexString(s.address()));
+          String key = s.name() + "@" + Long.toHexString(s.address());
+          if (!fromMap.contains(key)) {
+            notInMap.add(key);
+          }
         }
+        assertThat(notInMap).isEmpty();
       } finally {
         Files.deleteIfExists(map);
       }
