@@ -15,14 +15,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ktriage dump DUMP VIEW [ARGS]}: the raw kernel-object views of a dump, styled after the
  * {@code crash} commands of the same names ({@code mod}, {@code ps}, {@code bt [-a|PID]}, {@code
- * timer}, {@code sym ADDR}, {@code rd ADDR [COUNT]}, {@code struct NAME ADDR}).
+ * timer}, {@code sym ADDR}, {@code kmem ADDR}, {@code rd ADDR [COUNT]}, {@code struct NAME ADDR}).
  */
 @Command(
     name = "dump",
     mixinStandardHelpOptions = true,
     description =
         "Show kernel objects of a vmcore without debuginfo, like crash: mod, ps, bt [-a|PID],"
-            + " timer, sym ADDR, rd ADDR [COUNT], struct NAME ADDR.")
+            + " timer, sym ADDR, kmem ADDR, rd ADDR [COUNT], struct NAME ADDR.")
 final class DumpCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
@@ -30,7 +30,10 @@ final class DumpCommand implements Callable<Integer> {
       description = "the vmcore ('-': standard input; compressed ones are unwrapped)")
   Path dump = Path.of("");
 
-  @Parameters(index = "1", paramLabel = "VIEW", description = "mod, ps, bt, timer, sym, rd, struct")
+  @Parameters(
+      index = "1",
+      paramLabel = "VIEW",
+      description = "mod, ps, bt, timer, sym, kmem, rd, struct")
   String view = "";
 
   @picocli.CommandLine.Option(
@@ -70,6 +73,7 @@ final class DumpCommand implements Callable<Integer> {
           }
         }
         case "sym" -> lines = views.sym(address(0));
+        case "kmem" -> lines = views.kmem(address(0));
         case "rd" ->
             lines = views.rd(address(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : 1);
         case "struct" -> {
@@ -79,7 +83,7 @@ final class DumpCommand implements Callable<Integer> {
           lines = views.struct(args.get(0), address(1));
         }
         default -> {
-          return usage("unknown view '" + view + "': mod, ps, bt, timer, sym, rd or struct");
+          return usage("unknown view '" + view + "': mod, ps, bt, timer, sym, kmem, rd or struct");
         }
       }
     } catch (IllegalArgumentException e) {

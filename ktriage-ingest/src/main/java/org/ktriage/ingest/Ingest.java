@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
 import org.ktriage.ingest.text.ReportFormats;
 import org.ktriage.ingest.text.TextReader;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.Completeness;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.CpuState;
@@ -115,8 +117,9 @@ public final class Ingest {
     Path file = in.file();
     try (Vmcore v = Vmcore.open(file)) {
       c = new VmcoreReader(strictness, systemMap).read(v);
-      objects = DumpObjects.read(v, c.cpus());
-      oopses = KernelTextInstructions.decode(v, OopsParser.parse(c.log()));
+      List<Oops> parsed = OopsParser.parse(c.log());
+      objects = DumpObjects.read(v, c.cpus(), addressesOfInterest(parsed));
+      oopses = KernelTextInstructions.decode(v, parsed);
     } catch (UnreadableInputException e) {
       throw new UnreadableInputException(in.named(oneLine(e)), e);
     } catch (IOException e) {
@@ -140,7 +143,33 @@ public final class Ingest {
         null,
         completeness,
         objects.pending(),
-        objects.lockWaits());
+        objects.lockWaits(),
+        objects.addressFacts());
+  }
+
+  /** Reports whose addresses are looked up in a dump's memory (the first failures matter most). */
+  static final int ADDRESS_REPORTS = 3;
+
+  /**
+   * The fault address and the register values of the first reports: what {@code crash}'s {@code
+   * kmem} is asked about first when a report names a bad pointer.
+   */
+  static List<Long> addressesOfInterest(List<Oops> oopses) {
+    List<Long> out = new ArrayList<>();
+    for (Oops o : oopses.subList(0, Math.min(ADDRESS_REPORTS, oopses.size()))) {
+      if (o.faultAddress() != null) {
+        out.add(o.faultAddress());
+      }
+      if (o.ip() != null) {
+        for (Map.Entry<String, Long> r : o.ip().registers().values().entrySet()) {
+          switch (r.getKey()) {
+            case "RIP", "EFLAGS", "RFLAGS", "CS", "SS", "ORIG_RAX", "PC", "PSTATE" -> {}
+            default -> out.add(r.getValue());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static CrashReport readFile(
@@ -252,7 +281,8 @@ public final class Ingest {
         merged.lastUnloaded(),
         merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)),
         merged.pendingCallbacks(),
-        merged.lockWaits());
+        merged.lockWaits(),
+        merged.addressFacts());
   }
 
   /** Merges the reports of several inputs of one crash. */
@@ -287,7 +317,11 @@ public final class Ingest {
     String lastUnloaded = null;
     List<PendingCallback> pending = List.of();
     List<LockWait> lockWaits = List.of();
+    List<AddressFact> addressFacts = List.of();
     for (CrashReport r : sessionsFirst) {
+      if (addressFacts.isEmpty()) {
+        addressFacts = r.addressFacts();
+      }
       if (pending.isEmpty()) {
         pending = r.pendingCallbacks();
       }
@@ -319,7 +353,8 @@ public final class Ingest {
             lastUnloaded,
             completeness,
             pending,
-            lockWaits);
+            lockWaits,
+            addressFacts);
     return withDerived(merged);
   }
 
@@ -431,7 +466,8 @@ public final class Ingest {
         lastUnloaded,
         r.completeness(),
         r.pendingCallbacks(),
-        r.lockWaits());
+        r.lockWaits(),
+        r.addressFacts());
   }
 
   /** One {@link CpuState} per CPU from its first report with a trace or registers. */

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param pendingCallbacks callbacks still queued in the dump's memory that point into module-area
  *     memory no loaded module covers (empty for text inputs)
  * @param lockWaits tasks sleeping on a lock, with the lock's owner (dumps; empty for text inputs)
+ * @param addressFacts what the fault address and the failing context's register values are in the
+ *     dump's memory (slab object and state, task stack, module, …; empty for text inputs)
  */
 public record CrashReport(
     List<InputSource> sources,
@@ -33,8 +35,10 @@ public record CrashReport(
     @Nullable String lastUnloaded,
     Completeness completeness,
     List<PendingCallback> pendingCallbacks,
-    List<LockWait> lockWaits) {
+    List<LockWait> lockWaits,
+    List<AddressFact> addressFacts) {
   public CrashReport {
+    addressFacts = List.copyOf(addressFacts);
     pendingCallbacks = List.copyOf(pendingCallbacks);
     lockWaits = List.copyOf(lockWaits);
     sources = List.copyOf(sources);
@@ -42,6 +46,34 @@ public record CrashReport(
     oopses = List.copyOf(oopses);
     cpus = List.copyOf(cpus);
     modules = List.copyOf(modules);
+  }
+
+  /** A report without address facts. */
+  public CrashReport(
+      List<InputSource> sources,
+      KernelInfo kernel,
+      List<LogRecord> log,
+      List<Oops> oopses,
+      List<CpuState> cpus,
+      @Nullable PanicInfo panic,
+      List<KernelModule> modules,
+      @Nullable String lastUnloaded,
+      Completeness completeness,
+      List<PendingCallback> pendingCallbacks,
+      List<LockWait> lockWaits) {
+    this(
+        sources,
+        kernel,
+        log,
+        oopses,
+        cpus,
+        panic,
+        modules,
+        lastUnloaded,
+        completeness,
+        pendingCallbacks,
+        lockWaits,
+        List.of());
   }
 
   /** A report without memory-derived facts (no pending callbacks, no lock waits). */
@@ -66,6 +98,7 @@ public record CrashReport(
         lastUnloaded,
         completeness,
         List.of(),
+        List.of(),
         List.of());
   }
 
@@ -83,7 +116,25 @@ public record CrashReport(
         lastUnloaded,
         completeness,
         pendingCallbacks,
-        lockWaits);
+        lockWaits,
+        addressFacts);
+  }
+
+  /** The same report with the address facts replaced. */
+  public CrashReport withAddressFacts(List<AddressFact> facts) {
+    return new CrashReport(
+        sources,
+        kernel,
+        log,
+        oopses,
+        cpus,
+        panic,
+        modules,
+        lastUnloaded,
+        completeness,
+        pendingCallbacks,
+        lockWaits,
+        facts);
   }
 
   /**

@@ -174,7 +174,11 @@ public final class KallsymsTable {
           continue;
         }
         try {
-          a.add(new long[] {Long.parseUnsignedLong(f[0], 16) + kernelOffset});
+          long addr = Long.parseUnsignedLong(f[0], 16);
+          // KASLR moves the kernel image, not the x86_64 per-cpu symbols: those link at offsets
+          // from 0 (__per_cpu_start, fixed_percpu_data) that kallsyms keeps absolute
+          // (CONFIG_KALLSYMS_ABSOLUTE_PERCPU) and the relocation never touches
+          a.add(new long[] {addr < 0 ? addr + kernelOffset : addr});
         } catch (NumberFormatException e) {
           continue;
         }

@@ -85,12 +85,13 @@ public final class CrashViews {
       out.add(
           String.format(
               Locale.ROOT,
-              "%s#%d [%016x] %s at %016x%s",
+              "%s#%d [%016x] %s at %016x%s%s",
               n < 10 ? " " : "",
               n,
               f.slot(),
               f.function() == null ? "?" : f.function(),
               f.ip(),
+              f.module() == null ? "" : " [" + f.module() + "]",
               f.reliable() ? "" : "  (scanned)"));
       n++;
     }

@@ -17,9 +17,26 @@ import org.ktriage.ingest.mm.KernelMemory;
 public final class DumpKernel {
   private DumpKernel() {}
 
-  /** The kernel of an opened dump (kallsyms and BTF must be present). */
+  /**
+   * The kernel of an opened dump (kallsyms and BTF must be present), its symbols joined by those of
+   * the loaded modules where their tables can be read.
+   */
   public static KernelView open(Vmcore vmcore) throws UnreadableInputException {
-    return KernelView.open(memory(vmcore.kernelMemory()), symbols(vmcore.kallsyms()));
+    return withModuleSymbols(
+        KernelView.open(memory(vmcore.kernelMemory()), symbols(vmcore.kallsyms())));
+  }
+
+  /**
+   * The view with the symbols of every loaded module added ({@link ModuleSymbols}); the view as it
+   * was when the module list or {@code struct module}'s symbol members cannot be read.
+   */
+  public static KernelView withModuleSymbols(KernelView k) {
+    try {
+      ModuleSymbols m = ModuleSymbols.read(k, ModuleList.read(k));
+      return m.size() == 0 ? k : k.withSymbols(ModuleSymbols.over(k.symbols(), m));
+    } catch (UnreadableInputException | RuntimeException e) {
+      return k;
+    }
   }
 
   /**
@@ -30,9 +47,10 @@ public final class DumpKernel {
       throws java.io.IOException {
     org.ktriage.ingest.vmcoreinfo.VmcoreInfo vi = vmcore.vmcoreinfo();
     Long offset = vi == null ? null : vi.kernelOffset();
-    return KernelView.open(
-        memory(vmcore.kernelMemory()),
-        symbols(KallsymsTable.fromSystemMap(systemMap, offset == null ? 0 : offset)));
+    return withModuleSymbols(
+        KernelView.open(
+            memory(vmcore.kernelMemory()),
+            symbols(KallsymsTable.fromSystemMap(systemMap, offset == null ? 0 : offset))));
   }
 
   /** Pages of translated kernel memory kept (1 MiB). */

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.dump.Vmcore;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.KernelModule;
 import org.ktriage.model.LockWait;
@@ -33,6 +34,7 @@ public final class DumpObjects {
    * @param pending queued callbacks in module-area memory no loaded module covers
    * @param lockWaits locks that uninterruptible tasks wait for, with their owners
    * @param notes what could not be read, as sentences
+   * @param addressFacts what the addresses asked about are in memory ({@link KernelAddresses})
    */
   public record Result(
       List<CpuState> cpus,
@@ -40,8 +42,10 @@ public final class DumpObjects {
       boolean modulesRead,
       List<PendingCallback> pending,
       List<LockWait> lockWaits,
-      List<String> notes) {
+      List<String> notes,
+      List<AddressFact> addressFacts) {
     public Result {
+      addressFacts = List.copyOf(addressFacts);
       cpus = List.copyOf(cpus);
       modules = List.copyOf(modules);
       pending = List.copyOf(pending);
@@ -52,6 +56,14 @@ public final class DumpObjects {
 
   /** Reads what it can; {@code scanned} are the CPU states of the notes with scanned stacks. */
   public static Result read(Vmcore vmcore, List<CpuState> scanned) {
+    return read(vmcore, scanned, List.of());
+  }
+
+  /**
+   * Reads what it can, and says what each of {@code addresses} is in memory (kernel-half addresses
+   * only; at most {@value #MAX_ADDRESS_FACTS}).
+   */
+  public static Result read(Vmcore vmcore, List<CpuState> scanned, List<Long> addresses) {
     List<String> notes = new ArrayList<>();
     KernelView k;
     try {
@@ -62,13 +74,21 @@ public final class DumpObjects {
               + message(e)
               + "): CPU stacks are stack scans (unreliable frames); no module ranges, pending"
               + " timers or lock owners from memory");
-      return new Result(scanned, List.of(), false, List.of(), List.of(), notes);
+      return new Result(scanned, List.of(), false, List.of(), List.of(), notes, List.of());
     }
-    return read(k, vmcore.path(), scanned, notes);
+    return read(k, vmcore.path(), scanned, notes, addresses);
   }
+
+  /** Addresses looked up at most. */
+  static final int MAX_ADDRESS_FACTS = 64;
 
   /** Reads the kernel objects of an opened kernel view. */
   static Result read(KernelView k, String path, List<CpuState> scanned, List<String> notes) {
+    return read(k, path, scanned, notes, List.of());
+  }
+
+  private static Result read(
+      KernelView k, String path, List<CpuState> scanned, List<String> notes, List<Long> addresses) {
     List<LoadedModule> loaded = null;
     try {
       loaded = ModuleList.read(k);
@@ -83,7 +103,11 @@ public final class DumpObjects {
     }
     OrcUnwinder unwinder = null;
     try {
-      unwinder = new OrcUnwinder(k, OrcTable.read(k));
+      OrcTable orc = OrcTable.read(k);
+      if (loaded != null) {
+        orc = orc.withModules(k, loaded, notes);
+      }
+      unwinder = new OrcUnwinder(k, orc);
     } catch (UnreadableInputException | RuntimeException e) {
       notes.add("ORC tables not read (" + message(e) + "): CPU stacks are stack scans");
     }
@@ -100,13 +124,51 @@ public final class DumpObjects {
         unwinder == null || tasks.isEmpty()
             ? List.of()
             : lockWaits(k, unwinder, path, tasks, cpus, notes);
+    List<AddressFact> facts = new ArrayList<>();
+    if (loaded != null && !addresses.isEmpty()) {
+      facts = addressFacts(k, path, loaded, tasks, addresses, notes);
+    }
     return new Result(
         cpus,
         loaded == null ? List.of() : ModelStacks.modules(loaded),
         loaded != null,
         pending,
         waits,
-        notes);
+        notes,
+        facts);
+  }
+
+  private static List<AddressFact> addressFacts(
+      KernelView k,
+      String path,
+      List<LoadedModule> loaded,
+      List<KernelTask> tasks,
+      List<Long> addresses,
+      List<String> notes) {
+    List<AddressFact> out = new ArrayList<>();
+    try {
+      KernelAddresses where = new KernelAddresses(k, loaded, tasks);
+      for (long a : new java.util.LinkedHashSet<>(addresses)) {
+        if (out.size() >= MAX_ADDRESS_FACTS) {
+          break;
+        }
+        if (a >> 47 != -1) {
+          continue; // user addresses and non-canonical values say nothing about kernel memory
+        }
+        AddressOwner o = where.classify(a);
+        out.add(
+            new AddressFact(
+                a,
+                o.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                o.owner(),
+                o.start(),
+                o.description(),
+                SourceSpan.binary(path, String.format("kmem %016x", a))));
+      }
+    } catch (RuntimeException e) {
+      notes.add("addresses not looked up in memory (" + message(e) + ")");
+    }
+    return out;
   }
 
   private static List<CpuState> cpus(

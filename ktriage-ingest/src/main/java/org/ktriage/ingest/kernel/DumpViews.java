@@ -25,8 +25,8 @@ import org.ktriage.model.RegisterSet;
 
 /**
  * The raw views of {@code ktriage dump DUMP VIEW}: {@code mod}, {@code ps}, {@code bt}, {@code
- * timer}, {@code sym}, {@code rd} and {@code struct}, as text lines styled after {@code crash}.
- * Opens the dump once and computes each view on demand.
+ * timer}, {@code sym}, {@code kmem}, {@code rd} and {@code struct}, as text lines styled after
+ * {@code crash}. Opens the dump once and computes each view on demand.
  */
 public final class DumpViews implements Closeable {
   private static final int MAX_STRUCT_DEPTH = 3;
@@ -88,7 +88,9 @@ public final class DumpViews implements Closeable {
   private OrcUnwinder unwinder() throws UnreadableInputException {
     OrcUnwinder u = unwinder;
     if (u == null) {
-      u = new OrcUnwinder(kernel, OrcTable.read(kernel));
+      u =
+          new OrcUnwinder(
+              kernel, OrcTable.read(kernel).withModules(kernel, modules(), new ArrayList<>()));
       unwinder = u;
     }
     return u;
@@ -187,6 +189,15 @@ public final class DumpViews implements Closeable {
     return out;
   }
 
+  /**
+   * {@code kmem ADDR}: what an address is (slab object and its state, task stack, module, page, …),
+   * as {@code crash}'s {@code kmem} says it.
+   */
+  public List<String> kmem(long addr) throws UnreadableInputException {
+    AddressOwner o = new KernelAddresses(kernel, modules(), tasks()).classify(addr);
+    return List.of(String.format(Locale.ROOT, "%016x: %s", addr, o.description()));
+  }
+
   /** {@code sym ADDR}: the symbol containing an address. */
   public List<String> sym(long addr) throws UnreadableInputException {
     KernelSymbol s = kernel.symbols().symbolize(addr);
@@ -195,7 +206,13 @@ public final class DumpViews implements Closeable {
     }
     return List.of(
         String.format(
-            Locale.ROOT, "%016x (%c) %s+%d", addr, s.type(), s.name(), addr - s.address()));
+            Locale.ROOT,
+            "%016x (%c) %s+%d%s",
+            addr,
+            s.type(),
+            s.name(),
+            addr - s.address(),
+            s.module() == null ? "" : " [" + s.module() + "]"));
   }
 
   /** {@code rd ADDR [COUNT]}: 64-bit words with their ASCII, two per line. */

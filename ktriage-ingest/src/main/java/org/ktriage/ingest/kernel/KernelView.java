@@ -63,6 +63,11 @@ public final class KernelView {
     return out;
   }
 
+  /** The same kernel seen through another symbol table (e.g. one that adds module symbols). */
+  public KernelView withSymbols(SymbolTable other) {
+    return new KernelView(memory, other, btf, perCpuOffsets);
+  }
+
   /** The memory. */
   public VirtualMemory memory() {
     return memory;

@@ -81,7 +81,7 @@ public final class ModelStacks {
               f.function() == null ? "?" : f.function(),
               f.function() == null ? null : "0x" + Long.toHexString(f.offset()),
               null,
-              null,
+              f.module(),
               f.ip(),
               f.reliable(),
               null));
@@ -118,7 +118,7 @@ public final class ModelStacks {
           new ExceptionFrame(
               exception.function(),
               exception.function() == null ? null : "0x" + Long.toHexString(exception.offset()),
-              null,
+              exception.module(),
               exception.ip(),
               cs != null && (cs & 3) != 0,
               new RegisterSet(regs == null ? Map.of() : regs),

@@ -1,6 +1,8 @@
 package org.ktriage.ingest.kernel;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.btf.BtfField;
@@ -45,6 +47,8 @@ public final class OrcTable {
 
   private final long[] ips;
   private final byte[] entries;
+  private final List<ModuleOrc> modules;
+  private final BtfStruct orcLayout;
   private final Field spReg;
   private final Field bpReg;
   private final Field type;
@@ -58,9 +62,29 @@ public final class OrcTable {
     }
   }
 
+  /** A loaded module's own table ({@code module.arch.orc_unwind_ip}, {@code orc_unwind}). */
+  private static final class ModuleOrc {
+    final LoadedModule module;
+    final long[] ips;
+    final byte[] entries;
+
+    ModuleOrc(LoadedModule module, long[] ips, byte[] entries) {
+      this.module = module;
+      this.ips = ips;
+      this.entries = entries;
+    }
+  }
+
   private OrcTable(long[] ips, byte[] entries, BtfStruct orc) throws UnreadableInputException {
+    this(ips, entries, orc, List.of());
+  }
+
+  private OrcTable(long[] ips, byte[] entries, BtfStruct orc, List<ModuleOrc> modules)
+      throws UnreadableInputException {
+    this.orcLayout = orc;
     this.ips = ips;
     this.entries = entries;
+    this.modules = List.copyOf(modules);
     this.spReg = field(orc, "sp_reg");
     this.bpReg = field(orc, "bp_reg");
     this.type = field(orc, "type");
@@ -89,9 +113,18 @@ public final class OrcTable {
     if (n <= 0 || n > MAX_ENTRIES) {
       throw new CorruptKernelDataException("ORC table has implausible size " + n);
     }
-    byte[] raw = new byte[(int) n * 4];
-    readChunked(k.memory(), ipStart, raw);
-    long[] ips = new long[(int) n];
+    long[] ips = readIps(k.memory(), ipStart, (int) n);
+    byte[] entries = new byte[(int) n * 6];
+    readChunked(k.memory(), orcStart, entries);
+    return new OrcTable(ips, entries, k.struct("orc_entry"));
+  }
+
+  /** Each entry of an {@code orc_unwind_ip} array is an s32 relative to its own address. */
+  private static long[] readIps(VirtualMemory memory, long ipStart, int n)
+      throws UnreadableInputException {
+    byte[] raw = new byte[n * 4];
+    readChunked(memory, ipStart, raw);
+    long[] ips = new long[n];
     for (int i = 0; i < n; i++) {
       int rel =
           (raw[4 * i] & 0xff)
@@ -100,9 +133,43 @@ public final class OrcTable {
               | raw[4 * i + 3] << 24;
       ips[i] = ipStart + 4L * i + rel;
     }
-    byte[] entries = new byte[(int) n * 6];
-    readChunked(k.memory(), orcStart, entries);
-    return new OrcTable(ips, entries, k.struct("orc_entry"));
+    return ips;
+  }
+
+  /**
+   * This table joined by the tables of loaded modules: {@code unwind_module_init()} keeps each
+   * module's sorted {@code orc_unwind_ip}/{@code orc_unwind} arrays and their count in {@code
+   * module.arch} (x86 {@code struct mod_arch_specific}), and {@code orc_find()} looks an address
+   * outside vmlinux up in the module that holds it. Modules whose table cannot be read are left out
+   * and named in {@code problems}.
+   */
+  public OrcTable withModules(KernelView k, List<LoadedModule> loaded, List<String> problems)
+      throws UnreadableInputException {
+    BtfStruct module = k.struct("module");
+    if (!module.hasMember("arch.num_orcs")) {
+      problems.add("struct module has no arch.num_orcs: module frames are not unwound with ORC");
+      return this;
+    }
+    List<ModuleOrc> mods = new ArrayList<>();
+    for (LoadedModule m : loaded) {
+      try {
+        KernelObject mod = KernelObject.read(k.memory(), module, m.address());
+        long n = mod.unsigned("arch.num_orcs");
+        if (n == 0) {
+          continue;
+        }
+        if (n > MAX_ENTRIES) {
+          throw new CorruptKernelDataException("num_orcs is " + n);
+        }
+        long[] mips = readIps(k.memory(), mod.unsigned("arch.orc_unwind_ip"), (int) n);
+        byte[] ment = new byte[(int) n * 6];
+        readChunked(k.memory(), mod.unsigned("arch.orc_unwind"), ment);
+        mods.add(new ModuleOrc(m, mips, ment));
+      } catch (UnreadableInputException | RuntimeException e) {
+        problems.add("ORC table of module " + m.name() + " not read (" + e.getMessage() + ")");
+      }
+    }
+    return new OrcTable(ips, entries, orcLayout, mods);
   }
 
   private static void readChunked(VirtualMemory memory, long addr, byte[] dst)
@@ -118,17 +185,38 @@ public final class OrcTable {
     return ips.length;
   }
 
-  /** True when {@code ip} lies within the range the table covers. */
+  /** True when {@code ip} lies within the range the vmlinux table or a module's table covers. */
   boolean covers(long ip) {
+    return coversVmlinux(ip) || moduleOf(ip) != null;
+  }
+
+  private boolean coversVmlinux(long ip) {
     return Long.compareUnsigned(ip, ips[0]) >= 0
         && Long.compareUnsigned(ip, ips[ips.length - 1]) <= 0;
   }
 
+  private @Nullable ModuleOrc moduleOf(long ip) {
+    for (ModuleOrc m : modules) {
+      if (m.module.covers(ip) && Long.compareUnsigned(ip, m.ips[0]) >= 0) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /** The entry for {@code ip}: the last one at or below it; null outside the table. */
   @Nullable Entry find(long ip) {
-    if (!covers(ip)) {
+    if (coversVmlinux(ip)) {
+      return decode(entries, lastAtOrBelow(ips, ip));
+    }
+    ModuleOrc m = moduleOf(ip);
+    if (m == null) {
       return null;
     }
+    return decode(m.entries, lastAtOrBelow(m.ips, ip));
+  }
+
+  private static int lastAtOrBelow(long[] ips, long ip) {
     int lo = 0;
     int hi = ips.length - 1;
     while (lo < hi) {
@@ -139,14 +227,14 @@ public final class OrcTable {
         hi = mid - 1;
       }
     }
-    return decode(lo);
+    return lo;
   }
 
-  private Entry decode(int i) {
+  private Entry decode(byte[] table, int i) {
     int at = 6 * i;
-    int sp = (short) ((entries[at] & 0xff) | (entries[at + 1] & 0xff) << 8);
-    int bp = (short) ((entries[at + 2] & 0xff) | (entries[at + 3] & 0xff) << 8);
-    int flags = (entries[at + 4] & 0xff) | (entries[at + 5] & 0xff) << 8;
+    int sp = (short) ((table[at] & 0xff) | (table[at + 1] & 0xff) << 8);
+    int bp = (short) ((table[at + 2] & 0xff) | (table[at + 3] & 0xff) << 8);
+    int flags = (table[at + 4] & 0xff) | (table[at + 5] & 0xff) << 8;
     int t = type.get(flags);
     Type kind;
     if (oldTypes) {

@@ -89,7 +89,7 @@ public final class OrcUnwinder {
    */
   public Result unwind(long ip, long sp, long bp, List<StackRange> stacks) {
     List<UnwoundFrame> frames = new ArrayList<>();
-    frames.add(frame(sp, ip, stacks, null));
+    frames.add(frame(sp, ip, ip, stacks, null));
     return continueFrom(ip, sp, bp, false, null, stacks, frames);
   }
 
@@ -284,10 +284,20 @@ public final class OrcUnwinder {
     };
   }
 
-  /** A frame for {@code ip} found at {@code slot}. */
+  /**
+   * A frame for {@code ip} found at {@code slot}. A return address (no {@code regs}) is named as
+   * the kernel's own traces name it ({@code %pB}, {@code sprint_backtrace()}): by the symbol of the
+   * byte before it, so a call that ends a function (to a noreturn callee) names its caller rather
+   * than the next function; the offset stays that of the address itself.
+   */
   UnwoundFrame frame(
       long slot, long ip, List<StackRange> stacks, @Nullable Map<String, Long> regs) {
-    KernelSymbol sym = k.symbols().symbolize(ip);
+    return frame(slot, ip, regs == null ? ip - 1 : ip, stacks, regs);
+  }
+
+  private UnwoundFrame frame(
+      long slot, long ip, long lookup, List<StackRange> stacks, @Nullable Map<String, Long> regs) {
+    KernelSymbol sym = k.symbols().symbolize(lookup);
     StackRange stack = StackRange.find(stacks, slot);
     return new UnwoundFrame(
         slot,
@@ -296,7 +306,8 @@ public final class OrcUnwinder {
         sym == null ? 0 : ip - sym.address(),
         stack == null ? null : stack.name(),
         regs,
-        true);
+        true,
+        sym == null ? null : sym.module());
   }
 
   /** Members of pt_regs as this kernel lays them out (for tests and views). */

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One step of an unwind: the stack slot where the return address was found (for an exception frame:
  * the {@code pt_regs} address), the instruction pointer, its symbol and offset, the stack the slot
- * lies on, and for an exception frame the saved registers by {@code crash} name.
+ * lies on, for an exception frame the saved registers by {@code crash} name, and the module whose
+ * symbol names the instruction pointer (null for the core kernel or no symbol).
  */
 public record UnwoundFrame(
     long slot,
@@ -15,11 +16,12 @@ public record UnwoundFrame(
     long offset,
     @Nullable String stack,
     @Nullable Map<String, Long> exceptionRegisters,
-    boolean reliable) {
+    boolean reliable,
+    @Nullable String module) {
 
   /** The same frame marked as found by scanning. */
   public UnwoundFrame unreliable() {
-    return new UnwoundFrame(slot, ip, function, offset, stack, exceptionRegisters, false);
+    return new UnwoundFrame(slot, ip, function, offset, stack, exceptionRegisters, false, module);
   }
 
   /** True for a {@code pt_regs} frame (an interrupt or exception entry). */

@@ -12,6 +12,7 @@ import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.DataRule;
 import org.ktriage.analysis.rule.Hit;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
@@ -66,6 +67,14 @@ public final class StackOverflowRule implements ComputedRule {
                   line.source(),
                   List.of(hit, lo)));
         }
+      }
+    }
+    // from a dump: the fault address or stack pointer in the guard page below a task's stack
+    for (AddressFact a : f.report().addressFacts()) {
+      if (a.kind().equals("stack-guard")) {
+        ev.add(
+            Evidence.about(
+                String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
       }
     }
     values.put("what", what.length() > 160 ? what.substring(0, 160) + "…" : what);

@@ -11,6 +11,7 @@ import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.order.Primary;
 import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.Hit;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.Hex;
@@ -97,7 +98,25 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
     values.put("poison", found.get().name());
     values.put("meaning", found.get().meaning());
     List<String> missing = new ArrayList<>();
-    missing.add("the object's slab state (crash> kmem -s <object>) to confirm it was freed");
+    // from a dump: a register of the failing context pointing into a free slab object is the
+    // freed object itself (SLUB's freelists, read as crash's kmem does)
+    boolean freeObject = false;
+    if (e != null) {
+      for (AddressFact a : f.report().addressFacts()) {
+        if (!a.kind().equals("slab-free") || !e.registers().values().containsValue(a.address())) {
+          continue;
+        }
+        ev.add(
+            Evidence.about(
+                String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
+        freeObject = true;
+      }
+    }
+    if (freeObject) {
+      confidence = Math.min(0.95, confidence + 0.1);
+    } else {
+      missing.add("the object's slab state (crash> kmem -s <object>) to confirm it was freed");
+    }
     return new Hit(values, ev, confidence, missing);
   }
 }
