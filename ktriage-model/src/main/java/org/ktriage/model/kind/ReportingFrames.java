@@ -161,6 +161,9 @@ public final class ReportingFrames {
           // kasan_{release,depopulate}_vmalloc*() manage shadow memory and can be at fault
           e(SANITIZER, "^_*kasan_(?!(add|remove)_zero_shadow|populate|release_vmalloc|depopulate)"),
           e(SANITIZER, "^__asan_"),
+          // mm/kasan/sw_tags.c __hwasan_load*/__hwasan_store*, the compiler's outlined
+          // __hwasan_check_* shims (software tag-based KASAN on arm64)
+          e(SANITIZER, "^__hwasan_"),
           e(SANITIZER, "^print_report$"),
           e(SANITIZER, "^print_address_description"),
           // mm/kmsan/instrumentation.c __msan_*, kmsan_*
@@ -301,6 +304,9 @@ public final class ReportingFrames {
           // __list_del_entry(), list_del*(), list_add*(), hlist_*(): the caller's list
           e(HELPER, "^_*list_(add|del|move|splice|replace)(_tail)?(_rcu|_init|_entry)*$"),
           e(HELPER, "^_*hlist_(add|del)\\w*$"),
+          // lib/xarray.c xas_*() and xa_load(), xa_find*(): walk the caller's xarray
+          e(HELPER, "^_*xas_[a-z_]+$"),
+          e(HELPER, "^xa_(load|find|find_after)$"),
           // arch/x86/include/asm/bitops.h test_bit(), constant_test_bit(), set_bit(),
           // clear_bit(), test_and_*_bit() on the caller's bitmap
           e(HELPER, "^(constant_|variable_|arch_|_)?test_bit$"),
@@ -461,6 +467,19 @@ public final class ReportingFrames {
           // __virt_to_phys() and arch/powerpc/include/asm/io.h virt_to_phys() (WARN on a
           // non-linear address): the caller passed the address
           e(ASSERTING, "^_*virt_to_phys"),
+          // arch/x86/mm/physaddr.c __phys_addr(), __phys_addr_symbol(): VIRTUAL_BUG_ON() on the
+          // caller's address
+          e(ASSERTING, "^__phys_addr(_symbol)?$"),
+          // fs/inode.c drop_nlink(), inc_nlink(), clear_nlink(): WARN_ON() on the caller's link
+          // count
+          e(ASSERTING, "^(drop|inc|clear)_nlink$"),
+          // kernel/time/timer.c lock_timer_base(), __try_to_del_timer_sync(),
+          // __timer_delete_sync(), del_timer*(), timer_delete*(); net/core/sock.c
+          // sk_stop_timer*(), sk_reset_timer(): operate on the timer their caller owns
+          e(ASSERTING, "^lock_timer_base$"),
+          e(ASSERTING, "^_*try_to_del_timer_sync$"),
+          e(ASSERTING, "^_*(timer_delete|del_timer)(_sync)?$"),
+          e(ASSERTING, "^sk_(stop|reset)_timer(_sync)?$"),
           // kernel/panic.c __stack_chk_fail() panics "stack-protector: Kernel stack is corrupted
           // in: <caller>"
           e(REPORTER, "^__stack_chk_fail$"),
@@ -490,6 +509,10 @@ public final class ReportingFrames {
           // __flush_work(); kernel/rcu/update.c __wait_rcu_gp(), synchronize_rcu*(): the caller
           // chose to wait
           e(SCHEDULER, "^(__)?flush_(workqueue|work)$"),
+          // kernel/workqueue.c schedule_on_each_cpu() queues a work on every CPU and flushes
+          // each; mm/swap.c lru_add_drain_all() waits for it: the caller chose to wait
+          e(SCHEDULER, "^schedule_on_each_cpu$"),
+          e(SCHEDULER, "^(__)?lru_add_drain_all$"),
           e(SCHEDULER, "^__wait_rcu_gp$"),
           e(SCHEDULER, "^synchronize_(rcu|srcu|sched)"),
           // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),

@@ -98,6 +98,15 @@ class ReportKindsTest {
     "prf_open,false,false",
     "copy_process,false,false",
     "cmdline_parse_kernelcore,false,false",
+    "__hwasan_check_x0_67043363,false,true",
+    "__phys_addr,false,true",
+    "drop_nlink,false,true",
+    "lock_timer_base,false,true",
+    "schedule_on_each_cpu,false,true",
+    "xas_start,false,true",
+    "udf_rmdir,false,false",
+    "mptcp_pm_del_add_timer,false,false",
+    "timer_setup,false,false",
   })
   void reportingFramesAreKnownByRole(String function, boolean panic, boolean reporting) {
     assertThat(ReportingFrames.isPanic(function)).isEqualTo(panic);
