@@ -32,10 +32,15 @@ final class CauseChain {
     if (p == null) {
       return events;
     }
+    // with no culprit named (a reporting site whose caller no stack shows), where it was reported
+    String where =
+        p.function() == null && p.site() != null && p.site().frame().function() != null
+            ? p.site().frame().where()
+            : p.where();
     events.add(
         new ChainEvent(
             p.failureClass().id(),
-            p.where(),
+            where,
             p.context().id(),
             p.cpu(),
             p.report() == null ? null : p.report().oops().headline(),

@@ -3,12 +3,15 @@ package org.ktriage.analysis.order;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.analysis.stack.FrameNames;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
+import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.StackSegment;
 import org.ktriage.model.kind.ReportingFrames;
@@ -52,8 +55,7 @@ public final class Culprits {
       if (anyReliable && !fr.reliable()) {
         continue;
       }
-      if (!ReportingFrames.isReporting(FrameNames.base(fr.function()))
-          && !fr.function().startsWith("0x")) {
+      if (!ReportingFrames.isReporting(FrameNames.base(fr.function())) && !unnamed(fr.function())) {
         return fr;
       }
     }
@@ -87,13 +89,96 @@ public final class Culprits {
     List<Frame> callers = frames.subList(start, frames.size());
     boolean anyReliable = callers.stream().anyMatch(Frame::reliable);
     for (Frame fr : callers) {
-      if ((anyReliable && !fr.reliable()) || fr.function().startsWith("0x")) {
+      if ((anyReliable && !fr.reliable()) || unnamed(fr.function())) {
         continue;
       }
       String b = FrameNames.base(fr.function());
       if (!ReportingFrames.isReporting(b)
           && !(checker && Signature.isInfrastructure(fr.function()))) {
         return fr;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * True for a frame that names no function: a bare address ({@code 0x…}) or an assembler local
+   * label such as {@code .slowpath} (arch/x86/include/asm/qspinlock_paravirt.h's callee-save
+   * thunk), which the unwinder prints when a return address lands past a symbol's end.
+   */
+  static boolean unnamed(String function) {
+    return function.startsWith("0x") || function.startsWith(".");
+  }
+
+  /**
+   * The accessing function a sanitizer's headline names: mm/kasan/report.c prints {@code "BUG:
+   * KASAN: %s in %pS"} with the instrumented caller's address, mm/kmsan/report.c {@code "BUG:
+   * KMSAN: %s in %pSr"}, mm/kfence/report.c {@code "BUG: KFENCE: %s in %pS"} and
+   * kernel/kcsan/report.c {@code "BUG: KCSAN: %s in %ps / %ps"} (the first of the two).
+   */
+  private static final Pattern SANITIZER_HEADLINE =
+      Pattern.compile(
+          "\\b(?:KASAN|KMSAN|KFENCE|KCSAN): [^:]*? in ([A-Za-z_][\\w.$]*)(?:\\+(0x[0-9a-fA-F]+))?"
+              + "(?:/0x[0-9a-fA-F]+)?(?:\\s+\\[([\\w-]+)\\])?(?=\\s|$)");
+
+  /** The function, offset and module a sanitizer's headline names, or null. */
+  static @Nullable Frame sanitizerHeadlineFrame(Oops o) {
+    Matcher m = SANITIZER_HEADLINE.matcher(o.headline());
+    if (!m.find()) {
+      return null;
+    }
+    return new Frame(m.group(1), m.group(2), null, m.group(3), null, true, o.span());
+  }
+
+  /**
+   * The target of an indirect call that failed its control-flow-integrity check: kernel/cfi.c
+   * prints {@code "CFI failure (target: %pS):"} (v5.11-v5.19, before the WARN from
+   * __cfi_check_fail()) or {@code "CFI failure at %pS (target: %pS; expected type: …)"}
+   * (report_cfi_failure(), v6.1+). The target's prototype does not match the pointer type it was
+   * called through, which is what the fix changes.
+   */
+  private static final Pattern CFI_TARGET =
+      Pattern.compile("CFI failure (?:at \\S+ )?\\(target: ([A-Za-z_][\\w.$]*)\\+0x");
+
+  /**
+   * The CFI failure's target function named in a report's lines or in the few log lines printed
+   * just before its header (the line precedes the WARN's "cut here"), or null.
+   */
+  static @Nullable String cfiTarget(Oops o, List<LogRecord> log) {
+    List<LogRecord> lines = o.lines();
+    long first = lines.isEmpty() ? Long.MIN_VALUE : lines.get(0).seq();
+    List<LogRecord> near = new ArrayList<>(lines);
+    for (LogRecord r : log) {
+      if (r.seq() < first && r.seq() >= first - 3) {
+        near.add(r);
+      }
+    }
+    for (LogRecord line : near) {
+      Matcher m = CFI_TARGET.matcher(line.text());
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The link register's symbol in an arm, arm64 or powerpc register dump: arch/arm/kernel/process.c
+   * __show_regs() prints {@code "LR is at %pS"}, arch/arm64/kernel/process.c {@code "lr : %pS"},
+   * arch/powerpc/kernel/process.c show_regs() {@code "LR [%lx] %pS"}. In a leaf routine that
+   * faulted (a string or copy helper saves no frame), it is the return address into its caller.
+   */
+  private static final Pattern LINK_REGISTER =
+      Pattern.compile(
+          "(?:\\bLR is at |\\blr : (?:\\[<[0-9a-f]+>\\] )?|\\bLR \\[[0-9a-f]+\\] )"
+              + "([A-Za-z_][\\w.$]*)\\+(0x[0-9a-f]+)");
+
+  /** The function the link register points into, from a report's register dump, or null. */
+  static @Nullable Frame linkRegisterFrame(Oops o) {
+    for (LogRecord line : o.lines()) {
+      Matcher m = LINK_REGISTER.matcher(line.text());
+      if (m.find()) {
+        return new Frame(m.group(1), m.group(2), null, null, null, true, line.source());
       }
     }
     return null;

@@ -13,6 +13,7 @@ import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
+import org.ktriage.model.kind.ReportingFrames;
 
 /**
  * Chooses the primary failure on its own evidence (rules R1, R2): the outermost fault a CPU's
@@ -50,7 +51,8 @@ final class PrimaryChoice {
       return fromSite(f, cpuFault, null, faultCpu.cpu(), refineByPanic(f, cpuFault.faultClass()));
     }
     if (first != null) {
-      return fromReport(f, first);
+      Primary p = fromReport(f, first);
+      return p.function() != null ? p : orLaterOfSameStall(f, first, p);
     }
     Primary fromPanicStack = fromPanicStack(f, panicCpu);
     if (fromPanicStack != null) {
@@ -66,6 +68,64 @@ final class PrimaryChoice {
         .at(Culprits.panicCaller(panicCpu))
         .source(panic.source())
         .build();
+  }
+
+  /**
+   * The stack to find a site's callers in: the report's own when it printed one, else the callers a
+   * later report saved at the same site. A WARN under panic_on_warn prints its header, then panic()
+   * prints the stack as a report of its own (kernel/panic.c __warn() calls check_panic_on_warn()
+   * before show_regs() and dump_stack()), whose exception frame is the WARN's site and whose outer
+   * frames are its callers.
+   */
+  private static List<Frame> callersOf(
+      CrashFacts f, ReportView v, String site, List<Frame> frames) {
+    if (!frames.isEmpty()) {
+      return frames;
+    }
+    String name = FrameNames.base(site);
+    for (ReportView later : f.reports()) {
+      if (later.oops().index() <= v.oops().index()) {
+        continue;
+      }
+      for (FaultSite s : later.sites()) {
+        String fn = s.frame().function();
+        if (fn != null && FrameNames.base(fn).equals(name) && !s.outer().isEmpty()) {
+          return s.outer();
+        }
+      }
+      // no saved registers (arm64, older x86 WARN): panic()'s own stack runs through the site
+      List<Frame> laterFrames = Culprits.framesOf(later.oops());
+      for (Frame fr : laterFrames) {
+        if (FrameNames.base(fr.function()).equals(name)) {
+          return laterFrames;
+        }
+      }
+    }
+    return frames;
+  }
+
+  /**
+   * A stall or lockup report that names no function (an expedited RCU stall lists CPU numbers; a
+   * detector's own dump can be cut) is followed by the stalled CPU's own report of the same class
+   * (kernel/rcu/tree_stall.h print_other_cpu_stall() then rcu_dump_cpu_stacks() or the stalled
+   * CPU's print_cpu_stall(); kernel/watchdog.c): the first of those that names a function is the
+   * same failure seen from the CPU that spins.
+   */
+  private static Primary orLaterOfSameStall(CrashFacts f, ReportView first, Primary p) {
+    if (!Detectors.VICTIM_REPORTS.contains(first.failureClass())
+        || first.failureClass() == FailureClass.HUNG_TASK) {
+      return p;
+    }
+    int firstIndex = first.oops().index();
+    for (ReportView v : f.reports()) {
+      if (v.oops().index() > firstIndex && v.failureClass() == first.failureClass()) {
+        Primary later = fromReport(f, v);
+        if (later.function() != null) {
+          return later;
+        }
+      }
+    }
+    return p;
   }
 
   /**
@@ -189,8 +249,7 @@ final class PrimaryChoice {
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       b.on(o.cpu(), StackReader.contextOfFrames(frames, seg));
     }
-    Primary p = b.build();
-    b.at(Culprits.blamedCaller(v.failureClass(), p.function(), frames));
+    blame(f, b, v, b.build().function(), frames);
     Long addr = FaultAddress.ofReport(o, v.failureClass());
     return b.address(addr, addr == null ? null : f.addresses().classify(addr), null)
         .source(o.span())
@@ -209,9 +268,55 @@ final class PrimaryChoice {
       b.address(addr.value(), addr.kind(), addr.register());
     }
     if (v != null) {
-      b.at(Culprits.blamedCaller(cls, e.function(), Culprits.framesOf(v.oops())));
+      blame(f, b, v, e.function(), Culprits.framesOf(v.oops()));
     }
     return b.build();
+  }
+
+  /**
+   * Hands the blame from the reported site to the code responsible: the target of a failed CFI
+   * check; the caller of a site that only reports, asserts or is a primitive ({@link
+   * Culprits#blamedCaller}); without a site, the accessing function a sanitizer's headline names
+   * (or its caller when that function is itself a reporting frame).
+   */
+  private static void blame(
+      CrashFacts f, Primary.Builder b, ReportView v, @Nullable String site, List<Frame> frames) {
+    String cfi = Culprits.cfiTarget(v.oops(), f.logLines());
+    if (cfi != null) {
+      b.at(cfi, null, null);
+      return;
+    }
+    if (site != null) {
+      Frame caller = Culprits.blamedCaller(v.failureClass(), site, callersOf(f, v, site, frames));
+      if (caller == null && ReportingFrames.isReporting(FrameNames.base(site))) {
+        // no stack shows the caller: a leaf helper's link register still points into it
+        Frame lr = Culprits.linkRegisterFrame(v.oops());
+        String lrBase = lr == null ? "" : FrameNames.base(lr.function());
+        if (lr != null
+            && !lrBase.equals(FrameNames.base(site))
+            && !ReportingFrames.isReporting(lrBase)) {
+          caller = lr;
+        }
+        if (caller == null) {
+          // a frame that only reports, asserts or is a primitive is never the culprit: with no
+          // caller in sight the culprit is unknown (the chain still shows the reported site)
+          b.at(null, null, null);
+          return;
+        }
+      }
+      b.at(caller);
+      return;
+    }
+    Frame named = Culprits.sanitizerHeadlineFrame(v.oops());
+    if (named == null) {
+      return;
+    }
+    Frame caller = Culprits.blamedCaller(v.failureClass(), named.function(), frames);
+    if (caller != null) {
+      b.at(caller);
+    } else if (!ReportingFrames.isReporting(FrameNames.base(named.function()))) {
+      b.at(named);
+    }
   }
 
   private static ContextKind cpuContext(CpuState cpu) {

@@ -93,6 +93,13 @@ public final class ReportingFrames {
           e(REPORTER, "^printk"),
           e(REPORTER, "^_printk"),
           e(REPORTER, "^vprintk"),
+          // kernel/printk/printk.c console_unlock(), console_flush_all(),
+          // console_emit_next_record(), call_console_drivers(), msg_print_text(),
+          // record_print_text(), print_prefix(), print_time(): printing a message out
+          e(
+              REPORTER,
+              "^(console_unlock|console_flush_all|console_emit_next_record|call_console_drivers"
+                  + "|msg_print_text|record_print_text|print_prefix|print_time)$"),
           // kernel/panic.c __warn(), __warn_printk(), warn_slowpath_fmt/null/common(),
           // check_panic_on_warn()
           e(REPORTER, "^__warn$"),
@@ -148,9 +155,15 @@ public final class ReportingFrames {
           // mm/kasan/generic.c __asan_load*/__asan_store*
           e(SANITIZER, "^kasan_report"),
           e(SANITIZER, "^__kasan_report"),
-          e(SANITIZER, "^kasan_"),
-          e(SANITIZER, "^__kasan_"),
+          // every other kasan_*/__kasan_* hook (mm/kasan/common.c, generic.c, report.c) checks,
+          // poisons or records for its instrumented caller; mm/kasan/init.c
+          // kasan_{add,remove}_zero_shadow() and kasan_populate_*() and mm/kasan/shadow.c
+          // kasan_{release,depopulate}_vmalloc*() manage shadow memory and can be at fault
+          e(SANITIZER, "^_*kasan_(?!(add|remove)_zero_shadow|populate|release_vmalloc|depopulate)"),
           e(SANITIZER, "^__asan_"),
+          // mm/kasan/sw_tags.c __hwasan_load*/__hwasan_store*, the compiler's outlined
+          // __hwasan_check_* shims (software tag-based KASAN on arm64)
+          e(SANITIZER, "^__hwasan_"),
           e(SANITIZER, "^print_report$"),
           e(SANITIZER, "^print_address_description"),
           // mm/kmsan/instrumentation.c __msan_*, kmsan_*
@@ -223,12 +236,13 @@ public final class ReportingFrames {
           e(DEBUG, "^lock_contended$"),
           e(DEBUG, "^lock_release$"),
           e(DEBUG, "^print_lock"),
+          e(DEBUG, "^reacquire_held_locks$"),
           // kernel/locking/spinlock.c _raw_*_lock*/_unlock*; spinlock_debug.c do_raw_*_lock();
           // qspinlock.c queued_spin_lock_slowpath(), qrwlock.c queued_*_lock_slowpath(); arch/x86
           // paravirt __pv_queued_spin_lock_slowpath()
           e(LOCKING, "^_raw_(spin|read|write)_(try)?lock"),
           e(LOCKING, "^_raw_(spin|read|write)_unlock"),
-          e(LOCKING, "^do_raw_(spin|read|write)_lock"),
+          e(LOCKING, "^do_raw_(spin|read|write)_(try)?lock"),
           e(LOCKING, "^queued_(spin|read|write)_lock"),
           e(LOCKING, "^native_queued_spin_lock_slowpath$"),
           e(LOCKING, "^__pv_queued_spin_lock_slowpath$"),
@@ -243,6 +257,12 @@ public final class ReportingFrames {
           e(LOCKING, "^down$"),
           e(LOCKING, "^down_(read|write)"),
           e(LOCKING, "^rwsem_down"),
+          // kernel/locking/rwsem.c up_read(), up_write(), __up_*(); mutex.c mutex_unlock(),
+          // __mutex_unlock_slowpath(); net/core/sock.c lock_sock_nested(), release_sock(): the
+          // caller holds or takes the lock
+          e(LOCKING, "^_*up_(read|write)$"),
+          e(LOCKING, "^_*mutex_unlock"),
+          e(LOCKING, "^lock_sock(_nested|_fast)?$"),
           e(LOCKING, "^__rwsem"),
           // kernel/time/timer.c update_process_times(); tick-sched.c tick_sched_handle(),
           // tick_sched_timer(); hrtimer.c __hrtimer_run_queues(), hrtimer_interrupt();
@@ -265,12 +285,52 @@ public final class ReportingFrames {
           // lib/string.c and arch/x86/lib mem*/str* helpers; arch/x86/lib/usercopy
           // copy_to/from_user()
           e(HELPER, "^(__)?mem(cpy|set|move|cmp|chr)$"),
-          e(HELPER, "^str(n|l|s)?(cpy|cmp|len|chr|dup|cat)$"),
+          e(HELPER, "^str(n|l|s)?(cpy|cmp|len|r?chr|dup|cat|str|casecmp|spn|pbrk|sep)$"),
+          // lib/vsprintf.c vsnprintf() and its helpers string(), number(), put_dec*(),
+          // pointer(): format the caller's arguments
+          e(HELPER, "^v?s[cn]?printf$"),
+          e(HELPER, "^vsc?nprintf$"),
+          e(HELPER, "^(string|number|put_dec\\w*|pointer|format_decode)$"),
+          // lib/iov_iter.c _copy_to_iter(), _copy_from_iter*(), copyout(), copyin();
+          // include/linux/instrumented.h instrument_copy_*_user()
+          e(HELPER, "^_?copy_(to|from)_iter"),
+          e(HELPER, "^copy(out|in)$"),
+          e(HELPER, "^instrument_copy_(to|from)_user"),
+          // include/linux/compiler.h __read_once_size(), __write_once_size() (READ_ONCE before
+          // v5.9); lib/crc32.c crc32_le*(), crc32_be*(): read the caller's memory
+          e(HELPER, "^__(read|write)_once_size"),
+          e(HELPER, "^crc32c?_(le|be)"),
+          // include/linux/list.h and lib/list_debug.c list helpers: __list_add(),
+          // __list_del_entry(), list_del*(), list_add*(), hlist_*(): the caller's list
+          e(HELPER, "^_*list_(add|del|move|splice|replace)(_tail)?(_rcu|_init|_entry)*$"),
+          e(HELPER, "^_*hlist_(add|del)\\w*$"),
+          // lib/xarray.c xas_*() and xa_load(), xa_find*(): walk the caller's xarray
+          e(HELPER, "^_*xas_[a-z_]+$"),
+          e(HELPER, "^xa_(load|find|find_after)$"),
+          // arch/x86/include/asm/bitops.h test_bit(), constant_test_bit(), set_bit(),
+          // clear_bit(), test_and_*_bit() on the caller's bitmap
+          e(HELPER, "^(constant_|variable_|arch_|_)?test_bit$"),
+          e(HELPER, "^_*(arch_)?(set|clear|change)_bit$"),
+          e(HELPER, "^(arch_)?test_and_(set|clear|change)_bit$"),
           e(HELPER, "^_?copy_(to|from)_user$"),
           // lib/iomap_copy.c and arch/*/kernel/io.c memcpy_fromio(), memcpy_toio(), memset_io();
           // arch/x86/lib/copy_page_64.S copy_page(), copy_page_regs()
           e(HELPER, "^_*mem(cpy_(from|to)io|set_io)$"),
-          e(HELPER, "^copy_page(_rep|_regs)?$"),
+          e(HELPER, "^copy_page(_rep|_regs|_erms)?$"),
+          // arch/x86/lib/clear_page_64.S clear_page_rep(), clear_page_erms(), clear_page_orig();
+          // include/linux/highmem.h copy_user_highpage(), copy_highpage(), clear_user_highpage();
+          // mm/memory.c copy_user_huge_page(), copy_user_gigantic_page(), clear_huge_page(),
+          // copy_user_large_folio(), folio_zero_user(): copy or clear the page their caller hands
+          // in
+          e(HELPER, "^clear_page(_rep|_erms|_orig)?$"),
+          e(HELPER, "^(copy|clear)_(user_)?(highpage|huge_page|gigantic_page|large_folio)$"),
+          e(HELPER, "^folio_zero_user$"),
+          // lib/cmdline.c get_option(), get_options(), memparse(), parse_option_str(), next_arg():
+          // parse the string their caller passes
+          e(HELPER, "^(get_options?|memparse|parse_option_str|next_arg)$"),
+          // kernel/compat.c compat_get_bitmap(), compat_put_bitmap(): user copies of the caller's
+          // bitmap and length
+          e(HELPER, "^compat_(get|put)_bitmap$"),
           // lib/fault-inject.c should_fail*(), fail_dump(); mm/failslab.c should_failslab()
           e(DEBUG, "^should_fail"),
           e(DEBUG, "^fail_dump$"),
@@ -291,6 +351,12 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^kmem_cache_free$"),
           e(ALLOCATOR, "^(__)?slab_free"),
           e(ALLOCATOR, "^___cache_free$"),
+          // mm/slab_common.c krealloc(); mm/page_alloc.c get_page_from_freelist(),
+          // prep_new_page(), post_alloc_hook() (zero or check the page for the allocating caller)
+          e(ALLOCATOR, "^_*krealloc"),
+          e(ALLOCATOR, "^get_page_from_freelist$"),
+          e(ALLOCATOR, "^prep_new_page$"),
+          e(ALLOCATOR, "^post_alloc_hook$"),
           // mm/page_alloc.c free paths that check the page they are handed (bad_page() from
           // free_page_is_bad()): __free_pages_ok(), free_pages_prepare(), free_pcppages_bulk(),
           // free_unref_page*(), __free_frozen_pages(), __free_pages(); mm/swap.c
@@ -305,14 +371,20 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^__vmalloc_node_range"),
           // mm/vmalloc.c vmalloc(), vzalloc(), __vmalloc_node(), __get_vm_area_node(),
           // alloc_vmap_area(); mm/util.c kvmalloc_node(): the caller chose size and context
-          e(ALLOCATOR, "^(__)?vz?malloc(_node|_user|_32)?(_noprof)?$"),
+          e(ALLOCATOR, "^(__)?v[mz]alloc(_node|_user|_32)?(_noprof)?$"),
           e(ALLOCATOR, "^__get_vm_area"),
           e(ALLOCATOR, "^alloc_vmap_area$"),
           e(ALLOCATOR, "^kv[mz]alloc"),
+          // include/linux/slab.h kzalloc(), kcalloc() (inline wrappers printed as [inline]
+          // frames), mm/slub.c slab_pre_alloc_hook(); include/linux/sched/mm.h
+          // might_alloc() runs might_sleep_if(gfpflags_allow_blocking()) for the caller's flags
+          e(ALLOCATOR, "^k[zc]alloc(_node)?(_noprof)?$"),
+          e(ALLOCATOR, "^slab_pre_alloc_hook$"),
+          e(ASSERTING, "^might_alloc$"),
           // lib/debugobjects.c debug_object_*(), debug_print_object(), __debug_check_no_obj_freed()
-          e(DEBUG, "^debug_object"),
+          e(DEBUG, "^_*debug_object"),
           e(DEBUG, "^debug_print_object$"),
-          e(DEBUG, "^__debug_check_no_obj_freed$"),
+          e(DEBUG, "^_*debug_check_no_obj_freed$"),
           // kernel/kcov.c __sanitizer_cov_*(), write_comp_data()
           e(SANITIZER, "^__sanitizer_cov"),
           e(SANITIZER, "^write_comp_data$"),
@@ -363,6 +435,19 @@ public final class ReportingFrames {
           e(ASSERTING, "^__might_sleep$"),
           e(ASSERTING, "^__might_resched$"),
           e(ASSERTING, "^__might_fault$"),
+          // kernel/cgroup.c css_id() (2.6.29-3.13) rcu_dereference_check()s css->id and asserts
+          // its caller holds rcu_read_lock or a reference
+          e(ASSERTING, "^css_id$"),
+          // lib/kobject.c kobject_get(), kobject_put() warn on the caller's uninitialised or
+          // released kobject (its reference counting)
+          e(ASSERTING, "^kobject_(get|put)$"),
+          // kernel/kthread.c kthread_stop() takes the caller's task_struct and warns or faults
+          // when the caller kept no reference to a thread that already exited
+          e(ASSERTING, "^kthread_stop(_put)?$"),
+          // fs/fs-writeback.c __writeback_inodes_sb_nr(), writeback_inodes_sb*(),
+          // sync_inodes_sb(): WARN_ON(!rwsem_is_locked(&sb->s_umount)) on the caller
+          e(ASSERTING, "^(__|try_to_)?writeback_inodes_sb(_nr)?$"),
+          e(ASSERTING, "^sync_inodes_sb$"),
           // kernel/cgroup/cgroup.c css_next_child(), css_next_descendant_*():
           // cgroup_assert_mutex_or_rcu_locked() warns when the caller holds neither
           e(ASSERTING, "^css_next_(child|descendant_pre|descendant_post)$"),
@@ -382,6 +467,19 @@ public final class ReportingFrames {
           // __virt_to_phys() and arch/powerpc/include/asm/io.h virt_to_phys() (WARN on a
           // non-linear address): the caller passed the address
           e(ASSERTING, "^_*virt_to_phys"),
+          // arch/x86/mm/physaddr.c __phys_addr(), __phys_addr_symbol(): VIRTUAL_BUG_ON() on the
+          // caller's address
+          e(ASSERTING, "^__phys_addr(_symbol)?$"),
+          // fs/inode.c drop_nlink(), inc_nlink(), clear_nlink(): WARN_ON() on the caller's link
+          // count
+          e(ASSERTING, "^(drop|inc|clear)_nlink$"),
+          // kernel/time/timer.c lock_timer_base(), __try_to_del_timer_sync(),
+          // __timer_delete_sync(), del_timer*(), timer_delete*(); net/core/sock.c
+          // sk_stop_timer*(), sk_reset_timer(): operate on the timer their caller owns
+          e(ASSERTING, "^lock_timer_base$"),
+          e(ASSERTING, "^_*try_to_del_timer_sync$"),
+          e(ASSERTING, "^_*(timer_delete|del_timer)(_sync)?$"),
+          e(ASSERTING, "^sk_(stop|reset)_timer(_sync)?$"),
           // kernel/panic.c __stack_chk_fail() panics "stack-protector: Kernel stack is corrupted
           // in: <caller>"
           e(REPORTER, "^__stack_chk_fail$"),
@@ -411,6 +509,10 @@ public final class ReportingFrames {
           // __flush_work(); kernel/rcu/update.c __wait_rcu_gp(), synchronize_rcu*(): the caller
           // chose to wait
           e(SCHEDULER, "^(__)?flush_(workqueue|work)$"),
+          // kernel/workqueue.c schedule_on_each_cpu() queues a work on every CPU and flushes
+          // each; mm/swap.c lru_add_drain_all() waits for it: the caller chose to wait
+          e(SCHEDULER, "^schedule_on_each_cpu$"),
+          e(SCHEDULER, "^(__)?lru_add_drain_all$"),
           e(SCHEDULER, "^__wait_rcu_gp$"),
           e(SCHEDULER, "^synchronize_(rcu|srcu|sched)"),
           // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),

@@ -74,6 +74,39 @@ class ReportKindsTest {
     "refcount_sub_and_test,false,true",
     "run_timer_softirq,false,false",
     "panic_smp_self_stop,false,false",
+    // vzalloc/vmalloc take the caller's size and GFP context; kzalloc is the inline wrapper
+    "vzalloc,false,true",
+    "vmalloc,false,true",
+    "kzalloc,false,true",
+    "might_alloc,false,true",
+    // leaf copy/clear and parsing helpers blame the caller that handed them the page or string
+    "copy_user_huge_page,false,true",
+    "clear_page_erms,false,true",
+    "parse_option_str,false,true",
+    "compat_put_bitmap,false,true",
+    // core APIs that assert on their caller's task, locking or RCU protection
+    "kthread_stop,false,true",
+    "__writeback_inodes_sb_nr,false,true",
+    "css_id,false,true",
+    // KASAN's hooks report; its shadow management (mm/kasan/init.c) is ordinary code
+    "kasan_check_range,false,true",
+    "__kasan_slab_free,false,true",
+    "kasan_remove_zero_shadow,false,false",
+    "kasan_populate_vmalloc,false,false",
+    // counter-examples: callers of those helpers are code to blame
+    "kthread_create_on_node,false,false",
+    "prf_open,false,false",
+    "copy_process,false,false",
+    "cmdline_parse_kernelcore,false,false",
+    "__hwasan_check_x0_67043363,false,true",
+    "__phys_addr,false,true",
+    "drop_nlink,false,true",
+    "lock_timer_base,false,true",
+    "schedule_on_each_cpu,false,true",
+    "xas_start,false,true",
+    "udf_rmdir,false,false",
+    "mptcp_pm_del_add_timer,false,false",
+    "timer_setup,false,false",
   })
   void reportingFramesAreKnownByRole(String function, boolean panic, boolean reporting) {
     assertThat(ReportingFrames.isPanic(function)).isEqualTo(panic);

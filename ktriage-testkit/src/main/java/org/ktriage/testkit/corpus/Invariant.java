@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.PrimaryFailure;
+import org.ktriage.model.kind.ReportingFrames;
 
 /** What must hold for every report of every corpus; each violation is counted per corpus. */
 public enum Invariant {
@@ -13,7 +14,10 @@ public enum Invariant {
    * The title's report header comes from a line that is not kernel output ({@link KernelOutput}).
    */
   TITLE_NOT_KERNEL("title-not-kernel"),
-  /** The primary function is a reporting frame ({@link ReportingFrames}). */
+  /**
+   * The primary function is a frame that is never the culprit: it reports, traps, asserts on its
+   * caller or is a primitive its caller misused ({@link ReportingFrames}, the model's one table).
+   */
   PRIMARY_REPORTING("primary-reporting"),
   /** The title ends "in f" but the (known) primary is another function. */
   TITLE_PRIMARY("title-primary"),
@@ -53,7 +57,7 @@ public enum Invariant {
     if (title != null && !head(title).equals(head(o.kernelOnlyTitle()))) {
       out.add(TITLE_NOT_KERNEL);
     }
-    if (fn != null && ReportingFrames.isReporting(fn)) {
+    if (fn != null && ReportingFrames.isReporting(Names.base(fn))) {
       out.add(PRIMARY_REPORTING);
     }
     if (title != null && fn != null) {

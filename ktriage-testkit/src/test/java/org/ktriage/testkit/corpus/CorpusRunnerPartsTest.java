@@ -74,28 +74,6 @@ class CorpusRunnerPartsTest {
   }
 
   @Test
-  void reportingFramesAreReportersOnly() {
-    for (String f :
-        List.of(
-            "dump_stack_lvl+0x4c/0x70",
-            "warn_slowpath_fmt",
-            "__warn",
-            "kasan_report",
-            "print_address_description.constprop.0",
-            "ubsan_epilogue",
-            "__schedule_bug",
-            "nmi_cpu_backtrace",
-            "dump_backtrace",
-            "panic")) {
-      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
-    }
-    for (String f :
-        List.of("run_timer_softirq", "lab_uaf_use", "__list_del_entry_valid", "panic_on_oops_fn")) {
-      assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
-    }
-  }
-
-  @Test
   void wildHeaderGivesTheLabelsAndTheBodyIsTheReportAlone() {
     String file =
         "SOURCE: https://example.org/thread\nCLASS: null-deref\nCULPRIT: foo_probe\nMODULE: \n"
