@@ -75,7 +75,7 @@ class DashboardBrowserTest {
         d.findElement(By.id("sign-in")).click();
 
         // the bucket list: both crashes, the busiest first
-        assertThat(d.getCurrentUrl()).endsWith("/buckets");
+        assertThat(urlOnceLoaded(d, "/buckets")).endsWith("/buckets");
         assertThat(d.findElement(By.id("user")).getText()).isEqualTo("alice");
         assertThat(titles(d)).containsExactly(kasanTitle, otherTitle);
         assertThat(counts(d)).containsExactly("2", "1");
@@ -109,7 +109,7 @@ class DashboardBrowserTest {
 
         // the bucket page
         d.findElement(By.linkText(kasanTitle)).click();
-        String bucketPage = java.util.Objects.requireNonNull(d.getCurrentUrl());
+        String bucketPage = urlOnceLoaded(d, "/buckets/" + kasanBucket);
         assertThat(bucketPage).endsWith("/buckets/" + kasanBucket);
         assertThat(d.findElement(By.id("title")).getText()).isEqualTo(kasanTitle);
         assertThat(d.findElement(By.id("count")).getText()).isEqualTo("2");
@@ -225,6 +225,21 @@ class DashboardBrowserTest {
     ChromeDriver d = new ChromeDriver(service, o);
     d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
     return d;
+  }
+
+  /**
+   * The page's address once a click's navigation has arrived at {@code suffix}, or after 20 s the
+   * address it is at: a click returns when the form is submitted, and the POST-redirect-GET that
+   * follows can still be on its way.
+   */
+  private static String urlOnceLoaded(WebDriver d, String suffix) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String url = java.util.Objects.requireNonNull(d.getCurrentUrl());
+    while (!url.endsWith(suffix) && System.nanoTime() < until) {
+      Thread.sleep(50);
+      url = java.util.Objects.requireNonNull(d.getCurrentUrl());
+    }
+    return url;
   }
 
   /** The bucket list's column header link whose label starts with {@code label}. */
