@@ -300,10 +300,15 @@ final class ReportBuilder {
         return Outcome.TAKEN;
       }
     }
-    if (traceState == TraceState.NONE && hasBody() && text.indexOf(") from [<", from) > 0) {
+    if (traceState == TraceState.NONE
+        && ((hasBody() && text.indexOf(") from [<", from) > 0)
+            || (text.startsWith("[<", from)
+                && ReportLine.ARM32_FRAME.matcher(text).region(from, text.length()).lookingAt()))) {
       // arm32's unwinder prints its frames with no heading ("[<pc>] (f) from [<lr>] (g+0x1/0x2)",
       // dump_backtrace_entry() in arch/arm/kernel/traps.c; only the frame-pointer unwinder
-      // prints "Backtrace:"), as under a hung task's sched_show_task()
+      // prints "Backtrace:"), as under a hung task's sched_show_task(); before v3.x each entry
+      // was "[<pc>] (f+0x1/0x2)" alone. The "[<pc>] (" form is arm32's own, so it opens a trace
+      // even where the report printed no context line (__might_sleep(), spin_dump())
       Frame f = ReportLine.frame(text, from, span);
       if (f != null) {
         trace = new TraceBuilder(ContextKind.UNKNOWN);

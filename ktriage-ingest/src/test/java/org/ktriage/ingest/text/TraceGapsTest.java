@@ -151,4 +151,27 @@ class TraceGapsTest {
     assertThat(ip.registers().get("RSP")).isEqualTo(0xffff88006734f2c0L);
     assertThat(functions(o)).containsExactly("icmpv6_param_prob");
   }
+
+  @Test
+  void arm32FramesWithoutHeadingOpenTheTraceAfterAHeaderWithoutContextLine() {
+    // 3.x-arm-rt-sect-fault-irqs-off-force-sig-rt-spinlock-sleep-old-unwind.txt: __might_sleep()
+    // prints no "CPU:" line before dump_stack(), and the old unwinder prints "[<pc>] (f+off/size)"
+    Oops o =
+        parse(
+                "[ 512.742724] BUG: sleeping function called from invalid context at kernel/rtmutex.c:658",
+                "[ 512.743000] in_atomic(): 0, irqs_disabled(): 128, pid: 994, name: a",
+                "[ 512.743360] irq event stamp: 0",
+                "[ 512.744013] softirqs last enabled at (0): [<c0426370>] copy_process+0x3b0/0x11c0",
+                "[ 512.744631] [<c041872c>] (unwind_backtrace+0x0/0x104)",
+                "[ 512.745001] [<c09af0c4>] (dump_stack+0x20/0x24)",
+                "[ 512.745355] [<c0462490>] (__might_sleep+0x1dc/0x1e0)",
+                "[ 512.745717] [<c09b6770>] (rt_spin_lock+0x34/0x6c)",
+                "[ 512.746073] [<c0441bf0>] (do_force_sig_info+0x34/0xf0)",
+                "[ 512.748181] Exception stack(0xecaa1fb0 to 0xecaa1ff8)")
+            .get(0);
+    assertThat(functions(o))
+        .containsExactly(
+            "unwind_backtrace", "dump_stack", "__might_sleep", "rt_spin_lock", "do_force_sig_info");
+    assertThat(o.trace().get(0).frames().get(1).address()).isEqualTo(0xc09af0c4L);
+  }
 }
