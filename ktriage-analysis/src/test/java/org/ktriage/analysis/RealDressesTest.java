@@ -44,7 +44,9 @@ class RealDressesTest {
             "arm32-bare-trace-rpi4879.txt",
             "https://github.com/raspberrypi/linux/issues/4879",
             FailureClass.UNKNOWN,
-            "__vunmap"),
+            // the trace's head is vfree()'s own __vunmap(), __vfree(), vfree() (mm/vmalloc.c):
+            // an allocator, so the blame is the caller that chose to free
+            "__bpf_prog_free"),
         new Dress(
             "arm32-3.x-panic-kvisor44.txt",
             "https://github.com/kmu-embedded/k-hypervisor/issues/44",

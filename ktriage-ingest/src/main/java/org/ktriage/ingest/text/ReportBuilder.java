@@ -37,6 +37,10 @@ final class ReportBuilder {
 
   static final int MAX_LINES = org.ktriage.ingest.bin.ReadLimits.LINES_PER_REPORT;
   static final int MAX_GAP = 60;
+
+  /** Other messages in a row a call trace may hold between two of its frames. */
+  static final int MAX_FOREIGN = 2;
+
   private static final java.util.regex.Pattern GP_ADDRESS =
       java.util.regex.Pattern.compile("address (0x[0-9a-f]+)");
 
@@ -79,6 +83,9 @@ final class ReportBuilder {
   boolean modulesOpen;
   @Nullable String lastUnloaded;
   @Nullable String panicMessage;
+
+  /** Other subsystems' lines read in a row since the trace's last line ({@link #MAX_FOREIGN}). */
+  int foreign;
 
   ReportBuilder(ReportKind rule, Matcher header, LogRecord first, @Nullable LogRecord cut) {
     this.rule = rule;
@@ -224,8 +231,10 @@ final class ReportBuilder {
       delimiterClosed = true;
       return Outcome.ENDED;
     }
+    boolean traceOpen = traceState == TraceState.IN && !secondaryTrace;
     if (traceState == TraceState.IN || secondaryTrace) {
       if (traceLine(text, from, span)) {
+        foreign = 0;
         take(r);
         return Outcome.TAKEN;
       }
@@ -244,6 +253,10 @@ final class ReportBuilder {
         return Outcome.TAKEN;
       }
       return Outcome.ENDED;
+    }
+    if (wrappedProgramCounter(text, from)) {
+      take(r);
+      return Outcome.TAKEN;
     }
     if (fields(text, from, span)) {
       take(r);
@@ -264,12 +277,38 @@ final class ReportBuilder {
       return Outcome.TAKEN;
     }
     if (traceState == TraceState.DONE) {
+      if (traceOpen
+          && foreign < MAX_FOREIGN
+          && ReportLine.FOREIGN_PRINTK.matcher(text).region(from, text.length()).matches()) {
+        // another CPU's or an interrupt's message between two frames: the trace may go on
+        foreign++;
+        traceState = TraceState.IN;
+        gap++;
+        lines.add(r);
+        return Outcome.GAP;
+      }
       return Outcome.ENDED;
     }
-    if (traceState == TraceState.NONE && hasBody() && text.indexOf(") from [<", from) > 0) {
+    if (traceState == TraceState.NONE && hasBody() && !ReportLine.isBody(text, from)) {
+      // a trace whose heading the paste dropped, its frames cut down to the function names
+      Frame bare = ReportLine.bareNameFrame(text, from, span);
+      if (bare != null) {
+        trace = new TraceBuilder(ContextKind.UNKNOWN);
+        traceState = TraceState.IN;
+        trace.frame(bare);
+        take(r);
+        return Outcome.TAKEN;
+      }
+    }
+    if (traceState == TraceState.NONE
+        && ((hasBody() && text.indexOf(") from [<", from) > 0)
+            || (text.startsWith("[<", from)
+                && ReportLine.ARM32_FRAME.matcher(text).region(from, text.length()).lookingAt()))) {
       // arm32's unwinder prints its frames with no heading ("[<pc>] (f) from [<lr>] (g+0x1/0x2)",
       // dump_backtrace_entry() in arch/arm/kernel/traps.c; only the frame-pointer unwinder
-      // prints "Backtrace:"), as under a hung task's sched_show_task()
+      // prints "Backtrace:"), as under a hung task's sched_show_task(); before v3.x each entry
+      // was "[<pc>] (f+0x1/0x2)" alone. The "[<pc>] (" form is arm32's own, so it opens a trace
+      // even where the report printed no context line (__might_sleep(), spin_dump())
       Frame f = ReportLine.frame(text, from, span);
       if (f != null) {
         trace = new TraceBuilder(ContextKind.UNKNOWN);
@@ -311,6 +350,9 @@ final class ReportBuilder {
       }
     }
     Frame f = ReportLine.frame(text, from, span);
+    if (f == null) {
+      f = ReportLine.bareNameFrame(text, from, span);
+    }
     if (f != null) {
       if (tb != null) {
         tb.frame(f);
@@ -352,6 +394,34 @@ final class ReportBuilder {
       }
     }
     return ReportLine.traceExtra(text, from);
+  }
+
+  /**
+   * Names the function of a program-counter line that left it out because the line was wrapped:
+   * only on the line right after it, only before the trace.
+   */
+  private boolean wrappedProgramCounter(String text, int from) {
+    TraceBuilder.PendingException e = ip;
+    if (e == null
+        || e.function != null
+        || e.userMode
+        || e.source == null
+        || traceState != TraceState.NONE
+        || lastTaken != lines.size()
+        || !e.source.equals(lines.get(lines.size() - 1).source())) {
+      return false;
+    }
+    Matcher m = ReportLine.WRAPPED_PC.matcher(text);
+    m.region(from, text.length());
+    if (!m.matches()) {
+      return false;
+    }
+    TraceBuilder.PendingException named =
+        new TraceBuilder.PendingException(
+            m.group("func"), m.group("off"), m.group("mod"), e.ip, false, e.source);
+    named.registers.putAll(e.registers);
+    ip = named;
+    return true;
   }
 
   private void finishTrace() {

@@ -159,11 +159,61 @@ final class ReportLine {
           "(?:r\\d{1,2}:[0-9a-f]{8}(?: r\\d{1,2}:[0-9a-f]{8})*|Exception stack\\(0x[0-9a-f]+ to 0x[0-9a-f]+\\)"
               + "|[0-9a-f]{4}:(?: (?:[0-9a-f]{8}|\\s{8}))+)\\s*");
 
+  /**
+   * An elision mark: {@code ...}, {@code [...]}, {@code [ ... ]}. The kernel never prints one
+   * inside a trace (show_stack() prints every frame it unwinds); people cut frames this way when
+   * they paste a trace into a mail or a ticket, and the frames after it are still the same trace.
+   */
+  static final Pattern ELISION = Pattern.compile("(?:\\[ ?(?:\\.{3}|…) ?\\]|\\.{3,}|…)\\s*");
+
   /** Whether a line inside a call trace carries no frame but belongs to it. */
   static boolean traceExtra(String text, int from) {
     return ARM32_TRACE_EXTRA.matcher(text).region(from, text.length()).matches()
-        || text.startsWith("LR = ", from);
+        || text.startsWith("LR = ", from)
+        || ELISION.matcher(text).region(from, text.length()).matches();
   }
+
+  /**
+   * A frame reduced to its function name ({@code schedule}, {@code raid5_make_request}), as a paste
+   * keeps it when the offsets were stripped (or a tool such as the hung-task detector's consumers
+   * printed symbols only). Only read indented, where a frame is expected: show_stack() indents
+   * every frame it prints (printk_stack_address() in arch/x86/kernel/dumpstack.c prints {@code "
+   * %pS"}); a word alone at the left edge is more likely prose.
+   */
+  static final Pattern BARE_NAME_FRAME =
+      Pattern.compile(
+          "(?<func>[A-Za-z_][A-Za-z0-9_]*(?:\\.(?:isra|constprop|part|cold|lto_priv)(?:\\.\\d+)?)*)\\s*");
+
+  /** A frame of only a function name on an indented line, or null; see {@link #BARE_NAME_FRAME}. */
+  static @Nullable Frame bareNameFrame(String text, int from, SourceSpan span) {
+    if (from == 0 || from >= text.length()) {
+      return null;
+    }
+    Matcher m = BARE_NAME_FRAME.matcher(text);
+    m.region(from, text.length());
+    if (!m.matches() || m.group("func").startsWith("__pfx_")) {
+      return null;
+    }
+    return new Frame(m.group("func"), null, null, null, null, true, span);
+  }
+
+  /**
+   * The function of a program-counter line that e-mail wrapping pushed to the next line: {@code
+   * RIP: 0010:[<ffffffff833617ec>] [<ffffffff833617ec>]} then {@code icmp6_send+0x5fc/0x1e30
+   * net/ipv6/icmp.c:451} (the x86 __show_regs() prints {@code [<ip>] %pS} on the one line).
+   */
+  static final Pattern WRAPPED_PC =
+      KernelMacros.compile(
+          "(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?"
+              + "(?: \\S+:\\d+)?\\s*");
+
+  /**
+   * Another subsystem's message ({@code sd 1:0:0:0: rejecting I/O to offline device}:
+   * dev_printk()'s {@code "<driver> <device>: "}, or pr_fmt()'s {@code "<module>: "}) printed by
+   * another CPU or an interrupt while this report's trace was being printed: printk serializes
+   * whole lines only, so such a line can fall between two frames of one trace.
+   */
+  static final Pattern FOREIGN_PRINTK = Pattern.compile("(?:[\\w.-]+ )?[\\w.:/-]+: \\S.*");
 
   static final Pattern MARKER =
       Pattern.compile(

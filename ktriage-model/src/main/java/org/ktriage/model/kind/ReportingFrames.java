@@ -348,6 +348,9 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^___slab_alloc$"),
           e(ALLOCATOR, "^(__)?kfree$"),
           e(ALLOCATOR, "^kvfree$"),
+          // mm/vmalloc.c vfree(), vunmap(), __vunmap(), vfree_atomic(): the area's objects are
+          // checked on the way out (debug_check_no_obj_freed()), the caller chose to free them
+          e(ALLOCATOR, "^(__)?v(free|unmap)(_atomic)?$"),
           e(ALLOCATOR, "^kmem_cache_free$"),
           e(ALLOCATOR, "^(__)?slab_free"),
           e(ALLOCATOR, "^___cache_free$"),
@@ -490,6 +493,8 @@ public final class ReportingFrames {
           e(ASSERTING, "^report_cfi_failure"),
           // mm/page_alloc.c bad_page() prints "BUG: Bad page state"
           e(REPORTER, "^bad_page$"),
+          // mm/page_alloc.c free_page_is_bad_report() calls bad_page() for the page being freed
+          e(REPORTER, "^free_page_is_bad_report$"),
           // mm/kfence/report.c kfence_report_error(); kernel/kcsan/report.c kcsan_report*();
           // mm/kmsan/report.c kmsan_report()
           e(SANITIZER, "^kfence_report"),
@@ -524,6 +529,8 @@ public final class ReportingFrames {
           e(SCHEDULER, "^schedule_preempt_disabled$"),
           e(SCHEDULER, "^io_schedule$"),
           e(SCHEDULER, "^io_schedule_timeout$"),
+          // kernel/sched/wait.c wait_woken(): the caller's wait loop sleeps here
+          e(SCHEDULER, "^wait_woken$"),
           e(SCHEDULER, "^__switch_to$"),
           e(SCHEDULER, "^__switch_to_asm$"),
           e(SCHEDULER, "^context_switch$"),
