@@ -1,9 +1,11 @@
 package org.ktriage.analysis.order;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.analysis.classify.FailureClassifier;
@@ -14,6 +16,7 @@ import org.ktriage.model.ChainEvent;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 
 /**
@@ -49,6 +52,68 @@ public final class CauseOrder {
     return new CrashFacts(
         report, addresses, views, cpuSites, primary, trigger.failureClass(), trigger.where());
   }
+
+  /** At most this many later reports are read (one per failure class): logs repeat reports. */
+  private static final int MAX_LATER_REPORTS = 8;
+
+  /**
+   * The facts as each later report of the incident shows its own failure: the first report of each
+   * failure class after the primary's, read as {@link PrimaryChoice#fromReport} reads a primary. A
+   * first failure often sets off another (a WARN's corrupted state faults next, __schedule_bug() or
+   * ___might_sleep() is followed by the oops of the code that went on, a fault in an interrupt
+   * leaves a CPU spinning); each report names a failure of its own, so rules that describe one
+   * failure describe these too. Reports outside the incident ({@link CauseLinks#incident}), a bare
+   * panic message (panic() after the report, kernel/panic.c) and unclassified text are left out;
+   * the primary stays the first failure.
+   */
+  public static List<CrashFacts> laterReports(CrashFacts f) {
+    Primary primary = f.primary();
+    ReportView primaryReport = primary == null ? null : primary.report();
+    int after = primaryReport == null ? -1 : primaryReport.oops().index();
+    List<CrashFacts> out = new ArrayList<>();
+    Set<FailureClass> seen = EnumSet.noneOf(FailureClass.class);
+    long panicSeq = firstPanicSeq(f);
+    for (ReportView v : CauseLinks.incident(f.reports(), f.report().log())) {
+      FailureClass c = v.failureClass();
+      if (out.size() >= MAX_LATER_REPORTS
+          || v.oops().index() <= after
+          || c == FailureClass.UNKNOWN
+          || c == FailureClass.EXPLICIT_PANIC
+          || CauseLinks.panicOnly(v)
+          || (!v.oops().lines().isEmpty() && v.oops().lines().get(0).seq() > panicSeq)
+          || !seen.add(c)) {
+        continue;
+      }
+      Primary p = PrimaryChoice.fromReport(f, v);
+      out.add(
+          new CrashFacts(
+              f.report(),
+              f.addresses(),
+              f.reports(),
+              f.cpuSites(),
+              p,
+              f.trigger(),
+              f.triggerWhere()));
+    }
+    return out;
+  }
+
+  /**
+   * The log sequence number of the first {@code Kernel panic - not syncing} line, or the largest
+   * long. panic() (kernel/panic.c) prints it, then stops the other CPUs (smp_send_stop(),
+   * crash_smp_send_stop()): a report printed after it comes from a CPU being stopped or from the
+   * dying kernel's own halt path, not from the failure that led to the panic.
+   */
+  private static long firstPanicSeq(CrashFacts f) {
+    for (LogRecord r : f.logLines()) {
+      if (r.text().contains(PANIC_LINE)) {
+        return r.seq();
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private static final String PANIC_LINE = "Kernel panic - not syncing";
 
   /** How the kernel entered the code a report of this class shows. */
   private static EntryKind entryOf(FailureClass c) {

@@ -15,4 +15,14 @@ public interface ComputedRule {
 
   /** The hit, or null when the rule does not apply. */
   @Nullable Hit evaluate(CrashFacts facts);
+
+  /**
+   * True when the rule describes one failure (its class, address, stack), so that it is also read
+   * on each later report of the incident ({@link
+   * org.ktriage.analysis.order.CauseOrder#laterReports}); false for a rule about the incident as a
+   * whole, told relative to its first failure (nested faults, who stalled whom, the panic).
+   */
+  default boolean describesOneFailure() {
+    return true;
+  }
 }

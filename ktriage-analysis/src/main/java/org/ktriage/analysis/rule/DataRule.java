@@ -28,8 +28,18 @@ public final class DataRule {
 
   private DataRule() {}
 
-  /** The hit of the condition, or null. */
+  /** The hit of the condition on the first failure, or null. */
   public static @Nullable Hit evaluate(Condition c, double confidence, CrashFacts f) {
+    return evaluate(c, confidence, f, true);
+  }
+
+  /**
+   * The hit of the condition, or null; {@code first} tells whether the facts' primary is the first
+   * failure or a later report of the incident ({@link
+   * org.ktriage.analysis.order.CauseOrder#laterReports}).
+   */
+  public static @Nullable Hit evaluate(
+      Condition c, double confidence, CrashFacts f, boolean first) {
     Map<String, String> values = new LinkedHashMap<>();
     List<Evidence> evidence = new ArrayList<>();
     if (!holds(c, f, values, evidence)) {
@@ -42,7 +52,7 @@ public final class DataRule {
     if (p != null) {
       evidence.add(
           new Evidence(
-              "first failure: "
+              (first ? "first failure: " : "later failure: ")
                   + p.failureClass().id()
                   + " at "
                   + p.where()

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.order.CauseOrder;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.order.Primary;
 import org.ktriage.analysis.rule.computed.ComputedRules;
@@ -141,12 +142,65 @@ public final class RuleBook {
         failures.add(new RuleFailure(s.id(), e.getClass().getSimpleName() + ": " + e.getMessage()));
       }
     }
-    findings.sort(
-        Comparator.comparing((Finding f) -> f.severity())
-            .thenComparing(f -> priorityOf.getOrDefault(f.rule(), 50))
-            .thenComparing(Finding::confidence, Comparator.reverseOrder())
-            .thenComparing(Finding::rule));
+    findings.sort(order(priorityOf));
+    // later reports of the incident: a rule that did not fire on the first failure may describe
+    // a failure that followed it (a WARN, then the oops of the corrupted state); those findings
+    // come after the first failure's, and their values stay out of what later steps build on
+    List<Finding> later = new ArrayList<>();
+    for (CrashFacts seen : CauseOrder.laterReports(facts)) {
+      for (RuleSpec s : specs) {
+        if (values.containsKey(s.id())
+            || priorityOf.containsKey(s.id())
+            || !readsPrimary(s)
+            || failures.stream().anyMatch(x -> x.rule().equals(s.id()))) {
+          continue;
+        }
+        try {
+          Hit hit = hit(s, seen, false);
+          if (hit != null) {
+            Finding f = finding(s, hit, seen);
+            later.add(f);
+            priorityOf.put(f.rule(), s.priority());
+          }
+        } catch (RuntimeException e) {
+          failures.add(
+              new RuleFailure(s.id(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+      }
+    }
+    later.sort(order(priorityOf));
+    findings.addAll(later);
     return new Results(findings, failures, values);
+  }
+
+  private static Comparator<Finding> order(Map<String, Integer> priorityOf) {
+    return Comparator.comparing((Finding f) -> f.severity())
+        .thenComparing(f -> priorityOf.getOrDefault(f.rule(), 50))
+        .thenComparing(Finding::confidence, Comparator.reverseOrder())
+        .thenComparing(Finding::rule);
+  }
+
+  /**
+   * True when the rule reads the failure it is about (a computed rule, or a condition on its class,
+   * context, address, registers, stack or modules); a rule of log lines, trigger or taint alone
+   * gives the same answer from every report.
+   */
+  private boolean readsPrimary(RuleSpec s) {
+    if (s.computed()) {
+      ComputedRule r = computed.get(s.id());
+      return r != null && r.describesOneFailure();
+    }
+    Condition when = s.when();
+    return when != null && (readsPrimary(when) || (when.not() != null && readsPrimary(when.not())));
+  }
+
+  private static boolean readsPrimary(Condition c) {
+    return !c.classes().isEmpty()
+        || !c.contexts().isEmpty()
+        || !c.addressKinds().isEmpty()
+        || !c.registerKinds().isEmpty()
+        || !c.frames().isEmpty()
+        || c.module() != null;
   }
 
   /** Runs one rule (throws what the rule throws). */
@@ -156,6 +210,10 @@ public final class RuleBook {
   }
 
   private @Nullable Hit hit(RuleSpec s, CrashFacts facts) {
+    return hit(s, facts, true);
+  }
+
+  private @Nullable Hit hit(RuleSpec s, CrashFacts facts, boolean first) {
     if (s.computed()) {
       ComputedRule r = computed.get(s.id());
       if (r == null) {
@@ -164,7 +222,7 @@ public final class RuleBook {
       return r.evaluate(facts);
     }
     Condition when = s.when();
-    return when == null ? null : DataRule.evaluate(when, s.confidence(), facts);
+    return when == null ? null : DataRule.evaluate(when, s.confidence(), facts, first);
   }
 
   private static Finding finding(RuleSpec s, Hit hit, CrashFacts facts) {

@@ -26,6 +26,12 @@ public final class CrossCpuStallRule implements ComputedRule {
     return "cross-cpu-stall";
   }
 
+  /** About the incident as a whole: the CPU the first failure's victims waited for. */
+  @Override
+  public boolean describesOneFailure() {
+    return false;
+  }
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     Primary p = f.primary();

@@ -30,6 +30,12 @@ public final class ExplicitPanicRule implements ComputedRule {
     return "explicit-panic";
   }
 
+  /** About the incident as a whole: why the kernel panicked. */
+  @Override
+  public boolean describesOneFailure() {
+    return false;
+  }
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     if (f.primaryClass() != FailureClass.EXPLICIT_PANIC

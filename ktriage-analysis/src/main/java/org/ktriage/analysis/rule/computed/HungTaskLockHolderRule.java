@@ -20,6 +20,12 @@ public final class HungTaskLockHolderRule implements ComputedRule {
     return "hung-task-lock-holder";
   }
 
+  /** About the incident as a whole: the holder the blocked tasks wait for. */
+  @Override
+  public boolean describesOneFailure() {
+    return false;
+  }
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     LockHolders.Holder h = LockHolders.find(f.reports(), f.logLines());

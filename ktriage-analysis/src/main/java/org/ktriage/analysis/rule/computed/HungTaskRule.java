@@ -105,6 +105,12 @@ public final class HungTaskRule implements ComputedRule {
     return "hung-task";
   }
 
+  /** About the incident as a whole: the blocked tasks of the incident. */
+  @Override
+  public boolean describesOneFailure() {
+    return false;
+  }
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     ReportView first = null;

@@ -26,6 +26,12 @@ public final class NestedFaultRule implements ComputedRule {
     return "nested-fault";
   }
 
+  /** About the incident as a whole: faults nested inside or after the first one. */
+  @Override
+  public boolean describesOneFailure() {
+    return false;
+  }
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     List<Evidence> ev = new ArrayList<>();
