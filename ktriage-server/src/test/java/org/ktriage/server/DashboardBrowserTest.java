@@ -69,10 +69,10 @@ class DashboardBrowserTest {
         // a server with tokens sends a browser without one to the sign-in page
         assertThat(d.getCurrentUrl()).contains("/login");
         d.findElement(By.id("token")).sendKeys("kt_wrong");
-        d.findElement(By.id("sign-in")).click();
+        navigate(d, d.findElement(By.id("sign-in")));
         assertThat(d.findElement(By.id("error")).getText()).contains("unknown token");
         d.findElement(By.id("token")).sendKeys(token);
-        d.findElement(By.id("sign-in")).click();
+        navigate(d, d.findElement(By.id("sign-in")));
 
         // the bucket list: both crashes, the busiest first
         assertThat(urlOnceLoaded(d, "/buckets")).endsWith("/buckets");
@@ -82,19 +82,19 @@ class DashboardBrowserTest {
 
         // filter on a host
         d.findElement(By.id("filter-host")).sendKeys("web-3");
-        d.findElement(By.id("apply")).click();
+        navigate(d, d.findElement(By.id("apply")));
         assertThat(titles(d)).containsExactly(otherTitle);
         assertThat(d.findElement(By.id("filter-host")).getAttribute("value")).isEqualTo("web-3");
-        d.findElement(By.linkText("clear")).click();
+        navigate(d, d.findElement(By.linkText("clear")));
         assertThat(titles(d)).hasSize(2);
 
         // sort by title: a click sorts ascending, a second click turns the order round
-        header(d, "title").click();
+        navigate(d, header(d, "title"));
         List<String> ascending = new ArrayList<>(List.of(kasanTitle, otherTitle));
         ascending.sort(String::compareTo);
         assertThat(titles(d)).containsExactlyElementsOf(ascending);
         assertThat(header(d, "title").getText()).isEqualTo("title ↑");
-        header(d, "title").click();
+        navigate(d, header(d, "title"));
         List<String> descending = new ArrayList<>(ascending);
         java.util.Collections.reverse(descending);
         assertThat(titles(d)).containsExactlyElementsOf(descending);
@@ -104,11 +104,11 @@ class DashboardBrowserTest {
         WebElement search = d.findElement(By.id("search"));
         search.clear();
         search.sendKeys(function);
-        search.submit();
+        navigate(d, search::submit);
         assertThat(titles(d)).containsExactly(kasanTitle);
 
         // the bucket page
-        d.findElement(By.linkText(kasanTitle)).click();
+        navigate(d, d.findElement(By.linkText(kasanTitle)));
         String bucketPage = urlOnceLoaded(d, "/buckets/" + kasanBucket);
         assertThat(bucketPage).endsWith("/buckets/" + kasanBucket);
         assertThat(d.findElement(By.id("title")).getText()).isEqualTo(kasanTitle);
@@ -126,7 +126,7 @@ class DashboardBrowserTest {
         assertThat(reports).hasSize(2);
 
         // one report's full HTML report
-        reports.get(0).click();
+        navigate(d, reports.get(0));
         assertThat(d.findElement(By.tagName("h1")).getText()).contains(function);
         assertThat(d.getTitle()).contains(function);
         d.navigate().back();
@@ -137,7 +137,7 @@ class DashboardBrowserTest {
         String note = "<b>patched</b> in net-next";
         d.findElement(By.id("change-note")).sendKeys(note);
         d.findElement(By.id("change-link")).sendKeys("https://example.org/fix/1");
-        d.findElement(By.id("change-submit")).click();
+        navigate(d, d.findElement(By.id("change-submit")));
         assertThat(d.findElement(By.id("status")).getText()).isEqualTo("fixed in 6.2");
         WebElement events = d.findElement(By.id("events"));
         assertThat(events.getText()).contains(note).contains("alice");
@@ -150,7 +150,7 @@ class DashboardBrowserTest {
 
         // a refused change says why and changes nothing
         d.findElement(By.cssSelector("#change-status option[value=fixed]")).click();
-        d.findElement(By.id("change-submit")).click();
+        navigate(d, d.findElement(By.id("change-submit")));
         assertThat(d.findElement(By.id("error")).getText()).contains("fixedIn");
         assertThat(d.findElement(By.id("status")).getText()).isEqualTo("fixed in 6.2");
 
@@ -159,13 +159,13 @@ class DashboardBrowserTest {
         d.get(bucketPage);
         assertThat(d.findElement(By.id("status")).getText()).isEqualTo("regressed (fixed in 6.2)");
         assertThat(d.findElement(By.id("count")).getText()).isEqualTo("3");
-        d.findElement(By.linkText("6.3.0")).click();
+        navigate(d, d.findElement(By.linkText("6.3.0")));
         assertThat(d.findElement(By.id("release")).getText()).isEqualTo("6.3.0");
         assertThat(d.findElement(By.id("regressed-in")).getText()).contains(kasanTitle);
         assertThat(d.findElements(By.id("new-in-empty"))).hasSize(1);
 
         // the releases list, newest first
-        d.findElement(By.linkText("Releases")).click();
+        navigate(d, d.findElement(By.linkText("Releases")));
         List<String> releases = new ArrayList<>();
         for (WebElement a : d.findElements(By.cssSelector("#releases tbody td a"))) {
           releases.add(a.getText());
@@ -173,7 +173,7 @@ class DashboardBrowserTest {
         assertThat(releases).containsExactly("6.3.0", "6.1.0-57-amd64", "6.1.0-56-amd64");
 
         // signing out closes the dashboard again
-        d.findElement(By.xpath("//form[@action='/logout']/button")).click();
+        navigate(d, d.findElement(By.xpath("//form[@action='/logout']/button")));
         d.get(b.server.url() + "/buckets");
         assertThat(d.getCurrentUrl()).contains("/login");
       } finally {
@@ -240,6 +240,30 @@ class DashboardBrowserTest {
       url = java.util.Objects.requireNonNull(d.getCurrentUrl());
     }
     return url;
+  }
+
+  /**
+   * Clicks (or submits) and waits until the browser has left the page it was on: a click returns
+   * once the link is followed or the form sent, not when the next page is there, and reading the
+   * page before then reads the old one.
+   */
+  private static void navigate(WebDriver d, WebElement e) throws InterruptedException {
+    navigate(d, e::click);
+  }
+
+  private static void navigate(WebDriver d, Runnable action) throws InterruptedException {
+    WebElement page = d.findElement(By.tagName("html"));
+    action.run();
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < until) {
+      try {
+        page.getTagName();
+      } catch (org.openqa.selenium.StaleElementReferenceException left) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("still on " + d.getCurrentUrl() + " 20 s after the click");
   }
 
   /** The bucket list's column header link whose label starts with {@code label}. */
