@@ -224,6 +224,8 @@ class DashboardBrowserTest {
             .build();
     ChromeDriver d = new ChromeDriver(service, o);
     d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    // an element of the next page may be looked up while that page is still being parsed
+    d.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
     return d;
   }
 
@@ -258,7 +260,8 @@ class DashboardBrowserTest {
     while (System.nanoTime() < until) {
       try {
         page.getTagName();
-      } catch (org.openqa.selenium.StaleElementReferenceException left) {
+      } catch (org.openqa.selenium.WebDriverException left) {
+        // stale, or "does not belong to the document" while the next one replaces it
         return;
       }
       Thread.sleep(20);
