@@ -457,6 +457,13 @@ public final class ReportKinds {
               "scheduling while atomic|sleeping function called from invalid context"
                   + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
                   + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
+          // lock debugging's checks of a lock word (kernel/locking/spinlock_debug.c spin_bug,
+          // rwlock_bug): a lock never initialised or overwritten ("bad magic"), released twice or
+          // by another task or CPU is a misuse bug; "recursion" and "lockup suspected" are
+          // deadlocks
+          wording(
+              FailureClass.BUG,
+              "BUG: (?:spinlock|rwlock) (?:bad magic|already unlocked|wrong owner|wrong CPU)"),
           wording(
               FailureClass.DEADLOCK,
               "circular locking|recursive locking|inconsistent lock state|lock inversion"
