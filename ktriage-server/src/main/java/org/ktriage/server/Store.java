@@ -197,6 +197,31 @@ final class Store {
     }
   }
 
+  /**
+   * Stores many reports in one transaction, each as {@link #insert(NewReport)} would (a bulk load
+   * of a store, e.g. the benchmark's million reports); a hash already stored is skipped.
+   */
+  List<Stored> insertAll(List<NewReport> reports) throws SQLException {
+    synchronized (writeLock) {
+      try (Connection c = ds.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          List<Stored> out = new java.util.ArrayList<>();
+          for (NewReport r : reports) {
+            out.add(insert(c, r));
+          }
+          c.commit();
+          return out;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
   private static Stored insert(Connection c, NewReport r) throws SQLException {
     Optional<Stored> existing = findBySha(c, r.sha256());
     if (existing.isPresent()) {

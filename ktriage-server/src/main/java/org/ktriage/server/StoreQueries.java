@@ -147,20 +147,33 @@ final class StoreQueries {
     }
   }
 
-  /** A bucket's counters of one facet, largest first. */
+  /**
+   * Values a bucket page lists per facet at most, largest first: a bucket of a fleet can be seen on
+   * tens of thousands of hosts. The days of the trend are all listed (one per day seen).
+   */
+  static final int FACET_LIMIT = 200;
+
+  /** A bucket's counters of one facet, largest first (at most {@link #FACET_LIMIT} but days). */
   List<FacetCount> facets(long bucketId, String facet) throws SQLException {
     try (Connection c = ds.getConnection()) {
-      return facets(c, bucketId, facet);
+      return facets(c, bucketId, facet, facet.equals("day") ? Integer.MAX_VALUE : FACET_LIMIT);
     }
   }
 
   static List<FacetCount> facets(Connection c, long bucketId, String facet) throws SQLException {
+    return facets(c, bucketId, facet, Integer.MAX_VALUE);
+  }
+
+  static List<FacetCount> facets(Connection c, long bucketId, String facet, int limit)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT facet_value, report_count, first_seen, last_seen FROM bucket_facet"
-                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value")) {
+                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value"
+                + " LIMIT ?")) {
       ps.setLong(1, bucketId);
       ps.setString(2, facet);
+      ps.setInt(3, limit);
       List<FacetCount> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -294,8 +294,10 @@ class RetriageTest {
 
   /**
    * A service killed (SIGKILL) in the middle of a re-triage: after restart the buckets shown are
-   * those of before, the staged generation holds exactly the batches it committed, and the
-   * re-triage resumes to the same result an uninterrupted one gives.
+   * those of before, the staged generation holds exactly the batches it committed (every bucket
+   * counts exactly the diagnoses naming it), and the re-triage resumes to the same result an
+   * uninterrupted one gives. Then killed right after asking to apply it: after restart the service
+   * shows one whole generation, the old one still staged or the new one current, never a mix.
    */
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
@@ -336,6 +338,7 @@ class RetriageTest {
       p.destroyForcibly();
       p.waitFor();
     }
+    assertThat(assertWhole(data, jdbc, reports)).isFalse();
     Process again = serve(data, jdbc);
     try {
       String base = "http://127.0.0.1:" + port(again);
@@ -357,12 +360,100 @@ class RetriageTest {
       JsonNode preview = get(base, "/api/v1/retriage/preview");
       assertThat(preview.get("reportsCompared").longValue()).isEqualTo(reports);
       assertThat(preview.get("reportsMoved").longValue()).isZero();
-      assertThat(post(base, "/api/v1/retriage/2/apply", new byte[0]).statusCode()).isEqualTo(200);
-      assertThat(buckets(base)).isEqualTo(before);
+      // killed while the apply may be running: the request is sent, the process dies at once
+      Backend.HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(base + "/api/v1/retriage/2/apply"))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      Thread.sleep(new java.util.Random().nextInt(30));
     } finally {
       again.destroyForcibly();
       again.waitFor();
     }
+    boolean applied = assertWhole(data, jdbc, reports);
+    Process third = serve(data, jdbc);
+    try {
+      String base = "http://127.0.0.1:" + port(third);
+      JsonNode s = get(base, "/api/v1/retriage");
+      if (applied) {
+        assertThat(s.get("current").get("generation").longValue()).isEqualTo(2);
+        assertThat(s.get("staged").isNull()).isTrue();
+      } else {
+        assertThat(s.get("current").get("generation").longValue()).isEqualTo(1);
+        assertThat(s.get("staged").get("state").textValue()).isEqualTo("staged");
+        assertThat(buckets(base)).isEqualTo(before);
+        assertThat(post(base, "/api/v1/retriage/2/apply", new byte[0]).statusCode()).isEqualTo(200);
+      }
+      assertThat(buckets(base)).isEqualTo(before);
+    } finally {
+      third.destroyForcibly();
+      third.waitFor();
+    }
+    assertThat(assertWhole(data, jdbc, reports)).isTrue();
+  }
+
+  /**
+   * Checks, in the database of a stopped service, that every triage generation is whole: one
+   * current generation, the one the pointer names, holding a diagnosis per stored report; a staged
+   * one holding a diagnosis per report up to its progress mark; in each, every bucket counting
+   * exactly the diagnoses that name it, per day too. Returns whether generation 2 is current.
+   */
+  private static boolean assertWhole(Path data, @Nullable String jdbc, long reports)
+      throws Exception {
+    ServerConfig config = ServerConfig.defaults(data);
+    if (jdbc != null) {
+      config = config.withJdbc(jdbc, null, null);
+    }
+    try (Database db = Database.open(config);
+        java.sql.Connection c = db.dataSource().getConnection()) {
+      long current = longs(c, "SELECT current_generation FROM triage_state").get(0);
+      assertThat(longs(c, "SELECT id FROM triage_generation WHERE state = 'current'"))
+          .containsExactly(current);
+      assertThat(longs(c, "SELECT COUNT(*) FROM diagnosis WHERE generation = " + current))
+          .containsExactly(reports);
+      for (long g :
+          longs(c, "SELECT id FROM triage_generation WHERE state IN ('staging', 'staged')")) {
+        assertThat(
+                longs(
+                    c,
+                    "SELECT COUNT(*) FROM diagnosis d JOIN triage_generation g ON g.id ="
+                        + " d.generation WHERE d.generation = "
+                        + g
+                        + " AND d.report_id > g.done_report AND d.report_id <= g.through_report"))
+            .as("diagnoses of generation %d past its progress mark", g)
+            .containsExactly(0L);
+        assertThat(
+                longs(
+                    c,
+                    "SELECT COUNT(*) FROM report r JOIN triage_generation g ON g.id = "
+                        + g
+                        + " WHERE r.id <= g.done_report AND NOT EXISTS (SELECT 1 FROM diagnosis d"
+                        + " WHERE d.generation = g.id AND d.report_id = r.id)"))
+            .as("reports of generation %d before its progress mark without a diagnosis", g)
+            .containsExactly(0L);
+      }
+      List<Long> miscounted =
+          longs(
+              c,
+              "SELECT b.id FROM bucket b WHERE b.report_count <> (SELECT COUNT(*) FROM diagnosis d"
+                  + " WHERE d.generation = b.generation AND d.bucket_id = b.id)"
+                  + " OR b.report_count <> (SELECT COALESCE(SUM(f.report_count), 0)"
+                  + " FROM bucket_facet f WHERE f.bucket_id = b.id AND f.facet = 'day')");
+      assertThat(miscounted).as("buckets whose counters disagree with their diagnoses").isEmpty();
+      return current == 2;
+    }
+  }
+
+  private static List<Long> longs(java.sql.Connection c, String sql) throws java.sql.SQLException {
+    List<Long> out = new ArrayList<>();
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
   }
 
   private static Process serve(Path data, @Nullable String jdbc) throws IOException {
