@@ -7,7 +7,8 @@ Starts the service on a fresh data directory (embedded H2 unless --db gives a JD
      sent with a varied host, release and seen time; every post is diagnosed by the server.
      Bounded by --reports and --seconds; prints the sustained rate (reports/s) and refusals.
   2. queries: p50/p95/max of the bucket list (several sorts and filters), the bucket page of the
-     JSON API and the dashboard's bucket list and bucket pages, over --queries requests each.
+     JSON API and the dashboard's bucket list and bucket pages, over --queries requests each,
+     after one untimed request of each list (warm-up).
 
   3. with --retriage SECONDS: a re-triage of every stored report (POST /api/v1/retriage), timed
      until staged with its preview or for SECONDS at most (then its rate and the projected total
@@ -145,6 +146,11 @@ def queries(port, args):
         "dashboard bucket list": lambda: lists[rnd.randrange(len(lists))].replace("/api/v1", ""),
         "dashboard bucket page": lambda: "/buckets/%d" % rnd.choice(ids),
     }
+    # warm-up, not timed: each list once through the API and the dashboard (the JIT and the
+    # database's cache start cold after a restart; the figures are for a service that runs)
+    for path in lists:
+        request(conn, "GET", path)
+        request(conn, "GET", path.replace("/api/v1", ""))
     for name, path in cases.items():
         times = []
         for _ in range(args.queries):
