@@ -796,7 +796,10 @@ public final class ReportingFrames {
           // mm/truncate.c truncate_inode_pages(), truncate_inode_pages_range(),
           // truncate_inode_pages_final(): lock and wait on every page of the mapping their caller
           // truncates
-          e(SCHEDULER, "^truncate_inode_pages(_range|_final)?$"));
+          e(SCHEDULER, "^truncate_inode_pages(_range|_final)?$"),
+          // kernel/sched/debug.c sched_debug_show(), print_rq(), print_cfs_rq(): print the run
+          // queues (/proc/sched_debug, sysrq-t) beside print_cpu()
+          e(REPORTER, "^(sched_debug_show|print_(cfs_|rt_|dl_)?rq)$"));
 
   /** Roles skipped when a stack signature picks its frames (everything but the scheduler). */
   private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER));
