@@ -53,6 +53,14 @@ public final class Main implements Callable<Integer> {
   /** Runs ktriage in this process and exits with its exit code. */
   public static void main(String[] args) {
     Terminal terminal = Terminal.system();
+    // a worker thread that runs out of heap outside a command's own handling would get the JVM's
+    // "Exception in thread …" dump; it gets our one line, and the run ends with exit 3
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, t) -> {
+          internalError(terminal, t);
+          terminal.out().flush();
+          Runtime.getRuntime().halt(ExitCode.UNREADABLE);
+        });
     int code = run(terminal, args);
     terminal.out().flush();
     terminal.err().flush();

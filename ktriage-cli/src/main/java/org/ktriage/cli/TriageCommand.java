@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.analysis.bucket.Bucket;
@@ -121,6 +122,7 @@ public final class TriageCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     ConcurrentLinkedQueue<TriageResult> results = new ConcurrentLinkedQueue<>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     AtomicInteger done = new AtomicInteger();
     TriageOutput output = new TriageOutput(out);
     int workers = Math.max(1, jobs);
@@ -141,11 +143,15 @@ public final class TriageCommand implements Callable<Integer> {
         pool.execute(
             () -> {
               try {
-                TriageResult r = triage(in, stdin);
-                results.add(r);
+                List<TriageResult> rs = triage(in, stdin);
+                results.addAll(rs);
                 if (format == Format.jsonl) {
-                  output.jsonLine(r);
+                  rs.forEach(output::jsonLine);
                 }
+              } catch (OutOfMemoryError | RuntimeException e) {
+                // out of heap outside one input's own handling (collecting, printing): the run
+                // ends with one line, from this thread, not the JVM's dump of a worker thread
+                failure.compareAndSet(null, e);
               } finally {
                 done.incrementAndGet();
                 slots.release();
@@ -160,8 +166,18 @@ public final class TriageCommand implements Callable<Integer> {
       pool.shutdownNow();
       bar.close();
     }
+    Throwable failed = failure.get();
+    if (failed != null) {
+      err.println(
+          "ktriage: "
+              + (failed instanceof OutOfMemoryError
+                  ? Messages.outOfMemory()
+                  : "internal error: " + Messages.describe(failed) + " (please report it)"));
+      err.flush();
+      return ExitCode.UNREADABLE;
+    }
     List<TriageResult> all = new ArrayList<>(results);
-    all.sort(Comparator.comparing(TriageResult::path));
+    all.sort(Comparator.comparing(TriageResult::path).thenComparingInt(TriageResult::incident));
     List<Bucket> buckets = Buckets.group(all);
     List<MergeSuggestion> merges = Buckets.suggestMerges(buckets, mergeThreshold);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -213,15 +229,29 @@ public final class TriageCommand implements Callable<Integer> {
     static Summary of(List<TriageResult> all, int buckets, double seconds) {
       int crashes = 0;
       int unreadable = 0;
+      int inputs = 0;
+      int withCrash = 0;
+      String lastPath = null;
+      boolean pathCrashed = false;
       for (TriageResult r : all) {
+        if (!r.path().equals(lastPath)) {
+          inputs++;
+          lastPath = r.path();
+          pathCrashed = false;
+        }
         if (r.error() != null) {
           unreadable++;
         } else if (r.hasCrash()) {
+          // independent crashes of one log count as separate reports
           crashes++;
+          if (!pathCrashed) {
+            withCrash++;
+            pathCrashed = true;
+          }
         }
       }
       return new Summary(
-          all.size(), crashes, all.size() - crashes - unreadable, unreadable, buckets, seconds);
+          inputs, crashes, inputs - withCrash - unreadable, unreadable, buckets, seconds);
     }
 
     String line() {
@@ -239,11 +269,14 @@ public final class TriageCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads, analyses, titles and signs one input; never throws. */
-  static TriageResult triage(InputFiles.Input input, InputStream stdin) {
+  /**
+   * Reads, analyses, titles and signs one input: one result per independent crash of its log (the
+   * one the log ends in first), or one result saying why it could not be read; never throws.
+   */
+  static List<TriageResult> triage(InputFiles.Input input, InputStream stdin) {
     String path = input.path().toString();
     if (!input.ok()) {
-      return TriageResult.unreadable(path, input.problem());
+      return List.of(TriageResult.unreadable(path, input.problem()));
     }
     try {
       CrashReport report = Ingest.read(List.of(input.path()), Strictness.LENIENT, stdin);
@@ -252,7 +285,7 @@ public final class TriageCommand implements Callable<Integer> {
           Inputs.isStdin(input.path())
               ? Instant.now()
               : Files.getLastModifiedTime(input.path()).toInstant();
-      return TriageResult.of(path, d, seen);
+      return TriageResult.all(path, d, seen);
     } catch (UnreadableInputException e) {
       String reason = oneLine(e.getMessage());
       for (String prefix : new String[] {path + ": ", Inputs.shown(input.path()) + ": "}) {
@@ -260,13 +293,13 @@ public final class TriageCommand implements Callable<Integer> {
           reason = reason.substring(prefix.length());
         }
       }
-      return TriageResult.unreadable(path, reason);
+      return List.of(TriageResult.unreadable(path, reason));
     } catch (IOException e) {
-      return TriageResult.unreadable(path, oneLine(describe(e)));
+      return List.of(TriageResult.unreadable(path, oneLine(describe(e))));
     } catch (RuntimeException | StackOverflowError e) {
-      return TriageResult.unreadable(path, "internal error: " + oneLine(describe(e)));
+      return List.of(TriageResult.unreadable(path, "internal error: " + oneLine(describe(e))));
     } catch (OutOfMemoryError e) {
-      return TriageResult.unreadable(path, Messages.outOfMemory());
+      return List.of(TriageResult.unreadable(path, Messages.outOfMemory()));
     }
   }
 

@@ -25,7 +25,12 @@ final class TriageOutput {
     this.out = out;
   }
 
-  /** One input as {@code {"path","title","altTitles","class","signature","corrupted"}}. */
+  /**
+   * One crash of an input as {@code {"path","title","altTitles","class","signature","corrupted",
+   * "incident","problems"}}: {@code incident} is 0 for the crash the log ends in, 1, 2, … for the
+   * other independent crashes of the same log; {@code problems} says what of the input was not read
+   * (a cap hit, a cut container), empty when it was read whole.
+   */
   synchronized void jsonLine(TriageResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", r.path());
@@ -37,6 +42,8 @@ final class TriageOutput {
     if (r.error() != null) {
       m.put("error", r.error());
     }
+    m.put("incident", r.incident());
+    m.put("problems", r.problems());
     out.println(write(m, false));
   }
 
@@ -117,6 +124,14 @@ final class TriageOutput {
         out.println("  " + r.path() + ": " + r.error());
       }
     }
+    List<TriageResult> partial = readInPart(all);
+    if (!partial.isEmpty()) {
+      out.println();
+      out.println("Inputs read in part (PARTIAL):");
+      for (TriageResult r : partial) {
+        out.println("  " + r.path() + ": " + String.join("; ", r.problems()));
+      }
+    }
     out.println();
     out.println(summary.line());
   }
@@ -182,6 +197,14 @@ final class TriageOutput {
       }
     }
     root.put("unreadable", un);
+    List<Map<String, Object>> part = new ArrayList<>();
+    for (TriageResult r : readInPart(all)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", r.path());
+      m.put("problems", r.problems());
+      part.add(m);
+    }
+    root.put("partial", part);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("inputs", summary.inputs());
     s.put("crashes", summary.crashes());
@@ -191,6 +214,13 @@ final class TriageOutput {
     s.put("seconds", Math.round(summary.seconds() * 1000) / 1000.0);
     root.put("summary", s);
     out.println(write(root, true));
+  }
+
+  /** One result per input read with problems (its first crash's: they share the input). */
+  private static List<TriageResult> readInPart(List<TriageResult> all) {
+    return all.stream()
+        .filter(r -> r.error() == null && r.incident() == 0 && !r.problems().isEmpty())
+        .toList();
   }
 
   private String write(Object value, boolean pretty) {

@@ -120,9 +120,18 @@ public final class Ingest {
       List<Oops> parsed = OopsParser.parse(c.log());
       objects = DumpObjects.read(v, c.cpus(), addressesOfInterest(parsed));
       oopses = KernelTextInstructions.decode(v, parsed);
-    } catch (UnreadableInputException e) {
-      throw new UnreadableInputException(in.named(oneLine(e)), e);
     } catch (IOException e) {
+      // a dump exists because the kernel crashed (or someone dumped it on purpose): one its
+      // readers cannot follow past a cut or a corrupt part still gets a report, PARTIAL, that
+      // says what could not be read and why; only a file that is not a dump at all is refused
+      if (in.format().reader() instanceof InputFormats.Dump d
+          && strictness == Strictness.LENIENT
+          && headerWhole(file, d.format())) {
+        return unreadDump(in, file, d.format(), e);
+      }
+      if (e instanceof UnreadableInputException) {
+        throw new UnreadableInputException(in.named(oneLine(e)), e);
+      }
       throw new UnreadableInputException(in.named(file + ": " + oneLine(e)), e);
     }
     Completeness completeness =
@@ -143,6 +152,55 @@ public final class Ingest {
         .pendingCallbacks(objects.pending())
         .lockWaits(objects.lockWaits())
         .addressFacts(objects.addressFacts())
+        .build();
+  }
+
+  /**
+   * True when the file holds at least its format's main header: the ELF header (64 bytes,
+   * Elf64_Ehdr), kdump's struct disk_dump_header (464 bytes, makedumpfile diskdump_mod.h), the
+   * flattened format's 4096-byte makedumpfile_header (MAX_SIZE_MDF_HEADER). A shorter file is not a
+   * dump one can say anything about; it is refused in one line.
+   */
+  private static boolean headerWhole(Path file, InputFormat format) {
+    long need =
+        switch (format) {
+          case VMCORE_ELF -> 64;
+          case VMCORE_KDUMP -> 464;
+          case VMCORE_FLATTENED -> 4096;
+          default -> Long.MAX_VALUE;
+        };
+    try {
+      return Files.size(file) >= need;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The report of a dump whose header was recognised but whose readers stopped (cut before its
+   * notes, its bitmaps or its log, or corrupt there): the kernel its header names is kept; no
+   * kernel log, CPUs or registers could be read, and the report says so and why.
+   */
+  private static CrashReport unreadDump(
+      Inputs.Opened in, Path file, InputFormat format, IOException e) {
+    String reason = oneLine(e);
+    String name = in.name();
+    if (reason.startsWith(name + ": ")) {
+      reason = reason.substring(name.length() + 2);
+    }
+    List<String> problems = new ArrayList<>(containerProblems(in).problems());
+    problems.add(
+        name
+            + ": the "
+            + format.id()
+            + " dump could not be read ("
+            + reason
+            + "): no kernel log, CPU registers or modules were read from it; a cut copy (check"
+            + " its size against the original) or a corrupt dump");
+    return CrashReport.builder()
+        .sources(List.of(new InputSource(name, format)))
+        .kernel(Vmcore.headerKernel(file))
+        .completeness(new Completeness(true, problems))
         .build();
   }
 

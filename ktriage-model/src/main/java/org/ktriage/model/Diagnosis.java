@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param ruleFailures rules that threw
  * @param crashFound analysis's decision that the inputs show a crash of any kind (a report, a
  *     panic, a panicking CPU, a title or a primary failure); false when they hold none
+ * @param otherIncidents the other independent crashes of the same log, in log order (another boot's
+ *     crash, a report nothing links to this one), each analysed on its own; empty when the log
+ *     holds one incident
+ * @param boots how many boots the log holds (1 when it holds one, or no log)
+ * @param crashBoot the boot (0 = the first in the log) the diagnosed crash happened in
  */
 public record Diagnosis(
     CrashReport report,
@@ -32,11 +37,67 @@ public record Diagnosis(
     List<ChainEvent> chain,
     List<Finding> findings,
     List<RuleFailure> ruleFailures,
-    boolean crashFound) {
+    boolean crashFound,
+    List<Incident> otherIncidents,
+    int boots,
+    int crashBoot) {
   public Diagnosis {
+    otherIncidents = List.copyOf(otherIncidents);
     altTitles = List.copyOf(altTitles);
     chain = List.copyOf(chain);
     findings = List.copyOf(findings);
     ruleFailures = List.copyOf(ruleFailures);
+  }
+
+  /** A diagnosis of a log that holds one incident in one boot. */
+  public Diagnosis(
+      CrashReport report,
+      @Nullable String title,
+      List<String> altTitles,
+      boolean corrupted,
+      @Nullable String signature,
+      FailureClass failureClass,
+      FailureClass trigger,
+      @Nullable PrimaryFailure primary,
+      List<ChainEvent> chain,
+      List<Finding> findings,
+      List<RuleFailure> ruleFailures,
+      boolean crashFound) {
+    this(
+        report,
+        title,
+        altTitles,
+        corrupted,
+        signature,
+        failureClass,
+        trigger,
+        primary,
+        chain,
+        findings,
+        ruleFailures,
+        crashFound,
+        List.of(),
+        1,
+        0);
+  }
+
+  /** The same diagnosis with the log's other incidents and boots. */
+  public Diagnosis withIncidents(List<Incident> otherIncidents, int boots, int crashBoot) {
+    return new Diagnosis(
+        report,
+        title,
+        altTitles,
+        corrupted,
+        signature,
+        failureClass,
+        trigger,
+        primary,
+        chain,
+        findings,
+        ruleFailures,
+        crashFound,
+        otherIncidents,
+        boots,
+        crashBoot);
   }
 }

@@ -1,10 +1,12 @@
 package org.ktriage.analysis.bucket;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.model.Diagnosis;
+import org.ktriage.model.Incident;
 
 /**
  * The triage outcome of one input file.
@@ -20,6 +22,11 @@ import org.ktriage.model.Diagnosis;
  * @param kernel the kernel release, or null
  * @param host the host name, or null
  * @param error why the input could not be read, or null when it was read
+ * @param incident which crash of the input this is: 0 for the one its diagnosis is about (the crash
+ *     the log ends in), 1, 2, … for the other independent incidents of the same log, in log order
+ *     ({@link Diagnosis#otherIncidents()})
+ * @param problems what the reader could not read of the input (a cap hit, a cut container), from
+ *     the report's completeness; empty when it was read whole
  */
 public record TriageResult(
     String path,
@@ -32,10 +39,42 @@ public record TriageResult(
     @Nullable Instant seen,
     @Nullable String kernel,
     @Nullable String host,
-    @Nullable String error) {
+    @Nullable String error,
+    int incident,
+    List<String> problems) {
   public TriageResult {
     altTitles = List.copyOf(altTitles);
     frames = List.copyOf(frames);
+    problems = List.copyOf(problems);
+  }
+
+  /** The outcome of the one crash of an input read whole. */
+  public TriageResult(
+      String path,
+      @Nullable String title,
+      List<String> altTitles,
+      @Nullable String failureClass,
+      @Nullable String signature,
+      boolean corrupted,
+      List<String> frames,
+      @Nullable Instant seen,
+      @Nullable String kernel,
+      @Nullable String host,
+      @Nullable String error) {
+    this(
+        path,
+        title,
+        altTitles,
+        failureClass,
+        signature,
+        corrupted,
+        frames,
+        seen,
+        kernel,
+        host,
+        error,
+        0,
+        List.of());
   }
 
   /** How many frames of the failing stack a result keeps for similarity. */
@@ -50,6 +89,25 @@ public record TriageResult(
    * @param seen when the crash happened, or null
    */
   public static TriageResult of(String path, Diagnosis d, @Nullable Instant seen) {
+    return of(path, d, seen, 0);
+  }
+
+  /**
+   * The triage outcomes of an input read and analysed: the crash its diagnosis is about, then each
+   * other independent incident of its log ({@link Diagnosis#otherIncidents()}), so independent
+   * crashes in one log count as separate reports and fall in their own buckets.
+   */
+  public static List<TriageResult> all(String path, Diagnosis d, @Nullable Instant seen) {
+    List<TriageResult> out = new ArrayList<>();
+    out.add(of(path, d, seen, 0));
+    int n = 1;
+    for (Incident i : d.otherIncidents()) {
+      out.add(of(path, i.diagnosis(), seen, n++));
+    }
+    return out;
+  }
+
+  private static TriageResult of(String path, Diagnosis d, @Nullable Instant seen, int incident) {
     boolean crash = d.crashFound();
     return new TriageResult(
         path,
@@ -62,7 +120,9 @@ public record TriageResult(
         seen,
         d.report().kernel().release(),
         d.report().kernel().hostname(),
-        null);
+        null,
+        incident,
+        d.report().completeness().problems());
   }
 
   /** A result for an input that could not be read. */

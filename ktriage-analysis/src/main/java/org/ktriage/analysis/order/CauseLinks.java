@@ -118,20 +118,20 @@ final class CauseLinks {
   /**
    * The reports of the incident the kernel crashed on, in log order: the last classified report
    * that is not only a panic message, and the earlier reports of its boot linked to it or to
-   * another linked report. All reports when none is classified.
+   * another linked report, and the reports printed after it in its boot. A report of a kdump
+   * capture kernel's own boot ({@link Boots#captureKernel}) is not the crash when a boot before it
+   * holds one: the capture kernel only saves the crashed kernel's memory. All reports when none is
+   * classified.
    */
   static List<ReportView> incident(List<ReportView> views, List<LogRecord> log) {
-    int last = -1;
-    for (int i = views.size() - 1; i >= 0 && last < 0; i--) {
-      ReportView v = views.get(i);
-      if (v.failureClass() != FailureClass.UNKNOWN && !panicOnly(v)) {
-        last = i;
-      }
+    Boots boots = bootsOf(views, log);
+    int last = lastCrash(views, boots, false);
+    if (last < 0) {
+      last = lastCrash(views, boots, true);
     }
     if (last < 0) {
       return views;
     }
-    Boots boots = Boots.of(log);
     int boot = boots.bootOf(views.get(last));
     List<ReportView> linked = new ArrayList<>();
     linked.add(views.get(last));
@@ -140,17 +140,60 @@ final class CauseLinks {
       if (boots.bootOf(v) != boot) {
         break;
       }
-      // links chain: comparing with the nearest linked reports bounds the work on a log of
-      // thousands of repeated reports
-      List<ReportView> nearest = linked.subList(0, Math.min(linked.size(), LINK_REACH));
-      if (v.failureClass() == FailureClass.UNKNOWN
-          || nearest.stream().anyMatch(l -> isCause(between(v, l)))) {
+      if (v.failureClass() == FailureClass.UNKNOWN || linkedToAny(v, linked)) {
         linked.add(0, v);
       }
     }
     List<ReportView> incident = new ArrayList<>(linked);
-    incident.addAll(views.subList(last + 1, views.size()));
+    for (ReportView v : views.subList(last + 1, views.size())) {
+      // what the dying kernel printed after the crash; a later boot is another kernel
+      if (boots.bootOf(v) == boot) {
+        incident.add(v);
+      }
+    }
     return incident;
+  }
+
+  /**
+   * True when an earlier report is a possible cause of one of the linked reports; links chain, and
+   * comparing with the nearest {@link #LINK_REACH} of them bounds the work on a log of thousands of
+   * repeated reports.
+   */
+  static boolean linkedToAny(ReportView earlier, List<ReportView> linked) {
+    List<ReportView> nearest = linked.subList(0, Math.min(linked.size(), LINK_REACH));
+    return nearest.stream().anyMatch(l -> isCause(between(earlier, l)));
+  }
+
+  /** The boots of a log, told by its banners, command lines, clock and where its reports begin. */
+  static Boots bootsOf(List<ReportView> views, List<LogRecord> log) {
+    List<Long> starts = new ArrayList<>();
+    long previous = Long.MIN_VALUE;
+    for (ReportView v : views) {
+      if (!v.oops().lines().isEmpty()) {
+        long seq = v.oops().lines().get(0).seq();
+        if (seq >= previous) {
+          starts.add(seq);
+          previous = seq;
+        }
+      }
+    }
+    return Boots.of(log, starts);
+  }
+
+  /**
+   * The index of the last classified report that is not only a panic message, or -1; unless {@code
+   * inCapture}, a report of a capture kernel's boot is passed over.
+   */
+  private static int lastCrash(List<ReportView> views, Boots boots, boolean inCapture) {
+    for (int i = views.size() - 1; i >= 0; i--) {
+      ReportView v = views.get(i);
+      if (v.failureClass() != FailureClass.UNKNOWN
+          && !panicOnly(v)
+          && (inCapture || !boots.captureKernel(boots.bootOf(v)))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A report that is only a panic message (no RIP, no fault sites). */

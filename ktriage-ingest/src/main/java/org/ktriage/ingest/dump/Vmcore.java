@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.CorruptDumpException;
 import org.ktriage.ingest.bin.DumpSource;
 import org.ktriage.ingest.bin.FileDumpSource;
@@ -34,6 +35,8 @@ import org.ktriage.ingest.printk.KernelLog;
 import org.ktriage.ingest.printk.PrintkReader;
 import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 import org.ktriage.model.InputFormat;
+import org.ktriage.model.KernelInfo;
+import org.ktriage.model.MemoryLayout;
 
 /**
  * One opened dump of any supported container (ELF core, kdump-compressed, flattened, split set):
@@ -282,6 +285,52 @@ public final class Vmcore implements Closeable {
     }
     problems.add(path + ": no VMCOREINFO note and no VMCOREINFO page found in memory");
     return null;
+  }
+
+  /**
+   * The kernel a kdump-compressed or flattened dump's {@code struct disk_dump_header} names, read
+   * alone: its {@code new_utsname} (release at offset 142, version at 207, machine at 272, nodename
+   * at 77; makedumpfile diskdump_mod.h, filled from the crashed kernel's init_uts_ns). What a dump
+   * cut before its sub-header, notes or bitmaps still says; unknown for an ELF core (its header
+   * names no kernel) and for a file whose header cannot be read.
+   */
+  public static KernelInfo headerKernel(Path file) {
+    try (DumpSource src = FileDumpSource.open(file)) {
+      byte[] head = new byte[16];
+      if (src.read(0, head, 0, 16) < 16) {
+        return KernelInfo.unknown();
+      }
+      if (FlattenedDumpSource.sniff(head)) {
+        try (DumpSource flat = FlattenedDumpSource.open(src)) {
+          return utsname(flat);
+        }
+      }
+      return KdumpCompressedReader.sniff(head) ? utsname(src) : KernelInfo.unknown();
+    } catch (IOException | RuntimeException e) {
+      return KernelInfo.unknown();
+    }
+  }
+
+  private static KernelInfo utsname(DumpSource src) throws IOException {
+    byte[] h = src.readFully(0, 464, "disk_dump_header");
+    String release = Bytes.readCString(h, 142, 65);
+    String version = Bytes.readCString(h, 207, 65);
+    String machine = Bytes.readCString(h, 272, 65);
+    String node = Bytes.readCString(h, 77, 65);
+    String arch =
+        switch (machine) {
+          case "x86_64" -> "x86_64";
+          case "aarch64", "arm64" -> "arm64";
+          default -> null;
+        };
+    return new KernelInfo(
+        release.isEmpty() ? null : release,
+        version.isEmpty() ? null : version,
+        arch,
+        node.isEmpty() ? null : node,
+        null,
+        null,
+        MemoryLayout.unknown());
   }
 
   /** The path given to open (the first part for split sets). */

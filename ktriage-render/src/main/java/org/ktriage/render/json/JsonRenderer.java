@@ -25,6 +25,7 @@ import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Finding;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
+import org.ktriage.model.Incident;
 import org.ktriage.model.InputSource;
 import org.ktriage.model.KernelInfo;
 import org.ktriage.model.KernelModule;
@@ -140,7 +141,37 @@ public final class JsonRenderer implements Renderer {
     for (RuleFailure f : d.ruleFailures()) {
       ruleFailures.addObject().put("rule", f.rule()).put("error", f.error());
     }
+    root.put("boots", d.boots());
+    root.put("crashBoot", d.crashBoot());
+    ArrayNode others = root.putArray("otherIncidents");
+    d.otherIncidents().forEach(i -> others.add(incident(i)));
     return root;
+  }
+
+  /** Another independent incident of the log, analysed on its own. */
+  private ObjectNode incident(Incident i) {
+    Diagnosis d = i.diagnosis();
+    ObjectNode n = NODES.objectNode();
+    n.put("boot", i.boot());
+    n.put("reports", i.reports());
+    n.put("source", span(i.source()));
+    n.put("timestamp", i.timestampNanos() == null ? null : seconds(i.timestampNanos()));
+    n.put("title", d.title());
+    ArrayNode alt = n.putArray("altTitles");
+    d.altTitles().forEach(alt::add);
+    n.put("class", d.failureClass().id());
+    n.put("signature", d.signature());
+    n.put("corrupted", d.corrupted());
+    n.set("primary", primary(d.primary()));
+    ArrayNode findings = n.putArray("findings");
+    d.findings().forEach(f -> findings.add(f.rule()));
+    return n;
+  }
+
+  /** A printk time as seconds with microseconds, as the kernel prints it. */
+  private static String seconds(long nanos) {
+    return String.format(
+        java.util.Locale.ROOT, "%d.%06d", nanos / 1_000_000_000L, (nanos / 1000) % 1_000_000);
   }
 
   private static ObjectNode kernel(KernelInfo k) {

@@ -15,6 +15,7 @@ import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Finding;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
+import org.ktriage.model.Incident;
 import org.ktriage.model.InputSource;
 import org.ktriage.model.KernelInfo;
 import org.ktriage.model.PanicInfo;
@@ -52,6 +53,7 @@ public final class TextRenderer implements Renderer {
     chain(d, lines);
     findings(d, lines);
     stacks(d.report(), lines);
+    otherIncidents(d, lines);
     missing(d, lines);
     for (String line : lines) {
       out.write(line);
@@ -247,6 +249,30 @@ public final class TextRenderer implements Renderer {
               "             interrupted at " + style.bold(Printable.clean(e.where())) + keyRegs(e));
         }
       }
+    }
+  }
+
+  private void otherIncidents(Diagnosis d, List<String> out) {
+    if (d.otherIncidents().isEmpty()) {
+      return;
+    }
+    section(
+        "Other independent incidents in this log ("
+            + d.otherIncidents().size()
+            + "; nothing links them to the crash above)",
+        out);
+    for (Incident i : d.otherIncidents()) {
+      Diagnosis id = i.diagnosis();
+      StringBuilder s = new StringBuilder("  - ");
+      if (d.boots() > 1) {
+        s.append("boot ").append(i.boot() + 1).append(": ");
+      }
+      s.append(id.title() == null ? id.failureClass().id() : Printable.clean(id.title()));
+      s.append(" [").append(id.failureClass().id()).append(']');
+      if (i.reports() > 1) {
+        s.append(", ").append(i.reports()).append(" reports");
+      }
+      out.add(s + source(i.source()));
     }
   }
 
