@@ -124,7 +124,17 @@ class Arm64LabDumpsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"null-deref", "bug-on", "timer-after-unload", "soft-lockup"})
+  @ValueSource(
+      strings = {
+        "null-deref",
+        "bug-on",
+        "timer-after-unload",
+        "soft-lockup",
+        "use-after-free",
+        "panic-call",
+        "sysrq-crash",
+        "oom-panic"
+      })
   void labDumpReadsLikeItsConsole(String scenario) throws Exception {
     Path dump =
         Path.of(System.getProperty("ktriage.arm64Lab", "/var/tmp/ktriage-arm64"), scenario)
