@@ -247,10 +247,12 @@ public final class Vmcore implements Closeable {
     if (machine.equals("aarch64") || machine.equals("arm64")) {
       return "arm64";
     }
-    if (vi != null && vi.number("kimage_voffset") != null) {
+    // only where the producer named no machine: a named one (s390x, ppc64le) stays refused
+    boolean unnamed = machine.isEmpty() || machine.equals("Unknown");
+    if (unnamed && vi != null && vi.number("kimage_voffset") != null) {
       return "arm64";
     }
-    if (vi != null && vi.number("phys_base") != null) {
+    if (unnamed && vi != null && vi.number("phys_base") != null) {
       return "x86_64";
     }
     throw new UnsupportedDumpException(
