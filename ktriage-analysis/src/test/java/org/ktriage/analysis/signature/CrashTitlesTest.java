@@ -56,6 +56,34 @@ class CrashTitlesTest {
   }
 
   /**
+   * A WARN whose offsets scripts/decode_stacktrace.sh replaced by "(file:line)" is titled by the
+   * function __warn() named: the kernel test robot's report of 2023-09-27
+   * (https://lore.kernel.org/oe-lkp/202309271628.27fd2187-oliver.sang@intel.com), first lines.
+   */
+  @Test
+  void decodedWarningIsTitledByItsFunction() throws Exception {
+    String log =
+        ""
+            + "kern  :warn  : [  173.147140] ------------[ cut here ]------------\n"
+            + "kern :warn : [  173.147759] WARNING: CPU: 12 PID: 2260 at"
+            + " net/core/flow_dissector.c:1096 __skb_flow_dissect (net/core/flow_dissector.c:1096"
+            + " (discriminator 1)) \n"
+            + "kern  :warn  : [  173.148709] Modules linked in: nft_synproxy nf_synproxy_core\n"
+            + "kern  :warn  : [  173.154193] CPU: 12 PID: 2260 Comm: iperf3 Not tainted"
+            + " 6.5.0-04033-g7a6420ac36c0-dirty #1\n"
+            + "kern :warn : [  173.155977] RIP: 0010:__skb_flow_dissect"
+            + " (net/core/flow_dissector.c:1096 (discriminator 1)) \n"
+            + "kern  :warn  : [  173.166282] Call Trace:\n"
+            + "kern  :warn  : [  173.166620]  <IRQ>\n"
+            + "kern :warn : [  173.181904] __xfrm_decode_session (net/xfrm/xfrm_policy.c:3451) \n"
+            + "kern :warn : [  173.183449] ip_route_me_harder (include/linux/skbuff.h:1121"
+            + " net/ipv4/netfilter.c:66) \n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("WARNING in __skb_flow_dissect");
+    assertThat(t.type()).isEqualTo("WARNING");
+  }
+
+  /**
    * A report syzkaller's rules do not title still gets a title that says what happened: the OOM
    * killer's report (its first lines as posted to linux-mm,
    * https://lore.kernel.org/linux-mm/20130125005529.GA21668@localhost/).

@@ -214,7 +214,7 @@ public final class OopsParser implements Consumer<LogRecord> {
       default -> {
         if (cur != null
             && !cur.tentative
-            && !cur.hasBody()
+            && (!cur.hasBody() || decodesGpf(cur, rule))
             && cur.lines.size() < 40
             && !warningThenFault(cur, rule)) {
           // several header lines before one body (list_add corruption + kernel BUG at …)
@@ -231,6 +231,18 @@ public final class OopsParser implements Consumer<LogRecord> {
       }
     }
     open.put(k, new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k)));
+  }
+
+  /**
+   * KASAN's decoding of a #GP's address ("KASAN: null-ptr-deref in range […]"), printed by x86
+   * die_addr() right after the #GP's die header and before its body (mm/kasan/report.c
+   * kasan_non_canonical_hook): part of that report.
+   */
+  private static boolean decodesGpf(ReportBuilder cur, ReportKind next) {
+    return next.family().equals("gpf")
+        && cur.rule.family().equals("gpf")
+        && cur.lines.size() == 1
+        && cur.traceState == ReportBuilder.TraceState.NONE;
   }
 
   /**

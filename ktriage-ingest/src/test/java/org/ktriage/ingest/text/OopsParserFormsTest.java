@@ -3,6 +3,7 @@ package org.ktriage.ingest.text;
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,35 @@ class OopsParserFormsTest {
     assertThat(o.trace()).isNotEmpty();
     assertThat(o.trace().get(0).context()).isEqualTo(ContextKind.UNKNOWN);
     assertThat(o.trace().get(0).frames()).extracting(Frame::function).contains("do_one_initcall");
+  }
+
+  /**
+   * x86 die_addr() prints KASAN's decoding of a #GP's address right after the die header
+   * (kasan_non_canonical_hook): with the header, one report; a paste that lost the header still
+   * holds the #GP report, opened by the KASAN line.
+   */
+  @Test
+  void kasanDecodingOfAGpfJoinsItsHeaderAndOpensAReportWithoutIt() throws Exception {
+    SyzkallerCorpusFile.Case whole =
+        SyzkallerCorpusFile.load(Shared.path("corpus/syzkaller/report/600"));
+    List<Oops> both = SyzkallerCorpusFile.parse(whole);
+    assertThat(both).hasSize(1);
+    assertThat(both.get(0).headline()).startsWith("general protection fault");
+    assertThat(both.get(0).lines())
+        .extracting(LogRecord::text)
+        .anyMatch(t -> t.startsWith("KASAN: null-ptr-deref in range"));
+
+    String log = new String(whole.log(), StandardCharsets.ISO_8859_1);
+    String cut = log.replaceFirst("(?m)^.*general protection fault, probably for.*\\n", "");
+    assertThat(cut).isNotEqualTo(log);
+    List<Oops> headless =
+        SyzkallerCorpusFile.parse(
+            new SyzkallerCorpusFile.Case(
+                whole.path(), whole.title(), cut.getBytes(StandardCharsets.ISO_8859_1)));
+    assertThat(headless).isNotEmpty();
+    Oops o = headless.get(0);
+    assertThat(o.headline()).startsWith("KASAN: null-ptr-deref in range [0x0000000000000000-");
+    assertThat(requireNonNull(o.ip()).function()).isEqualTo("nl802154_add_llsec_key");
   }
 
   @Test

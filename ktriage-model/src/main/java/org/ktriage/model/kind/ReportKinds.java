@@ -248,6 +248,15 @@ public final class ReportKinds {
           // wrapped it): the trap name alone still opens the report
           of("gpf", "general protection fault", "general protection fault\\b", OPENS),
           of("gpf", "Oops: general protection", "Oops: general protection fault\\b", OPENS),
+          // KASAN's decoding of a #GP's non-canonical address (mm/kasan/report.c
+          // kasan_non_canonical_hook, called only from x86 die_addr() right after the #GP's die
+          // header): a paste that kept this line and lost the header still shows the #GP
+          of(
+              "gpf",
+              "KASAN: ",
+              "KASAN: (?:null-ptr-deref|maybe wild-memory-access|probably user-memory-access)"
+                  + " in range \\[",
+              OPENS),
           of("trap", "stack segment: ", DIE_TEMPLATE, DIE),
           of("trap", "Oops: stack segment: ", DIE_TEMPLATE, DIE),
           of("trap", "int3: ", DIE_TEMPLATE, DIE),
