@@ -23,7 +23,8 @@ import org.ktriage.model.StackSegment;
  * note order), the panic CPU ({@code panic_cpu}, then {@code crashing_cpu} through kallsyms), and a
  * stack scan for kernel-text return addresses (frames unreliable, like {@code bt -t}) that follows
  * the x86_64 IRQ-stack link (the interrupted stack pointer stored in the top word of the IRQ stack,
- * found through the per-CPU {@code hardirq_stack_ptr}).
+ * found through the per-CPU {@code hardirq_stack_ptr}); on arm64 the frame-record chain from x29
+ * instead ({@link Arm64FrameRecords}).
  */
 final class CpuStateReader {
   private static final int STACK_SIZE = 16 * 1024;
@@ -34,6 +35,7 @@ final class CpuStateReader {
   private final @Nullable KernelMemory memory;
   private final @Nullable KallsymsTable symbols;
   private final List<String> problems;
+  private final long pacMask;
 
   CpuStateReader(
       String path,
@@ -41,7 +43,9 @@ final class CpuStateReader {
       List<ElfNote> notes,
       @Nullable KernelMemory memory,
       @Nullable KallsymsTable symbols,
+      long pacMask,
       List<String> problems) {
+    this.pacMask = pacMask;
     this.path = path;
     this.arch = arch;
     this.notes = notes;
@@ -152,6 +156,11 @@ final class CpuStateReader {
       segs.add(new StackSegment(ContextKind.UNKNOWN, null, first, null));
       return segs;
     }
+    if (arch.equals("arm64")) {
+      arm64Frames(k, m, regs, first, span);
+      segs.add(new StackSegment(ContextKind.UNKNOWN, null, first, null));
+      return segs;
+    }
     Long irqTopWord = arch.equals("x86_64") ? perCpu(cpu, "hardirq_stack_ptr") : null;
     long cur = sp;
     boolean onIrq =
@@ -177,6 +186,40 @@ final class CpuStateReader {
       segs.add(new StackSegment(ContextKind.UNKNOWN, null, first, null));
     }
     return segs;
+  }
+
+  /**
+   * arm64: the frame-record chain from x29 ({@link Arm64FrameRecords}). The link register comes
+   * first, marked unreliable, when it is kernel text and not the chain's first return address (the
+   * function at pc may not have stored its record yet, or be a leaf).
+   */
+  private void arm64Frames(
+      KallsymsTable k, KernelMemory m, RegisterSet regs, List<Frame> frames, SourceSpan span) {
+    Long fp = regs.get("X29");
+    Long sp = regs.get("SP");
+    Long lr = regs.get("LR");
+    Arm64FrameRecords.Chain chain =
+        Arm64FrameRecords.walk(
+            a -> {
+              try {
+                return m.readU64(a, "frame record");
+              } catch (MissingMemoryException e) {
+                return null;
+              }
+            },
+            fp == null ? 0 : fp,
+            sp == null ? 0 : sp,
+            pacMask);
+    if (lr != null) {
+      long ret = Arm64FrameRecords.stripPac(lr, pacMask);
+      boolean inChain = !chain.records().isEmpty() && chain.records().get(0).returnAddress() == ret;
+      if (!inChain && k.isKernelText(ret)) {
+        frames.add(frame(k, ret, false, span));
+      }
+    }
+    for (Arm64FrameRecords.FrameRecord r : chain.records()) {
+      frames.add(frame(k, r.returnAddress(), k.isKernelText(r.returnAddress()), span));
+    }
   }
 
   private void scan(

@@ -217,17 +217,6 @@ public final class Vmcore implements Closeable {
     } else {
       pm = first;
     }
-    String arch =
-        switch (h.machine()) {
-          case "x86_64" -> "x86_64";
-          case "aarch64", "arm64" -> "arm64";
-          default ->
-              throw new UnsupportedDumpException(
-                  path
-                      + ": kdump utsname.machine \""
-                      + h.machine()
-                      + "\" at offset 272: only x86_64 and arm64");
-        };
     List<ElfNote> notes = first.notes();
     VmcoreInfo vi = null;
     for (ElfNote n : notes) {
@@ -243,7 +232,34 @@ public final class Vmcore implements Closeable {
     if (vi == null) {
       vi = scanForVmcoreinfo(path, cached, h.maxMapnr(), problems);
     }
+    String arch = kdumpArch(path, h.machine(), vi);
     return new Vmcore(path, format, arch, cached, notes, vi, null, h, problems);
+  }
+
+  /**
+   * The architecture of a kdump-compressed dump: {@code utsname.machine}, or where the producer
+   * left it unset (QEMU's {@code dump-guest-memory} writes "Unknown" for arm64 guests) the
+   * VMCOREINFO keys only one architecture writes: {@code kimage_voffset}
+   * (arch/arm64/kernel/crash_core.c) or {@code phys_base} (arch/x86/kernel/crash_core_64.c).
+   */
+  private static String kdumpArch(String path, String machine, @Nullable VmcoreInfo vi)
+      throws UnsupportedDumpException {
+    if (machine.equals("x86_64")) {
+      return "x86_64";
+    }
+    if (machine.equals("aarch64") || machine.equals("arm64")) {
+      return "arm64";
+    }
+    // only where the producer named no machine: a named one (s390x, ppc64le) stays refused
+    boolean unnamed = machine.isEmpty() || machine.equals("Unknown");
+    if (unnamed && vi != null && vi.number("kimage_voffset") != null) {
+      return "arm64";
+    }
+    if (unnamed && vi != null && vi.number("phys_base") != null) {
+      return "x86_64";
+    }
+    throw new UnsupportedDumpException(
+        path + ": kdump utsname.machine \"" + machine + "\" at offset 272: only x86_64 and arm64");
   }
 
   /** Page frames looked at for a VMCOREINFO copy when the dump has no note (first 4 GiB). */

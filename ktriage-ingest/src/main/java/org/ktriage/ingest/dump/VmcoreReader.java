@@ -123,7 +123,7 @@ public final class VmcoreReader {
     }
     List<String> cpuProblems = new ArrayList<>();
     List<CpuState> cpus =
-        new CpuStateReader(v.path(), v.arch(), v.notes(), km, syms, cpuProblems).read();
+        new CpuStateReader(v.path(), v.arch(), v.notes(), km, syms, pacMask(v), cpuProblems).read();
     notes.addAll(cpuProblems);
     List<String> dumpProblems = v.problems();
     if (!dumpProblems.isEmpty()) {
@@ -247,5 +247,12 @@ public final class VmcoreReader {
     } catch (MissingMemoryException e) {
       return null;
     }
+  }
+
+  /** NUMBER(KERNELPACMASK) of arm64 VMCOREINFO (v5.7+), 0 when absent. */
+  static long pacMask(Vmcore v) {
+    VmcoreInfo vi = v.vmcoreinfo();
+    Long mask = vi == null ? null : vi.number("KERNELPACMASK");
+    return mask == null ? 0 : mask;
   }
 }

@@ -108,6 +108,21 @@ public final class TaskList {
     return out;
   }
 
+  /**
+   * The stack pointer the scheduler saved when the task last switched out: {@code thread.sp} on x86
+   * ({@code __switch_to_asm}), {@code thread.cpu_context.sp} on arm64 ({@code cpu_switch_to} in
+   * arch/arm64/kernel/entry.S); 0 when the layout has neither.
+   */
+  private static long savedSp(KernelObject t, BtfStruct layout) throws UnreadableInputException {
+    if (layout.hasMember("thread.sp")) {
+      return t.unsigned("thread.sp");
+    }
+    if (layout.hasMember("thread.cpu_context.sp")) {
+      return t.unsigned("thread.cpu_context.sp");
+    }
+    return 0;
+  }
+
   /** Reads one task. */
   public static KernelTask readTask(KernelView k, KernelObject t, boolean active)
       throws UnreadableInputException {
@@ -133,7 +148,7 @@ public final class TaskList {
         t.string("comm"),
         t.unsigned("mm") == 0,
         t.unsigned("stack"),
-        t.unsigned("thread.sp"),
+        savedSp(t, layout),
         active);
   }
 }

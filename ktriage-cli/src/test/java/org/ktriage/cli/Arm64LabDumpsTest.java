@@ -1,0 +1,156 @@
+package org.ktriage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ktriage.analysis.Analyzer;
+import org.ktriage.ingest.Ingest;
+import org.ktriage.ingest.Strictness;
+import org.ktriage.model.CpuState;
+import org.ktriage.model.Diagnosis;
+import org.ktriage.model.FailureClass;
+import org.ktriage.model.Frame;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.StackSegment;
+
+/**
+ * arm64 dumps of Debian's stock 6.1 arm64 kernel made by {@code lab-arm64/make-arm64-dumps.sh}
+ * (QEMU TCG, the shared lab's bug modules cross-built for arm64, QMP {@code dump-guest-memory}):
+ * the dump and the console log of the same run give the same class, title, culprit and signature.
+ * One dump is committed ({@code lab-arm64/fixtures/timer-after-unload.vmcore.elf.xz}, a QEMU ELF
+ * dump of a 128 MiB guest, xz); the others run where the script left them ({@code
+ * ktriage.arm64Lab}, default {@code /var/tmp/ktriage-arm64}, as {@code <scenario>/vmcore}), with
+ * the console log the script copied to {@code lab-arm64/out/<scenario>/console.log}.
+ */
+class Arm64LabDumpsTest {
+  private static final Analyzer ANALYZER = new Analyzer();
+
+  /** The console's "Kernel Offset: 0x… from 0xffff800008000000" (arm64 dump_kernel_offset). */
+  private static final Pattern KERNEL_OFFSET =
+      Pattern.compile("Kernel Offset: 0x([0-9a-f]+) from 0x([0-9a-f]+)");
+
+  private static Diagnosis analyze(Path p) throws Exception {
+    return ANALYZER.analyze(Ingest.read(List.of(p), Strictness.LENIENT));
+  }
+
+  private static Path console(String scenario) {
+    return SeedCaseTest.root().resolve("lab-arm64/out").resolve(scenario).resolve("console.log");
+  }
+
+  private static void sameDiagnosis(Diagnosis fromDump, Diagnosis fromConsole, String what) {
+    assertThat(fromDump.crashFound()).as(what).isTrue();
+    assertThat(fromDump.failureClass()).as(what).isEqualTo(fromConsole.failureClass());
+    assertThat(fromDump.title()).as(what).isEqualTo(fromConsole.title());
+    assertThat(Objects.requireNonNull(fromDump.primary(), what).function())
+        .as(what)
+        .isEqualTo(Objects.requireNonNull(fromConsole.primary(), what).function());
+    assertThat(fromDump.signature()).as(what).isNotNull().isEqualTo(fromConsole.signature());
+  }
+
+  private static List<Frame> frames(CpuState c) {
+    List<Frame> out = new ArrayList<>();
+    for (StackSegment s : c.segments()) {
+      out.addAll(s.frames());
+    }
+    return out;
+  }
+
+  @Test
+  void committedTimerAfterUnloadDumpReadsLikeItsConsole() throws Exception {
+    Path dump = SeedCaseTest.root().resolve("lab-arm64/fixtures/timer-after-unload.vmcore.elf.xz");
+    assertThat(dump).isReadable();
+    String console = Files.readString(console("timer-after-unload"), StandardCharsets.ISO_8859_1);
+    Diagnosis fromDump = analyze(dump);
+    Diagnosis fromConsole = analyze(console("timer-after-unload"));
+    sameDiagnosis(fromDump, fromConsole, "timer-after-unload");
+    assertThat(fromDump.failureClass()).isEqualTo(FailureClass.PAGE_FAULT);
+    assertThat(Objects.requireNonNull(fromDump.primary()).function()).isEqualTo("__run_timers");
+
+    // translation with KASLR: the kernel log read through the printk ring (4K pages, 48-bit VA,
+    // kimage_voffset and PHYS_OFFSET from VMCOREINFO) holds the console's oops lines
+    var report = fromDump.report();
+    assertThat(report.kernel().arch()).isEqualTo("arm64");
+    assertThat(report.kernel().release()).isEqualTo("6.1.0-57-arm64");
+    List<String> log = new ArrayList<>();
+    for (LogRecord r : report.log()) {
+      log.add(r.text());
+    }
+    Matcher fault =
+        Pattern.compile("Unable to handle kernel paging request at virtual address [0-9a-f]{16}")
+            .matcher(console);
+    assertThat(fault.find()).isTrue();
+    assertThat(log).anyMatch(l -> l.contains(fault.group()));
+    assertThat(log).anyMatch(l -> l.startsWith("lab_timer_uaf: unloading WITHOUT del_timer_sync"));
+    // the KASLR offset the console printed is VMCOREINFO's KERNELOFFSET
+    Matcher off = KERNEL_OFFSET.matcher(console);
+    assertThat(off.find()).isTrue();
+    assertThat(report.kernel().layout().kernelOffset())
+        .isEqualTo(Long.parseUnsignedLong(off.group(1), 16));
+    // the module list at the crash: the console's "[last unloaded: lab_timer_uaf(OE)]"
+    assertThat(report.modules()).noneMatch(m -> m.name().equals("lab_timer_uaf"));
+
+    // registers from the notes, and frame records unwound across the exception frame: QEMU
+    // stopped the panicking CPU in panic()'s delay loop; its chain runs from there up through
+    // the data abort (el1h_64_sync) into the interrupted __run_timers and the softirq below it
+    assertThat(report.cpus()).hasSize(2);
+    boolean crossed = false;
+    for (CpuState c : report.cpus()) {
+      assertThat(c.registers().get("PC")).isNotNull();
+      assertThat(c.registers().get("SP")).isNotNull();
+      List<String> names = new ArrayList<>();
+      for (Frame f : frames(c)) {
+        names.add(f.function());
+      }
+      int panic = names.indexOf("panic");
+      int runTimers = names.indexOf("__run_timers");
+      if (panic >= 0 && runTimers > panic) {
+        crossed = true;
+        assertThat(names.subList(panic, runTimers)).contains("el1h_64_sync");
+        assertThat(names.subList(runTimers, names.size())).contains("run_timer_softirq");
+      }
+    }
+    assertThat(crossed).as("a CPU stack from panic through the abort into __run_timers").isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "null-deref",
+        "bug-on",
+        "timer-after-unload",
+        "soft-lockup",
+        "use-after-free",
+        "panic-call",
+        "sysrq-crash",
+        "oom-panic"
+      })
+  void labDumpReadsLikeItsConsole(String scenario) throws Exception {
+    Path dump =
+        Path.of(System.getProperty("ktriage.arm64Lab", "/var/tmp/ktriage-arm64"), scenario)
+            .resolve("vmcore");
+    assumeTrue(
+        Files.isReadable(dump), () -> dump + " not here (made by lab-arm64/make-arm64-dumps.sh)");
+    // the console log must be the one of the same run: its KASLR offset is the dump's
+    String console = Files.readString(console(scenario), StandardCharsets.ISO_8859_1);
+    Diagnosis fromDump = analyze(dump);
+    Matcher off = KERNEL_OFFSET.matcher(console);
+    assertThat(off.find()).isTrue();
+    assumeTrue(
+        Objects.equals(
+            fromDump.report().kernel().layout().kernelOffset(),
+            Long.parseUnsignedLong(off.group(1), 16)),
+        () -> dump + " is not of the run of " + console(scenario));
+    sameDiagnosis(fromDump, analyze(console(scenario)), scenario);
+  }
+}
