@@ -7,10 +7,18 @@ Starts the service on a fresh data directory (embedded H2 unless --db gives a JD
      sent with a varied host, release and seen time; every post is diagnosed by the server.
      Bounded by --reports and --seconds; prints the sustained rate (reports/s) and refusals.
   2. queries: p50/p95/max of the bucket list (several sorts and filters), the bucket page of the
-     JSON API and the dashboard's bucket list and bucket pages, over --queries requests each.
+     JSON API and the dashboard's bucket list and bucket pages, over --queries requests each,
+     after one untimed request of each list (warm-up).
+
+  3. with --retriage SECONDS: a re-triage of every stored report (POST /api/v1/retriage), timed
+     until staged with its preview or for SECONDS at most (then its rate and the projected total
+     are printed, and it is discarded).
 
 Usage: bench/serve-load.py [--reports 20000] [--seconds 120] [--clients 8] [--queries 200]
                            [--db jdbc:postgresql://127.0.0.1:5432/ktriage] [--keep DIR]
+                           [--no-ingest] [--retriage SECONDS]
+A store of a million reports: bench/serve-1m.sh fills one (through the store, not HTTP) and runs
+this on it.
 Figures depend on the machine and its load: state both with them.
 """
 import argparse
@@ -138,6 +146,11 @@ def queries(port, args):
         "dashboard bucket list": lambda: lists[rnd.randrange(len(lists))].replace("/api/v1", ""),
         "dashboard bucket page": lambda: "/buckets/%d" % rnd.choice(ids),
     }
+    # warm-up, not timed: each list once through the API and the dashboard (the JIT and the
+    # database's cache start cold after a restart; the figures are for a service that runs)
+    for path in lists:
+        request(conn, "GET", path)
+        request(conn, "GET", path.replace("/api/v1", ""))
     for name, path in cases.items():
         times = []
         for _ in range(args.queries):
@@ -150,6 +163,40 @@ def queries(port, args):
             len(times), len(ids)))
 
 
+def retriage(port, args):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    status, body, _ = request(conn, "POST", "/api/v1/retriage")
+    if status != 202:
+        print("retriage: HTTP %d %s" % (status, body.decode().strip()))
+        return
+    t0 = time.monotonic()
+    state = json.loads(body)
+    while time.monotonic() - t0 < args.retriage:
+        time.sleep(2)
+        status, body, _ = request(conn, "GET", "/api/v1/retriage")
+        state = json.loads(body)
+        if state["staged"] is None or state["staged"]["state"] == "staged" or state["lastError"]:
+            break
+    elapsed = time.monotonic() - t0
+    done, todo = state["reportsDone"], state["reportsToDo"]
+    staged = state["staged"]
+    if staged is not None and staged["state"] == "staged":
+        t1 = time.monotonic()
+        status, body, _ = request(conn, "GET", "/api/v1/retriage/preview")
+        p = json.loads(body)
+        print("retriage: %d reports in %.0f s = %.0f reports/s; preview in %.1f s: %d moved,"
+              " merged %d, split %d, new %d, gone %d" % (
+                  todo, elapsed, todo / elapsed, time.monotonic() - t1, p["reportsMoved"],
+                  p["counts"]["merged"], p["counts"]["split"], p["counts"]["new"], p["counts"]["gone"]))
+    else:
+        rate = done / elapsed if elapsed else float("nan")
+        print("retriage: %d of %d reports in %.0f s = %.0f reports/s (bounded); the whole store"
+              " would take %.0f s at this rate; last error %s" % (
+                  done, todo, elapsed, rate, todo / rate if rate else float("nan"), state["lastError"]))
+    if staged is not None:
+        request(conn, "POST", "/api/v1/retriage/%d/discard" % staged["generation"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reports", type=int, default=20000)
@@ -159,6 +206,8 @@ def main():
     ap.add_argument("--db", help="JDBC URL (default: embedded H2 in a temp dir)")
     ap.add_argument("--keep", help="data directory to use and keep (reuse it to query a big store)")
     ap.add_argument("--no-ingest", action="store_true", help="only the queries, on --keep's store")
+    ap.add_argument("--retriage", type=float, default=0,
+                    help="then time a re-triage of the whole store for at most this many seconds")
     args = ap.parse_args()
 
     data = args.keep or tempfile.mkdtemp(prefix="ktriage-load-")
@@ -185,6 +234,8 @@ def main():
         if not args.no_ingest:
             ingest(port, load_corpus(), args)
         queries(port, args)
+        if args.retriage > 0:
+            retriage(port, args)
     finally:
         server.terminate()
         server.wait(30)

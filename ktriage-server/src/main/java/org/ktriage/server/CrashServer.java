@@ -43,6 +43,8 @@ public final class CrashServer implements AutoCloseable {
   private final ReportsApi reports;
   private final BucketsApi buckets;
   private final DashboardPages dashboard;
+  private final Retriage retriage;
+  private final RetriageApi retriageApi;
   private final String version;
   private final String rulebookVersion;
   private final Javalin app;
@@ -61,9 +63,17 @@ public final class CrashServer implements AutoCloseable {
     this.ingest = new IngestApi(config, store, queries, diagnoser, metrics, rulebookVersion);
     this.reports = new ReportsApi(queries, diagnoser, version);
     this.buckets = new BucketsApi(store, queries, config.maxBodyBytes());
+    this.retriage =
+        new Retriage(store, diagnoser, rulebookVersion, Runtime.getRuntime().availableProcessors());
+    this.retriageApi = new RetriageApi(retriage, db.dataSource());
     this.dashboard =
         new DashboardPages(
-            queries, buckets, reports, new DashboardAccess(tokens, config.userHeader()), version);
+            queries,
+            buckets,
+            reports,
+            retriageApi,
+            new DashboardAccess(tokens, config.userHeader()),
+            version);
     this.app =
         Javalin.create(
             c -> {
@@ -125,8 +135,14 @@ public final class CrashServer implements AutoCloseable {
     return rulebookVersion;
   }
 
+  /** The re-triage of this server (see {@link Retriage}). */
+  Retriage retriage() {
+    return retriage;
+  }
+
   @Override
   public void close() {
+    retriage.stop();
     app.stop();
     db.close();
   }
@@ -193,6 +209,11 @@ public final class CrashServer implements AutoCloseable {
     app.post("/api/v1/buckets/{id}/lifecycle", buckets::postLifecycle);
     app.get("/api/v1/releases", buckets::getReleases);
     app.get("/api/v1/releases/{release}", buckets::getRelease);
+    app.get("/api/v1/retriage", retriageApi::getStatus);
+    app.post("/api/v1/retriage", retriageApi::postStart);
+    app.get("/api/v1/retriage/preview", retriageApi::getPreview);
+    app.post("/api/v1/retriage/{generation}/apply", retriageApi::postApply);
+    app.post("/api/v1/retriage/{generation}/discard", retriageApi::postDiscard);
     dashboard.routes(app);
   }
 

@@ -68,6 +68,7 @@ final class DashboardPages {
   private final StoreQueries queries;
   private final BucketsApi buckets;
   private final ReportsApi reports;
+  private final RetriageApi retriage;
   private final DashboardAccess access;
   private final String version;
 
@@ -75,11 +76,13 @@ final class DashboardPages {
       StoreQueries queries,
       BucketsApi buckets,
       ReportsApi reports,
+      RetriageApi retriage,
       DashboardAccess access,
       String version) {
     this.queries = queries;
     this.buckets = buckets;
     this.reports = reports;
+    this.retriage = retriage;
     this.access = access;
     this.version = version;
   }
@@ -92,6 +95,10 @@ final class DashboardPages {
     app.get("/reports/{id}", this::report);
     app.get("/releases", this::releaseList);
     app.get("/releases/{release}", this::releasePage);
+    app.get("/retriage", this::retriagePage);
+    app.post("/retriage", ctx -> retriageAction(ctx, "start"));
+    app.post("/retriage/{generation}/apply", ctx -> retriageAction(ctx, "apply"));
+    app.post("/retriage/{generation}/discard", ctx -> retriageAction(ctx, "discard"));
     app.get("/login", this::loginPage);
     app.post("/login", this::login);
     app.post("/logout", this::logout);
@@ -105,7 +112,8 @@ final class DashboardPages {
         || p.equals("/logout")
         || p.startsWith("/buckets")
         || p.startsWith("/reports")
-        || p.startsWith("/releases");
+        || p.startsWith("/releases")
+        || p.startsWith("/retriage");
   }
 
   /** A failed dashboard request as a page. */
@@ -448,6 +456,118 @@ final class DashboardPages {
             regressed,
             "/buckets?release=" + encode(release),
             "/api/v1/releases/" + encode(release)));
+  }
+
+  private void retriagePage(Context ctx) throws SQLException {
+    DashboardAccess.Viewer who = viewer(ctx);
+    if (who == null) {
+      return;
+    }
+    Retriage.Status s = retriage.status();
+    StringBuilder state =
+        new StringBuilder("Buckets shown: generation ")
+            .append(s.current().id())
+            .append(" (")
+            .append(s.current().rulebookVersion())
+            .append("). This server runs ")
+            .append(s.rulebookVersion())
+            .append(". ");
+    Retriage.Generation g = s.staged();
+    String summary = null;
+    List<Views.ChangeGroup> groups = new ArrayList<>();
+    if (g == null) {
+      state.append("No re-triage is staged.");
+    } else {
+      state
+          .append("Re-triage generation ")
+          .append(g.id())
+          .append(" (")
+          .append(g.rulebookVersion())
+          .append(") is ")
+          .append(g.state())
+          .append(s.running() ? ", running" : "")
+          .append(": ")
+          .append(s.reportsDone())
+          .append(" of ")
+          .append(s.reportsToDo())
+          .append(" stored reports diagnosed.");
+      if (s.lastError() != null) {
+        state.append(" Last error: ").append(s.lastError());
+      }
+      RetriagePreview.Preview p = retriage.preview();
+      summary =
+          (p.complete() ? "" : "Partial (re-triage not finished): ")
+              + p.reportsCompared()
+              + " reports compared, "
+              + p.reportsMoved()
+              + " change bucket; "
+              + p.bucketsBefore()
+              + " buckets now, "
+              + p.bucketsAfter()
+              + " after; "
+              + p.unchanged()
+              + " unchanged.";
+      groups.add(group("merged", "Merged", p.mergedCount(), p.merged()));
+      groups.add(group("split", "Split", p.splitCount(), p.split()));
+      groups.add(group("new", "New", p.newCount(), p.created()));
+      groups.add(group("gone", "Gone", p.goneCount(), p.gone()));
+    }
+    render(
+        ctx,
+        200,
+        "dashboard/retriage.jte",
+        new Views.RetriagePage(
+            page("Re-triage", who, ""),
+            state.toString(),
+            g == null ? null : g.id(),
+            g != null && "staged".equals(g.state()),
+            who.canWrite(),
+            summary,
+            groups,
+            "/api/v1/retriage/preview"));
+  }
+
+  private static Views.ChangeGroup group(
+      String id, String heading, long count, List<RetriagePreview.Change> changes) {
+    List<Views.ChangeLine> lines = new ArrayList<>();
+    for (RetriagePreview.Change ch : changes) {
+      List<Views.FlowLine> flows = new ArrayList<>();
+      for (RetriagePreview.Flow f : ch.flows()) {
+        flows.add(
+            new Views.FlowLine(
+                f.from().title(),
+                bucketUrl(f.from()),
+                f.to().title(),
+                bucketUrl(f.to()),
+                f.reports(),
+                "/reports/" + f.exampleReport()));
+      }
+      lines.add(
+          new Views.ChangeLine(
+              ch.bucket().title(), bucketUrl(ch.bucket()), ch.bucket().reports(), flows));
+    }
+    return new Views.ChangeGroup(id, heading, count, lines);
+  }
+
+  private static @Nullable String bucketUrl(RetriagePreview.BucketRef b) {
+    return b.id() == null ? null : "/buckets/" + b.id();
+  }
+
+  private void retriageAction(Context ctx, String action) throws SQLException {
+    DashboardAccess.sameOrigin(ctx);
+    Optional<DashboardAccess.Viewer> who = access.viewer(ctx);
+    if (who.isEmpty()) {
+      throw new ApiException(401, "sign in first");
+    }
+    if (!who.get().canWrite()) {
+      throw new ApiException(403, "token " + who.get().name() + " lacks the write scope");
+    }
+    switch (action) {
+      case "start" -> retriage.start();
+      case "apply" -> retriage.apply(Params.id("generation", ctx.pathParam("generation")));
+      default -> retriage.discard(Params.id("generation", ctx.pathParam("generation")));
+    }
+    ctx.redirect("/retriage", io.javalin.http.HttpStatus.SEE_OTHER);
   }
 
   // ------------------------------------------------------------------------------ helpers

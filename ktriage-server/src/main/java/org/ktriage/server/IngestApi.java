@@ -124,13 +124,7 @@ final class IngestApi {
     metrics
         .diagnosis()
         .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (d.signature() != null) {
-      Params.signature(d.signature());
-    }
-    if (d.title() != null) {
-      Params.text("title", d.title(), 1000);
-    }
-    Params.failureClass(d.failureClass());
+    check(d);
     // the submitter's metadata wins over what the report says; what the report says is checked
     // like any other input (a report is untrusted text)
     String effectiveHost = host != null ? host : lenient(Params::host, d.hostname());
@@ -152,6 +146,17 @@ final class IngestApi {
                 rulebookVersion));
     metrics.ingested(s.created());
     json(ctx, s.created() ? 201 : 200, stored(s, sha));
+  }
+
+  /** Refuses a diagnosis whose values do not fit the store (a report is untrusted text). */
+  static void check(Diagnosed d) {
+    if (d.signature() != null) {
+      Params.signature(d.signature());
+    }
+    if (d.title() != null) {
+      Params.text("title", d.title(), 1000);
+    }
+    Params.failureClass(d.failureClass());
   }
 
   private static @Nullable String lenient(

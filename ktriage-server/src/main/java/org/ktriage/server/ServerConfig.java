@@ -113,11 +113,17 @@ public record ServerConfig(
         on);
   }
 
-  /** The JDBC URL in use: the given one, or the embedded H2 file under the data directory. */
+  /**
+   * The JDBC URL in use: the given one, or the embedded H2 file under the data directory. H2 writes
+   * a commit to its file at once ({@code WRITE_DELAY=0}; its default, 500 ms, let a service killed
+   * right after answering 201 lose the reports it had accepted, see {@code RetriageTest}).
+   */
   public String effectiveJdbcUrl() {
     if (jdbcUrl != null) {
       return jdbcUrl;
     }
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("ktriage").toString();
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("ktriage").toString()
+        + ";WRITE_DELAY=0";
   }
 }

@@ -30,6 +30,18 @@ final class Store {
   }
 
   /**
+   * The lock every write of buckets and diagnoses takes (ingest and re-triage), so that a report
+   * stored while a re-triage runs is counted once in each generation.
+   */
+  Object writeLock() {
+    return writeLock;
+  }
+
+  DataSource dataSource() {
+    return ds;
+  }
+
+  /**
    * A report to store.
    *
    * @param sha256 hex SHA-256 of the bytes as uploaded
@@ -145,7 +157,10 @@ final class Store {
 
   private static Optional<Stored> findBySha(Connection c, String sha256) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT id, bucket_id FROM report WHERE sha256 = ?")) {
+        c.prepareStatement(
+            "SELECT r.id, d.bucket_id FROM report r LEFT JOIN diagnosis d ON d.report_id = r.id"
+                + " AND d.generation = (SELECT current_generation FROM triage_state WHERE id = 1)"
+                + " WHERE r.sha256 = ?")) {
       ps.setString(1, sha256);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -182,22 +197,41 @@ final class Store {
     }
   }
 
+  /**
+   * Stores many reports in one transaction, each as {@link #insert(NewReport)} would (a bulk load
+   * of a store, e.g. the benchmark's million reports); a hash already stored is skipped.
+   */
+  List<Stored> insertAll(List<NewReport> reports) throws SQLException {
+    synchronized (writeLock) {
+      try (Connection c = ds.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          List<Stored> out = new java.util.ArrayList<>();
+          for (NewReport r : reports) {
+            out.add(insert(c, r));
+          }
+          c.commit();
+          return out;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
   private static Stored insert(Connection c, NewReport r) throws SQLException {
     Optional<Stored> existing = findBySha(c, r.sha256());
     if (existing.isPresent()) {
       return existing.get();
     }
     Diagnosed d = r.diagnosed();
-    Long bucketId = null;
-    if (d.crashFound() && d.signature() != null) {
-      bucketId = bucketFor(c, d.signature(), d, r.seenAt());
-    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO report (sha256, received_at, seen_at, submitter, host, kernel_release,"
-                + " content_kind, raw_size, raw, crash_found, signature, title, failure_class,"
-                + " bucket_id, rulebook_version, diagnosis_json)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " content_kind, raw_size, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.sha256());
       ps.setObject(2, utc(r.receivedAt()));
       ps.setObject(3, utc(r.seenAt()));
@@ -207,20 +241,9 @@ final class Store {
       ps.setString(7, d.contentKind());
       ps.setLong(8, r.raw().length);
       ps.setBytes(9, r.raw());
-      ps.setBoolean(10, d.crashFound());
-      ps.setString(11, bucketId == null ? null : d.signature());
-      ps.setString(12, d.title());
-      ps.setString(13, d.failureClass());
-      if (bucketId == null) {
-        ps.setNull(14, java.sql.Types.BIGINT);
-      } else {
-        ps.setLong(14, bucketId);
-      }
-      ps.setString(15, r.rulebookVersion());
-      ps.setString(16, d.diagnosisJson());
       ps.executeUpdate();
     }
-    long id = findBySha(c, r.sha256()).orElseThrow().id();
+    long id = reportId(c, r.sha256());
     for (String label : r.labels()) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
@@ -229,41 +252,151 @@ final class Store {
         ps.executeUpdate();
       }
     }
-    if (bucketId != null) {
-      count(c, bucketId, id, r);
+    Facts facts = new Facts(id, r.seenAt(), r.host(), r.release(), r.labels());
+    Generations g = generations(c);
+    Long bucketId = place(c, g.current(), r.rulebookVersion(), d, facts, true);
+    // a re-triage staged under the rule book this report was diagnosed with gets it too: it only
+    // diagnoses the reports stored before it started
+    if (g.staged() != null
+        && g.stagedVersion() != null
+        && g.stagedVersion().equals(r.rulebookVersion())) {
+      place(c, g.staged(), r.rulebookVersion(), d, facts, false);
     }
     return new Stored(id, true, bucketId);
   }
 
-  /** The id of the bucket of a signature, created when new. */
-  private static long bucketFor(Connection c, String signature, Diagnosed d, Instant seen)
+  private static long reportId(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM report WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("report " + sha256 + " vanished after insert");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** What a report brings to its bucket's counters besides its diagnosis. */
+  record Facts(
+      long reportId,
+      Instant seenAt,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels) {
+    Facts {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /**
+   * The current triage generation and the staged one (a re-triage running, interrupted or complete)
+   * with its rule-book version, if any.
+   */
+  record Generations(long current, @Nullable Long staged, @Nullable String stagedVersion) {}
+
+  static Generations generations(Connection c) throws SQLException {
+    long current;
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT current_generation FROM triage_state WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("triage_state has no row: the schema was not migrated");
+      }
+      current = rs.getLong(1);
+    }
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, rulebook_version FROM triage_generation"
+                    + " WHERE state IN ('staging', 'staged') ORDER BY id DESC");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        return new Generations(current, rs.getLong(1), rs.getString(2));
+      }
+    }
+    return new Generations(current, null, null);
+  }
+
+  /**
+   * Writes a report's diagnosis in a generation and counts it in that generation's bucket of its
+   * signature (created when new); returns the bucket, or null when the report shows no crash.
+   *
+   * @param lifecycle whether a fixed bucket seen again turns regressed (in the current generation;
+   *     a staged one takes its buckets' lifecycle from the current one when applied)
+   */
+  static @Nullable Long place(
+      Connection c, long generation, String version, Diagnosed d, Facts f, boolean lifecycle)
       throws SQLException {
-    Long id = bucketId(c, signature);
+    Long bucketId = null;
+    if (d.crashFound() && d.signature() != null) {
+      bucketId = bucketFor(c, generation, d.signature(), d, f.seenAt());
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO diagnosis (generation, report_id, rulebook_version, crash_found,"
+                + " signature, title, failure_class, primary_function, primary_module, bucket_id,"
+                + " diagnosis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, generation);
+      ps.setLong(2, f.reportId());
+      ps.setString(3, version);
+      ps.setBoolean(4, d.crashFound());
+      ps.setString(5, bucketId == null ? null : d.signature());
+      ps.setString(6, d.title());
+      ps.setString(7, d.failureClass());
+      ps.setString(8, boundedName(d.function()));
+      ps.setString(9, boundedName(d.module()));
+      if (bucketId == null) {
+        ps.setNull(10, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(10, bucketId);
+      }
+      ps.setString(11, d.diagnosisJson());
+      ps.executeUpdate();
+    }
+    if (bucketId != null) {
+      count(c, bucketId, d, f);
+      if (lifecycle) {
+        regression(c, bucketId, f.reportId(), f.release());
+      }
+    }
+    return bucketId;
+  }
+
+  /** The id of the bucket of a signature, created when new. */
+  private static long bucketFor(
+      Connection c, long generation, String signature, Diagnosed d, Instant seen)
+      throws SQLException {
+    Long id = bucketId(c, generation, signature);
     if (id != null) {
       return id;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO bucket (signature, title, failure_class, first_seen, last_seen,"
-                + " report_count, status, status_changed) VALUES (?, ?, ?, ?, ?, 0, 'new', ?)")) {
-      ps.setString(1, signature);
-      ps.setString(2, d.title() == null ? "(no title)" : d.title());
-      ps.setString(3, d.failureClass());
-      ps.setObject(4, utc(seen));
+            "INSERT INTO bucket (generation, signature, title, failure_class, first_seen,"
+                + " last_seen, report_count, status, status_changed)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 0, 'new', ?)")) {
+      ps.setLong(1, generation);
+      ps.setString(2, signature);
+      ps.setString(3, d.title() == null ? "(no title)" : d.title());
+      ps.setString(4, d.failureClass());
       ps.setObject(5, utc(seen));
-      ps.setObject(6, utc(Instant.now()));
+      ps.setObject(6, utc(seen));
+      ps.setObject(7, utc(Instant.now()));
       ps.executeUpdate();
     }
-    Long created = bucketId(c, signature);
+    Long created = bucketId(c, generation, signature);
     if (created == null) {
       throw new SQLException("bucket " + signature + " vanished after insert");
     }
     return created;
   }
 
-  private static @Nullable Long bucketId(Connection c, String signature) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM bucket WHERE signature = ?")) {
-      ps.setString(1, signature);
+  private static @Nullable Long bucketId(Connection c, long generation, String signature)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM bucket WHERE generation = ? AND signature = ?")) {
+      ps.setLong(1, generation);
+      ps.setString(2, signature);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : null;
       }
@@ -271,9 +404,8 @@ final class Store {
   }
 
   /** Counts a new report in its bucket: totals, facets, title and class, example, regression. */
-  private static void count(Connection c, long bucketId, long reportId, NewReport r)
-      throws SQLException {
-    Diagnosed d = r.diagnosed();
+  private static void count(Connection c, long bucketId, Diagnosed d, Facts r) throws SQLException {
+    long reportId = r.reportId();
     OffsetDateTime seen = utc(r.seenAt());
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -317,7 +449,6 @@ final class Store {
       ps.setLong(3, bucketId);
       ps.executeUpdate();
     }
-    regression(c, bucketId, reportId, r.release());
   }
 
   /** A fixed bucket seen again on its fixed release or a later one is regressed. */

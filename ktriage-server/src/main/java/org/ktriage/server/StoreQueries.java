@@ -34,7 +34,8 @@ final class StoreQueries {
 
   /** Buckets matching a query, in its order. */
   List<BucketRow> buckets(BucketQuery q) throws SQLException {
-    StringBuilder sql = new StringBuilder(BUCKET_COLUMNS).append(" FROM bucket b WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder(BUCKET_COLUMNS).append(" FROM bucket b WHERE b.generation = " + CURRENT);
     List<Object> args = new ArrayList<>();
     if (q.failureClass() != null) {
       sql.append(" AND b.failure_class = ?");
@@ -101,6 +102,9 @@ final class StoreQueries {
     }
   }
 
+  /** The current triage generation, as a scalar subquery (read once per statement). */
+  static final String CURRENT = "(SELECT current_generation FROM triage_state WHERE id = 1)";
+
   private static String likeEscape(String s) {
     return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
@@ -143,20 +147,33 @@ final class StoreQueries {
     }
   }
 
-  /** A bucket's counters of one facet, largest first. */
+  /**
+   * Values a bucket page lists per facet at most, largest first: a bucket of a fleet can be seen on
+   * tens of thousands of hosts. The days of the trend are all listed (one per day seen).
+   */
+  static final int FACET_LIMIT = 200;
+
+  /** A bucket's counters of one facet, largest first (at most {@link #FACET_LIMIT} but days). */
   List<FacetCount> facets(long bucketId, String facet) throws SQLException {
     try (Connection c = ds.getConnection()) {
-      return facets(c, bucketId, facet);
+      return facets(c, bucketId, facet, facet.equals("day") ? Integer.MAX_VALUE : FACET_LIMIT);
     }
   }
 
   static List<FacetCount> facets(Connection c, long bucketId, String facet) throws SQLException {
+    return facets(c, bucketId, facet, Integer.MAX_VALUE);
+  }
+
+  static List<FacetCount> facets(Connection c, long bucketId, String facet, int limit)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT facet_value, report_count, first_seen, last_seen FROM bucket_facet"
-                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value")) {
+                + " WHERE bucket_id = ? AND facet = ? ORDER BY report_count DESC, facet_value"
+                + " LIMIT ?")) {
       ps.setLong(1, bucketId);
       ps.setString(2, facet);
+      ps.setInt(3, limit);
       List<FacetCount> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -196,10 +213,13 @@ final class StoreQueries {
     }
   }
 
+  /** A report with its diagnosis in the current generation. */
   private static final String REPORT_COLUMNS =
       "SELECT r.id, r.sha256, r.received_at, r.seen_at, r.submitter, r.host, r.kernel_release,"
-          + " r.content_kind, r.raw_size, r.crash_found, r.signature, r.title, r.failure_class,"
-          + " r.bucket_id, r.rulebook_version FROM report r";
+          + " r.content_kind, r.raw_size, d.crash_found, d.signature, d.title, d.failure_class,"
+          + " d.bucket_id, d.rulebook_version FROM report r JOIN diagnosis d"
+          + " ON d.report_id = r.id AND d.generation = "
+          + CURRENT;
 
   /** One report's metadata. */
   Optional<ReportRow> report(long id) throws SQLException {
@@ -216,7 +236,8 @@ final class StoreQueries {
   List<ReportRow> bucketReports(long bucketId, int limit) throws SQLException {
     try (Connection c = ds.getConnection();
         PreparedStatement ps =
-            c.prepareStatement(REPORT_COLUMNS + " WHERE r.bucket_id = ? ORDER BY r.id LIMIT ?")) {
+            c.prepareStatement(
+                REPORT_COLUMNS + " WHERE d.bucket_id = ? ORDER BY d.report_id LIMIT ?")) {
       ps.setLong(1, bucketId);
       ps.setInt(2, limit);
       List<ReportRow> out = new ArrayList<>();
@@ -281,7 +302,9 @@ final class StoreQueries {
   Optional<String> diagnosisJson(long id) throws SQLException {
     try (Connection c = ds.getConnection();
         PreparedStatement ps =
-            c.prepareStatement("SELECT diagnosis_json FROM report WHERE id = ?")) {
+            c.prepareStatement(
+                "SELECT diagnosis_json FROM diagnosis WHERE report_id = ? AND generation = "
+                    + CURRENT)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -293,11 +316,15 @@ final class StoreQueries {
   Map<String, Long> totals() throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
     try (Connection c = ds.getConnection()) {
-      for (String table : new String[] {"report", "bucket"}) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+      for (String[] table :
+          new String[][] {
+            {"reports", "SELECT COUNT(*) FROM report"},
+            {"buckets", "SELECT COUNT(*) FROM bucket WHERE generation = " + CURRENT}
+          }) {
+        try (PreparedStatement ps = c.prepareStatement(table[1]);
             ResultSet rs = ps.executeQuery()) {
           rs.next();
-          out.put(table + "s", rs.getLong(1));
+          out.put(table[0], rs.getLong(1));
         }
       }
     }
@@ -312,8 +339,11 @@ final class StoreQueries {
     try (Connection c = ds.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT facet_value, COUNT(*), SUM(report_count) FROM bucket_facet"
-                    + " WHERE facet = 'release' GROUP BY facet_value")) {
+                "SELECT f.facet_value, COUNT(*), SUM(f.report_count) FROM bucket_facet f"
+                    + " JOIN bucket b ON b.id = f.bucket_id WHERE f.facet = 'release'"
+                    + " AND b.generation = "
+                    + CURRENT
+                    + " GROUP BY f.facet_value")) {
       List<ReleaseCount> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -337,7 +367,10 @@ final class StoreQueries {
             c.prepareStatement(
                 "SELECT f.bucket_id, f.facet_value FROM bucket_facet f WHERE f.facet = 'release'"
                     + " AND f.bucket_id IN (SELECT g.bucket_id FROM bucket_facet g"
-                    + " WHERE g.facet = 'release' AND g.facet_value = ?)")) {
+                    + " JOIN bucket b ON b.id = g.bucket_id WHERE g.facet = 'release'"
+                    + " AND g.facet_value = ? AND b.generation = "
+                    + CURRENT
+                    + ")")) {
       ps.setString(1, release);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -366,7 +399,9 @@ final class StoreQueries {
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT DISTINCT e.bucket_id FROM bucket_event e JOIN report r ON r.id = e.report_id"
-                    + " WHERE e.status = 'regressed' AND r.kernel_release = ?")) {
+                    + " JOIN bucket b ON b.id = e.bucket_id WHERE e.status = 'regressed'"
+                    + " AND r.kernel_release = ? AND b.generation = "
+                    + CURRENT)) {
       ps.setString(1, release);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

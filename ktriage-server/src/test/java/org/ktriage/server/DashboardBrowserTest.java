@@ -230,12 +230,12 @@ class DashboardBrowserTest {
   }
 
   /**
-   * The page's address once a click's navigation has arrived at {@code suffix}, or after 20 s the
-   * address it is at: a click returns when the form is submitted, and the POST-redirect-GET that
-   * follows can still be on its way.
+   * The page's address once a click's navigation has arrived at {@code suffix}, or after {@link
+   * #NAVIGATION} the address it is at: a click returns when the form is submitted, and the
+   * POST-redirect-GET that follows can still be on its way.
    */
   private static String urlOnceLoaded(WebDriver d, String suffix) throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long until = System.nanoTime() + NAVIGATION.toNanos();
     String url = java.util.Objects.requireNonNull(d.getCurrentUrl());
     while (!url.endsWith(suffix) && System.nanoTime() < until) {
       Thread.sleep(50);
@@ -243,6 +243,12 @@ class DashboardBrowserTest {
     }
     return url;
   }
+
+  /**
+   * How long a click's navigation may take: as long as a page load may (a machine running many
+   * builds can hold a POST-redirect-GET for many seconds).
+   */
+  private static final Duration NAVIGATION = Duration.ofSeconds(60);
 
   /**
    * Clicks (or submits) and waits until the browser has left the page it was on: a click returns
@@ -256,7 +262,7 @@ class DashboardBrowserTest {
   private static void navigate(WebDriver d, Runnable action) throws InterruptedException {
     WebElement page = d.findElement(By.tagName("html"));
     action.run();
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long until = System.nanoTime() + NAVIGATION.toNanos();
     while (System.nanoTime() < until) {
       try {
         page.getTagName();
@@ -266,7 +272,8 @@ class DashboardBrowserTest {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("still on " + d.getCurrentUrl() + " 20 s after the click");
+    throw new AssertionError(
+        "still on " + d.getCurrentUrl() + " " + NAVIGATION + " after the click");
   }
 
   /** The bucket list's column header link whose label starts with {@code label}. */

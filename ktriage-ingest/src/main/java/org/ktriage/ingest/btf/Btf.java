@@ -35,7 +35,10 @@ public final class Btf {
   private final int strLen;
   private final int strBase;
   private final int[] typeOffsets;
-  private @Nullable Map<String, int[]> idsByName;
+  private @Nullable BtfNameIndex byName;
+
+  /** Types of a split blob whose names live in the base's string section, by name. */
+  private @Nullable Map<String, int[]> byBaseName;
 
   private Btf(
       String source,
@@ -294,13 +297,59 @@ public final class Btf {
     int data = offsetOf(t.id()) + TYPE_HEADER_BYTES;
     List<BtfMember> out = new ArrayList<>(t.vlen());
     for (int m = 0; m < t.vlen(); m++) {
-      int e = data + 12 * m;
-      long off = u32(blob, e + 8);
-      long bitOffset = t.kindFlag() ? off & 0xffffff : off;
-      int bitfield = t.kindFlag() ? (int) (off >>> 24) : 0;
-      out.add(new BtfMember(string(u32(blob, e)), (int) u32(blob, e + 4), bitOffset, bitfield));
+      out.add(memberAt(t, data + 12 * m));
     }
     return out;
+  }
+
+  /**
+   * The first member of a struct or union named {@code name}, or null; members of anonymous members
+   * are not entered. Names are compared in place: no string is made for the others.
+   */
+  public @Nullable BtfMember member(BtfType t, String name) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.member(t, name);
+    }
+    if (!t.isComposite()) {
+      throw new IllegalArgumentException(t + " is not a struct or union");
+    }
+    byte[] want = BtfStrings.utf8(name);
+    int data = offsetOf(t.id()) + TYPE_HEADER_BYTES;
+    for (int m = 0; m < t.vlen(); m++) {
+      int e = data + 12 * m;
+      if (nameIs(u32(blob, e), want)) {
+        return memberAt(t, e);
+      }
+    }
+    return null;
+  }
+
+  /** The anonymous members (unnamed struct or union members) of a struct or union, in order. */
+  public List<BtfMember> anonymousMembers(BtfType t) {
+    Btf o = owner(t.id());
+    if (o != this) {
+      return o.anonymousMembers(t);
+    }
+    if (!t.isComposite()) {
+      throw new IllegalArgumentException(t + " is not a struct or union");
+    }
+    int data = offsetOf(t.id()) + TYPE_HEADER_BYTES;
+    List<BtfMember> out = new ArrayList<>();
+    for (int m = 0; m < t.vlen(); m++) {
+      int e = data + 12 * m;
+      if (nameEmpty(u32(blob, e))) {
+        out.add(memberAt(t, e));
+      }
+    }
+    return out;
+  }
+
+  private BtfMember memberAt(BtfType t, int e) {
+    long off = u32(blob, e + 8);
+    long bitOffset = t.kindFlag() ? off & 0xffffff : off;
+    int bitfield = t.kindFlag() ? (int) (off >>> 24) : 0;
+    return new BtfMember(string(u32(blob, e)), (int) u32(blob, e + 4), bitOffset, bitfield);
   }
 
   /** The enumerators of an ENUM or ENUM64; signedness follows the type's kind_flag. */
@@ -439,13 +488,8 @@ public final class Btf {
     if (base != null) {
       out.addAll(base.findAll(name));
     }
-    int[] ids = nameIndex().get(name);
-    if (ids != null) {
-      for (int id : ids) {
-        if (id != 0) {
-          out.add(type(id));
-        }
-      }
+    for (int id : idsNamed(name)) {
+      out.add(type(id));
     }
     return out;
   }
@@ -501,28 +545,70 @@ public final class Btf {
     return base == null ? null : base.enumValue(enumerator);
   }
 
-  private synchronized Map<String, int[]> nameIndex() {
-    Map<String, int[]> index = idsByName;
-    if (index == null) {
-      index = new HashMap<>(typeOffsets.length * 2);
+  /** Ids of this blob's types named {@code name}, in id order. */
+  private synchronized int[] idsNamed(String name) {
+    BtfNameIndex index = byName;
+    Map<String, int[]> inBase = byBaseName;
+    if (index == null || inBase == null) {
+      int[] at = new int[typeOffsets.length];
+      inBase = new HashMap<>();
       for (int i = 0; i < typeOffsets.length; i++) {
         long nameOff = u32(blob, typeOffsets[i]);
+        at[i] = -1;
         if (nameOff == 0) {
           continue;
         }
-        String name = string(nameOff);
-        int[] ids = index.get(name);
-        if (ids == null) {
-          index.put(name, new int[] {firstId + i});
-        } else {
-          int[] grown = java.util.Arrays.copyOf(ids, ids.length + 1);
-          grown[ids.length] = firstId + i;
-          index.put(name, grown);
+        if (nameOff < strBase) {
+          // a split blob's type named by a string of its base
+          inBase.merge(string(nameOff), new int[] {i}, Btf::concat);
+          continue;
         }
+        at[i] = strSectionStart + (int) (nameOff - strBase);
       }
-      idsByName = index;
+      index = new BtfNameIndex(blob, strSectionStart + strLen, at);
+      byName = index;
+      byBaseName = inBase;
     }
-    return index;
+    int[] own = index.indexes(name);
+    int[] other = inBase.get(name);
+    int[] all = other == null ? own : concat(own, other);
+    if (other != null) {
+      java.util.Arrays.sort(all);
+    }
+    int[] ids = new int[all.length];
+    for (int k = 0; k < all.length; k++) {
+      ids[k] = firstId + all[k];
+    }
+    return ids;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /**
+   * Whether the name at {@code nameOff} is exactly {@code want} (UTF-8), compared in place in
+   * whichever blob of the split chain holds that string.
+   */
+  private boolean nameIs(long nameOff, byte[] want) {
+    if (nameOff < strBase) {
+      return base != null && base.nameIs(nameOff, want);
+    }
+    int at = strSectionStart + (int) (nameOff - strBase);
+    return BtfStrings.equalsAt(blob, at, strSectionStart + strLen, want);
+  }
+
+  /** Whether the name at {@code nameOff} is empty (an anonymous member). */
+  private boolean nameEmpty(long nameOff) {
+    if (nameOff == 0) {
+      return true;
+    }
+    if (nameOff < strBase) {
+      return base != null && base.nameEmpty(nameOff);
+    }
+    return blob[strSectionStart + (int) (nameOff - strBase)] == 0;
   }
 
   /** The string at a name offset (relative to the base's string section for split BTF). */

@@ -124,20 +124,16 @@ public final class BtfStruct {
     if (depth > MAX_ANON_DEPTH) {
       return null;
     }
-    List<BtfMember> members = btf.members(composite);
-    for (BtfMember m : members) {
-      if (m.name().equals(name)) {
-        return new Found(m, m.bitOffset());
-      }
+    BtfMember named = btf.member(composite, name);
+    if (named != null) {
+      return new Found(named, named.bitOffset());
     }
-    for (BtfMember m : members) {
-      if (m.name().isEmpty()) {
-        BtfType inner = btf.resolve(m.typeId());
-        if (inner.isComposite()) {
-          Found f = lookup(inner, name, depth + 1);
-          if (f != null) {
-            return new Found(f.member, m.bitOffset() + f.bitOffset);
-          }
+    for (BtfMember m : btf.anonymousMembers(composite)) {
+      BtfType inner = btf.resolve(m.typeId());
+      if (inner.isComposite()) {
+        Found f = lookup(inner, name, depth + 1);
+        if (f != null) {
+          return new Found(f.member, m.bitOffset() + f.bitOffset);
         }
       }
     }

@@ -26,28 +26,70 @@ import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 public final class KallsymsTable {
   private static final long MAX_SIZE = 1 << 16;
 
+  /** Symbol addresses in address order. */
   private final long[] addrs;
-  private final String[] names;
+
   private final char[] types;
+
+  /**
+   * The names in address order, back to back as the kernel stores them (Latin-1 bytes, no NUL):
+   * name {@code i} is {@code nameBytes[nameEnd[i - 1], nameEnd[i])}. A {@link String} is made only
+   * for a symbol asked for, not for the 100 000-200 000 symbols of a kernel at load.
+   */
+  private final byte[] nameBytes;
+
+  private final int[] nameEnd;
+
+  /** Open addressing by name hash: symbol index + 1, 0 for a free slot (power-of-two size). */
+  private final int[] byName;
+
   private final long textStart;
   private final long textEnd;
   private final long initTextStart;
   private final long initTextEnd;
 
-  private KallsymsTable(long[] addrs, String[] names, char[] types) {
-    // keep entries in address order
-    Integer[] order = new Integer[addrs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+  private KallsymsTable(long[] addrs, byte[] nameBytes, int[] nameEnd, char[] types) {
+    int n = addrs.length;
+    boolean sorted = true;
+    for (int i = 1; i < n && sorted; i++) {
+      sorted = Long.compareUnsigned(addrs[i - 1], addrs[i]) <= 0;
     }
-    Arrays.sort(order, (a, b) -> Long.compareUnsigned(addrs[a], addrs[b]));
-    this.addrs = new long[addrs.length];
-    this.names = new String[addrs.length];
-    this.types = new char[addrs.length];
-    for (int i = 0; i < order.length; i++) {
-      this.addrs[i] = addrs[order[i]];
-      this.names[i] = names[order[i]];
-      this.types[i] = types[order[i]];
+    if (sorted) {
+      // the kernel's own arrays are in address order already (scripts/kallsyms.c sort_symbols())
+      this.addrs = addrs;
+      this.types = types;
+      this.nameBytes = nameBytes;
+      this.nameEnd = nameEnd;
+    } else {
+      // keep entries in address order; a stable sort keeps aliases in their input order
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compareUnsigned(addrs[a], addrs[b]));
+      this.addrs = new long[n];
+      this.types = new char[n];
+      this.nameBytes = new byte[nameBytes.length];
+      this.nameEnd = new int[n];
+      int at = 0;
+      for (int i = 0; i < n; i++) {
+        int k = order[i];
+        this.addrs[i] = addrs[k];
+        this.types[i] = types[k];
+        int from = k == 0 ? 0 : nameEnd[k - 1];
+        System.arraycopy(nameBytes, from, this.nameBytes, at, nameEnd[k] - from);
+        at += nameEnd[k] - from;
+        this.nameEnd[i] = at;
+      }
+    }
+    this.byName = new int[Math.max(16, Integer.highestOneBit(Math.max(1, n)) << 2)];
+    int mask = byName.length - 1;
+    for (int i = 0; i < n; i++) {
+      int slot = hash(this.nameBytes, nameStart(i), this.nameEnd[i]) & mask;
+      while (byName[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      byName[slot] = i + 1;
     }
     Long s = addressOf("_stext");
     Long e = addressOf("_etext");
@@ -61,14 +103,68 @@ public final class KallsymsTable {
 
   /** A table of symbols in any order (kept sorted by address). */
   static KallsymsTable of(long[] addrs, String[] names, char[] types) {
-    return new KallsymsTable(addrs, names, types);
+    Names nm = new Names(names.length);
+    for (String name : names) {
+      nm.add(name);
+    }
+    return new KallsymsTable(addrs, nm.bytes(), nm.ends(), types);
+  }
+
+  private int nameStart(int i) {
+    return i == 0 ? 0 : nameEnd[i - 1];
+  }
+
+  private String name(int i) {
+    int from = nameStart(i);
+    return new String(nameBytes, from, nameEnd[i] - from, StandardCharsets.ISO_8859_1);
+  }
+
+  private static int hash(byte[] b, int from, int to) {
+    int h = 0;
+    for (int k = from; k < to; k++) {
+      h = 31 * h + (b[k] & 0xff);
+    }
+    return h ^ (h >>> 16);
+  }
+
+  /** The index of the first symbol named {@code name} (in address order), or -1. */
+  private int indexOf(String name) {
+    int len = name.length();
+    int h = 0;
+    for (int k = 0; k < len; k++) {
+      char c = name.charAt(k);
+      if (c > 0xff) {
+        return -1;
+      }
+      h = 31 * h + c;
+    }
+    int mask = byName.length - 1;
+    for (int slot = (h ^ (h >>> 16)) & mask; byName[slot] != 0; slot = (slot + 1) & mask) {
+      int i = byName[slot] - 1;
+      if (sameName(nameBytes, nameStart(i), nameEnd[i], name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean sameName(byte[] b, int from, int to, String name) {
+    if (to - from != name.length()) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      if ((b[k] & 0xff) != name.charAt(k - from)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The symbols in address order. */
   public java.util.List<KernelSymbol> symbols() {
     java.util.List<KernelSymbol> out = new ArrayList<>(addrs.length);
     for (int i = 0; i < addrs.length; i++) {
-      out.add(new KernelSymbol(names[i], types[i], addrs[i], 0, 0));
+      out.add(new KernelSymbol(name(i), types[i], addrs[i], 0, 0));
     }
     return out;
   }
@@ -106,26 +202,40 @@ public final class KallsymsTable {
     }
     byte[] tokTab =
         mem.readExact(sym(info, "kallsyms_token_table"), maxTok + 256, "kallsyms_token_table");
-    String[] tokens = new String[256];
+    byte[][] tokens = new byte[256][];
     for (int i = 0; i < 256; i++) {
-      tokens[i] = Bytes.readCString(tokTab, Bytes.readU16Le(tokIdx, i * 2), 256);
+      int from = Bytes.readU16Le(tokIdx, i * 2);
+      int to = from;
+      int limit = Math.min(tokTab.length, from + 256);
+      while (to < limit && tokTab[to] != 0) {
+        to++;
+      }
+      tokens[i] = Arrays.copyOfRange(tokTab, from, to);
     }
-    String[] names = new String[n];
+    // each name expands its tokens; the first byte is the symbol's type letter
+    Names names = new Names(n);
     char[] types = new char[n];
     SequentialReader r = new SequentialReader(mem, sym(info, "kallsyms_names"));
-    StringBuilder sb = new StringBuilder(64);
+    byte[] one = new byte[512];
     for (int i = 0; i < n; i++) {
       int len = r.u8();
       if ((len & 0x80) != 0) {
         len = (len & 0x7f) | (r.u8() << 7);
       }
-      sb.setLength(0);
+      int got = 0;
       for (int k = 0; k < len; k++) {
-        sb.append(tokens[r.u8()]);
+        byte[] t = tokens[r.u8()];
+        if (got + t.length > one.length) {
+          one = Arrays.copyOf(one, one.length * 2 + t.length);
+        }
+        System.arraycopy(t, 0, one, got, t.length);
+        got += t.length;
       }
-      types[i] = sb.length() > 0 ? sb.charAt(0) : '?';
-      names[i] = sb.length() > 0 ? sb.substring(1) : "";
+      types[i] = got > 0 ? (char) (one[0] & 0xff) : '?';
+      names.add(one, got > 0 ? 1 : 0, got);
     }
+    byte[] nameBytes = names.bytes();
+    int[] nameEnd = names.ends();
     long[] addrs = new long[n];
     Long stext = info.symbol("_stext");
     Long offsets = info.symbol("kallsyms_offsets");
@@ -134,7 +244,12 @@ public final class KallsymsTable {
       byte[] raw = mem.readExact(offsets, n * 4, "kallsyms_offsets");
       Long baseSym = info.symbol("kallsyms_relative_base");
       long base = baseSym != null ? mem.readU64(baseSym, "kallsyms_relative_base") : 0;
-      int stextIdx = indexOf(names, "_stext");
+      int stextIdx = -1;
+      for (int i = 0; i < n && stextIdx < 0; i++) {
+        if (sameName(nameBytes, i == 0 ? 0 : nameEnd[i - 1], nameEnd[i], "_stext")) {
+          stextIdx = i;
+        }
+      }
       long[][] cand = new long[3][n];
       for (int i = 0; i < n; i++) {
         int o = Bytes.readI32Le(raw, i * 4);
@@ -158,13 +273,13 @@ public final class KallsymsTable {
         addrs[i] = Bytes.readU64Le(raw, i * 8);
       }
     }
-    return new KallsymsTable(addrs, names, types);
+    return new KallsymsTable(addrs, nameBytes, nameEnd, types);
   }
 
   /** Loads a System.map ({@code address type name} lines), shifted by {@code kernelOffset}. */
   public static KallsymsTable fromSystemMap(Path file, long kernelOffset) throws IOException {
     List<long[]> a = new ArrayList<>();
-    List<String> nm = new ArrayList<>();
+    Names nm = new Names(1 << 14);
     StringBuilder ty = new StringBuilder();
     try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       String line;
@@ -190,16 +305,7 @@ public final class KallsymsTable {
     for (int i = 0; i < addrs.length; i++) {
       addrs[i] = a.get(i)[0];
     }
-    return new KallsymsTable(addrs, nm.toArray(new String[0]), ty.toString().toCharArray());
-  }
-
-  private static int indexOf(String[] names, String name) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
-        return i;
-      }
-    }
-    return -1;
+    return new KallsymsTable(addrs, nm.bytes(), nm.ends(), ty.toString().toCharArray());
   }
 
   private static long sym(VmcoreInfo info, String name) throws UnsupportedDumpException {
@@ -212,12 +318,8 @@ public final class KallsymsTable {
 
   /** The address of a symbol by name, or null. */
   public @Nullable Long addressOf(String name) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
-        return addrs[i];
-      }
-    }
-    return null;
+    int i = indexOf(name);
+    return i < 0 ? null : addrs[i];
   }
 
   /**
@@ -272,7 +374,48 @@ public final class KallsymsTable {
     if (off < 0 || off >= MAX_SIZE || (size > 0 && off >= size)) {
       return null;
     }
-    return new KernelSymbol(names[best], types[best], start, off, size);
+    return new KernelSymbol(name(best), types[best], start, off, size);
+  }
+
+  /** Names appended back to back into one growing byte array, with their end offsets. */
+  private static final class Names {
+    private byte[] bytes;
+    private int[] ends;
+    private int count;
+    private int size;
+
+    Names(int expected) {
+      // a hint only: kallsyms_num_syms is read from the dump, so start small and grow
+      int hint = Math.min(Math.max(16, expected), 1 << 18);
+      this.bytes = new byte[hint * 24];
+      this.ends = new int[hint];
+    }
+
+    void add(byte[] b, int from, int to) {
+      int len = to - from;
+      if (size + len > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+      }
+      System.arraycopy(b, from, bytes, size, len);
+      size += len;
+      if (count == ends.length) {
+        ends = Arrays.copyOf(ends, ends.length * 2);
+      }
+      ends[count++] = size;
+    }
+
+    void add(String name) {
+      byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+      add(b, 0, b.length);
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(bytes, size);
+    }
+
+    int[] ends() {
+      return Arrays.copyOf(ends, count);
+    }
   }
 
   /** Reads a byte stream through kernel memory in 64 KiB chunks. */

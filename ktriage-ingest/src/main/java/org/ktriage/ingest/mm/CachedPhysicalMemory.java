@@ -1,9 +1,11 @@
 package org.ktriage.ingest.mm;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A bounded LRU cache of decoded pages in front of another {@link PhysicalMemory}. */
 public final class CachedPhysicalMemory implements PhysicalMemory {
@@ -12,6 +14,9 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
 
   private final PhysicalMemory inner;
   private final LinkedHashMap<Long, CachedPage> cache;
+
+  /** The byte array of the page last evicted, reused for the next miss (no garbage per miss). */
+  private byte @Nullable [] spare;
 
   /** Keeps at most {@code maxPages} pages. */
   public CachedPhysicalMemory(PhysicalMemory inner, int maxPages) {
@@ -22,7 +27,11 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
 
           @Override
           protected boolean removeEldestEntry(Map.Entry<Long, CachedPage> eldest) {
-            return size() > maxPages;
+            if (size() > maxPages) {
+              spare = eldest.getValue().bytes();
+              return true;
+            }
+            return false;
           }
         };
   }
@@ -36,7 +45,14 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
   public PageState readPage(long pfn, byte[] dst) throws IOException {
     CachedPage e = cache.get(pfn);
     if (e == null) {
-      byte[] b = new byte[inner.pageSize()];
+      byte[] b = spare;
+      spare = null;
+      if (b == null || b.length != inner.pageSize()) {
+        b = new byte[inner.pageSize()];
+      } else {
+        // the reader leaves a page it does not have untouched: zeros, as in a new array
+        Arrays.fill(b, (byte) 0);
+      }
       PageState st = inner.readPage(pfn, b);
       e = new CachedPage(st, b);
       cache.put(pfn, e);

@@ -360,8 +360,54 @@ final class ReportLine {
     return false;
   }
 
+  /**
+   * Whether the line from {@code from} could be a frame at all: every frame form above carries an
+   * offset or address ({@code 0x}, in {@code +0x…/0x…} or alone), a bracketed address ({@code
+   * [<…>]}), a source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame
+   * number ({@code #N}). One pass over the chars, no allocation: most lines of a long log carry
+   * none of these and skip every regular expression.
+   */
+  static boolean mayBeFrame(String text, int from) {
+    int n = text.length();
+    if (from >= n) {
+      return false;
+    }
+    if (text.charAt(from) == '#') {
+      return true;
+    }
+    char prev = text.charAt(from);
+    for (int k = from + 1; k < n; k++) {
+      char c = text.charAt(k);
+      switch (c) {
+        case 'x' -> {
+          if (prev == '0') {
+            return true;
+          }
+        }
+        case '<' -> {
+          if (prev == '[') {
+            return true;
+          }
+        }
+        case ':' -> {
+          if ((prev == 'c' || prev == 'h' || prev == 'S')
+              && k - 2 >= from
+              && text.charAt(k - 2) == '.') {
+            return true;
+          }
+        }
+        default -> {}
+      }
+      prev = c;
+    }
+    return false;
+  }
+
   /** A frame parsed from a trace line, or null. */
   static @Nullable Frame frame(String text, int from, SourceSpan span) {
+    if (!mayBeFrame(text, from)) {
+      return null;
+    }
     String t = text.substring(from).stripTrailing();
     if (t.startsWith("__pfx_")) {
       return null;

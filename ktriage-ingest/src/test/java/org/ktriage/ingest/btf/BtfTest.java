@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,46 @@ class BtfTest {
       assertThat(got[i]).as("line %d", i + 1).isEqualTo(want[i]);
     }
     assertThat(got.length).isEqualTo(want.length);
+  }
+
+  @Test
+  void nameIndexFindsEveryNamedTypeInIdOrder() {
+    // the lazy index against a plain scan: every name of the real kernel's 126 000 types
+    Map<String, List<Integer>> scan = new HashMap<>();
+    for (int id = 1; id <= btf.lastId(); id++) {
+      scan.computeIfAbsent(btf.type(id).name(), k -> new ArrayList<>()).add(id);
+    }
+    scan.remove("");
+    assertThat(scan).hasSizeGreaterThan(50_000);
+    scan.forEach(
+        (name, ids) ->
+            assertThat(btf.findAll(name).stream().map(BtfType::id).toList())
+                .as(name)
+                .isEqualTo(ids));
+    assertThat(btf.findAll("no_such_type_in_any_kernel")).isEmpty();
+  }
+
+  @Test
+  void memberByNameIsTheFirstMemberOfThatName() {
+    int checked = 0;
+    for (int id = 1; id <= btf.lastId(); id++) {
+      BtfType t = btf.type(id);
+      if (!t.isComposite()) {
+        continue;
+      }
+      List<BtfMember> all = btf.members(t);
+      for (BtfMember m : all) {
+        if (!m.name().isEmpty()) {
+          BtfMember first = all.stream().filter(x -> x.name().equals(m.name())).findFirst().get();
+          assertThat(btf.member(t, m.name())).as("%s.%s", t, m.name()).isEqualTo(first);
+          checked++;
+        }
+      }
+      assertThat(btf.anonymousMembers(t))
+          .isEqualTo(all.stream().filter(x -> x.name().isEmpty()).toList());
+      assertThat(btf.member(t, "no_such_member")).isNull();
+    }
+    assertThat(checked).isGreaterThan(50_000);
   }
 
   @Test

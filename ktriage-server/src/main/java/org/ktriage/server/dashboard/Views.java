@@ -171,4 +171,39 @@ public final class Views {
 
   /** A page saying why a request failed. */
   public record Failure(Page page, int status, String message) {}
+
+  /** One flow of reports between buckets in a re-triage preview; urls null for "no crash". */
+  public record FlowLine(
+      String from,
+      @Nullable String fromUrl,
+      String to,
+      @Nullable String toUrl,
+      long reports,
+      String exampleUrl) {}
+
+  /** One bucket a re-triage changes, with the flows of reports in or out of it. */
+  public record ChangeLine(
+      String title, @Nullable String url, long reports, List<FlowLine> flows) {}
+
+  /** One kind of change of a re-triage preview ({@code merged}, {@code split}, {@code new}, …). */
+  public record ChangeGroup(String id, String heading, long count, List<ChangeLine> changes) {}
+
+  /**
+   * The re-triage page: what runs, and the preview of a staged generation with the forms that apply
+   * or discard it.
+   *
+   * @param state a sentence on the current and staged generations
+   * @param staged the staged generation's id, or null when none
+   * @param complete whether the staged generation diagnosed every report (apply is possible)
+   * @param summary the preview's totals, or null without a staged generation
+   */
+  public record RetriagePage(
+      Page page,
+      String state,
+      @Nullable Long staged,
+      boolean complete,
+      boolean canWrite,
+      @Nullable String summary,
+      List<ChangeGroup> groups,
+      String apiUrl) {}
 }
