@@ -35,7 +35,7 @@ class LabScenarioTest {
           "soft-lockup-kdump", new String[] {"soft-lockup", "soft-lockup"},
           "timer-after-unload", new String[] {"page-fault", "timer-of-unloaded-module"},
           "timer-after-unload-kdump", new String[] {"page-fault", "timer-of-unloaded-module"},
-          "use-after-free", new String[] {"gpf", "use-after-free-poison"});
+          "use-after-free", new String[] {"use-after-free", "use-after-free-poison"});
 
   static Stream<Arguments> scenarios() throws Exception {
     return Files.list(Shared.file("lab/out"))
