@@ -108,15 +108,16 @@ public final class LogLineParser {
     }
 
     /**
-     * E-mail and markdown quoting ({@code > }, {@code >> }) before pasted kernel or crash text;
-     * crash's {@code ps} marks running tasks with a leading {@code >}, which is kept.
+     * E-mail and markdown quoting ({@code > }, {@code >> }, and the {@code | } bar that kernel
+     * mailing-list posts put before a pasted log) before pasted kernel or crash text; crash's
+     * {@code ps} marks running tasks with a leading {@code >}, which is kept.
      */
     void quote() {
-      if (at(i) != '>') {
+      if (at(i) != '>' && !bar(i)) {
         return;
       }
       int j = i;
-      while (at(j) == '>') {
+      while (at(j) == '>' || bar(j)) {
         j++;
         if (at(j) == ' ') {
           j++;
@@ -126,6 +127,11 @@ public final class LogLineParser {
         return;
       }
       i = j;
+    }
+
+    /** A quoting bar: {@code |} then a blank (a table's {@code |col|} is not one). */
+    boolean bar(int k) {
+      return at(k) == '|' && (at(k + 1) == ' ' || k + 1 == n);
     }
 
     /** Whether any prefix was read (a time, level, caller id or syslog tag). */

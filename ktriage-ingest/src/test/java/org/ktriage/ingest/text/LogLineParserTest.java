@@ -98,6 +98,15 @@ class LogLineParserTest {
     assertThat(mtk.text()).isEqualTo("runnable tasks:");
     assertThat(LogLineParser.parse("> sept. 27 21:47:33 terence-arch kernel: PGD 0 P4D 0 ").text())
         .isEqualTo("PGD 0 P4D 0 ");
+    // a log quoted with a bar in a kernel mailing-list post (syzbot report replies); a table row
+    // keeps its bars
+    assertThat(
+            LogLineParser.parse(
+                    "| Unable to handle kernel paging request at virtual address ffff7fffec73cf0f")
+                .text())
+        .isEqualTo("Unable to handle kernel paging request at virtual address ffff7fffec73cf0f");
+    assertThat(LogLineParser.parse("|   ESR = 0x96000004").text()).isEqualTo("  ESR = 0x96000004");
+    assertThat(LogLineParser.parse("|col|col|").text()).isEqualTo("|col|col|");
     LogLineParser.Parsed c =
         LogLineParser.parse(
             "Sun Sep  1 19:30:19 2019 kern.warn kernel: [138620.534103] Call trace:");
