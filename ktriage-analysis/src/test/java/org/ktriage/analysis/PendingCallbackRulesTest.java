@@ -22,18 +22,11 @@ class PendingCallbackRulesTest {
   private static Diagnosis analyze(List<KernelModule> modules, PendingCallback p) throws Exception {
     CrashReport console = Reports.ingest(Shared.file("lab/out/panic-call/console.log"));
     CrashReport withMemory =
-        new CrashReport(
-            console.sources(),
-            console.kernel(),
-            console.log(),
-            console.oopses(),
-            console.cpus(),
-            console.panic(),
-            modules,
-            console.lastUnloaded(),
-            console.completeness(),
-            List.of(p),
-            List.of());
+        console.toBuilder()
+            .modules(modules)
+            .pendingCallbacks(List.of(p))
+            .lockWaits(List.of())
+            .build();
     return new Analyzer().analyze(withMemory);
   }
 

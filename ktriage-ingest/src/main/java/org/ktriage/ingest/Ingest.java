@@ -132,19 +132,18 @@ public final class Ingest {
           new Completeness(
               completeness.partial(), completeness.problems().stream().map(in::named).toList());
     }
-    return new CrashReport(
-        List.of(new InputSource(in.name(), c.format())),
-        c.kernel(),
-        c.log(),
-        oopses,
-        objects.cpus(),
-        null,
-        objects.modules(),
-        null,
-        completeness,
-        objects.pending(),
-        objects.lockWaits(),
-        objects.addressFacts());
+    return CrashReport.builder()
+        .sources(List.of(new InputSource(in.name(), c.format())))
+        .kernel(c.kernel())
+        .log(c.log())
+        .oopses(oopses)
+        .cpus(objects.cpus())
+        .modules(objects.modules())
+        .completeness(completeness)
+        .pendingCallbacks(objects.pending())
+        .lockWaits(objects.lockWaits())
+        .addressFacts(objects.addressFacts())
+        .build();
   }
 
   /** Reports whose addresses are looked up in a dump's memory (the first failures matter most). */
@@ -214,16 +213,17 @@ public final class Ingest {
         modules = o.modules();
       }
     }
-    return new CrashReport(
-        List.of(new InputSource(p.toString(), t.format())),
-        t.kernel(),
-        t.log(),
-        t.oopses(),
-        t.cpus(),
-        panic,
-        modules,
-        lastUnloaded,
-        containers.plus(t.completeness()));
+    return CrashReport.builder()
+        .sources(List.of(new InputSource(p.toString(), t.format())))
+        .kernel(t.kernel())
+        .log(t.log())
+        .oopses(t.oopses())
+        .cpus(t.cpus())
+        .panic(panic)
+        .modules(modules)
+        .lastUnloaded(lastUnloaded)
+        .completeness(containers.plus(t.completeness()))
+        .build();
   }
 
   private static CrashReport readDirectory(
@@ -270,19 +270,10 @@ public final class Ingest {
     List<InputSource> sources = new ArrayList<>();
     sources.add(new InputSource(dir.toString(), InputFormat.KDUMP_DIRECTORY));
     sources.addAll(merged.sources());
-    return new CrashReport(
-        sources,
-        merged.kernel(),
-        merged.log(),
-        merged.oopses(),
-        merged.cpus(),
-        merged.panic(),
-        merged.modules(),
-        merged.lastUnloaded(),
-        merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)),
-        merged.pendingCallbacks(),
-        merged.lockWaits(),
-        merged.addressFacts());
+    return merged.toBuilder()
+        .sources(sources)
+        .completeness(merged.completeness().plus(new Completeness(!problems.isEmpty(), problems)))
+        .build();
   }
 
   /** Merges the reports of several inputs of one crash. */
@@ -341,21 +332,21 @@ public final class Ingest {
         lastUnloaded = r.lastUnloaded();
       }
     }
-    CrashReport merged =
-        new CrashReport(
-            sources,
-            k,
-            logPart.log(),
-            oopsPart.oopses(),
-            cpus,
-            crashPanic,
-            modules,
-            lastUnloaded,
-            completeness,
-            pending,
-            lockWaits,
-            addressFacts);
-    return withDerived(merged);
+    return withDerived(
+        CrashReport.builder()
+            .sources(sources)
+            .kernel(k)
+            .log(logPart.log())
+            .oopses(oopsPart.oopses())
+            .cpus(cpus)
+            .panic(crashPanic)
+            .modules(modules)
+            .lastUnloaded(lastUnloaded)
+            .completeness(completeness)
+            .pendingCallbacks(pending)
+            .lockWaits(lockWaits)
+            .addressFacts(addressFacts)
+            .build());
   }
 
   private static int segmentCount(List<CpuState> cpus) {
@@ -455,19 +446,13 @@ public final class Ingest {
                   first.hardware(),
                   MemoryLayout.unknown()));
     }
-    return new CrashReport(
-        r.sources(),
-        k,
-        r.log(),
-        r.oopses(),
-        cpus,
-        panic,
-        modules,
-        lastUnloaded,
-        r.completeness(),
-        r.pendingCallbacks(),
-        r.lockWaits(),
-        r.addressFacts());
+    return r.toBuilder()
+        .kernel(k)
+        .cpus(cpus)
+        .panic(panic)
+        .modules(modules)
+        .lastUnloaded(lastUnloaded)
+        .build();
   }
 
   /** One {@link CpuState} per CPU from its first report with a trace or registers. */

@@ -57,6 +57,10 @@ class IngestVmcoreTest {
     assertThat(dump.modules()).isNotEmpty().allMatch(m -> m.base() != null && m.size() != null);
     assertThat(dump.pendingCallbacks())
         .anyMatch(p -> p.kind().equals("timer") && !p.readable() && p.cpu() == panic.cpu());
+    // the copy builders carry every part: a dump's report fills nearly all of them
+    assertThat(dump.toBuilder().build()).isEqualTo(dump);
+    assertThat(console.toBuilder().build()).isEqualTo(console);
+    assertThat(dump.oopses()).allSatisfy(o -> assertThat(o.toBuilder().build()).isEqualTo(o));
   }
 
   @Test

@@ -48,93 +48,123 @@ public record CrashReport(
     modules = List.copyOf(modules);
   }
 
-  /** A report without address facts. */
-  public CrashReport(
-      List<InputSource> sources,
-      KernelInfo kernel,
-      List<LogRecord> log,
-      List<Oops> oopses,
-      List<CpuState> cpus,
-      @Nullable PanicInfo panic,
-      List<KernelModule> modules,
-      @Nullable String lastUnloaded,
-      Completeness completeness,
-      List<PendingCallback> pendingCallbacks,
-      List<LockWait> lockWaits) {
-    this(
-        sources,
-        kernel,
-        log,
-        oopses,
-        cpus,
-        panic,
-        modules,
-        lastUnloaded,
-        completeness,
-        pendingCallbacks,
-        lockWaits,
-        List.of());
+  /** A builder with every list empty, the kernel unknown and the inputs whole. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A report without memory-derived facts (no pending callbacks, no lock waits). */
-  public CrashReport(
-      List<InputSource> sources,
-      KernelInfo kernel,
-      List<LogRecord> log,
-      List<Oops> oopses,
-      List<CpuState> cpus,
-      @Nullable PanicInfo panic,
-      List<KernelModule> modules,
-      @Nullable String lastUnloaded,
-      Completeness completeness) {
-    this(
-        sources,
-        kernel,
-        log,
-        oopses,
-        cpus,
-        panic,
-        modules,
-        lastUnloaded,
-        completeness,
-        List.of(),
-        List.of(),
-        List.of());
+  /** A builder that starts from this report, to change a few of its parts. */
+  public Builder toBuilder() {
+    return new Builder()
+        .sources(sources)
+        .kernel(kernel)
+        .log(log)
+        .oopses(oopses)
+        .cpus(cpus)
+        .panic(panic)
+        .modules(modules)
+        .lastUnloaded(lastUnloaded)
+        .completeness(completeness)
+        .pendingCallbacks(pendingCallbacks)
+        .lockWaits(lockWaits)
+        .addressFacts(addressFacts);
   }
 
-  /** The same report with the memory-derived facts replaced. */
-  public CrashReport withMemoryFacts(
-      List<PendingCallback> pendingCallbacks, List<LockWait> lockWaits) {
-    return new CrashReport(
-        sources,
-        kernel,
-        log,
-        oopses,
-        cpus,
-        panic,
-        modules,
-        lastUnloaded,
-        completeness,
-        pendingCallbacks,
-        lockWaits,
-        addressFacts);
-  }
+  /**
+   * Sets the parts of a {@link CrashReport} one by one; a part not set stays empty (lists), unknown
+   * ({@link KernelInfo#unknown()}), whole ({@link Completeness#whole()}) or null.
+   */
+  public static final class Builder {
+    private List<InputSource> sources = List.of();
+    private KernelInfo kernel = KernelInfo.unknown();
+    private List<LogRecord> log = List.of();
+    private List<Oops> oopses = List.of();
+    private List<CpuState> cpus = List.of();
+    private @Nullable PanicInfo panic;
+    private List<KernelModule> modules = List.of();
+    private @Nullable String lastUnloaded;
+    private Completeness completeness = Completeness.whole();
+    private List<PendingCallback> pendingCallbacks = List.of();
+    private List<LockWait> lockWaits = List.of();
+    private List<AddressFact> addressFacts = List.of();
 
-  /** The same report with the address facts replaced. */
-  public CrashReport withAddressFacts(List<AddressFact> facts) {
-    return new CrashReport(
-        sources,
-        kernel,
-        log,
-        oopses,
-        cpus,
-        panic,
-        modules,
-        lastUnloaded,
-        completeness,
-        pendingCallbacks,
-        lockWaits,
-        facts);
+    private Builder() {}
+
+    public Builder sources(List<InputSource> value) {
+      sources = value;
+      return this;
+    }
+
+    public Builder kernel(KernelInfo value) {
+      kernel = value;
+      return this;
+    }
+
+    public Builder log(List<LogRecord> value) {
+      log = value;
+      return this;
+    }
+
+    public Builder oopses(List<Oops> value) {
+      oopses = value;
+      return this;
+    }
+
+    public Builder cpus(List<CpuState> value) {
+      cpus = value;
+      return this;
+    }
+
+    public Builder panic(@Nullable PanicInfo value) {
+      panic = value;
+      return this;
+    }
+
+    public Builder modules(List<KernelModule> value) {
+      modules = value;
+      return this;
+    }
+
+    public Builder lastUnloaded(@Nullable String value) {
+      lastUnloaded = value;
+      return this;
+    }
+
+    public Builder completeness(Completeness value) {
+      completeness = value;
+      return this;
+    }
+
+    public Builder pendingCallbacks(List<PendingCallback> value) {
+      pendingCallbacks = value;
+      return this;
+    }
+
+    public Builder lockWaits(List<LockWait> value) {
+      lockWaits = value;
+      return this;
+    }
+
+    public Builder addressFacts(List<AddressFact> value) {
+      addressFacts = value;
+      return this;
+    }
+
+    public CrashReport build() {
+      return new CrashReport(
+          sources,
+          kernel,
+          log,
+          oopses,
+          cpus,
+          panic,
+          modules,
+          lastUnloaded,
+          completeness,
+          pendingCallbacks,
+          lockWaits,
+          addressFacts);
+    }
   }
 
   /**

@@ -108,25 +108,28 @@ public final class HandBuilt {
             new LogRecord(
                 2, 88_000_000_000L, 0, null, "Kernel panic - not syncing: Hard LOCKUP", at(82)));
     CrashReport report =
-        new CrashReport(
-            List.of(new InputSource(FILE, InputFormat.CRASH_SESSION)),
-            new KernelInfo(
-                "3.10.0-514.26.2.el7.x86_64",
-                "#1 SMP Tue Jul 4 15:04:05 UTC 2017",
-                "x86_64",
-                "cpe",
-                new Taint("G           OE  "),
-                null,
-                MemoryLayout.unknown()),
-            log,
-            List.of(),
-            List.of(cpu1),
-            new PanicInfo("Hard LOCKUP", 1, "swapper/1", 0, at(13)),
-            List.of(
-                new KernelModule("vfat", "", null, null, null),
-                new KernelModule("fat", "OE", 0xffffffffa0100000L, 0x1000L, null)),
-            "lab_timer",
-            new Completeness(true, List.of("the dump is PARTIAL: filtered pages are absent")));
+        CrashReport.builder()
+            .sources(List.of(new InputSource(FILE, InputFormat.CRASH_SESSION)))
+            .kernel(
+                new KernelInfo(
+                    "3.10.0-514.26.2.el7.x86_64",
+                    "#1 SMP Tue Jul 4 15:04:05 UTC 2017",
+                    "x86_64",
+                    "cpe",
+                    new Taint("G           OE  "),
+                    null,
+                    MemoryLayout.unknown()))
+            .log(log)
+            .cpus(List.of(cpu1))
+            .panic(new PanicInfo("Hard LOCKUP", 1, "swapper/1", 0, at(13)))
+            .modules(
+                List.of(
+                    new KernelModule("vfat", "", null, null, null),
+                    new KernelModule("fat", "OE", 0xffffffffa0100000L, 0x1000L, null)))
+            .lastUnloaded("lab_timer")
+            .completeness(
+                new Completeness(true, List.of("the dump is PARTIAL: filtered pages are absent")))
+            .build();
     Finding timer =
         new Finding(
             "timer-of-unloaded-module",
@@ -200,16 +203,9 @@ public final class HandBuilt {
   /** A diagnosis as the analysis gives for input without any crash. */
   public static Diagnosis empty() {
     CrashReport report =
-        new CrashReport(
-            List.of(new InputSource("quiet.log", InputFormat.KERNEL_LOG)),
-            KernelInfo.unknown(),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            List.of(),
-            null,
-            Completeness.whole());
+        CrashReport.builder()
+            .sources(List.of(new InputSource("quiet.log", InputFormat.KERNEL_LOG)))
+            .build();
     return new Diagnosis(
         report,
         null,

@@ -624,28 +624,26 @@ final class ReportBuilder {
     TraceBuilder.PendingException site =
         ip == null ? ProgramCounterLine.warnSite(rule, headline, first.source()) : ip;
     ExceptionFrame ipFrame = site == null ? null : site.build();
-    return new Oops(
-        index,
-        headline,
-        dieHeader,
-        dieCounter,
-        faultAddress,
-        cpu,
-        pid,
-        comm,
-        taint,
-        release,
-        hardware,
-        workqueue,
-        ipFrame,
-        code,
-        trace == null ? List.of() : trace.build(),
-        modules,
-        lastUnloaded,
-        panicMessage,
-        complete,
-        lines,
-        span,
-        FaultingInstructions.fromCodeLine(code, ipFrame, faultAddress));
+    return Oops.builder(index, headline, span)
+        .dieHeader(dieHeader)
+        .dieCounter(dieCounter)
+        .faultAddress(faultAddress)
+        .cpu(cpu)
+        .pid(pid)
+        .comm(comm)
+        .taint(taint)
+        .release(release)
+        .hardware(hardware)
+        .workqueue(workqueue)
+        .ip(ipFrame)
+        .code(code)
+        .trace(trace == null ? List.of() : trace.build())
+        .modules(modules)
+        .lastUnloaded(lastUnloaded)
+        .panicMessage(panicMessage)
+        .complete(complete)
+        .lines(lines)
+        .faultingInstruction(FaultingInstructions.fromCodeLine(code, ipFrame, faultAddress))
+        .build();
   }
 }
