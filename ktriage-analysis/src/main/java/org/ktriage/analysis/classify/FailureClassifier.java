@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.address.AddressClassifier;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.kind.ReportKinds;
@@ -29,7 +30,8 @@ public final class FailureClassifier {
 
   /** The class of one report. */
   public static FailureClass classify(Oops oops) {
-    return kasanNull(oops, freedMemory(oops, nullPage(oops, classifyReport(oops))));
+    FailureClass c = listChecker(oops, classifyReport(oops));
+    return freedObject(oops, kasanNull(oops, freedMemory(oops, nullPage(oops, c))));
   }
 
   /**
@@ -46,12 +48,40 @@ public final class FailureClassifier {
   /**
    * The fault address of architectures whose fault message does not say NULL: s390 {@code Failing
    * address: …} (arch/s390/mm/fault.c dump_fault_info), ppc before v5.2 {@code … for data at
-   * address 0x…}, arm32 and mips {@code … at virtual address …}.
+   * address 0x…}, arm32 and mips {@code … at virtual address …}; arm32's {@code Unhandled fault:
+   * page domain fault (0x01b) at 0x00000000} and {@code Unhandled prefetch abort: … at 0x…}
+   * (arch/arm/mm/fault.c do_DataAbort/do_PrefetchAbort, faults no handler fixes, such as domain
+   * faults on the NULL page).
    */
   private static final Pattern FAULT_ADDRESS =
       Pattern.compile(
-          "(?:Failing address: |Unable to handle kernel .*? at (?:virtual )?address (?:0x)?)"
+          "(?:Failing address: |Unable to handle kernel .*? at (?:virtual )?address (?:0x)?"
+              + "|Unhandled (?:fault|prefetch abort): .{1,60}? at 0x)"
               + "([0-9a-fA-F]{1,16})\\b");
+
+  /**
+   * The first line of the page-table walk arm32 and arm64 print for a kernel fault (show_pte in
+   * arch/arm/mm/fault.c: {@code [%08lx] *pgd=%08llx}; arch/arm64/mm/fault.c: {@code [%016lx]
+   * pgd=%016llx}): the bracket holds the fault address, also when the message above was lost.
+   */
+  private static final Pattern SHOW_PTE = Pattern.compile("^\\[([0-9a-f]{8,16})\\] \\*?pgd=");
+
+  /**
+   * riscv's register dump ends with {@code status: … badaddr: … cause: …}
+   * (arch/riscv/kernel/process.c __show_regs); badaddr (stval) is the faulting data or instruction
+   * address for the access and page faults (causes 1, 5, 7, 12, 13, 15: the privileged spec's
+   * exception codes), something else for the other causes.
+   */
+  private static final Pattern RISCV_BADADDR =
+      Pattern.compile("\\bbadaddr: ([0-9a-f]{8,16}) cause: ([0-9a-f]{8,16})\\b");
+
+  /**
+   * powerpc's register dump prints {@code DAR: … DSISR: …} (BookE {@code DEAR: … ESR: …}) only for
+   * data storage, alignment and machine-check interrupts (arch/powerpc/kernel/process.c show_regs):
+   * the data address of the access.
+   */
+  private static final Pattern PPC_DAR =
+      Pattern.compile("\\bDE?AR: ([0-9a-f]{8,16}) (?:DSISR|ESR): ");
 
   /**
    * A page fault (or an illegal instruction) inside the first page is a NULL pointer dereference
@@ -78,24 +108,50 @@ public final class FailureClassifier {
         : c;
   }
 
-  private static @Nullable Long faultAddress(Oops oops) {
+  /**
+   * The address a page-fault report faulted on: the headline's or CR2 (x86: the page-fault linear
+   * address, read by arch/x86/mm/fault.c exc_page_fault) as ingest read it, else the line each
+   * architecture prints it on.
+   */
+  public static @Nullable Long faultAddress(Oops oops) {
     if (oops.faultAddress() != null) {
-      // the headline's address or CR2 (x86: the page-fault linear address, read by
-      // arch/x86/mm/fault.c exc_page_fault)
       return oops.faultAddress();
     }
     List<LogRecord> lines = oops.lines();
     int limit = Math.min(lines.size(), BODY_LINES);
     for (int i = -1; i < limit; i++) {
       String t = i < 0 ? oops.headline() : lines.get(i).text();
+      Long a = archFaultAddress(t.strip());
+      if (a != null) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable Long archFaultAddress(String t) {
+    try {
       Matcher m = FAULT_ADDRESS.matcher(t);
       if (m.find()) {
-        try {
-          return Long.parseUnsignedLong(m.group(1), 16);
-        } catch (NumberFormatException e) {
-          return null;
-        }
+        return Long.parseUnsignedLong(m.group(1), 16);
       }
+      m = SHOW_PTE.matcher(t);
+      if (m.find()) {
+        return Long.parseUnsignedLong(m.group(1), 16);
+      }
+      m = RISCV_BADADDR.matcher(t);
+      if (m.find()) {
+        long cause = Long.parseUnsignedLong(m.group(2), 16);
+        return cause == 1 || cause == 5 || cause == 7 || cause == 12 || cause == 13 || cause == 15
+            ? Long.parseUnsignedLong(m.group(1), 16)
+            : null;
+      }
+      m = PPC_DAR.matcher(t);
+      if (m.find()) {
+        return Long.parseUnsignedLong(m.group(1), 16);
+      }
+    } catch (NumberFormatException e) {
+      return null;
     }
     return null;
   }
@@ -150,6 +206,104 @@ public final class FailureClassifier {
   }
 
   /**
+   * A fault whose own evidence shows it touched freed memory is a use-after-free, whatever trap the
+   * CPU raised: the class says what the bug is when the text proves it.
+   *
+   * <ul>
+   *   <li>slab poison: a freed object is filled with POISON_FREE 0x6b (include/linux/poison.h;
+   *       mm/slub.c init_object under slub_debug=P or SLAB_POISON, mm/slab.c poison_obj), so a
+   *       pointer loaded from it is 0x6b6b6b6b… (plus a member offset, page-masked on s390). A page
+   *       fault at such an address, or a #GP (a 64-bit 0x6b… value is non-canonical) whose printed
+   *       address or faulting operand's base register is one, used a freed object. List poison
+   *       (LIST_POISON1/2, 0xdead…) is not enough: list_del() poisons entries that stay allocated.
+   *   <li>DEBUG_PAGEALLOC: a freed page is unmapped from the kernel's direct map by clearing the
+   *       present bit and keeping the frame (arch/x86/mm/pageattr.c __kernel_map_pages →
+   *       __set_pages_np); x86 names the option in the die header (arch/x86/kernel/dumpstack.c
+   *       __die_header) and dump_pagetable prints the walk, so a not-present kernel fault whose
+   *       last entry still holds a frame with the present bit clear touched a freed page.
+   * </ul>
+   */
+  private static FailureClass freedObject(Oops oops, FailureClass c) {
+    if (c != FailureClass.PAGE_FAULT && c != FailureClass.GPF) {
+      return c;
+    }
+    Long address = c == FailureClass.GPF ? gpAddress(oops) : faultAddress(oops);
+    if (address != null && slabPoison(address)) {
+      return FailureClass.USE_AFTER_FREE;
+    }
+    if (c == FailureClass.GPF && address == null) {
+      FaultingInstruction insn = oops.faultingInstruction();
+      if (insn != null && insn.baseValue() != null && slabPoison(insn.baseValue())) {
+        return FailureClass.USE_AFTER_FREE;
+      }
+      // before v5.5 a #GP printed no address and an old Code: line may not decode: a register
+      // of the faulting frame holding slab poison is the non-canonical pointer
+      ExceptionFrame ip = oops.ip();
+      if (insn == null && ip != null) {
+        for (var r : ip.registers().values().entrySet()) {
+          if (!r.getKey().startsWith("CR") && slabPoison(r.getValue())) {
+            return FailureClass.USE_AFTER_FREE;
+          }
+        }
+      }
+    }
+    if (c == FailureClass.PAGE_FAULT && freedPage(oops, address)) {
+      return FailureClass.USE_AFTER_FREE;
+    }
+    return c;
+  }
+
+  /** The address a #GP header decodes (v5.5+: "… probably for non-canonical address 0x…"). */
+  private static final Pattern GP_ADDRESS =
+      Pattern.compile(
+          "general protection fault,? (?:probably )?for (?:non-canonical )?address"
+              + " 0x([0-9a-f]{1,16})");
+
+  private static @Nullable Long gpAddress(Oops oops) {
+    String header = oops.dieHeader() != null ? oops.dieHeader() : oops.headline();
+    Matcher m = GP_ADDRESS.matcher(header);
+    return m.find() ? Long.parseUnsignedLong(m.group(1), 16) : null;
+  }
+
+  /** POISON_FREE in a 64-bit pointer (six of eight bytes) or a 32-bit one (three of four). */
+  private static boolean slabPoison(long v) {
+    return AddressClassifier.poison(v).filter(p -> p.name().startsWith("POISON_FREE")).isPresent()
+        || freedLength(v);
+  }
+
+  /** x86's die-header flag for page allocation debugging. */
+  private static final Pattern DEBUG_PAGEALLOC_FLAG = Pattern.compile("\\bDEBUG_PAGEALLOC\\b");
+
+  /** The last entry of x86's page-table walk (arch/x86/mm/fault.c dump_pagetable). */
+  private static final Pattern WALK_PTE =
+      Pattern.compile("^(?:PGD|PUD|PMD|P4D) .*\\bPTE ([0-9a-f]+)$");
+
+  private static boolean freedPage(Oops oops, @Nullable Long address) {
+    String header = oops.dieHeader();
+    if (header == null
+        || !DEBUG_PAGEALLOC_FLAG.matcher(header).find()
+        || address == null
+        || Long.compareUnsigned(address, 0xffff800000000000L) < 0) {
+      return false;
+    }
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), BODY_LINES);
+    for (int i = 0; i < limit; i++) {
+      Matcher m = WALK_PTE.matcher(lines.get(i).text().strip());
+      if (m.find()) {
+        try {
+          long pte = Long.parseUnsignedLong(m.group(1), 16);
+          // a frame kept (bits 12-51) with the present bit (bit 0) clear
+          return (pte & 1) == 0 && (pte & 0x000ffffffffff000L) != 0;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * A #GP under KASAN_INLINE before v5.1 (see {@link #kasanShadowCheck}) is a NULL pointer
    * dereference.
    */
@@ -187,6 +341,23 @@ public final class FailureClassifier {
   private static boolean kasanShadowCheck(Oops oops) {
     String header = oops.dieHeader() != null ? oops.dieHeader() : oops.headline();
     return KASAN_DIE_FLAG.matcher(header.strip()).find();
+  }
+
+  /**
+   * lib/list_debug.c's checkers (__list_add_valid*, __list_del_entry_valid*) BUG() on a corrupted
+   * list when CONFIG_BUG_ON_DATA_CORRUPTION is set: a BUG or trap whose program counter is in one
+   * of them is list corruption, also when the message line before it was lost.
+   */
+  private static final Pattern LIST_CHECKER = Pattern.compile("^__list_(?:add|del_entry)_valid");
+
+  private static FailureClass listChecker(Oops oops, FailureClass c) {
+    if (c != FailureClass.BUG && c != FailureClass.INVALID_OPCODE) {
+      return c;
+    }
+    ExceptionFrame ip = oops.ip();
+    return ip != null && ip.function() != null && LIST_CHECKER.matcher(ip.function()).find()
+        ? FailureClass.LIST_CORRUPTION
+        : c;
   }
 
   private static FailureClass classifyReport(Oops oops) {

@@ -288,22 +288,68 @@ public final class DataRule {
 
   private static boolean moduleInvolved(
       CrashFacts f, String mode, Map<String, String> values, List<Evidence> evidence) {
-    for (String m : modulesInTrace(f)) {
+    List<String> inTrace = modulesInTrace(f);
+    for (String m : inTrace) {
       if (mode.equals("in-trace")) {
         values.putIfAbsent("module", m);
         return true;
       }
       for (KernelModule km : f.modules()) {
         String flags = km.taintFlags();
-        if (km.name().equals(m)
-            && (flags.indexOf('O') >= 0 || flags.indexOf('P') >= 0 || flags.indexOf('E') >= 0)) {
+        if (km.name().equals(m) && outOfTree(flags)) {
           values.putIfAbsent("module", m);
           values.putIfAbsent("moduleFlags", flags);
+          values.putIfAbsent("who", "out-of-tree or unsigned module " + m + "(" + flags + ")");
           evidence.add(new Evidence("module " + m + "(" + flags + ") on the stack", km.source()));
           return true;
         }
       }
     }
-    return false;
+    return mode.equals("out-of-tree") && outOfTreeByTaint(f, inTrace, values, evidence);
+  }
+
+  /**
+   * Taint flags a module sets when loaded: O (TAINT_OOT_MODULE, no {@code intree} modinfo), E
+   * (TAINT_UNSIGNED_MODULE, no valid signature on a signing kernel), P (TAINT_PROPRIETARY_MODULE, a
+   * non-GPL licence, never in the tree) — kernel/module/main.c module_flags, kernel/panic.c.
+   */
+  private static boolean outOfTree(String flags) {
+    return flags.indexOf('O') >= 0 || flags.indexOf('P') >= 0 || flags.indexOf('E') >= 0;
+  }
+
+  /**
+   * When no listed module carries those flags — the {@code Modules linked in:} line was not printed
+   * (pre-3.x reports, bare traces), elided ({@code [...]}) or cut — the kernel's taint still says
+   * an out-of-tree or unsigned module is loaded (the flags of the {@code CPU:}/{@code Pid:} line);
+   * with a module frame on the failing path the rule fires without naming which module it is.
+   */
+  private static boolean outOfTreeByTaint(
+      CrashFacts f, List<String> inTrace, Map<String, String> values, List<Evidence> evidence) {
+    if (inTrace.isEmpty()) {
+      return false;
+    }
+    for (KernelModule km : f.modules()) {
+      if (outOfTree(km.taintFlags())) {
+        // the per-module flags are printed, and none of the stack's modules has them
+        return false;
+      }
+    }
+    Map<String, String> taint = new LinkedHashMap<>();
+    if (!tainted(f, "OE", taint)) {
+      return false;
+    }
+    values.putIfAbsent(
+        "who",
+        "an out-of-tree or unsigned module (taint "
+            + taint.get("taint")
+            + "; the module list does not say which of "
+            + String.join(", ", inTrace)
+            + ")");
+    values.putIfAbsent("taint", taint.get("taint"));
+    evidence.add(
+        new Evidence(
+            "taint " + taint.get("taint") + " with module frames of " + String.join(", ", inTrace),
+            f.primary() == null ? null : f.primary().source()));
+    return true;
   }
 }

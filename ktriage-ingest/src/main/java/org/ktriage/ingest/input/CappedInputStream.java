@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.bin.ReadLimits;
 
 /**
  * A decompressed stream that ends, instead of failing, where its container stops giving data: at
- * its cap ({@link org.ktriage.ingest.bin.ReadLimits#INFLATED_BYTES}), or where the compressed data
- * is cut or corrupt after some of it was inflated. What was inflated up to there is read as the
- * input; {@link #ending()} says why the rest was not (a problem that marks the report PARTIAL).
- * Corrupt data before the first inflated byte is an {@link UnreadableInputException}: nothing of
- * the input could be read.
+ * its cap ({@link ReadLimits#INFLATED_BYTES} unless the caller sets a smaller one), or where the
+ * compressed data is cut or corrupt after some of it was inflated. What was inflated up to there is
+ * read as the input; {@link #ending()} says why the rest was not (a problem that marks the report
+ * PARTIAL). Corrupt data before the first inflated byte is an {@link UnreadableInputException}:
+ * nothing of the input could be read.
  */
 final class CappedInputStream extends FilterInputStream {
   private static final int READ_BYTES = 4096;
@@ -22,6 +23,7 @@ final class CappedInputStream extends FilterInputStream {
   private final String container;
   private long total;
   private @Nullable String ending;
+  private boolean capReached;
 
   CappedInputStream(InputStream in, long cap, String name, String container) {
     super(in);
@@ -33,6 +35,11 @@ final class CappedInputStream extends FilterInputStream {
   /** Why the stream ended before its container's end, or null when it was read whole. */
   @Nullable String ending() {
     return ending;
+  }
+
+  /** True when the stream ended at its cap with more data inflating behind it. */
+  boolean capReached() {
+    return capReached;
   }
 
   @Override
@@ -52,13 +59,16 @@ final class CappedInputStream extends FilterInputStream {
       if (wrapped(() -> super.read()) < 0) {
         return -1; // the container ends exactly at the cap
       }
+      capReached = true;
       ending =
           name
               + ": "
               + container
               + " data inflates beyond "
               + (cap >> 20)
-              + " MiB (ReadLimits.INFLATED_BYTES): only the first "
+              + " MiB ("
+              + (cap == ReadLimits.INFLATED_BYTES ? "ReadLimits.INFLATED_BYTES" : "the cap")
+              + "): only the first "
               + (cap >> 20)
               + " MiB were read";
       return -1;
@@ -122,7 +132,7 @@ final class CappedInputStream extends FilterInputStream {
         throw m.startsWith(name + ": ") ? u : new UnreadableInputException(name + ": " + m, u);
       }
       if (total == 0) {
-        throw new UnreadableInputException(
+        throw new CorruptContainerException(
             name + ": corrupt " + container + " data: " + Inputs.oneLine(e), e);
       }
       ending =

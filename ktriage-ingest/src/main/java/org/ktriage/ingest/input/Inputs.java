@@ -17,8 +17,9 @@ import org.ktriage.ingest.bin.ReadLimits;
  * Opens one input for the readers: a regular file, or standard input named {@code -}. Anything else
  * that is not a regular file (a FIFO, a device, a socket) is refused, so that no command ever
  * blocks on it. Compressed containers are unwrapped (inflating at most {@link
- * ReadLimits#INFLATED_BYTES}; cut or corrupt compressed data ends the content where it stops, and
- * {@link Opened#problems()} says so); what remains is recognised through {@link InputFormats}.
+ * ReadLimits#INFLATED_BYTES} or the caller's smaller cap; cut or corrupt compressed data ends the
+ * content where it stops, and {@link Opened#problems()} says so); what remains is recognised
+ * through {@link InputFormats}.
  */
 public final class Inputs {
   /** The name that stands for standard input. */
@@ -60,13 +61,27 @@ public final class Inputs {
 
   /** Opens {@code p} ({@code -}: {@code stdin}), unwraps its containers and recognises it. */
   public static Opened open(Path p, InputStream stdin) throws UnreadableInputException {
+    return open(p, stdin, ReadLimits.INFLATED_BYTES, true);
+  }
+
+  /**
+   * Opens the file {@code p} and unwraps its containers, each inflating at most {@code inflatedCap}
+   * bytes (a service that takes uploads sets its own, smaller cap), without recognising what they
+   * hold: binary content is the caller's to refuse, after it has seen whether the cap was reached.
+   */
+  public static Opened unwrap(Path p, long inflatedCap) throws UnreadableInputException {
+    return open(p, InputStream.nullInputStream(), inflatedCap, false);
+  }
+
+  private static Opened open(Path p, InputStream stdin, long inflatedCap, boolean recognise)
+      throws UnreadableInputException {
     checkFile(p);
     String name = shown(p);
     InputStream raw = null;
     try {
       raw = isStdin(p) ? stdin : Files.newInputStream(p);
-      Opened o = new Opened(name, isStdin(p) ? null : p, raw);
-      o.recognise();
+      Opened o = new Opened(name, isStdin(p) ? null : p, raw, inflatedCap);
+      o.recognise(recognise);
       return o;
     } catch (UnreadableInputException e) {
       closeQuietly(raw);
@@ -101,14 +116,17 @@ public final class Inputs {
     private final List<CappedInputStream> inflated = new ArrayList<>();
     private @Nullable InputFormats format;
     private @Nullable Path spooled;
+    private final long inflatedCap;
 
-    Opened(String name, @Nullable Path file, InputStream raw) {
+    Opened(String name, @Nullable Path file, InputStream raw, long inflatedCap) {
       this.name = name;
       this.file = file;
+      this.inflatedCap = inflatedCap;
       this.stream = new BufferedInputStream(raw, InputFormats.SNIFF_BYTES);
     }
 
-    private void recognise() throws IOException {
+    /** Unwraps the containers; {@code content}: the content must be of a known format too. */
+    private void recognise(boolean content) throws IOException {
       while (true) {
         stream.mark(InputFormats.SNIFF_BYTES);
         byte[] head = new byte[InputFormats.SNIFF_BYTES];
@@ -122,13 +140,13 @@ public final class Inputs {
                       : file == null ? ": nothing on standard input" : ": empty file"));
         }
         InputFormats f = InputFormats.sniff(head, n);
-        if (f == null) {
+        if (f == null && content) {
           throw new UnreadableInputException(
               name
                   + ": binary data, neither a kernel log nor a known dump format (ELF, kdump,"
                   + " flattened) nor a known compression (gzip, xz, zstd, bzip2, lz4)");
         }
-        if (!(f.reader() instanceof InputFormats.Container c)) {
+        if (f == null || !(f.reader() instanceof InputFormats.Container c)) {
           format = f;
           return;
         }
@@ -140,11 +158,10 @@ public final class Inputs {
         try {
           inner = c.unwrap().open(stream);
         } catch (IOException | RuntimeException e) {
-          throw new UnreadableInputException(
+          throw new CorruptContainerException(
               name + ": corrupt " + f.id() + " data: " + oneLine(e), e);
         }
-        CappedInputStream capped =
-            new CappedInputStream(inner, ReadLimits.INFLATED_BYTES, name, f.id());
+        CappedInputStream capped = new CappedInputStream(inner, inflatedCap, name, f.id());
         inflated.add(capped);
         stream = new BufferedInputStream(capped, InputFormats.SNIFF_BYTES);
       }
@@ -155,7 +172,10 @@ public final class Inputs {
       return name;
     }
 
-    /** The recognised format of the content (never a container). */
+    /**
+     * The recognised format of the content (never a container); only {@link #unwrap} leaves it
+     * unknown, and then this throws.
+     */
     public InputFormats format() {
       InputFormats f = format;
       if (f == null) {
@@ -183,6 +203,11 @@ public final class Inputs {
         }
       }
       return out;
+    }
+
+    /** True when a container inflated beyond the cap (the content read is its first part). */
+    public boolean inflatedBeyondCap() {
+      return inflated.stream().anyMatch(CappedInputStream::capReached);
     }
 
     /** The content, streamed (for text). */

@@ -3,7 +3,6 @@ package org.ktriage.ingest.text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,26 +10,20 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.model.ContextKind;
 import org.ktriage.model.CpuState;
-import org.ktriage.model.ExceptionFrame;
-import org.ktriage.model.Frame;
 import org.ktriage.model.KernelModule;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.PanicInfo;
 import org.ktriage.model.RegisterSet;
 import org.ktriage.model.SourceSpan;
-import org.ktriage.model.StackSegment;
 
 /**
  * Reads {@code crash} utility output (with or without {@code crash> } prompts, also embedded in
  * prose): the {@code sys} banner, {@code bt}/{@code bt -a} task blocks, {@code mod} and {@code ps}
  * tables. Every other line (a {@code log} listing, surrounding text) is passed on to the log sink.
  *
- * <p>{@code bt} layout (crash x86_64.c): {@code PID: <pid> TASK: <hex> CPU: <n> COMMAND: "<comm>"},
- * frames {@code #N [<sp>] <func> at <addr> [<module>]}, exception blocks {@code [exception RIP:
- * <func>+<decimal off>]} followed by register rows, stack switches {@code --- <IRQ stack> ---}. An
- * exception block ends the segment above it; a stack-switch line names the segment it ends.
+ * <p>A {@code bt} task block opens on {@code PID: <pid> TASK: <hex> CPU: <n> COMMAND: "<comm>"}
+ * (crash x86_64.c) and is read by {@link CrashBacktrace} until a line that is not part of it.
  */
 public final class CrashSessionParser implements Consumer<LogRecord> {
   /** Column of the colon in {@code sys} rows (labels right-aligned to 12 characters). */
@@ -60,8 +53,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   // numbers wider than their Java type are not crash output (crash prints pids and CPUs as int,
   // addresses as 16 hex digits at most): such a line is not taken, never parsed into an overflow
   private static final String INT = "\\d{1,9}(?!\\d)";
-  private static final String HEX64 = "[0-9a-f]{1,16}(?![0-9a-f])";
-  private static final String OFFSET = "0x[0-9a-f]{1,16}(?![0-9a-f])|\\d{1,18}(?!\\d)";
+  static final String HEX64 = "[0-9a-f]{1,16}(?![0-9a-f])";
   private static final Pattern BT_HEADER =
       Pattern.compile(
           "PID: (?<pid>"
@@ -71,23 +63,6 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
               + ")\\s+CPU: (?<cpu>"
               + INT
               + ")\\s+COMMAND: \"(?<comm>.*)\"");
-  private static final Pattern BT_FRAME =
-      Pattern.compile(
-          "#(?<n>\\d+) \\[(?<sp>[0-9a-f]+)\\] (?<func>[^\\s+]+)(?:\\+(?<off>"
-              + OFFSET
-              + "))? at (?<addr>"
-              + HEX64
-              + ")(?: \\[(?<mod>[\\w-]+)\\])?");
-
-  /** A line shaped as a frame that {@link #BT_FRAME} refuses (a number wider than 64 bits). */
-  private static final Pattern BT_FRAME_SHAPE =
-      Pattern.compile("#\\d+ \\[[0-9a-f]+\\] \\S+ at [0-9a-f]+");
-
-  private static final Pattern EXCEPTION = Pattern.compile("\\[exception RIP: (?<what>[^\\]]*)\\]");
-  private static final Pattern EXC_SYM =
-      Pattern.compile(
-          "(?<func>[A-Za-z_.$][\\w.$]*)(?:\\+(?<off>" + OFFSET + "))?(?: \\[(?<mod>[\\w-]+)\\])?");
-  private static final Pattern STACK_SWITCH = Pattern.compile("--- <(?<name>[^>]+)> ---");
   private static final Pattern MOD_HEADER =
       Pattern.compile("MODULE\\s+NAME\\s+(?:BASE\\s+)?SIZE.*");
   private static final Pattern MOD_ROW =
@@ -115,7 +90,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   private final List<KernelModule> modules = new ArrayList<>();
   private final List<RunningTask> running = new ArrayList<>();
   private @Nullable String command;
-  private @Nullable TaskBlock bt;
+  private @Nullable CrashBacktrace bt;
   private boolean inMod;
   private boolean inPs;
   private boolean sawSysBlock;
@@ -125,177 +100,6 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
 
   public CrashSessionParser(Consumer<LogRecord> logSink) {
     this.logSink = logSink;
-  }
-
-  /** One {@code bt} task block being read. */
-  private static final class TaskBlock {
-    final int pid;
-    final long task;
-    final int cpu;
-    final String comm;
-    final SourceSpan start;
-    final List<StackSegment> segments = new ArrayList<>();
-    List<Frame> frames = new ArrayList<>();
-    TraceBuilder.@Nullable PendingException pending;
-    boolean lastNamed = true;
-    boolean afterIrqStack;
-    boolean panicking;
-    int lastLine;
-
-    TaskBlock(int pid, long task, int cpu, String comm, SourceSpan start) {
-      this.pid = pid;
-      this.task = task;
-      this.cpu = cpu;
-      this.comm = comm;
-      this.start = start;
-      this.lastLine = start.line();
-    }
-
-    void frame(Frame f) {
-      if (pending != null) {
-        flush(null);
-      }
-      frames.add(f);
-      String fn = f.function();
-      if (fn.equals("panic") || fn.endsWith("crash_kexec") || fn.equals("oops_end")) {
-        panicking = true;
-      }
-    }
-
-    void exception(TraceBuilder.PendingException e) {
-      if (pending != null) {
-        flush(null);
-      }
-      pending = e;
-    }
-
-    /** Ends the current segment; {@code marker} names it when the line was a stack switch. */
-    void flush(@Nullable String marker) {
-      if (frames.isEmpty() && pending == null) {
-        if (marker != null && !segments.isEmpty() && !lastNamed) {
-          StackSegment last = segments.remove(segments.size() - 1);
-          segments.add(
-              new StackSegment(markerContext(marker), marker, last.frames(), last.exception()));
-          lastNamed = true;
-          noteSwitch(marker);
-        }
-        return;
-      }
-      ContextKind ctx =
-          marker != null ? markerContext(marker) : frameContext(frames, afterIrqStack);
-      ExceptionFrame exc = pending == null ? null : pending.build();
-      segments.add(new StackSegment(ctx, marker, frames, exc));
-      lastNamed = marker != null;
-      frames = new ArrayList<>();
-      pending = null;
-      if (marker != null) {
-        noteSwitch(marker);
-      }
-    }
-
-    private void noteSwitch(String marker) {
-      if (marker.startsWith("IRQ")) {
-        afterIrqStack = true;
-      }
-    }
-  }
-
-  /** Context named by crash's stack-switch line. */
-  static ContextKind markerContext(String marker) {
-    String m = marker.toUpperCase(Locale.ROOT);
-    if (m.startsWith("NMI")) {
-      return ContextKind.NMI;
-    }
-    if (m.startsWith("IRQ")) {
-      return ContextKind.HARDIRQ;
-    }
-    if (m.startsWith("SOFTIRQ")) {
-      return ContextKind.SOFTIRQ;
-    }
-    if (m.contains("EXCEPTION") || m.contains("DOUBLEFAULT") || m.contains("MCE")) {
-      return ContextKind.EXCEPTION;
-    }
-    return ContextKind.UNKNOWN;
-  }
-
-  private static final Set<String> NMI_FRAMES =
-      Set.of(
-          "do_nmi",
-          "nmi_handle",
-          "default_do_nmi",
-          "exc_nmi",
-          "end_repeat_nmi",
-          "nmi",
-          "perf_event_nmi_handler",
-          "crash_nmi_callback",
-          "nmi_cpu_backtrace_handler");
-  private static final Set<String> FAULT_FRAMES =
-      Set.of(
-          "page_fault",
-          "do_page_fault",
-          "__do_page_fault",
-          "exc_page_fault",
-          "asm_exc_page_fault",
-          "page_fault_oops",
-          "do_user_addr_fault",
-          "do_kern_addr_fault",
-          "no_context",
-          "do_general_protection",
-          "exc_general_protection",
-          "asm_exc_general_protection",
-          "do_invalid_op",
-          "exc_invalid_op",
-          "asm_exc_invalid_op",
-          "do_error_trap",
-          "do_trap",
-          "do_divide_error",
-          "exc_divide_error",
-          "do_double_fault",
-          "exc_double_fault",
-          "general_protection",
-          "invalid_op",
-          "divide_error",
-          "double_fault",
-          "handle_bug");
-  private static final Set<String> SOFTIRQ_FRAMES =
-      Set.of("__do_softirq", "handle_softirqs", "do_softirq", "call_softirq", "run_ksoftirqd");
-  private static final Set<String> IRQ_FRAMES =
-      Set.of("irq_exit", "__irq_exit_rcu", "irq_exit_rcu", "do_IRQ", "handle_irq");
-
-  /** Context of a segment no stack-switch line names, from the handler frames in it. */
-  static ContextKind frameContext(List<Frame> frames, boolean afterIrqStack) {
-    if (frames.isEmpty()) {
-      return ContextKind.UNKNOWN;
-    }
-    boolean fault = false;
-    boolean softirq = false;
-    boolean irq = false;
-    for (Frame f : frames) {
-      String fn = f.function();
-      if (NMI_FRAMES.contains(fn)) {
-        return ContextKind.NMI;
-      }
-      fault |= FAULT_FRAMES.contains(fn);
-      softirq |= SOFTIRQ_FRAMES.contains(fn);
-      irq |=
-          IRQ_FRAMES.contains(fn)
-              || fn.startsWith("smp_apic_timer")
-              || fn.startsWith("sysvec_")
-              || fn.startsWith("__sysvec_");
-    }
-    if (fault) {
-      return ContextKind.EXCEPTION;
-    }
-    if (afterIrqStack) {
-      return ContextKind.TASK;
-    }
-    if (softirq) {
-      return ContextKind.SOFTIRQ;
-    }
-    if (irq) {
-      return ContextKind.HARDIRQ;
-    }
-    return ContextKind.TASK;
   }
 
   @Override
@@ -329,7 +133,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     if (h.lookingAt()) {
       endBlock();
       bt =
-          new TaskBlock(
+          new CrashBacktrace(
               Integer.parseInt(h.group("pid")),
               Long.parseUnsignedLong(h.group("task"), 16),
               Integer.parseInt(h.group("cpu")),
@@ -338,8 +142,15 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       crashLines++;
       return;
     }
-    TaskBlock b = bt;
-    if (b != null && btLine(b, t, r.source())) {
+    CrashBacktrace b = bt;
+    CrashBacktrace.Line line = b == null ? CrashBacktrace.Line.OTHER : b.read(t, r.source());
+    if (b != null && line != CrashBacktrace.Line.OTHER) {
+      if (line == CrashBacktrace.Line.UNREAD_FRAME) {
+        unreadFrames++;
+        if (firstUnreadFrame == null) {
+          firstUnreadFrame = r.source();
+        }
+      }
       b.lastLine = r.source().line();
       crashLines++;
       return;
@@ -451,112 +262,16 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     return true;
   }
 
-  private boolean btLine(TaskBlock b, String t, SourceSpan span) {
-    if (t.isEmpty()) {
-      return false;
-    }
-    Matcher f = BT_FRAME.matcher(t);
-    if (f.lookingAt()) {
-      String off = f.group("off");
-      b.frame(
-          new Frame(
-              f.group("func"),
-              off == null ? null : hexOffset(off),
-              null,
-              f.group("mod"),
-              Long.parseUnsignedLong(f.group("addr"), 16),
-              true,
-              span));
-      return true;
-    }
-    if (BT_FRAME_SHAPE.matcher(t).lookingAt()) {
-      // crash prints 64-bit addresses as 16 hex digits at most (x86_64.c): such a frame is not
-      // crash output as printed; it is skipped, counted and said, and the task block goes on
-      unreadFrames++;
-      if (firstUnreadFrame == null) {
-        firstUnreadFrame = span;
-      }
-      return true;
-    }
-    Matcher e = EXCEPTION.matcher(t);
-    if (e.lookingAt()) {
-      String what = e.group("what").strip();
-      Matcher s = EXC_SYM.matcher(what);
-      boolean user = what.equals("user space");
-      if (!user && s.matches() && !what.startsWith("unknown") && !what.startsWith("no symbolic")) {
-        String off = s.group("off");
-        b.exception(
-            new TraceBuilder.PendingException(
-                s.group("func"),
-                off == null ? null : hexOffset(off),
-                s.group("mod"),
-                null,
-                false,
-                span));
-      } else {
-        b.exception(new TraceBuilder.PendingException(null, null, null, null, user, span));
-      }
-      return true;
-    }
-    Matcher sw = STACK_SWITCH.matcher(t);
-    if (sw.matches()) {
-      b.flush(sw.group("name"));
-      return true;
-    }
-    Map<String, Long> regs = RegisterLine.parse(t, 0);
-    if (regs != null && b.pending == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
-      // a register block crash could not name: an exception frame of unknown location
-      b.exception(new TraceBuilder.PendingException(null, null, null, null, false, span));
-    }
-    if (regs != null && b.pending != null) {
-      TraceBuilder.PendingException p = b.pending;
-      if (p.ip == null && (regs.containsKey("RIP") || regs.containsKey("PC"))) {
-        Long ip = regs.containsKey("RIP") ? regs.get("RIP") : regs.get("PC");
-        TraceBuilder.PendingException withIp =
-            new TraceBuilder.PendingException(
-                p.function, p.offset, p.module, ip, p.userMode, p.source);
-        withIp.registers.putAll(p.registers);
-        b.pending = withIp;
-        p = withIp;
-      }
-      p.registers.putAll(regs);
-      return true;
-    }
-    if (t.startsWith("WARNING: possibly bogus") || t.startsWith("bt: ")) {
-      return true;
-    }
-    return false;
-  }
-
-  /** crash prints exception offsets in decimal; the model keeps {@code 0x…}. */
-  static String hexOffset(String off) {
-    if (off.startsWith("0x")) {
-      return off.toLowerCase(Locale.ROOT);
-    }
-    return "0x" + Long.toHexString(Long.parseLong(off));
-  }
-
   private void endBlock() {
-    TaskBlock b = bt;
+    CrashBacktrace b = bt;
     if (b == null) {
       return;
     }
     bt = null;
-    b.flush(null);
-    if (b.segments.isEmpty() || cpus.containsKey(b.cpu)) {
-      return;
+    CpuState state = b.cpuState();
+    if (state != null) {
+      cpus.putIfAbsent(state.cpu(), state);
     }
-    cpus.put(
-        b.cpu,
-        new CpuState(
-            b.cpu,
-            b.pid,
-            b.comm,
-            b.task,
-            RegisterSet.empty(),
-            b.segments,
-            b.panicking,
-            SourceSpan.lines(b.start.path(), b.start.line(), b.lastLine)));
   }
 
   /** True when any {@code crash} output was recognised. */

@@ -193,6 +193,7 @@ public final class OopsParser implements Consumer<LogRecord> {
       }
       case DIE -> {
         if (cur != null
+            && !warningThenFault(cur, rule)
             && cur.dieHeader == null
             && cur.traceState == ReportBuilder.TraceState.NONE) {
           cur.die(r.text().strip());
@@ -211,7 +212,11 @@ public final class OopsParser implements Consumer<LogRecord> {
         }
       }
       default -> {
-        if (cur != null && !cur.tentative && !cur.hasBody() && cur.lines.size() < 40) {
+        if (cur != null
+            && !cur.tentative
+            && !cur.hasBody()
+            && cur.lines.size() < 40
+            && !warningThenFault(cur, rule)) {
           // several header lines before one body (list_add corruption + kernel BUG at …)
           cur.take(r);
           return;
@@ -226,6 +231,20 @@ public final class OopsParser implements Consumer<LogRecord> {
       }
     }
     open.put(k, new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k)));
+  }
+
+  /**
+   * A WARN() header whose body was cut (a paste that elided it) followed by a page fault or a die
+   * header: two reports. __warn() (kernel/panic.c) prints its header, modules, registers and trace
+   * and returns; it never prints a die header or a fault message, so a fault's header after it
+   * opens the next report (an old WARN's own message, such as "list_add corruption", still joins).
+   */
+  private static boolean warningThenFault(ReportBuilder cur, ReportKind next) {
+    if (!cur.rule.family().equals("warning")) {
+      return false;
+    }
+    String f = next.family();
+    return next.role() == ReportRole.DIE || f.equals("page-fault") || f.equals("null-deref");
   }
 
   /** The report closed last, if it ended within {@link #PANIC_REACH} records of {@code r}. */

@@ -25,7 +25,7 @@ import org.ktriage.model.FailureClass;
  * kernel/panic.c, lib/bug.c, kernel/watchdog*.c, kernel/hung_task.c, kernel/rcu/tree_stall.h,
  * mm/oom_kill.c, arch/x86/kernel/cpu/mce/core.c, mm/kasan, mm/kfence, lib/ubsan.c,
  * kernel/locking/lockdep.c, lib/list_debug.c, arch/arm64/mm/fault.c, arch/arm64/kernel/traps.c,
- * arch/arm/mm/fault.c, arch/arm/kernel/traps.c, arch/arm/lib/lib1funcs.S.
+ * arch/arm/mm/fault.c, arch/arm/kernel/traps.c, arch/arm/lib/lib1funcs.S, arch/x86/kernel/nmi.c.
  */
 public final class ReportKinds {
   private ReportKinds() {}
@@ -348,6 +348,23 @@ public final class ReportKinds {
               "[Hardware Error]: CPU ",
               "\\[Hardware Error\\]: CPU \\d+: Machine Check",
               OPENS),
+          // an NMI no handler claimed and whose reason port (0x61) shows neither SERR nor IOCHK:
+          // "Uhhuh. NMI received for unknown reason 2d on CPU 42." then "Dazed and confused, but
+          // trying to continue", or panic "NMI: Not continuing" with unknown_nmi_panic
+          // (arch/x86/kernel/nmi.c unknown_nmi_error; 2.4 kernels printed no " on CPU n"). Printed
+          // from the NMI handler without a stack: the title names no function.
+          titled(
+              "mce",
+              "Uhhuh. NMI received for unknown reason",
+              "Uhhuh\\. NMI received for unknown reason [0-9a-f]{2}(?: on CPU \\d+)?\\.?",
+              OPENS,
+              new TitleFormat(
+                  "Uhhuh. NMI received for unknown reason",
+                  "Uhhuh\\. NMI received for unknown reason",
+                  "Uhhuh. NMI received for unknown reason",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           // syzkaller's executor reports its own failures on the console; syzbot files them
           of("fuzzer", "SYZFAIL: ", "SYZFAIL: ", OPENS),
           of("fuzzer", "SYZFATAL: ", "SYZFATAL: ", OPENS),
@@ -457,6 +474,13 @@ public final class ReportKinds {
               "scheduling while atomic|sleeping function called from invalid context"
                   + "|using smp_processor_id\\(\\) in preemptible|using __this_cpu_"
                   + "|workqueue leaked lock or atomic|Voluntary context switch within RCU"),
+          // lock debugging's checks of a lock word (kernel/locking/spinlock_debug.c spin_bug,
+          // rwlock_bug): a lock never initialised or overwritten ("bad magic"), released twice or
+          // by another task or CPU is a misuse bug; "recursion" and "lockup suspected" are
+          // deadlocks
+          wording(
+              FailureClass.BUG,
+              "BUG: (?:spinlock|rwlock) (?:bad magic|already unlocked|wrong owner|wrong CPU)"),
           wording(
               FailureClass.DEADLOCK,
               "circular locking|recursive locking|inconsistent lock state|lock inversion"

@@ -29,8 +29,12 @@ public final class TypeClasses {
                   "bug",
                   "invalid-opcode",
                   "hung-task",
-                  "sysrq-crash")),
-          Map.entry("LOCKDEP", Set.of("deadlock", "warning", "sleep-in-atomic")),
+                  "sysrq-crash",
+                  // a #GP whose operand is slab poison names what it is: a use of a freed object
+                  "use-after-free")),
+          // spinlock_debug's "bad magic", "already unlocked", "wrong owner/CPU" are lock misuse
+          // bugs (an uninitialised or overwritten lock) that syzkaller files under LOCKDEP
+          Map.entry("LOCKDEP", Set.of("deadlock", "warning", "sleep-in-atomic", "bug")),
           Map.entry(
               "MEMORY_SAFETY_BUG",
               Set.of("page-fault", "null-deref", "list-corruption", "gpf", "use-after-free")),
