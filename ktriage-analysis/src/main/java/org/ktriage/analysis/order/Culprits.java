@@ -184,6 +184,123 @@ public final class Culprits {
     return null;
   }
 
+  /**
+   * A symbol as {@code %pS} prints it in any report line (lib/vsprintf.c symbol_string(): {@code
+   * func+0xoff/0xsize [module]}), after the optional {@code [<address>]} or {@code [address]}
+   * columns of x86, s390 and powerpc traces and the {@code ? } mark x86's show_trace_log_lvl()
+   * gives an address it could not prove is a return address.
+   */
+  private static final Pattern TEXT_FRAME =
+      Pattern.compile(
+          "(?:\\[<?[0-9a-fA-F]+>?\\]\\s*)*(\\?\\s+)?(?<![\\w.$])([A-Za-z_][\\w.$]*)\\+(0x[0-9a-fA-F]+)"
+              + "/0x[0-9a-fA-F]+(?:\\s+\\[([\\w-]+)[^\\]]*\\])?");
+
+  /**
+   * Where a report's own stack ends and what follows is about other code: KASAN's allocation and
+   * free stacks (mm/kasan/report.c print_track(): "Allocated by task", "Freed by task", "Last
+   * potentially related work creation"), the object description ("The buggy address belongs to"),
+   * KFENCE's (mm/kfence/report.c: "allocated by task", "freed by task").
+   */
+  private static final Pattern TEXT_STACK_END =
+      Pattern.compile(
+          "(?i)\\b(?:allocated by task|freed by task|last potentially related"
+              + "|the buggy address belongs|memory state around)");
+
+  /**
+   * Lines that name code but not the failing stack: lockdep's irq-state trace
+   * (kernel/locking/lockdep.c print_irqtrace_events(): "hardirqs last enabled at (N): …") and its
+   * held-lock list (print_lock(): " #0: (lock){…}, at: …"); arm32's register provenance
+   * (arch/arm/kernel/process.c __show_regs_alloc_free(): "Register r4 information: … allocated at
+   * f+0x…", mm/util.c mem_dump_obj()), which says who allocated what a register points to.
+   */
+  private static final Pattern TEXT_NOT_STACK =
+      Pattern.compile(
+          "(?:irqs last\\s+(?:en|dis)abled at|^\\s*#\\d+:|^\\s*Register r?\\w+ information:)");
+
+  /**
+   * Lines after which the next line names code that is not the failing stack: kernel/sched/core.c
+   * __might_resched() prints "Preemption disabled at:" and the ip that disabled preemption on a
+   * line of its own (print_ip_sym()).
+   */
+  private static final Pattern TEXT_NEXT_NOT_STACK =
+      Pattern.compile("(?i)^\\s*preemption disabled at:\\s*$");
+
+  /**
+   * Where a section about another task starts: kernel/rcu/tree_stall.h
+   * rcu_check_gp_kthread_starvation() prints "RCU grace-period kthread stack dump:" and the
+   * grace-period kthread's own stack (rcu_gp_kthread(), rcu_gp_fqs_loop(), sleeping), the starved
+   * helper, not the stalled code.
+   */
+  private static final Pattern TEXT_OTHER_TASK_START =
+      Pattern.compile("(?i)RCU grace-period kthread stack dump:");
+
+  /**
+   * Where that section ends: tree_stall.h rcu_check_gp_kthread_wakeup() and rcu_dump_cpu_stacks()
+   * go on with "Stack dump where RCU GP kthread last ran:", "Task dump for CPU n:"
+   * (kernel/sched/core.c dump_cpu_task()) or "NMI backtrace for cpu n" (lib/nmi_backtrace.c), the
+   * stalled CPUs' own stacks.
+   */
+  private static final Pattern TEXT_OTHER_TASK_END =
+      Pattern.compile(
+          "(?i)(?:stack dump where rcu gp kthread last ran|task dump for cpu|nmi backtrace for cpu"
+              + "|sending nmi from cpu)");
+
+  /**
+   * The culprit read from a report's own text when its parsed trace named none: the first symbol
+   * the report prints, in print order, that is not in {@link ReportingFrames} (reporting,
+   * primitives, interrupt plumbing), an exception, syscall or interrupt entry, or an unreliable
+   * {@code ? } entry. Frames the compiler inlined ({@code f file.c:123 [inline]}, no offset) are
+   * not symbols kallsyms printed and are passed over, as syzkaller's {@code {{FUNC}}} does. A
+   * lockdep report prints the acquiring function first ("is trying to acquire lock: … at: f"), a
+   * register dump its PC and LR (a call through a NULL pointer leaves the caller in the LR), a
+   * trace its frames innermost first.
+   *
+   * @param lines the report's lines, and the lines that follow it up to the next report (a trace
+   *     the readers did not take as frames ends the report's own lines early)
+   */
+  static @Nullable Frame fromText(List<LogRecord> lines) {
+    boolean otherTask = false;
+    boolean skipNext = false;
+    for (LogRecord line : lines) {
+      String text = line.text();
+      if (TEXT_STACK_END.matcher(text).find()) {
+        break;
+      }
+      if (otherTask) {
+        otherTask = !TEXT_OTHER_TASK_END.matcher(text).find();
+        continue;
+      }
+      if (TEXT_OTHER_TASK_START.matcher(text).find()) {
+        otherTask = true;
+        continue;
+      }
+      if (skipNext) {
+        skipNext = false;
+        continue;
+      }
+      if (TEXT_NEXT_NOT_STACK.matcher(text).find()) {
+        skipNext = true;
+        continue;
+      }
+      if (TEXT_NOT_STACK.matcher(text).find()) {
+        continue;
+      }
+      Matcher m = TEXT_FRAME.matcher(text);
+      while (m.find()) {
+        String fn = m.group(2);
+        String b = FrameNames.base(fn);
+        if (m.group(1) == null
+            && !unnamed(fn)
+            && ReportingFrames.roles(b).isEmpty()
+            && FrameNames.entryKind(b).isEmpty()
+            && FrameNames.contextMarker(b).isEmpty()) {
+          return new Frame(fn, m.group(3), null, m.group(4), null, true, line.source());
+        }
+      }
+    }
+    return null;
+  }
+
   /** The frame that called panic() on a CPU, or null. */
   static @Nullable Frame panicCaller(@Nullable CpuState cpu) {
     if (cpu == null) {

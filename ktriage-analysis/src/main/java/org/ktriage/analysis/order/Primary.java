@@ -10,6 +10,7 @@ import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Frame;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.SourceSpan;
+import org.ktriage.model.kind.CloneSuffixes;
 
 /**
  * The primary failure chosen by {@link PrimaryChoice} with what it was read from. Built with {@link
@@ -101,6 +102,23 @@ public record Primary(
         source);
   }
 
+  /** This primary blaming another function (a frame read from the report's text). */
+  public Primary withFrame(Frame frame) {
+    return new Primary(
+        failureClass,
+        site,
+        report,
+        cpu,
+        context,
+        CloneSuffixes.strip(frame.function()),
+        frame.offset(),
+        frame.module(),
+        address,
+        addressKind,
+        addressRegister,
+        source);
+  }
+
   /** Collects the parts of a {@link Primary}; unset parts stay null. */
   public static final class Builder {
     private final FailureClass failureClass;
@@ -134,9 +152,12 @@ public record Primary(
       return this;
     }
 
-    /** The failing function, its offset and module. */
+    /**
+     * The failing function (named as in the source: compiler clone suffixes such as {@code .isra.0}
+     * dropped, {@link CloneSuffixes}), its offset and module.
+     */
     public Builder at(@Nullable String function, @Nullable String offset, @Nullable String module) {
-      this.function = function;
+      this.function = function == null ? null : CloneSuffixes.strip(function);
       this.offset = offset;
       this.module = module;
       return this;

@@ -1,5 +1,6 @@
 package org.ktriage.analysis.order;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.classify.FailureClassifier;
@@ -11,6 +12,7 @@ import org.ktriage.model.CpuState;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
+import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
 import org.ktriage.model.kind.ReportingFrames;
@@ -52,7 +54,8 @@ final class PrimaryChoice {
     }
     if (first != null) {
       Primary p = fromReport(f, first);
-      return p.function() != null ? p : orLaterOfSameStall(f, first, p);
+      p = p.function() != null ? p : orLaterOfSameStall(f, first, p);
+      return p.function() != null ? p : orFromText(f, p, first);
     }
     Primary fromPanicStack = fromPanicStack(f, panicCpu);
     if (fromPanicStack != null) {
@@ -102,6 +105,48 @@ final class PrimaryChoice {
       }
     }
     return frames;
+  }
+
+  /**
+   * A report whose parsed trace named no culprit (a trace in a form the readers did not take as
+   * frames, a trace cut short, only a register dump) still prints symbols: the first one that is
+   * not a reporting frame, in print order ({@link Culprits#fromText}).
+   */
+  private static Primary orFromText(CrashFacts f, Primary p, ReportView v) {
+    Frame fr = Culprits.fromText(extent(f, v));
+    return fr == null ? p : p.withFrame(fr);
+  }
+
+  /** Most lines a report's text extent runs to: a stack is well under it. */
+  private static final int MAX_EXTENT_LINES = 400;
+
+  /**
+   * A report's lines and the log lines after it up to the next report (at most {@link
+   * #MAX_EXTENT_LINES}).
+   */
+  private static List<LogRecord> extent(CrashFacts f, ReportView v) {
+    List<LogRecord> own = v.oops().lines();
+    if (own.isEmpty()) {
+      return own;
+    }
+    long first = own.get(0).seq();
+    long next = Long.MAX_VALUE;
+    for (ReportView other : f.reports()) {
+      List<LogRecord> ol = other.oops().lines();
+      if (!ol.isEmpty() && ol.get(0).seq() > first && ol.get(0).seq() < next) {
+        next = ol.get(0).seq();
+      }
+    }
+    List<LogRecord> out = new ArrayList<>();
+    for (LogRecord r : f.logLines()) {
+      if (r.seq() >= first && r.seq() < next) {
+        out.add(r);
+        if (out.size() >= MAX_EXTENT_LINES) {
+          break;
+        }
+      }
+    }
+    return out.isEmpty() ? own : out;
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.TitleRules.StackSpec;
+import org.ktriage.model.kind.CloneSuffixes;
 import org.ktriage.model.kind.ReportKinds;
 
 /**
@@ -101,8 +102,7 @@ final class FallbackTitles {
       StackSpec spec) {
     if (primaryFunction != null && !primaryFunction.isEmpty()) {
       // a title names the function without its compiler suffix (.isra.0, .cold), as {{FUNC}} does
-      int dot = primaryFunction.indexOf('.');
-      return dot > 0 ? primaryFunction.substring(0, dot) : primaryFunction;
+      return CloneSuffixes.strip(primaryFunction);
     }
     String ctx = context.get(start);
     StringBuilder sb = new StringBuilder();

@@ -23,6 +23,7 @@ import org.ktriage.model.Frame;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.CloneSuffixes;
 import org.ktriage.model.kind.ReportingFrames;
 
 /**
@@ -207,11 +208,7 @@ public record Signature(
     if (plus > 0) {
       f = f.substring(0, plus);
     }
-    int dot = f.indexOf('.');
-    if (dot > 0) {
-      f = f.substring(0, dot);
-    }
-    return f;
+    return CloneSuffixes.strip(f);
   }
 
   private static int startIndex(

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.ktriage.model.ContextKind;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
+import org.ktriage.model.kind.CloneSuffixes;
 import org.ktriage.model.kind.ReportingFrames;
 
 /**
@@ -119,7 +120,19 @@ public final class FrameNames {
           "el1h_64_irq",
           "el1h_64_irq_handler",
           "el1_irq",
-          "gic_handle_irq");
+          "gic_handle_irq",
+          // arm64 (5.x-6.x) arch/arm64/kernel/entry-common.c do_interrupt_handler(), entry.S
+          // call_on_irq_stack(); kernel/irq/irqdesc.c handle_domain_irq(),
+          // generic_handle_domain_irq(); kernel/irq/chip.c handle_percpu_devid_irq();
+          // drivers/clocksource/arm_arch_timer.c arch_timer_handler_{virt,phys}(): the per-CPU
+          // timer interrupt the stall and lockup detectors run from
+          "do_interrupt_handler",
+          "call_on_irq_stack",
+          "handle_domain_irq",
+          "generic_handle_domain_irq",
+          "handle_percpu_devid_irq",
+          "arch_timer_handler_virt",
+          "arch_timer_handler_phys");
 
   private static final List<String> HARDIRQ_PREFIXES =
       List.of("sysvec_", "asm_sysvec_", "__sysvec_");
@@ -255,8 +268,7 @@ public final class FrameNames {
 
   /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
   public static String base(String function) {
-    int dot = function.indexOf('.');
-    return dot > 0 ? function.substring(0, dot) : function;
+    return CloneSuffixes.strip(function);
   }
 
   /** The failure class of an exception entry routine, when it is one. */

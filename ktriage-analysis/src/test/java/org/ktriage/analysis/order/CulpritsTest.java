@@ -59,4 +59,33 @@ class CulpritsTest {
     // ... and ordinary code is its own culprit
     assertThat(Culprits.blamedCaller(FailureClass.NULL_DEREF, "lab_panic_now", frames)).isNull();
   }
+
+  @Test
+  void aTraceReadFromTextBlamesTheFirstSymbolThatIsNotInlinedOrReporting() throws Exception {
+    // syzkaller guilty/11: the RIP lines name two inlined list helpers (no offset, not printed by
+    // kallsyms) before the function that faulted
+    CrashFacts f = Inputs.facts("corpus/syzkaller/guilty/11");
+    Frame fr = Objects.requireNonNull(Culprits.fromText(f.logLines()));
+    assertThat(fr.function()).isEqualTo("irq_bypass_unregister_consumer");
+    assertThat(fr.offset()).isEqualTo("0x296");
+  }
+
+  @Test
+  void anRcuStallsGracePeriodKthreadDumpAndTimerInterruptAreNotTheCulprit() throws Exception {
+    // syzkaller guilty/60 (arm64): tree_stall.h prints the starved grace-period kthread's stack
+    // (rcu_gp_fqs_loop, rcu_gp_kthread), then the stalled CPU's, led by the stack walker and the
+    // arch timer interrupt; the stalled code is under the spinlock it spins on
+    CrashFacts f = Inputs.facts("corpus/syzkaller/guilty/60");
+    Frame fr = Objects.requireNonNull(Culprits.fromText(f.logLines()));
+    assertThat(fr.function()).isEqualTo("sk_msg_recvmsg");
+  }
+
+  @Test
+  void theIpThatDisabledPreemptionIsNotTheStackOfTheReport() throws Exception {
+    // syzkaller guilty/67: __might_resched() prints "Preemption disabled at:" and that ip
+    // (irq_enter_rcu) before the stack, where PREEMPT_RT's rt_read_lock() sleeps for its caller
+    CrashFacts f = Inputs.facts("corpus/syzkaller/guilty/67");
+    Frame fr = Objects.requireNonNull(Culprits.fromText(f.logLines()));
+    assertThat(fr.function()).isEqualTo("kvm_xen_set_evtchn_fast");
+  }
 }

@@ -538,7 +538,265 @@ public final class ReportingFrames {
           e(REPORTER, "^oom_kill_process$"),
           // lib/dump_stack.c __dump_stack(); arch/x86/kernel/dumpstack.c show_trace_log_lvl()
           e(REPORTER, "^__dump_stack$"),
-          e(REPORTER, "^show_trace_log_lvl$"));
+          e(REPORTER, "^show_trace_log_lvl$"),
+          // arch/arm64/kernel/stacktrace.c and arch/riscv/kernel/stacktrace.c walk_stackframe(),
+          // arch_stack_walk(); kernel/stacktrace.c stack_trace_save*(): walk a stack to print or
+          // record it (dump_backtrace(), show_stack(), KASAN's and kmemleak's stack depot)
+          e(REPORTER, "^(walk_stackframe|arch_stack_walk|stack_trace_save\\w*)$"),
+          // arch/x86/kernel/dumpstack.c (2.6-4.x) print_context_stack(), print_trace_address(),
+          // dump_trace(), printk_address(): the x86 backtrace printer before the ORC unwinder
+          e(
+              REPORTER,
+              "^(print_context_stack(_bp)?|print_trace_address|dump_trace|printk_address)$"),
+          // mm/page_alloc.c warn_alloc() prints "page allocation failure" and show_mem();
+          // mm/debug.c dump_page(), __dump_page(); mm/memory.c print_bad_pte() ("BUG: Bad page
+          // map")
+          e(REPORTER, "^(warn_alloc(_show_mem)?|_*show_mem|_*dump_page|print_bad_pte)$"),
+          // kernel/locking/spinlock_debug.c spin_dump(), spin_bug(), rwlock_bug() print "BUG:
+          // spinlock bad magic/already unlocked/lockup suspected" for the caller's lock;
+          // debug_spin_lock_before() and friends check it, __spin_lock_debug() (<3.17) spins
+          e(REPORTER, "^(spin_dump|spin_bug|rwlock_bug)$"),
+          e(DEBUG, "^debug_(spin|read|write)_(lock|unlock)"),
+          e(LOCKING, "^__spin_lock_debug$"),
+          // kernel/locking/mutex-debug.c debug_mutex_*() and mutex_destroy():
+          // DEBUG_LOCKS_WARN_ON() on the caller's mutex (locked when destroyed, unlocked by
+          // another owner)
+          e(DEBUG, "^debug_mutex_"),
+          e(ASSERTING, "^mutex_destroy$"),
+          // kernel/spinlock.c (2.6.x, before the _raw_ rename in 2.6.33) _spin_lock(),
+          // _spin_lock_irqsave(), _read_lock(), _write_lock_bh(), their unlocks
+          e(LOCKING, "^_(spin|read|write)_(try)?lock"),
+          e(LOCKING, "^_(spin|read|write)_unlock"),
+          // kernel/locking/spinlock_rt.c (PREEMPT_RT) rt_spin_lock(), rt_read_lock(), ...;
+          // kernel/locking/rtmutex.c rt_mutex_lock*(), rt_mutex_slowlock(), __rt_mutex_*();
+          // kernel/sched/core.c raw_spin_rq_lock_nested() takes the runqueue lock for its caller
+          e(LOCKING, "^_*rt_(spin|read|write)_(try)?(un)?lock"),
+          e(LOCKING, "^_*rt_mutex_(slow)?(lock|unlock|trylock)"),
+          e(LOCKING, "^__rt_mutex_"),
+          e(LOCKING, "^raw_spin_rq_(lock|unlock)"),
+          // kernel/locking/semaphore.c down_interruptible(), down_killable(), down_timeout(),
+          // down_trylock(); percpu-rwsem.c percpu_down_*(), __percpu_down_read(),
+          // percpu_rwsem_wait(); ww_mutex.h ww_mutex_lock*()
+          e(LOCKING, "^down_(interruptible|killable|timeout|trylock)$"),
+          e(LOCKING, "^_*percpu_(down|up)_(read|write)"),
+          e(LOCKING, "^percpu_rwsem_wait$"),
+          e(LOCKING, "^_*ww_mutex_(lock|unlock)"),
+          // drivers/usb/core/urb.c usb_submit_urb(): dev_WARN "BOGUS urb xfer, pipe %x != type
+          // %x" when the caller's urb does not match its endpoint; usb_kill_urb(),
+          // usb_poison_urb() might_sleep() in the caller's context
+          e(ASSERTING, "^usb_(submit|kill|poison)_urb$"),
+          // drivers/base/core.c get_device(), put_device() (kobject_get/put() on the caller's
+          // device); include/linux/kref.h kref_get(), kref_put*() (refcount on the caller's count)
+          e(ASSERTING, "^(get|put)_device$"),
+          e(ASSERTING, "^kref_(get|put)"),
+          // kernel/dma/mapping.c dma_alloc_attrs() (WARN_ON_ONCE(!dev->coherent_dma_mask)),
+          // dma_free_attrs() (WARN_ON(irqs_disabled())), dma_map_page_attrs() (BUG_ON on the
+          // direction); kernel/dma/direct.c dma_direct_alloc(), dma_direct_free() free what the
+          // caller says it allocated
+          e(ASSERTING, "^dma_(alloc|free)_(attrs|coherent|noncoherent|pages)$"),
+          e(ASSERTING, "^dma_direct_(alloc|free)(_pages)?$"),
+          e(ASSERTING, "^dma_(map|unmap)_(page|single|sg|sgtable|resource)(_attrs)?$"),
+          // kernel/dma/debug.c debug_dma_*(), check_unmap(), check_sync(): err_printk() reports
+          // the driver's mapping misuse ("DMA-API: device driver frees DMA memory with wrong
+          // size")
+          e(REPORTER, "^debug_dma_"),
+          e(REPORTER, "^check_(unmap|sync)$"),
+          // drivers/iommu/dma-iommu.c iommu_dma_unmap_page(), iommu_dma_unmap_phys(),
+          // __iommu_dma_unmap(), iommu_dma_free(): WARN_ON(unmapped != size) for a range the
+          // caller did not map
+          e(ASSERTING, "^_*iommu_dma_(unmap|free)"),
+          // kernel/smp.c smp_call_function_many_cond(), smp_call_function_single(),
+          // smp_call_function_many(), smp_call_function(); on_each_cpu*(): WARN_ON_ONCE(
+          // cpu_online(this_cpu) && irqs_disabled() && !oops_in_progress) on the caller's context
+          e(ASSERTING, "^smp_call_function(_many_cond|_many|_single|_single_async)?$"),
+          e(ASSERTING, "^on_each_cpu(_cond_mask|_cond|_mask)?$"),
+          // arch/x86/mm/tlb.c flush_tlb_kernel_range(), flush_tlb_mm_range(), flush_tlb_all();
+          // arch/riscv/mm/tlbflush.c __flush_tlb_range(), flush_tlb_kernel_range(); arch/arm
+          // and arch/powerpc flush_tlb_*(): shoot down other CPUs' TLBs through on_each_cpu*()
+          // in their caller's context
+          e(ASSERTING, "^_*flush_tlb_(kernel_range|range|mm_range|all|mm|page|others)$"),
+          // drivers/infiniband/core/cma.c rdma_accept(), rdma_accept_ece():
+          // lockdep_assert_held(&id_priv->handler_mutex) on the caller
+          e(ASSERTING, "^rdma_accept(_ece)?$"),
+          // kernel/irq/manage.c __free_irq() WARN "Trying to free already-free IRQ", free_irq(),
+          // __enable_irq() WARN "Unbalanced enable for IRQ", irq_set_irq_wake() WARN "Unbalanced
+          // IRQ %d wake disable": the caller's IRQ bookkeeping
+          e(ASSERTING, "^_*free_irq$"),
+          e(ASSERTING, "^_*enable_irq$"),
+          e(ASSERTING, "^irq_set_irq_wake$"),
+          // kernel/workqueue.c __queue_work() (WARN on a draining or destroyed workqueue),
+          // queue_work_on(), queue_delayed_work_on(), destroy_workqueue() (WARN on busy pwqs),
+          // check_flush_dependency() (WARN "WQ_MEM_RECLAIM ... is flushing !WQ_MEM_RECLAIM"):
+          // the caller's work and workqueue
+          e(ASSERTING, "^_*queue_(delayed_|rcu_)?work(_on)?$"),
+          e(ASSERTING, "^destroy_workqueue$"),
+          e(ASSERTING, "^check_flush_dependency$"),
+          // kernel/time/timer.c __mod_timer() (BUG_ON(!timer->function)), mod_timer(),
+          // add_timer_on(): the caller's timer
+          e(ASSERTING, "^_*mod_timer(_pending)?$"),
+          e(ASSERTING, "^add_timer_on$"),
+          // mm/slab_common.c kmem_cache_destroy(): "Slab cache still has objects" for the caller's
+          // cache
+          e(ASSERTING, "^kmem_cache_destroy$"),
+          // lib/xarray.c xa_insert(), __xa_insert(), xa_store(), __xa_alloc*(), __xa_cmpxchg(),
+          // xa_erase(): store into the caller's xarray with the caller's gfp flags (xas_nomem()
+          // allocates under them)
+          e(HELPER, "^_*xa_(insert|store|alloc|alloc_cyclic|cmpxchg|erase|reserve|store_range)"),
+          // kernel/sched/wait.c __wake_up(), __wake_up_common(), __wake_up_common_lock(),
+          // __wake_up_sync_key(), __wake_up_locked*(), autoremove_wake_function(); completion.c
+          // complete(), complete_all(): walk the wait-queue head the caller passes
+          e(HELPER, "^_*wake_up(_common(_lock)?|_sync(_key)?|_locked(_key|_sync_key)?|_key)?$"),
+          e(HELPER, "^(autoremove|default|woken)_wake_function$"),
+          e(HELPER, "^complete(_all)?$"),
+          // include/linux/atomic/*.h and arch/*/include/asm/atomic.h atomic_*(), atomic64_*(),
+          // atomic_long_*(), arch_atomic_*(): operate on the caller's counter
+          e(
+              HELPER,
+              "^_*(arch_|raw_)?atomic(64|_long)?_(read|set|add|sub|inc|dec|and|or|xor|fetch"
+                  + "|try_cmpxchg|cmpxchg|xchg)\\w*$"),
+          // per-architecture string and copy routines: arch/x86/lib/memcpy_64.S memcpy_orig,
+          // memcpy_erms, __memcpy; memset_64.S memset_erms, memset_orig, __memset;
+          // arch/powerpc/lib/memcpy_power7.S memcpy_power7, copyuser_power7.S
+          // __copy_tofrom_user_power7, copyuser_64.S __copy_tofrom_user; arch/arm64/lib/memcpy.S
+          // __pi_memcpy, __memcpy; arch/arm/lib/memzero.S __memzero, memcpy.S mmiocpy, memset.S
+          // mmioset, __memset32/64; arch/s390/lib/mem.S __memset16/32/64; arch/riscv/lib
+          // __memcpy, __memset
+          e(HELPER, "^_*(pi_)?mem(cpy|set|move)(_(power7|erms|orig|fast|mcsafe|flushcache))?$"),
+          e(HELPER, "^_*memset(16|32|64)$"),
+          e(HELPER, "^(__memzero|mmiocpy|mmioset)$"),
+          // user copies: arch/x86/lib/copy_user_64.S copy_user_generic_unrolled/_string,
+          // copy_user_enhanced_fast_string, rep_movs_alternative; arch/arm64/lib
+          // __arch_copy_from_user/_to_user; arch/arm/lib arm_copy_from_user, __copy_to_user_std;
+          // arch/riscv/lib/uaccess.S __asm_copy_to_user/_from_user; lib/usercopy.c
+          // _copy_from_user(); clear_user(), strncpy_from_user(), strnlen_user(); copy_mc_*()
+          e(HELPER, "^copy_user_(generic\\w*|enhanced_fast_string|handle_tail)$"),
+          e(HELPER, "^rep_movs_alternative$"),
+          e(HELPER, "^_*(arch_|raw_)?copy_(to|from|in)_user(_\\w+)?$"),
+          e(HELPER, "^_*copy_tofrom_user\\w*$"),
+          e(HELPER, "^_*asm_copy_(to|from)_user$"),
+          e(HELPER, "^arm_copy_(to|from)_user$"),
+          e(HELPER, "^_*(arch_)?clear_user\\w*$"),
+          e(HELPER, "^(do_)?_*strn(cpy_from|len)_user$"),
+          e(HELPER, "^_*copy_mc_\\w+$"),
+          e(HELPER, "^_*copy_user_(nocache|flushcache)$"),
+          // include/linux/fortify-string.h fortify_panic(), __fortify_report(), __fortify_panic()
+          // (lib/string_helpers.c): "detected buffer overflow" in the caller's string call
+          e(REPORTER, "^_*fortify_(panic|report)$"),
+          // grsecurity/PaX fs/exec.c report_size_overflow(): the size_overflow plugin's report
+          // ("PAX: size overflow detected in function %s")
+          e(REPORTER, "^report_size_overflow$"),
+          // fs/inode.c __wait_on_freeing_inode() sleeps until an inode being evicted is gone;
+          // find_inode(), find_inode_fast(), ilookup(), ilookup5(), iget_locked(),
+          // iget5_locked() wait in it for their caller
+          e(SCHEDULER, "^__wait_on_freeing_inode$"),
+          e(SCHEDULER, "^(find_inode(_fast)?|ilookup5?|iget5?_locked)$"),
+          // kernel/sched/wait_bit.c out_of_line_wait_on_bit*(), __wait_on_bit*(), bit_wait*();
+          // mm/filemap.c folio_wait_bit_common(), wait_on_page_bit*(), __folio_lock(),
+          // __lock_page(), folio_wait_writeback(); fs/buffer.c __wait_on_buffer(),
+          // __lock_buffer(): where a task sleeps on a bit its caller waits for
+          e(SCHEDULER, "^(out_of_line_)?_*wait_on_bit"),
+          e(SCHEDULER, "^bit_wait(_io)?(_timeout)?$"),
+          e(SCHEDULER, "^(folio|page)_wait_bit"),
+          e(SCHEDULER, "^wait_on_page_(bit|writeback|locked)"),
+          e(SCHEDULER, "^folio_wait_(writeback|locked)"),
+          e(SCHEDULER, "^_*(lock_page|folio_lock)(_killable)?$"),
+          e(SCHEDULER, "^__(wait_on|lock)_buffer$"),
+          // kernel/time/timer.c msleep(), msleep_interruptible(), usleep_range_state(),
+          // schedule_timeout_*(); kernel/time/hrtimer.c schedule_hrtimeout*()
+          e(SCHEDULER, "^(msleep(_interruptible)?|usleep_range(_state)?)$"),
+          e(SCHEDULER, "^schedule_timeout_\\w+$"),
+          e(SCHEDULER, "^schedule_hrtimeout"),
+          // kernel/workqueue.c cancel_work_sync(), cancel_delayed_work_sync(),
+          // __cancel_work_timer(), __cancel_work_sync(), flush_delayed_work(), drain_workqueue();
+          // kernel/rcu/tree.c rcu_barrier(), kernel/rcu/srcutree.c __synchronize_srcu(),
+          // kernel/rcu/update.c wait_rcu_gp(): the caller chose to wait
+          e(SCHEDULER, "^_*cancel_(delayed_)?work(_timer|_sync)+$"),
+          e(SCHEDULER, "^flush_delayed_work$"),
+          e(SCHEDULER, "^drain_workqueue$"),
+          e(SCHEDULER, "^rcu_barrier"),
+          e(SCHEDULER, "^__synchronize_srcu$"),
+          e(SCHEDULER, "^wait_rcu_gp$"),
+          // drivers/base/power/runtime.c rpm_resume(), rpm_suspend() sleep on
+          // dev->power.wait_queue while another transition runs; __pm_runtime_resume(),
+          // __pm_runtime_suspend(), __pm_runtime_idle() run them for the caller
+          e(SCHEDULER, "^rpm_(resume|suspend)$"),
+          e(SCHEDULER, "^__pm_runtime_(resume|suspend|idle)$"),
+          // include/linux/spinlock_api_smp.h __raw_spin_lock*(), __raw_read_lock*(): the inline
+          // bodies of the _raw_ lock functions, printed when not inlined
+          e(LOCKING, "^__raw_(spin|read|write)_(try)?(un)?lock"),
+          // drivers/usb/core/urb.c usb_alloc_urb(): allocates an urb for its caller
+          e(ALLOCATOR, "^usb_alloc_urb$"),
+          // mm/vmalloc.c __vmalloc_area_node*(), __vmalloc_node_flags*() (4.x): vmalloc's own
+          // page allocation for its caller
+          e(ALLOCATOR, "^__vmalloc_area_node"),
+          e(ALLOCATOR, "^__vmalloc_node_flags"),
+          // arch/arm64/mm/fault.c do_tag_check_fault(), report_tag_fault(): a memory-tagging
+          // fault handed to KASAN's report
+          e(TRAP, "^(report_tag_fault|do_tag_check_fault|do_tag_recovery)$"),
+          // lib/debugobjects.c calls the object type's is_static_object() hook
+          // (kernel/workqueue.c work_is_static_object(), kernel/time/timer.c
+          // timer_is_static_object(), ...) on the caller's object
+          e(DEBUG, "^\\w+_is_static_object$"),
+          // lib/lockref.c lockref_get*(), lockref_put*(), lockref_mark_dead(): the caller's
+          // lockref
+          e(HELPER, "^lockref_(get|put|mark_dead)\\w*$"),
+          // include/linux/spinlock.h spin_lock(), spin_lock_irqsave(), spin_unlock_irqrestore(),
+          // raw_spin_lock*(), read_lock*(), write_lock*(): inline wrappers of the _raw_ functions,
+          // printed as frames when not inlined or as [inline] frames by the symbolizer
+          e(
+              LOCKING,
+              "^(raw_)?(spin|read|write)_(try)?(un)?lock(_nested|_irq|_irqsave|_irqrestore|_bh)?$"),
+          // kernel/softirq.c __local_bh_enable_ip(), local_bh_enable(): run pending softirqs on
+          // the way out of a bh-disabled section
+          e(INTERRUPT, "^_*local_bh_enable(_ip)?$"),
+          // kernel/sched/wait.c prepare_to_wait*(), finish_wait(); kernel/sched/swait.c
+          // prepare_to_swait*(), finish_swait(): the caller's wait loop
+          e(SCHEDULER, "^(prepare_to|finish)_s?wait(_event|_exclusive)?$"),
+          // arch/powerpc/kernel/head_book3s_32.S DataAccess, InstructionAccess (and their _virt
+          // continuations): the exception entry of a ppc32 fault
+          e(TRAP, "^(DataAccess|InstructionAccess)(_virt|Cont)?$"),
+          // mm/vmalloc.c __vmalloc_node_memcg() and the other __vmalloc_node*() internals
+          e(ALLOCATOR, "^__vmalloc_node\\w*$"),
+          // fs/btrfs/locking.c btrfs_tree_lock(), btrfs_tree_read_lock(),
+          // __btrfs_tree_read_lock(), btrfs_tree_lock_nested(): btrfs's rwsem-based tree-block
+          // locks, taken for their caller
+          e(LOCKING, "^_*btrfs_tree_(read_)?(un)?lock"),
+          // kernel/rcu/tree_stall.h rcu_check_gp_kthread_starvation(),
+          // rcu_check_gp_kthread_wakeup(), rcu_print_task_stall*(), rcu_stall_kick_kthreads():
+          // print the stall report's grace-period kthread and blocked-task sections
+          e(
+              REPORTER,
+              "^rcu_(check_gp_kthread_\\w+|print_(detail_)?task_stall\\w*|stall_kick_kthreads)$"),
+          // include/linux/nmi.h trigger_single_cpu_backtrace(), trigger_all_cpu_backtrace():
+          // ask another CPU to print its stack (lib/nmi_backtrace.c)
+          e(REPORTER, "^trigger_(single_cpu|all_cpu|cpumask|allbutself_cpu)_backtrace$"),
+          // kernel/locking/qspinlock_paravirt.h pv_wait_node(), pv_wait_head_or_lock(),
+          // pv_kick_node(); arch/x86/kernel/kvm.c kvm_wait() halts a KVM guest's vCPU while it
+          // waits for a paravirt spinlock its caller takes
+          e(LOCKING, "^pv_(wait_node|wait_head_or_lock|kick_node|wait|kick)$"),
+          e(LOCKING, "^kvm_wait$"),
+          // mm/page_alloc.c prepare_alloc_pages(), should_fail_alloc_page(); mm/mempool.c
+          // mempool_alloc*(), mempool_free*(), mempool_kmalloc(): allocate for their caller
+          e(ALLOCATOR, "^(prepare_alloc_pages|should_fail_alloc_page)$"),
+          e(ALLOCATOR, "^mempool_(alloc|free|kmalloc|kfree)\\w*$"),
+          // include/linux/jhash.h jhash(), jhash2(), jhash_*words(): hash the key their caller
+          // passes
+          e(HELPER, "^jhash(2|_1word|_2words|_3words)?$"),
+          // include/linux/rhashtable.h and lib/rhashtable.c __rhashtable_lookup(),
+          // rhashtable_lookup*(), rhltable_lookup(), rhashtable_insert*(), rhashtable_remove*():
+          // walk or change the table their caller owns
+          e(HELPER, "^_*rh(ashtable|ltable)_(lookup|insert|remove)\\w*$"),
+          // sound/core/pcm_native.c snd_pcm_stream_lock*(), snd_pcm_stream_unlock*(): the PCM
+          // stream's spinlock or mutex, taken for their caller
+          e(LOCKING, "^snd_pcm_stream_(un)?lock(_irq|_irqsave|_irqrestore)?$"),
+          // arch/x86/mm/fault.c __do_page_fault() (before v5.8), arch/arm64 and arch/powerpc
+          // __do_page_fault(): the page-fault handler; might_sleep() in it reports the faulting
+          // caller's context
+          e(TRAP, "^__do_page_fault$"),
+          // mm/truncate.c truncate_inode_pages(), truncate_inode_pages_range(),
+          // truncate_inode_pages_final(): lock and wait on every page of the mapping their caller
+          // truncates
+          e(SCHEDULER, "^truncate_inode_pages(_range|_final)?$"));
 
   /** Roles skipped when a stack signature picks its frames (everything but the scheduler). */
   private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER));
@@ -558,10 +816,9 @@ public final class ReportingFrames {
 
   private static final Map<String, Set<Role>> CACHE = new ConcurrentHashMap<>();
 
-  /** Strips compiler suffixes ({@code .isra.0}, {@code .constprop.17}, {@code .cold}). */
+  /** Strips compiler suffixes ({@link CloneSuffixes}). */
   private static String base(String function) {
-    int dot = function.indexOf('.');
-    return dot > 0 ? function.substring(0, dot) : function;
+    return CloneSuffixes.strip(function);
   }
 
   /** The roles of a function (empty for ordinary code). */

@@ -19,7 +19,10 @@ public enum Invariant {
    * caller or is a primitive its caller misused ({@link ReportingFrames}, the model's one table).
    */
   PRIMARY_REPORTING("primary-reporting"),
-  /** The title ends "in f" but the (known) primary is another function. */
+  /**
+   * The title ends "in f" but the (known) primary is another function; a title frame that is a
+   * reporting frame ({@code ReportingFrames}: the primary can never be one) is not counted.
+   */
   TITLE_PRIMARY("title-primary"),
   /** syzkaller's TYPE of the title disagrees with our class ({@link TypeClasses}). */
   TITLE_CLASS("title-class"),
@@ -60,8 +63,15 @@ public enum Invariant {
     if (fn != null && ReportingFrames.isReporting(Names.base(fn))) {
       out.add(PRIMARY_REPORTING);
     }
-    if (title != null && fn != null) {
-      List<String> frames = titleFrames(title);
+    if (title != null && fn != null && !namesARepresentativeFrame(title)) {
+      // a title names the frame syzkaller's rules pick, which may be a lock primitive, an
+      // asserting core API or an inline helper ("WARNING in rdma_accept", "task hung in
+      // lock_sock_nested"); the primary never is one (primary-reporting, hard), so such a title
+      // frame is not a disagreement
+      List<String> frames =
+          titleFrames(title).stream()
+              .filter(f -> !ReportingFrames.isReporting(Names.base(f)))
+              .toList();
       if (!frames.isEmpty() && frames.stream().noneMatch(f -> Names.same(f, fn))) {
         out.add(TITLE_PRIMARY);
       }
@@ -77,6 +87,17 @@ public enum Invariant {
       out.add(RULE_FAILURE);
     }
     return out;
+  }
+
+  /**
+   * Titles whose frame is not where the CPU looped but a representative caller: syzkaller's
+   * pkg/report/linux.go linuxStallFrameExtractor names an RCU stall or a soft lockup by a frame
+   * deeper in the stack (the syscall or subsystem entry), so that one stall looping across several
+   * functions gets one title; the primary names the looping code itself.
+   */
+  private static boolean namesARepresentativeFrame(String title) {
+    return title.startsWith("INFO: rcu detected stall in ")
+        || title.startsWith("BUG: soft lockup in ");
   }
 
   /** The title without its frame: the part that says what kind of report it is. */
