@@ -93,6 +93,11 @@ class LiveGuestReplayTest {
       while (get(server, "/health").get("reports").asLong() < 2 && System.nanoTime() < until) {
         Thread.sleep(100);
       }
+      // the receiver counts a delivery once the service's answer is back
+      until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (nc.stats().delivered() < 2 && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
       assertThat(get(server, "/health").get("reports").asLong()).isEqualTo(2);
       for (long id = 1; id <= 2; id++) {
         JsonNode r = get(server, "/api/v1/reports/" + id);
