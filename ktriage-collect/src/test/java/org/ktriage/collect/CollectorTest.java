@@ -286,6 +286,51 @@ class CollectorTest {
     }
   }
 
+  /**
+   * A ramoops record a lab guest wrote itself (lab/live/live-guest.sh: Debian's 6.1 kernel, the
+   * pstore RAM backend in a memmap= reservation, sysrq-c, a warm reset, the record read back from
+   * /sys/fs/pstore on the next boot) reaches the service in the bucket of that boot's console log.
+   */
+  @Test
+  void aRamoopsRecordFromALabGuestLandsInTheBucketOfItsConsoleLog(@TempDir Path tmp)
+      throws Exception {
+    Path pstore = Path.of(CollectorTest.class.getResource("/pstore/live-guest").toURI());
+    Path console =
+        Path.of(String.valueOf(System.getProperty("ktriage.root")))
+            .resolve("ktriage-server/src/test/resources/netconsole/live-guest/console.log");
+    try (CrashServer s = server(tmp.resolve("data"), 0)) {
+      Collector.Options o = options(URI.create(s.url()), tmp.resolve("state"), Duration.ZERO);
+      Collector.Options only =
+          new Collector.Options(
+              o.server(),
+              o.token(),
+              o.stateDir(),
+              List.of(),
+              List.of(pstore),
+              List.of(),
+              o.identity(),
+              o.labels(),
+              o.retryFor(),
+              o.firstDelay(),
+              o.maxDelay(),
+              o.version());
+      List<CollectEvent> events = new CopyOnWriteArrayList<>();
+      assertThat(new Collector(only, events::add).run())
+          .isEqualTo(new Collector.Summary(1, 0, 0, 0));
+      CollectEvent.Sent sent = of(events, CollectEvent.Sent.class).get(0);
+      assertThat(sent.where()).contains("dmesg-ramoops-*").contains("Panic#1, 1 part");
+      JsonNode r = get(s, "/api/v1/reports/" + sent.reportId());
+      assertThat(r.get("title").asText()).isEqualTo("kernel panic: sysrq triggered crash");
+      assertThat(r.get("signature").asText()).isEqualTo(signatureOf(List.of(console)));
+      assertThat(r.get("labels")).extracting(JsonNode::asText).contains("source=pstore");
+
+      events.clear();
+      assertThat(new Collector(only, events::add).run())
+          .isEqualTo(new Collector.Summary(0, 0, 0, 0));
+      assertThat(get(s, "/health").get("reports").asLong()).isEqualTo(1);
+    }
+  }
+
   private static JsonNode find(Map<String, JsonNode> byWhere, String part) {
     return byWhere.entrySet().stream()
         .filter(e -> e.getKey().contains(part))

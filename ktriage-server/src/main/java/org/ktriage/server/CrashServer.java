@@ -30,6 +30,9 @@ public final class CrashServer implements AutoCloseable {
   /** The policy of the HTML report ({@code report.jte}): inline style and data images only. */
   static final String REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
+  /** Diagnosis workers per node taking queued uploads that no request is diagnosing. */
+  static final int QUEUE_WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
   static final List<String> STATUSES = List.of("new", "fixed", "regressed");
 
   private final ServerConfig config;
@@ -40,6 +43,7 @@ public final class CrashServer implements AutoCloseable {
   private final ServerMetrics metrics = new ServerMetrics();
 
   private final IngestApi ingest;
+  private final QueueWorkers workers;
   private final ReportsApi reports;
   private final BucketsApi buckets;
   private final DashboardPages dashboard;
@@ -60,7 +64,17 @@ public final class CrashServer implements AutoCloseable {
     Diagnoser diagnoser = new Diagnoser(tmp, config.maxInflatedBytes());
     this.version = version;
     this.rulebookVersion = RuleBookVersion.current();
-    this.ingest = new IngestApi(config, store, queries, diagnoser, metrics, rulebookVersion);
+    IngestQueue queue = new IngestQueue(db.dataSource());
+    this.ingest = new IngestApi(config, store, queue, queries, diagnoser, metrics, rulebookVersion);
+    this.workers = new QueueWorkers(queue, ingest, QUEUE_WORKERS);
+    metrics.queueDepth(
+        () -> {
+          try {
+            return queue.depth();
+          } catch (SQLException e) {
+            return Double.NaN;
+          }
+        });
     this.reports = new ReportsApi(queries, diagnoser, version);
     this.buckets = new BucketsApi(store, queries, config.maxBodyBytes());
     this.retriage =
@@ -102,6 +116,7 @@ public final class CrashServer implements AutoCloseable {
     try {
       s = new CrashServer(config, db, version);
       s.app.start(config.host(), config.port());
+      s.workers.start();
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -144,6 +159,7 @@ public final class CrashServer implements AutoCloseable {
   public void close() {
     retriage.stop();
     app.stop();
+    workers.close();
     db.close();
   }
 

@@ -41,7 +41,10 @@ public final class Database implements AutoCloseable {
     if (config.jdbcPassword() != null) {
       hc.setPassword(config.jdbcPassword());
     }
-    hc.setMaximumPoolSize(8);
+    // ingest slots and queue workers each hold a connection while a report is diagnosed (the
+    // claimed
+    // queue row stays locked in its transaction), and reads go on beside them
+    hc.setMaximumPoolSize(16);
     hc.setPoolName("ktriage-db");
     hc.setAutoCommit(true);
     hc.setInitializationFailTimeout(10_000);

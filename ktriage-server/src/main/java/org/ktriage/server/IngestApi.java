@@ -12,11 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code POST /api/v1/reports}: reads a posted report under the size limits, diagnoses it once (a
- * report whose content hash is stored is answered from the store) and stores it in its bucket.
+ * {@code POST /api/v1/reports}: reads a posted report under the size limits, commits it to the
+ * durable {@link IngestQueue}, then diagnoses it and stores it in its bucket (a report whose
+ * content hash is stored is answered from the store). {@link QueueWorkers} diagnose what a node
+ * that died left in the queue.
  */
 final class IngestApi {
   /** Reports read and diagnosed at once: two per core (diagnosis is CPU-bound). */
@@ -26,6 +30,7 @@ final class IngestApi {
       new java.util.concurrent.Semaphore(INGEST_SLOTS, true);
   private final ServerConfig config;
   private final Store store;
+  private final IngestQueue queue;
   private final StoreQueries queries;
   private final Diagnoser diagnoser;
   private final ServerMetrics metrics;
@@ -34,12 +39,14 @@ final class IngestApi {
   IngestApi(
       ServerConfig config,
       Store store,
+      IngestQueue queue,
       StoreQueries queries,
       Diagnoser diagnoser,
       ServerMetrics metrics,
       String rulebookVersion) {
     this.config = config;
     this.store = store;
+    this.queue = queue;
     this.queries = queries;
     this.diagnoser = diagnoser;
     this.metrics = metrics;
@@ -96,56 +103,117 @@ final class IngestApi {
     }
     metrics.inFlight().incrementAndGet();
     try {
-      storeNew(ctx, body, sha, host, release, labels, seen);
+      // accepted: the upload is a committed queue row before any reply, so a node that dies from
+      // here on loses nothing (another node's worker takes the row, see IngestQueue)
+      IngestQueue.Pending p =
+          new IngestQueue.Pending(
+              sha,
+              Instant.now(),
+              seen,
+              ctx.attribute(CrashServer.SUBMITTER),
+              host,
+              release,
+              labels,
+              body);
+      OptionalLong id = queue.enqueue(p);
+      Optional<IngestQueue.Claim> claim =
+          id.isPresent() ? queue.claim(id.getAsLong()) : Optional.empty();
+      if (claim.isPresent()) {
+        Store.Stored s;
+        try (IngestQueue.Claim held = claim.get()) {
+          s = diagnoseAndStore(held);
+        }
+        metrics.ingested(s.created());
+        json(ctx, s.created() ? 201 : 200, stored(s, sha));
+        return;
+      }
+      // the same bytes were queued by another upload still in work, or a worker took this one
+      awaitOutcome(ctx, sha, id.isPresent());
     } finally {
       metrics.inFlight().decrementAndGet();
     }
   }
 
-  private void storeNew(
-      Context ctx,
-      byte[] body,
-      String sha,
-      @Nullable String host,
-      @Nullable String release,
-      List<String> labels,
-      @Nullable Instant seen)
-      throws IOException, SQLException {
+  /** How long a request waits for another worker to diagnose its upload before a 202. */
+  private static final long OUTCOME_WAIT_MILLIS = 60_000;
+
+  /** Answers once the queued upload of this hash is stored (or refused), or 202 at a deadline. */
+  private void awaitOutcome(Context ctx, String sha, boolean enqueuedHere)
+      throws SQLException, IOException {
+    long deadline = System.nanoTime() + OUTCOME_WAIT_MILLIS * 1_000_000;
+    while (true) {
+      var s = store.findBySha(sha);
+      if (s.isPresent()) {
+        metrics.ingested(enqueuedHere);
+        Store.Stored answer = new Store.Stored(s.get().id(), enqueuedHere, s.get().bucketId());
+        json(ctx, enqueuedHere ? 201 : 200, stored(answer, sha));
+        return;
+      }
+      if (!queue.queued(sha)) {
+        // gone from the queue without a report: another worker refused it (its log says why)
+        throw new ApiException(422, "the report was refused by its diagnosis; see the server log");
+      }
+      if (System.nanoTime() > deadline) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("sha256", sha);
+        o.put("queued", true);
+        json(ctx, 202, o);
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(503, "interrupted while waiting for the report's diagnosis");
+      }
+    }
+  }
+
+  /**
+   * Diagnoses a claimed upload and stores it, deleting its queue row in the same transaction. An
+   * upload the diagnosis refuses (bad input: an {@link ApiException}, an unreadable file) is
+   * removed from the queue, not stored, and the refusal thrown; a database failure gives the row
+   * back to the queue.
+   */
+  Store.Stored diagnoseAndStore(IngestQueue.Claim claim) throws IOException, SQLException {
+    IngestQueue.Pending p = claim.pending();
     long start = System.nanoTime();
     Diagnosed d;
-    byte[] stored = body;
-    if (config.scrub()) {
-      Diagnoser.Scrubbed s = diagnoser.diagnoseScrubbed(body, sha, host);
-      d = s.diagnosed();
-      stored = s.text();
-    } else {
-      d = diagnoser.diagnose(body, sha);
+    byte[] stored = p.raw();
+    try {
+      if (config.scrub()) {
+        Diagnoser.Scrubbed s = diagnoser.diagnoseScrubbed(p.raw(), p.sha256(), p.host());
+        d = s.diagnosed();
+        stored = s.text();
+      } else {
+        d = diagnoser.diagnose(p.raw(), p.sha256());
+      }
+      metrics
+          .diagnosis()
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      check(d);
+    } catch (IOException | RuntimeException e) {
+      claim.refuse();
+      throw e;
     }
-    metrics
-        .diagnosis()
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    check(d);
     // the submitter's metadata wins over what the report says; what the report says is checked
     // like any other input (a report is untrusted text)
-    String effectiveHost = host != null ? host : lenient(Params::host, d.hostname());
+    String effectiveHost = p.host() != null ? p.host() : lenient(Params::host, d.hostname());
     String effectiveRelease =
-        release != null ? release : lenient(Params::release, d.kernelRelease());
-    Instant now = Instant.now();
-    Store.Stored s =
-        store.insert(
-            new Store.NewReport(
-                sha,
-                now,
-                seen != null ? seen : now,
-                ctx.attribute(CrashServer.SUBMITTER),
-                effectiveHost,
-                effectiveRelease,
-                labels,
-                stored,
-                d,
-                rulebookVersion));
-    metrics.ingested(s.created());
-    json(ctx, s.created() ? 201 : 200, stored(s, sha));
+        p.release() != null ? p.release() : lenient(Params::release, d.kernelRelease());
+    return claim.complete(
+        store,
+        new Store.NewReport(
+            p.sha256(),
+            p.receivedAt(),
+            p.seenAt() != null ? p.seenAt() : p.receivedAt(),
+            p.submitter(),
+            effectiveHost,
+            effectiveRelease,
+            p.labels(),
+            stored,
+            d,
+            rulebookVersion));
   }
 
   /** Refuses a diagnosis whose values do not fit the store (a report is untrusted text). */

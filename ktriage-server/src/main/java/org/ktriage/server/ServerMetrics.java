@@ -40,6 +40,16 @@ final class ServerMetrics {
         .register(registry);
   }
 
+  /**
+   * Publishes the depth of the shared ingest queue (every node's accepted, undiagnosed uploads).
+   */
+  void queueDepth(java.util.function.DoubleSupplier depth) {
+    Gauge.builder(
+            "ktriage.ingest.queue.depth", depth, java.util.function.DoubleSupplier::getAsDouble)
+        .description("accepted uploads waiting in the database queue, all nodes")
+        .register(registry);
+  }
+
   void ingested(boolean wasCreated) {
     (wasCreated ? created : duplicate).increment();
   }

@@ -222,6 +222,38 @@ final class Store {
     }
   }
 
+  /** One more step of a transaction that stores a report (see {@link #insertAnd}). */
+  interface TransactionStep {
+    void run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Stores a report (as {@link #insert(NewReport)} does) on a connection whose transaction is
+   * already open, runs one more step in the same transaction, and commits. Locks the transaction
+   * holds (a claimed queue row) stay held across a retry after another node's concurrent insert.
+   */
+  Stored insertAnd(Connection c, NewReport r, TransactionStep then) throws SQLException {
+    synchronized (writeLock) {
+      for (int attempt = 0; ; attempt++) {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+          Stored s = insert(c, r);
+          then.run(c);
+          c.commit();
+          return s;
+        } catch (SQLException e) {
+          // another server node on the same database won a race (a new bucket's signature):
+          // back to before this insert, keeping the transaction and its locks, and read theirs
+          if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 2) {
+            c.rollback(before);
+            continue;
+          }
+          throw e;
+        }
+      }
+    }
+  }
+
   private static Stored insert(Connection c, NewReport r) throws SQLException {
     Optional<Stored> existing = findBySha(c, r.sha256());
     if (existing.isPresent()) {

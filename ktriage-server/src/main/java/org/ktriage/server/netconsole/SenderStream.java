@@ -18,7 +18,8 @@ import org.ktriage.model.kind.ReportRole;
  * <p>A report opens at a header of the report-kind table ({@link ReportKinds}: {@code BUG:}, {@code
  * Oops:}, {@code WARNING:}, {@code watchdog: BUG: soft lockup}, {@code Kernel panic - not syncing:}
  * …) and carries the lines since the previous report as context. It ends at {@code ---[ end Kernel
- * panic … ]---} ({@code panic()} in {@code kernel/panic.c}: nothing follows), or once the last
+ * panic … ]---} ({@code panic()} in {@code kernel/panic.c}: nothing follows) or at the {@code
+ * Rebooting in N seconds..} a panic prints instead when the machine reboots, or once the last
  * report line was an end — {@code ---[ end trace … ]---} ({@code print_oops_end_marker()}) or
  * {@code </TASK>} (the close of a stack dump, {@code show_trace_log_lvl()}) — and {@code settle}
  * has passed without more report lines (a panic may still follow). A sender that goes silent for
@@ -48,6 +49,13 @@ final class SenderStream {
   /** The time-stamp and caller prefixes a message text is printed with. */
   private static final Pattern PREFIX =
       Pattern.compile("^(?:<\\d{1,3}>)?\\[\\s*\\d+\\.\\d+\\] ?(?:\\[\\s*[TC]\\d+\\] ?)?");
+
+  /**
+   * The last line of a panic on a machine set to reboot ({@code kernel.panic} > 0): {@code panic()}
+   * in {@code kernel/panic.c} prints {@code "Rebooting in %d seconds.."}, waits and calls {@code
+   * emergency_restart()}, so its {@code ---[ end Kernel panic} line never comes.
+   */
+  private static final Pattern PANIC_REBOOT = Pattern.compile("Rebooting in \\d+ seconds\\.\\.");
 
   /** Lines that belong to a report body (registers, frames, trace delimiters, CPU lines). */
   private static final Pattern REPORT_LINE =
@@ -228,6 +236,10 @@ final class SenderStream {
     }
     if (stripped.startsWith("---[ end Kernel panic")) {
       cut(false, "end of kernel panic", out);
+      return;
+    }
+    if (PANIC_REBOOT.matcher(stripped).matches()) {
+      cut(false, "kernel panic, rebooting", out);
       return;
     }
     ReportKinds.Match m = ReportKinds.match(stripped, 0);

@@ -1,0 +1,239 @@
+package org.ktriage.server;
+
+import static org.ktriage.server.Store.utc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The durable ingest queue in the service's database (table {@code ingest_queue}, migration V30),
+ * shared by every server node on that database. An accepted upload is one committed row before the
+ * reply; a {@link Claim} takes a row with {@code SELECT … FOR UPDATE SKIP LOCKED} and holds its row
+ * lock while the report is diagnosed, then stores the report and deletes the row in the same
+ * transaction, so a report is stored once whichever node does it. A node killed mid-work loses its
+ * database session; the database rolls its transaction back and the row is free again.
+ */
+final class IngestQueue {
+  /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  /**
+   * How long the other nodes leave a new row to the node that accepted it (that node diagnoses it
+   * at once to answer with its bucket): the longest an accepted report of a node that died waits.
+   */
+  static final Duration OWNER_GRACE = Duration.ofSeconds(10);
+
+  private final DataSource ds;
+
+  IngestQueue(DataSource ds) {
+    this.ds = ds;
+  }
+
+  /**
+   * An accepted upload waiting for its diagnosis.
+   *
+   * @param seenAt when the crash happened as the submitter says, or null (then when it arrived)
+   */
+  @SuppressWarnings("ArrayRecordComponent") // the posted bytes, stored once, never compared
+  record Pending(
+      String sha256,
+      Instant receivedAt,
+      @Nullable Instant seenAt,
+      @Nullable String submitter,
+      @Nullable String host,
+      @Nullable String release,
+      List<String> labels,
+      byte[] raw) {
+    Pending {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /**
+   * Writes an upload to the queue and commits it.
+   *
+   * @return the row's id, or empty when an upload with the same content hash is already queued
+   */
+  OptionalLong enqueue(Pending p) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO ingest_queue (sha256, received_at, seen_at, submitter, host,"
+                    + " kernel_release, labels, raw, claimable_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, p.sha256());
+      ps.setObject(2, utc(p.receivedAt()));
+      ps.setObject(3, p.seenAt() == null ? null : utc(p.seenAt()));
+      ps.setString(4, p.submitter());
+      ps.setString(5, p.host());
+      ps.setString(6, p.release());
+      ps.setString(7, String.join("\n", p.labels()));
+      ps.setBytes(8, p.raw());
+      ps.setObject(9, utc(p.receivedAt().plus(OWNER_GRACE)));
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        if (!keys.next()) {
+          throw new SQLException("no id returned for the queued upload " + p.sha256());
+        }
+        return OptionalLong.of(keys.getLong(1));
+      }
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Takes the queued row of this id, unless another worker holds it or it is gone. */
+  Optional<Claim> claim(long id) throws SQLException {
+    return claimWhere("id = ?", ps -> ps.setLong(1, id));
+  }
+
+  /** Takes the oldest row the other nodes may take now that no worker holds, if any. */
+  Optional<Claim> claimNext(Instant now) throws SQLException {
+    return claimWhere("claimable_at <= ?", ps -> ps.setObject(1, utc(now)));
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private Optional<Claim> claimWhere(String where, Binder binder) throws SQLException {
+    Connection c = ds.getConnection();
+    boolean kept = false;
+    try {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, sha256, received_at, seen_at, submitter, host, kernel_release, labels,"
+                  + " raw FROM ingest_queue WHERE "
+                  + where
+                  + " ORDER BY id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          OffsetDateTime seen = rs.getObject(4, OffsetDateTime.class);
+          String labels = rs.getString(8);
+          Pending p =
+              new Pending(
+                  rs.getString(2),
+                  rs.getObject(3, OffsetDateTime.class).toInstant(),
+                  seen == null ? null : seen.toInstant(),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  labels.isEmpty() ? List.of() : Arrays.asList(labels.split("\n", -1)),
+                  rs.getBytes(9));
+          kept = true;
+          return Optional.of(new Claim(c, rs.getLong(1), p));
+        }
+      }
+    } finally {
+      if (!kept) {
+        rollbackAndClose(c);
+      }
+    }
+  }
+
+  /** Whether an upload with this content hash is queued (held by a worker or not). */
+  boolean queued(String sha256) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM ingest_queue WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** The number of queued uploads (held by a worker or not). */
+  long depth() throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ingest_queue");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void rollbackAndClose(Connection c) throws SQLException {
+    try {
+      if (!c.isClosed() && !c.getAutoCommit()) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } finally {
+      c.close();
+    }
+  }
+
+  /**
+   * One queued upload held by this worker: its row stays locked (and invisible to the other
+   * workers) until {@link #complete} or {@link #refuse} commits, or {@link #close} gives it back.
+   */
+  static final class Claim implements AutoCloseable {
+    private final Connection c;
+    private final long id;
+    private final Pending pending;
+    private boolean done;
+
+    private Claim(Connection c, long id, Pending pending) {
+      this.c = c;
+      this.id = id;
+      this.pending = pending;
+    }
+
+    Pending pending() {
+      return pending;
+    }
+
+    /** Stores the diagnosed report and removes the row, in one transaction. */
+    Store.Stored complete(Store store, Store.NewReport report) throws SQLException {
+      Store.Stored s = store.insertAnd(c, report, this::delete);
+      done = true;
+      return s;
+    }
+
+    /** Removes the row of an upload the service refuses (it is not stored), and commits. */
+    void refuse() throws SQLException {
+      delete(c);
+      c.commit();
+      done = true;
+    }
+
+    private void delete(Connection conn) throws SQLException {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM ingest_queue WHERE id = ?")) {
+        ps.setLong(1, id);
+        if (ps.executeUpdate() != 1) {
+          throw new SQLException("queued upload " + id + " vanished while held");
+        }
+      }
+    }
+
+    /** Gives the row back (rolls back) unless completed or refused; frees the connection. */
+    @Override
+    public void close() throws SQLException {
+      if (done) {
+        c.close();
+      } else {
+        rollbackAndClose(c);
+      }
+    }
+  }
+}
