@@ -34,9 +34,7 @@ class LabCrashFormsTest {
   private static final Map<FailureClass, FailureClass> WITHOUT_LOG =
       Map.of(
           FailureClass.BUG, FailureClass.INVALID_OPCODE,
-          FailureClass.NULL_DEREF, FailureClass.PAGE_FAULT,
-          // the console's #GP decodes the faulting operand (slab poison); a bt has no Code: line
-          FailureClass.USE_AFTER_FREE, FailureClass.GPF);
+          FailureClass.NULL_DEREF, FailureClass.PAGE_FAULT);
 
   private static String fn(Diagnosis d) {
     return FrameNames.base(

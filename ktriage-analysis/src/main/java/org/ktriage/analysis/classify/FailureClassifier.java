@@ -239,18 +239,34 @@ public final class FailureClassifier {
       // before v5.5 a #GP printed no address and an old Code: line may not decode: a register
       // of the faulting frame holding slab poison is the non-canonical pointer
       ExceptionFrame ip = oops.ip();
-      if (insn == null && ip != null) {
-        for (var r : ip.registers().values().entrySet()) {
-          if (!r.getKey().startsWith("CR") && slabPoison(r.getValue())) {
-            return FailureClass.USE_AFTER_FREE;
-          }
-        }
+      if (insn == null && ip != null && poisonInRegisters(ip)) {
+        return FailureClass.USE_AFTER_FREE;
       }
     }
     if (c == FailureClass.PAGE_FAULT && freedPage(oops, address)) {
       return FailureClass.USE_AFTER_FREE;
     }
     return c;
+  }
+
+  /**
+   * The class of a CPU exception seen only as a saved frame on a stack (a {@code crash bt}
+   * exception frame, no report text): a #GP with slab poison in a general register of the faulting
+   * frame is a use of a freed object, by the same evidence {@link #classify} takes from a report
+   * that printed no address and no decodable {@code Code:} line.
+   */
+  public static FailureClass ofSavedFrame(FailureClass c, ExceptionFrame frame) {
+    return c == FailureClass.GPF && poisonInRegisters(frame) ? FailureClass.USE_AFTER_FREE : c;
+  }
+
+  /** A general register (not a control register) of the frame holds slab poison. */
+  private static boolean poisonInRegisters(ExceptionFrame frame) {
+    for (var r : frame.registers().values().entrySet()) {
+      if (!r.getKey().startsWith("CR") && slabPoison(r.getValue())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The address a #GP header decodes (v5.5+: "… probably for non-canonical address 0x…"). */

@@ -50,7 +50,13 @@ final class PrimaryChoice {
     boolean firstIsDetector =
         first == null || Detectors.VICTIM_REPORTS.contains(first.failureClass());
     if (cpuFault != null && faultCpu != null && firstIsDetector) {
-      return fromSite(f, cpuFault, null, faultCpu.cpu(), refineByPanic(f, cpuFault.faultClass()));
+      return fromSite(
+          f,
+          cpuFault,
+          null,
+          faultCpu.cpu(),
+          refineByPanic(
+              f, FailureClassifier.ofSavedFrame(cpuFault.faultClass(), cpuFault.frame())));
     }
     if (first != null) {
       Primary p = fromReport(f, first);
