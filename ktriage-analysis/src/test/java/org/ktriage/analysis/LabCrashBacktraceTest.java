@@ -25,7 +25,7 @@ class LabCrashBacktraceTest {
     "soft-lockup-kdump, soft-lockup, lab_softlockup_spin, ",
     "timer-after-unload, page-fault, __run_timers, timer-of-unloaded-module",
     "timer-after-unload-kdump, page-fault, __run_timers, timer-of-unloaded-module",
-    "use-after-free, gpf, lab_uaf_use, use-after-free-poison",
+    "use-after-free, use-after-free, lab_uaf_use, use-after-free-poison",
   })
   void backtraceAloneIsDiagnosed(String scenario, String cls, String function, String topRule)
       throws Exception {
