@@ -167,11 +167,17 @@ class ServeNodesTest {
       assertThat(stored).isEqualTo(accepted);
       // nothing doubled: one row per content, and each bucket counts exactly its reports
       assertThat(count(sql, "SELECT COUNT(*) FROM report")).isEqualTo(accepted.size());
+      // (diagnoses live per triage generation: the current one's, one per report)
+      String current = "(SELECT current_generation FROM triage_state WHERE id = 1)";
+      assertThat(count(sql, "SELECT COUNT(*) FROM diagnosis WHERE generation = " + current))
+          .isEqualTo(accepted.size());
       assertThat(
               count(
                   sql,
-                  "SELECT COUNT(*) FROM bucket b WHERE b.report_count <>"
-                      + " (SELECT COUNT(*) FROM report r WHERE r.bucket_id = b.id)"))
+                  "SELECT COUNT(*) FROM bucket b WHERE b.generation = "
+                      + current
+                      + " AND b.report_count <>"
+                      + " (SELECT COUNT(*) FROM diagnosis d WHERE d.bucket_id = b.id)"))
           .isZero();
       // the uploads the dead node held were finished by the survivor's queue workers
       long retaken = b.log().lines().filter(l -> l.contains("queue worker: stored upload")).count();
