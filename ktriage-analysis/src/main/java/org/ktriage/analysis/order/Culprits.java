@@ -437,6 +437,33 @@ public final class Culprits {
     return null;
   }
 
+  /**
+   * mm/kmsan/report.c kmsan_print_origin(): an uninitialised value whose origin is a stack variable
+   * is reported {@code "Local variable %s created at:"} followed by the function whose frame holds
+   * it (and that function's caller).
+   */
+  private static final Pattern KMSAN_LOCAL_VARIABLE =
+      Pattern.compile("\\bLocal variable \\S+ created at:");
+
+  /** Most lines read after that line for the owner's frame. */
+  private static final int KMSAN_ORIGIN_LINES = 4;
+
+  /**
+   * The function that owns the uninitialised stack variable a KMSAN report names: nothing but its
+   * owner writes a local before it escapes, so the owner left it (or a field of it) uninitialised
+   * and is to blame, not the code that later read it. Null when the origin is not a local variable
+   * (a heap or page origin stays with the use: the allocation path does not say who should have
+   * written it).
+   */
+  static @Nullable Frame kmsanLocalVariableOwner(List<LogRecord> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (KMSAN_LOCAL_VARIABLE.matcher(lines.get(i).text()).find()) {
+        return fromText(lines.subList(i + 1, Math.min(lines.size(), i + 1 + KMSAN_ORIGIN_LINES)));
+      }
+    }
+    return null;
+  }
+
   /** The frame that called panic() on a CPU, or null. */
   static @Nullable Frame panicCaller(@Nullable CpuState cpu) {
     if (cpu == null) {

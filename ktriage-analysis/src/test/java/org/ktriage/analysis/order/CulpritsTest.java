@@ -114,4 +114,16 @@ class CulpritsTest {
             Culprits.fromTextAfterSite(f.logLines(), v.oops(), "kobject_add_internal"));
     assertThat(fr.function()).isEqualTo("br_add_if");
   }
+
+  @Test
+  void aKmsanReportBlamesTheOwnerOfTheUninitialisedLocalVariable() throws Exception {
+    // syzkaller report/751: "Local variable ... created at: jent_hash_time" - the uninitialised
+    // value read in alg_setkey's path came from a stack variable of jent_hash_time()
+    CrashFacts f = Inputs.facts("corpus/syzkaller/report/751");
+    Frame fr = Objects.requireNonNull(Culprits.kmsanLocalVariableOwner(f.logLines()));
+    assertThat(fr.function()).isEqualTo("jent_hash_time");
+    // a heap origin ("Uninit was created at:" an allocation) names no owner
+    CrashFacts heap = Inputs.facts("corpus/syzkaller/report/632");
+    assertThat(Culprits.kmsanLocalVariableOwner(heap.logLines())).isNull();
+  }
 }
