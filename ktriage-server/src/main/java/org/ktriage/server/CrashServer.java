@@ -159,6 +159,7 @@ public final class CrashServer implements AutoCloseable {
   public void close() {
     retriage.stop();
     app.stop();
+    ingest.close();
     workers.close();
     db.close();
   }

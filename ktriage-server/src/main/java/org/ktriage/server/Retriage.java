@@ -390,16 +390,16 @@ final class Retriage {
             c.rollback();
             return; // discarded meanwhile
           }
+          List<Placements.Placement> placements = new ArrayList<>();
           for (int i = 0; i < batch.size(); i++) {
             Stored s = batch.get(i);
-            Store.place(
-                c,
-                generation,
-                version,
-                diagnosed.get(i),
-                new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels()),
-                false);
+            placements.add(
+                new Placements.Placement(
+                    version,
+                    diagnosed.get(i),
+                    new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels())));
           }
+          Placements.place(c, generation, placements, false);
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE triage_generation SET done_report = ? WHERE id = ?")) {
             ps.setLong(1, batch.get(batch.size() - 1).id());
