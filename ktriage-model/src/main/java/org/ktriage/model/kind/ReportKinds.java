@@ -145,8 +145,16 @@ public final class ReportKinds {
                   List.of())),
           // x86 NMI watchdog before v2.6.37 (arch/x86/kernel/apic/nmi.c die_nmi())
           of("hard-lockup", "NMI Watchdog detected LOCKUP", "NMI Watchdog detected LOCKUP", OPENS),
-          of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ blocked for more than", OPENS),
-          of("hung-task", "INFO: task ", "INFO: task .{1,64}:\\d+ can't die", OPENS),
+          of(
+              "hung-task",
+              "INFO: task ",
+              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) blocked for more than",
+              OPENS),
+          of(
+              "hung-task",
+              "INFO: task ",
+              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) can't die",
+              OPENS),
           of("rcu-stall", "rcu: INFO: ", "rcu: INFO: \\S+ .*stall", OPENS),
           of("rcu-stall", "INFO: rcu", "INFO: rcu.*(?:stall|detected)", OPENS),
           of("rcu-stall", "rcu: rcu_", "rcu: rcu_\\w+ kthread starved", OPENS),

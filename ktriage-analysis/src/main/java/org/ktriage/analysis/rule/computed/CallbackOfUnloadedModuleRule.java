@@ -176,28 +176,9 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
     if (unloaded == null) {
       return null;
     }
-    String dispatcher = null;
-    String dispatcherFrame = null;
-    String fn = site.frame().function();
-    if (fn != null && FrameNames.isTimerSoftirq(fn)) {
+    Dispatch d = dispatchOf(site);
+    if (d.timerSoftirq()) {
       return null; // the timer softirq's faults are the timer rule's
-    }
-    if (fn != null) {
-      dispatcher = FrameNames.callbackDispatcher(fn).orElse(null);
-      dispatcherFrame = dispatcher == null ? null : site.frame().where();
-    }
-    if (dispatcher == null) {
-      for (Frame fr : site.outer()) {
-        if (!fr.reliable()) {
-          continue;
-        }
-        if (FrameNames.isTimerSoftirq(fr.function())) {
-          return null;
-        }
-        dispatcher = FrameNames.callbackDispatcher(fr.function()).orElse(null);
-        dispatcherFrame = dispatcher == null ? null : fr.where();
-        break; // only the caller right above the fault counts
-      }
     }
     Long addr = p.address();
     boolean moduleArea =
@@ -206,9 +187,53 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
             && f.moduleCovering(addr).isEmpty()
             && site.frame().module() == null;
     boolean lastUnloaded = f.lastUnloaded() != null;
-    if (!(dispatcher != null || (moduleArea && lastUnloaded))) {
+    if (!(d.kind() != null || (moduleArea && lastUnloaded))) {
       return null;
     }
+    return dataAccessHit(f, p, site, d, moduleArea, unloaded);
+  }
+
+  /**
+   * The callback dispatcher a fault ran under: the faulting frame itself, or only the reliable
+   * caller right above it; {@code timerSoftirq} when that code is the timer softirq's.
+   */
+  private record Dispatch(@Nullable String kind, @Nullable String frame, boolean timerSoftirq) {}
+
+  private static Dispatch dispatchOf(org.ktriage.analysis.stack.FaultSite site) {
+    String fn = site.frame().function();
+    if (fn != null && FrameNames.isTimerSoftirq(fn)) {
+      return new Dispatch(null, null, true);
+    }
+    if (fn != null) {
+      String d = FrameNames.callbackDispatcher(fn).orElse(null);
+      if (d != null) {
+        return new Dispatch(d, site.frame().where(), false);
+      }
+    }
+    for (Frame fr : site.outer()) {
+      if (!fr.reliable()) {
+        continue;
+      }
+      if (FrameNames.isTimerSoftirq(fr.function())) {
+        return new Dispatch(null, null, true);
+      }
+      String d = FrameNames.callbackDispatcher(fr.function()).orElse(null);
+      return new Dispatch(d, d == null ? null : fr.where(), false);
+    }
+    return new Dispatch(null, null, false);
+  }
+
+  private static Hit dataAccessHit(
+      CrashFacts f,
+      Primary p,
+      org.ktriage.analysis.stack.FaultSite site,
+      Dispatch d,
+      boolean moduleArea,
+      ModuleUnloads.Unload unloaded) {
+    String dispatcher = d.kind();
+    String dispatcherFrame = d.frame();
+    String fn = site.frame().function();
+    Long addr = p.address();
     List<Evidence> ev = new ArrayList<>();
     Map<String, String> values = new HashMap<>();
     double confidence = 0.6;
