@@ -14,7 +14,7 @@ Starts the service on a fresh data directory (embedded H2 unless --db gives a JD
      until staged with its preview or for SECONDS at most (then its rate and the projected total
      are printed, and it is discarded).
 
-Usage: bench/serve-load.py [--reports 20000] [--seconds 120] [--clients 8] [--queries 200]
+Usage: bench/serve-load.py [--reports 20000] [--seconds 120] [--clients 8] [--queries 200] [--warmup 500]
                            [--db jdbc:postgresql://127.0.0.1:5432/ktriage] [--keep DIR]
                            [--no-ingest] [--retriage SECONDS]
 A store of a million reports: bench/serve-1m.sh fills one (through the store, not HTTP) and runs
@@ -72,9 +72,33 @@ def request(conn, method, path, body=None, headers=None):
     return r.status, data, time.perf_counter() - t
 
 
-def ingest(port, corpus, args):
+def cpu_seconds(pid):
+    """User + system CPU time of a process (all its threads) so far, from /proc."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def tree_cpu_seconds(pid):
+    """CPU time of a process and its children (a PostgreSQL postmaster and its backends)."""
+    total = cpu_seconds(pid)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        total += cpu_seconds(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return total
+
+
+def ingest(port, corpus, args, server_pid):
     lock = threading.Lock()
-    counter = [0]
+    counter = [args.warmup]
     statuses = {}
     latencies = []
     deadline = time.monotonic() + args.seconds
@@ -86,7 +110,7 @@ def ingest(port, corpus, args):
         while time.monotonic() < deadline:
             with lock:
                 n = counter[0]
-                if n >= args.reports:
+                if n >= args.warmup + args.reports:
                     return
                 counter[0] += 1
             body, host = varied(corpus[n % len(corpus)], n, rnd)
@@ -107,17 +131,42 @@ def ingest(port, corpus, args):
                 latencies.append(dt)
 
     t0 = time.monotonic()
+    cpu0, client0, load0 = cpu_seconds(server_pid), time.process_time(), os.getloadavg()[0]
+    db0 = tree_cpu_seconds(args.db_pid) if args.db_pid else 0.0
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.monotonic() - t0
+    server_cpu, client_cpu = cpu_seconds(server_pid) - cpu0, time.process_time() - client0
+    db_cpu = tree_cpu_seconds(args.db_pid) - db0 if args.db_pid else float("nan")
     done = sum(statuses.values())
     print("ingest: %d posts in %.1f s = %.1f reports/s with diagnosis (%d clients); statuses %s;"
           " p95 post %.0f ms" % (done, elapsed, done / elapsed, args.clients,
                                  json.dumps({str(k): v for k, v in sorted(statuses.items(), key=str)}),
                                  1000 * pct(latencies, 95)))
+    # what the figure would be on idle cores: the server's own CPU per report (diagnosis, HTTP,
+    # JDBC; a PostgreSQL server's CPU is not in it) and the share of the machine it got
+    print("ingest CPU: server %.1f ms/report (%.2f of %d cores used), database %.1f ms/report"
+          " (--db-pid), client %.1f ms/report; load average %.1f -> %.1f" % (
+              1000 * server_cpu / max(done, 1), server_cpu / elapsed, os.cpu_count(),
+              1000 * db_cpu / max(done, 1), 1000 * client_cpu / max(done, 1), load0,
+              os.getloadavg()[0]))
+
+
+def warm_up(port, corpus, args):
+    """Posts the first --warmup reports, untimed: a fresh JVM compiles its hot code meanwhile."""
+    if args.warmup <= 0:
+        return
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    rnd = random.Random(-1)
+    t0 = time.monotonic()
+    for n in range(args.warmup):
+        body, host = varied(corpus[n % len(corpus)], n, rnd)
+        request(conn, "POST", "/api/v1/reports?host=%s&label=warm-up" % host, body,
+                {"Content-Type": "application/octet-stream"})
+    print("warm-up: %d posts in %.1f s (not counted)" % (args.warmup, time.monotonic() - t0))
 
 
 def pct(values, p):
@@ -202,8 +251,13 @@ def main():
     ap.add_argument("--reports", type=int, default=20000)
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--warmup", type=int, default=500,
+                    help="reports posted first, one at a time and untimed (JIT warm-up)")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--db", help="JDBC URL (default: embedded H2 in a temp dir)")
+    ap.add_argument("--db-pid", type=int,
+                    help="the database server's main pid (PostgreSQL's postmaster): its CPU and its"
+                         " children's is reported per report")
     ap.add_argument("--keep", help="data directory to use and keep (reuse it to query a big store)")
     ap.add_argument("--no-ingest", action="store_true", help="only the queries, on --keep's store")
     ap.add_argument("--retriage", type=float, default=0,
@@ -232,7 +286,9 @@ def main():
             sys.exit("serve-load: the server did not start; see " + log.name)
         print("machine: %d cores, load %s" % (os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg())))
         if not args.no_ingest:
-            ingest(port, load_corpus(), args)
+            corpus = load_corpus()
+            warm_up(port, corpus, args)
+            ingest(port, corpus, args, server.pid)
         queries(port, args)
         if args.retriage > 0:
             retriage(port, args)

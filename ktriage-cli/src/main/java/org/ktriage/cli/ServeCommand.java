@@ -82,6 +82,14 @@ public final class ServeCommand implements Callable<Integer> {
   boolean scrub;
 
   @Option(
+      names = "--keep-retired",
+      paramLabel = "N",
+      description =
+          "retired triage generations (the groupings a re-triage replaced) kept after an apply,"
+              + " newest first; older ones are dropped (default 1)")
+  int keepRetired = ServerConfig.DEFAULT_KEEP_RETIRED;
+
+  @Option(
       names = "--new-token",
       paramLabel = "NAME=SCOPES",
       description =
@@ -120,6 +128,10 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("ktriage serve: need 1 <= --max-body-mib <= --max-inflated-mib");
       return ExitCode.USAGE;
     }
+    if (keepRetired < 0) {
+      err.println("ktriage serve: --keep-retired must be 0 or more, got " + keepRetired);
+      return ExitCode.USAGE;
+    }
     if (db != null && !db.startsWith("jdbc:")) {
       err.println("ktriage serve: --db must be a JDBC URL (jdbc:postgresql://HOST:PORT/DB)");
       return ExitCode.USAGE;
@@ -144,7 +156,8 @@ public final class ServeCommand implements Callable<Integer> {
             config.maxBodyBytes(),
             config.maxInflatedBytes(),
             userHeader,
-            scrub);
+            scrub,
+            keepRetired);
     if (newToken != null) {
       return createToken(config, newToken);
     }

@@ -78,7 +78,12 @@ public final class CrashServer implements AutoCloseable {
     this.reports = new ReportsApi(queries, diagnoser, version);
     this.buckets = new BucketsApi(store, queries, config.maxBodyBytes());
     this.retriage =
-        new Retriage(store, diagnoser, rulebookVersion, Runtime.getRuntime().availableProcessors());
+        new Retriage(
+            store,
+            diagnoser,
+            rulebookVersion,
+            Runtime.getRuntime().availableProcessors(),
+            config.keepRetired());
     this.retriageApi = new RetriageApi(retriage, db.dataSource());
     this.dashboard =
         new DashboardPages(
@@ -150,6 +155,11 @@ public final class CrashServer implements AutoCloseable {
     return rulebookVersion;
   }
 
+  /** The database of this server, for tests that look at what is stored. */
+  javax.sql.DataSource dataSource() {
+    return db.dataSource();
+  }
+
   /** The re-triage of this server (see {@link Retriage}). */
   Retriage retriage() {
     return retriage;
@@ -159,6 +169,7 @@ public final class CrashServer implements AutoCloseable {
   public void close() {
     retriage.stop();
     app.stop();
+    ingest.close();
     workers.close();
     db.close();
   }

@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,12 +24,19 @@ import org.jspecify.annotations.Nullable;
  * content hash is stored is answered from the store). {@link QueueWorkers} diagnose what a node
  * that died left in the queue.
  */
-final class IngestApi {
-  /** Reports read and diagnosed at once: two per core (diagnosis is CPU-bound). */
-  private static final int INGEST_SLOTS = 2 * Runtime.getRuntime().availableProcessors();
+final class IngestApi implements AutoCloseable {
+  /** Uploads in the same transaction of the queue or the store, at most (see GroupCommit). */
+  static final int GROUP_COMMIT_MAX = 256;
 
-  private final java.util.concurrent.Semaphore ingestSlots =
-      new java.util.concurrent.Semaphore(INGEST_SLOTS, true);
+  /** Bodies held at once, in KiB: eight of the largest accepted (see {@link #postReport}). */
+  private final Semaphore bodyBudget;
+
+  /** Reports diagnosed at once: one per core (diagnosis is CPU-bound). */
+  private final Semaphore diagnosing =
+      new Semaphore(Runtime.getRuntime().availableProcessors(), true);
+
+  private final GroupCommit<IngestQueue.Pending, OptionalLong> enqueuing;
+  private final GroupCommit<IngestQueue.Completion, Optional<Store.Stored>> storing;
   private final ServerConfig config;
   private final Store store;
   private final IngestQueue queue;
@@ -51,6 +60,26 @@ final class IngestApi {
     this.diagnoser = diagnoser;
     this.metrics = metrics;
     this.rulebookVersion = rulebookVersion;
+    this.bodyBudget = new Semaphore(budgetKib(config.maxBodyBytes()), true);
+    this.enqueuing = new GroupCommit<>("ktriage-enqueue", GROUP_COMMIT_MAX, queue::enqueueAll);
+    this.storing =
+        new GroupCommit<>(
+            "ktriage-store", GROUP_COMMIT_MAX, done -> queue.completeAll(store, done));
+  }
+
+  private static int budgetKib(long maxBody) {
+    return (int) Math.min(Integer.MAX_VALUE, 8 * kib(maxBody));
+  }
+
+  private static long kib(long bytes) {
+    return (bytes + 1023) / 1024 + 1;
+  }
+
+  /** Stops the group commits (after the HTTP server stopped taking requests). */
+  @Override
+  public void close() {
+    enqueuing.close();
+    storing.close();
   }
 
   void postReport(Context ctx) throws IOException, SQLException {
@@ -63,23 +92,32 @@ final class IngestApi {
     }
     List<String> labels = Params.labels(rawLabels);
     Instant seen = Params.time("seen", param(ctx, "seen", "X-Ktriage-Seen"));
-    // bounded work in flight: at most INGEST_SLOTS bodies are held and diagnosed at once, so memory
-    // stays within INGEST_SLOTS x the body limit whatever the number of clients
+    // bounded memory whatever the number of clients: the bodies held at once (read, queued,
+    // diagnosed, stored) fit in eight of the largest; a body of unknown length counts as the
+    // largest
+    long declared = ctx.req().getContentLengthLong();
+    int permits =
+        (int)
+            Math.min(
+                budgetKib(config.maxBodyBytes()),
+                declared >= 0 && declared <= config.maxBodyBytes()
+                    ? kib(declared)
+                    : kib(config.maxBodyBytes()));
     boolean slot;
     try {
-      slot = ingestSlots.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS);
+      slot = bodyBudget.tryAcquire(permits, 30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "interrupted while waiting for an ingest slot");
     }
     if (!slot) {
       ctx.header("Retry-After", "5");
-      throw new ApiException(503, "busy: every ingest slot is taken; retry later");
+      throw new ApiException(503, "busy: too many uploads in work; retry later");
     }
     try {
       ingest(ctx, host, release, labels, seen);
     } finally {
-      ingestSlots.release();
+      bodyBudget.release(permits);
     }
   }
 
@@ -104,7 +142,8 @@ final class IngestApi {
     metrics.inFlight().incrementAndGet();
     try {
       // accepted: the upload is a committed queue row before any reply, so a node that dies from
-      // here on loses nothing (another node's worker takes the row, see IngestQueue)
+      // here on loses nothing (another node's worker takes the row, see IngestQueue); the row is
+      // written in a group commit with the other uploads arriving meanwhile
       IngestQueue.Pending p =
           new IngestQueue.Pending(
               sha,
@@ -115,20 +154,29 @@ final class IngestApi {
               release,
               labels,
               body);
-      OptionalLong id = queue.enqueue(p);
-      Optional<IngestQueue.Claim> claim =
-          id.isPresent() ? queue.claim(id.getAsLong()) : Optional.empty();
-      if (claim.isPresent()) {
-        Store.Stored s;
-        try (IngestQueue.Claim held = claim.get()) {
-          s = diagnoseAndStore(held);
-        }
-        metrics.ingested(s.created());
-        json(ctx, s.created() ? 201 : 200, stored(s, sha));
+      OptionalLong id = enqueuing.submit(p);
+      if (id.isEmpty()) {
+        // the same bytes were queued by another upload still in work
+        awaitOutcome(ctx, sha, false);
         return;
       }
-      // the same bytes were queued by another upload still in work, or a worker took this one
-      awaitOutcome(ctx, sha, id.isPresent());
+      Store.NewReport report;
+      try {
+        report = diagnose(p);
+      } catch (IOException | RuntimeException e) {
+        queue.remove(id.getAsLong());
+        throw e;
+      }
+      // stored, and its queue row deleted, in a group commit; answered only once committed
+      Optional<Store.Stored> s = storing.submit(new IngestQueue.Completion(id.getAsLong(), report));
+      if (s.isPresent()) {
+        metrics.ingested(s.get().created());
+        Diagnosed d = report.diagnosed();
+        json(ctx, s.get().created() ? 201 : 200, stored(s.get(), sha, d.title(), d.signature()));
+        return;
+      }
+      // a worker of another node took the row meanwhile (this node outlived the grace)
+      awaitOutcome(ctx, sha, true);
     } finally {
       metrics.inFlight().decrementAndGet();
     }
@@ -176,7 +224,27 @@ final class IngestApi {
    * back to the queue.
    */
   Store.Stored diagnoseAndStore(IngestQueue.Claim claim) throws IOException, SQLException {
-    IngestQueue.Pending p = claim.pending();
+    Store.NewReport report;
+    try {
+      report = diagnose(claim.pending());
+    } catch (IOException | RuntimeException e) {
+      claim.refuse();
+      throw e;
+    }
+    return claim.complete(store, report);
+  }
+
+  /**
+   * Diagnoses an accepted upload (at most one per core at once) into the report to store; an upload
+   * the diagnosis refuses throws (an {@link ApiException}, an unreadable file).
+   */
+  private Store.NewReport diagnose(IngestQueue.Pending p) throws IOException {
+    try {
+      diagnosing.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted while waiting to diagnose");
+    }
     long start = System.nanoTime();
     Diagnosed d;
     byte[] stored = p.raw();
@@ -188,32 +256,27 @@ final class IngestApi {
       } else {
         d = diagnoser.diagnose(p.raw(), p.sha256());
       }
-      metrics
-          .diagnosis()
-          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      check(d);
-    } catch (IOException | RuntimeException e) {
-      claim.refuse();
-      throw e;
+    } finally {
+      diagnosing.release();
     }
+    metrics.diagnosis().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    check(d);
     // the submitter's metadata wins over what the report says; what the report says is checked
     // like any other input (a report is untrusted text)
     String effectiveHost = p.host() != null ? p.host() : lenient(Params::host, d.hostname());
     String effectiveRelease =
         p.release() != null ? p.release() : lenient(Params::release, d.kernelRelease());
-    return claim.complete(
-        store,
-        new Store.NewReport(
-            p.sha256(),
-            p.receivedAt(),
-            p.seenAt() != null ? p.seenAt() : p.receivedAt(),
-            p.submitter(),
-            effectiveHost,
-            effectiveRelease,
-            p.labels(),
-            stored,
-            d,
-            rulebookVersion));
+    return new Store.NewReport(
+        p.sha256(),
+        p.receivedAt(),
+        p.seenAt() != null ? p.seenAt() : p.receivedAt(),
+        p.submitter(),
+        effectiveHost,
+        effectiveRelease,
+        p.labels(),
+        stored,
+        d,
+        rulebookVersion);
   }
 
   /** Refuses a diagnosis whose values do not fit the store (a report is untrusted text). */
@@ -237,17 +300,22 @@ final class IngestApi {
   }
 
   private ObjectNode stored(Store.Stored s, String sha) throws SQLException {
+    var row = queries.report(s.id());
+    return row.isPresent()
+        ? stored(s, sha, row.get().title(), row.get().signature())
+        : stored(s, sha, null, null);
+  }
+
+  private static ObjectNode stored(
+      Store.Stored s, String sha, @Nullable String title, @Nullable String signature) {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", s.id());
     o.put("sha256", sha);
     o.put("created", s.created());
     o.put("bucketId", s.bucketId());
     o.put("url", "/api/v1/reports/" + s.id());
-    var row = queries.report(s.id());
-    if (row.isPresent()) {
-      o.put("title", row.get().title());
-      o.put("signature", row.get().signature());
-    }
+    o.put("title", title);
+    o.put("signature", s.bucketId() == null ? null : signature);
     return o;
   }
 

@@ -68,21 +68,8 @@ final class IngestQueue {
    */
   OptionalLong enqueue(Pending p) throws SQLException {
     try (Connection c = ds.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO ingest_queue (sha256, received_at, seen_at, submitter, host,"
-                    + " kernel_release, labels, raw, claimable_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, p.sha256());
-      ps.setObject(2, utc(p.receivedAt()));
-      ps.setObject(3, p.seenAt() == null ? null : utc(p.seenAt()));
-      ps.setString(4, p.submitter());
-      ps.setString(5, p.host());
-      ps.setString(6, p.release());
-      ps.setString(7, String.join("\n", p.labels()));
-      ps.setBytes(8, p.raw());
-      ps.setObject(9, utc(p.receivedAt().plus(OWNER_GRACE)));
+        PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+      bind(ps, p);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         if (!keys.next()) {
@@ -96,6 +83,175 @@ final class IngestQueue {
       }
       throw e;
     }
+  }
+
+  /**
+   * Writes uploads to the queue in one transaction and commits it (see {@link GroupCommit}).
+   *
+   * @return each upload's row id in order, or empty for an upload whose content hash is already
+   *     queued (or an earlier one of the same list)
+   */
+  List<OptionalLong> enqueueAll(List<Pending> uploads) throws SQLException {
+    if (uploads.size() == 1) {
+      return List.of(enqueue(uploads.get(0)));
+    }
+    java.util.Map<String, Pending> fresh = new java.util.LinkedHashMap<>();
+    for (Pending p : uploads) {
+      fresh.putIfAbsent(p.sha256(), p);
+    }
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+          for (Pending p : fresh.values()) {
+            bind(ps, p);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        List<String> shas = new java.util.ArrayList<>(fresh.keySet());
+        for (int from = 0; from < shas.size(); from += Placements.IN_CHUNK) {
+          List<String> part = shas.subList(from, Math.min(shas.size(), from + Placements.IN_CHUNK));
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT sha256, id FROM ingest_queue WHERE sha256 IN ("
+                      + Placements.marks(part.size())
+                      + ")")) {
+            for (int i = 0; i < part.size(); i++) {
+              ps.setString(1 + i, part.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.put(rs.getString(1), rs.getLong(2));
+              }
+            }
+          }
+        }
+        c.commit();
+        List<OptionalLong> out = new java.util.ArrayList<>();
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (Pending p : uploads) {
+          Long id = ids.get(p.sha256());
+          if (id == null) {
+            throw new SQLException("queued upload " + p.sha256() + " vanished after insert");
+          }
+          out.add(given.add(p.sha256()) ? OptionalLong.of(id) : OptionalLong.empty());
+        }
+        return out;
+      } catch (SQLException | RuntimeException e) {
+        // a hash queued meanwhile (unique key): the group commit retries one upload at a time
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** An upload this node accepted and diagnosed, to store from its queue row. */
+  record Completion(long queueId, Store.NewReport report) {}
+
+  /**
+   * Stores diagnosed uploads whose queue rows this node still finds and no other worker holds, and
+   * deletes those rows, in one transaction (see {@link GroupCommit}). A row another node's worker
+   * took (the upload outlived its {@linkplain #OWNER_GRACE grace}) is skipped: that worker stores
+   * it; a row already gone was stored.
+   *
+   * @return each upload's stored report in order, or empty when it was not stored here
+   */
+  List<Optional<Store.Stored>> completeAll(Store store, List<Completion> done) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        for (int from = 0; from < done.size(); from += Placements.IN_CHUNK) {
+          List<Completion> part =
+              done.subList(from, Math.min(done.size(), from + Placements.IN_CHUNK));
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id FROM ingest_queue WHERE id IN ("
+                      + Placements.marks(part.size())
+                      + ") FOR UPDATE SKIP LOCKED")) {
+            for (int i = 0; i < part.size(); i++) {
+              ps.setLong(1 + i, part.get(i).queueId());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                held.add(rs.getLong(1));
+              }
+            }
+          }
+        }
+        List<Store.NewReport> mine = new java.util.ArrayList<>();
+        List<Long> rows = new java.util.ArrayList<>();
+        for (Completion d : done) {
+          if (held.contains(d.queueId()) && !rows.contains(d.queueId())) {
+            mine.add(d.report());
+            rows.add(d.queueId());
+          }
+        }
+        List<Store.Stored> stored =
+            mine.isEmpty()
+                ? List.of()
+                : store.insertAllAnd(c, mine, conn -> deleteRows(conn, rows));
+        if (mine.isEmpty()) {
+          c.rollback();
+        }
+        List<Optional<Store.Stored>> out = new java.util.ArrayList<>();
+        for (Completion d : done) {
+          int i = rows.indexOf(d.queueId());
+          out.add(i < 0 ? Optional.empty() : Optional.of(stored.get(i)));
+        }
+        return out;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static void deleteRows(Connection c, List<Long> ids) throws SQLException {
+    for (int from = 0; from < ids.size(); from += Placements.IN_CHUNK) {
+      List<Long> part = ids.subList(from, Math.min(ids.size(), from + Placements.IN_CHUNK));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM ingest_queue WHERE id IN (" + Placements.marks(part.size()) + ")")) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setLong(1 + i, part.get(i));
+        }
+        if (ps.executeUpdate() != part.size()) {
+          throw new SQLException("queued uploads vanished while held");
+        }
+      }
+    }
+  }
+
+  /** Removes the row of an upload its diagnosis refused (it is not stored), and commits. */
+  void remove(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_queue WHERE id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
+  private static final String INSERT =
+      "INSERT INTO ingest_queue (sha256, received_at, seen_at, submitter, host, kernel_release,"
+          + " labels, raw, claimable_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static void bind(PreparedStatement ps, Pending p) throws SQLException {
+    ps.setString(1, p.sha256());
+    ps.setObject(2, utc(p.receivedAt()));
+    ps.setObject(3, p.seenAt() == null ? null : utc(p.seenAt()));
+    ps.setString(4, p.submitter());
+    ps.setString(5, p.host());
+    ps.setString(6, p.release());
+    ps.setString(7, String.join("\n", p.labels()));
+    ps.setBytes(8, p.raw());
+    ps.setObject(9, utc(p.receivedAt().plus(OWNER_GRACE)));
   }
 
   /** Takes the queued row of this id, unless another worker holds it or it is gone. */

@@ -43,16 +43,21 @@ final class Retriage {
   private final Diagnoser diagnoser;
   private final String version;
   private final int threads;
+  private final int keepRetired;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean stop;
   private volatile @Nullable String lastError;
 
-  Retriage(Store store, Diagnoser diagnoser, String rulebookVersion, int threads) {
+  /**
+   * @param keepRetired retired generations kept after an apply (see {@link #pruneRetired})
+   */
+  Retriage(Store store, Diagnoser diagnoser, String rulebookVersion, int threads, int keepRetired) {
     this.store = store;
     this.ds = store.dataSource();
     this.diagnoser = diagnoser;
     this.version = rulebookVersion;
     this.threads = Math.max(1, threads);
+    this.keepRetired = Math.max(0, keepRetired);
   }
 
   /** A triage generation as stored. */
@@ -390,16 +395,16 @@ final class Retriage {
             c.rollback();
             return; // discarded meanwhile
           }
+          List<Placements.Placement> placements = new ArrayList<>();
           for (int i = 0; i < batch.size(); i++) {
             Stored s = batch.get(i);
-            Store.place(
-                c,
-                generation,
-                version,
-                diagnosed.get(i),
-                new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels()),
-                false);
+            placements.add(
+                new Placements.Placement(
+                    version,
+                    diagnosed.get(i),
+                    new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels())));
           }
+          Placements.place(c, generation, placements, false);
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE triage_generation SET done_report = ? WHERE id = ?")) {
             ps.setLong(1, batch.get(batch.size() - 1).id());
@@ -437,6 +442,81 @@ final class Retriage {
    * pointer moves. The old generation stays, retired, beside it.
    */
   Generation apply(long expected) throws SQLException {
+    Generation applied = applyStaged(expected);
+    try {
+      pruneRetired();
+    } catch (SQLException | RuntimeException e) {
+      // the apply stands; what was not dropped now is dropped after the next one
+      LOG.warn(
+          "dropping retired generations after applying {}: {}",
+          expected,
+          ServerMessages.oneLine(String.valueOf(e.getMessage())));
+    }
+    return applied;
+  }
+
+  /**
+   * Drops the retired generations beyond the newest {@code keepRetired} (each with its diagnoses,
+   * buckets, counters and the events of its buckets), one generation a transaction: a generation is
+   * there whole or gone. The current and a staged generation are never touched.
+   *
+   * @return the generations dropped
+   */
+  List<Long> pruneRetired() throws SQLException {
+    List<Long> old = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM triage_generation WHERE state = 'retired' ORDER BY id DESC");
+        ResultSet rs = ps.executeQuery()) {
+      for (int n = 0; rs.next(); n++) {
+        if (n >= keepRetired) {
+          old.add(rs.getLong(1));
+        }
+      }
+    }
+    for (long g : old) {
+      synchronized (store.writeLock()) {
+        try (Connection c = ds.getConnection()) {
+          c.setAutoCommit(false);
+          try {
+            Optional<Generation> found = generation(c, g);
+            if (found.isPresent() && "retired".equals(found.get().state())) {
+              dropGeneration(c, g);
+            }
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        }
+      }
+      LOG.info("dropped retired triage generation {}", g);
+    }
+    return old;
+  }
+
+  /** Deletes a generation and everything written in it, on an open transaction. */
+  private static void dropGeneration(Connection c, long generation) throws SQLException {
+    String ofGeneration = " IN (SELECT id FROM bucket WHERE generation = ?)";
+    for (String sql :
+        new String[] {
+          "DELETE FROM diagnosis WHERE generation = ?",
+          "DELETE FROM bucket_facet WHERE bucket_id" + ofGeneration,
+          "DELETE FROM bucket_event WHERE bucket_id" + ofGeneration,
+          "DELETE FROM bucket WHERE generation = ?",
+          "DELETE FROM triage_generation WHERE id = ?"
+        }) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, generation);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private Generation applyStaged(long expected) throws SQLException {
     synchronized (store.writeLock()) {
       try (Connection c = ds.getConnection()) {
         c.setAutoCommit(false);
@@ -536,20 +616,7 @@ final class Retriage {
           }
           Generation g = generation(c, expected).orElseThrow();
           stop = true; // a run here stops at its next batch (whose commit finds no generation)
-          String ofGeneration = " IN (SELECT id FROM bucket WHERE generation = ?)";
-          for (String sql :
-              new String[] {
-                "DELETE FROM diagnosis WHERE generation = ?",
-                "DELETE FROM bucket_facet WHERE bucket_id" + ofGeneration,
-                "DELETE FROM bucket_event WHERE bucket_id" + ofGeneration,
-                "DELETE FROM bucket WHERE generation = ?",
-                "DELETE FROM triage_generation WHERE id = ?"
-              }) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setLong(1, expected);
-              ps.executeUpdate();
-            }
-          }
+          dropGeneration(c, expected);
           c.commit();
           return g;
         } catch (SQLException | RuntimeException e) {

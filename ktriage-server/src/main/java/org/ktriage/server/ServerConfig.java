@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param scrub whether to remove host names, IPv4/IPv6 and MAC addresses from the text stored of
  *     each new report and from its diagnosis (see {@code Scrubber}); the diagnosis, and so the
  *     bucket, is made before scrubbing
+ * @param keepRetired how many retired triage generations (groupings a re-triage replaced) are kept
+ *     after an apply, newest first; older ones are dropped, so the database does not grow with each
+ *     re-triage
  */
 public record ServerConfig(
     String host,
@@ -33,10 +36,14 @@ public record ServerConfig(
     long maxBodyBytes,
     long maxInflatedBytes,
     @Nullable String userHeader,
-    boolean scrub) {
+    boolean scrub,
+    int keepRetired) {
 
   /** Default cap on a request body: a console log of a long-running machine, compressed or not. */
   public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
+
+  /** Default number of retired triage generations kept: the one before the current. */
+  public static final int DEFAULT_KEEP_RETIRED = 1;
 
   /** Default cap on a decompressed report. */
   public static final long DEFAULT_MAX_INFLATED_BYTES = 256L << 20;
@@ -53,7 +60,8 @@ public record ServerConfig(
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_MAX_INFLATED_BYTES,
         null,
-        false);
+        false,
+        DEFAULT_KEEP_RETIRED);
   }
 
   /** This configuration on another port. */
@@ -68,19 +76,40 @@ public record ServerConfig(
         maxBodyBytes,
         maxInflatedBytes,
         userHeader,
-        scrub);
+        scrub,
+        keepRetired);
   }
 
   /** This configuration on another database. */
   public ServerConfig withJdbc(@Nullable String url, @Nullable String user, @Nullable String pw) {
     return new ServerConfig(
-        host, port, dataDir, url, user, pw, maxBodyBytes, maxInflatedBytes, userHeader, scrub);
+        host,
+        port,
+        dataDir,
+        url,
+        user,
+        pw,
+        maxBodyBytes,
+        maxInflatedBytes,
+        userHeader,
+        scrub,
+        keepRetired);
   }
 
   /** This configuration with other size limits. */
   public ServerConfig withLimits(long body, long inflated) {
     return new ServerConfig(
-        host, port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, body, inflated, userHeader, scrub);
+        host,
+        port,
+        dataDir,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        body,
+        inflated,
+        userHeader,
+        scrub,
+        keepRetired);
   }
 
   /** This configuration trusting a reverse proxy's user header (null: trusting none). */
@@ -95,7 +124,8 @@ public record ServerConfig(
         maxBodyBytes,
         maxInflatedBytes,
         header,
-        scrub);
+        scrub,
+        keepRetired);
   }
 
   /** This configuration with scrubbing of stored text on or off. */
@@ -110,7 +140,24 @@ public record ServerConfig(
         maxBodyBytes,
         maxInflatedBytes,
         userHeader,
-        on);
+        on,
+        keepRetired);
+  }
+
+  /** This configuration keeping this many retired triage generations. */
+  public ServerConfig withKeepRetired(int keep) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBodyBytes,
+        maxInflatedBytes,
+        userHeader,
+        scrub,
+        keep);
   }
 
   /**

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,26 +168,37 @@ final class Store {
         if (!rs.next()) {
           return Optional.empty();
         }
+        long id = rs.getLong(1);
         long bucket = rs.getLong(2);
-        return Optional.of(new Stored(rs.getLong(1), false, rs.wasNull() ? null : bucket));
+        // wasNull speaks of the column read last: the bucket (a report without a crash has none)
+        return Optional.of(new Stored(id, false, rs.wasNull() ? null : bucket));
       }
     }
   }
 
   /** Stores a report and counts it in its bucket, or returns the stored one with the same hash. */
   Stored insert(NewReport r) throws SQLException {
+    return insertAll(List.of(r)).get(0);
+  }
+
+  /**
+   * Stores reports in one transaction, each as {@link #insert(NewReport)} would (in a few
+   * statements for the whole list, see {@link Placements}); a hash already stored is not stored
+   * again. A transaction that loses a race with another node on the same database (the same new
+   * bucket or report) is retried, reading what the other wrote.
+   */
+  List<Stored> insertAll(List<NewReport> reports) throws SQLException {
     synchronized (writeLock) {
       for (int attempt = 0; ; attempt++) {
         try (Connection c = ds.getConnection()) {
           c.setAutoCommit(false);
           try {
-            Stored s = insert(c, r);
+            List<Stored> out = insertAll(c, reports);
             c.commit();
-            return s;
-          } catch (SQLException e) {
+            return out;
+          } catch (SQLException | RuntimeException e) {
             c.rollback();
-            // another server instance on the same database won a race: read what it wrote
-            if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 2) {
+            if (e instanceof SQLException s && retryable(s) && attempt < 2) {
               continue;
             }
             throw e;
@@ -197,32 +210,13 @@ final class Store {
     }
   }
 
-  /**
-   * Stores many reports in one transaction, each as {@link #insert(NewReport)} would (a bulk load
-   * of a store, e.g. the benchmark's million reports); a hash already stored is skipped.
-   */
-  List<Stored> insertAll(List<NewReport> reports) throws SQLException {
-    synchronized (writeLock) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          List<Stored> out = new java.util.ArrayList<>();
-          for (NewReport r : reports) {
-            out.add(insert(c, r));
-          }
-          c.commit();
-          return out;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
-    }
+  /** A conflict another transaction caused (unique key, deadlock, serialization): try again. */
+  static boolean retryable(SQLException e) {
+    String state = e.getSQLState();
+    return UNIQUE_VIOLATION.equals(state) || "40P01".equals(state) || "40001".equals(state);
   }
 
-  /** One more step of a transaction that stores a report (see {@link #insertAnd}). */
+  /** One more step of a transaction that stores reports (see {@link #insertAnd}). */
   interface TransactionStep {
     void run(Connection c) throws SQLException;
   }
@@ -233,18 +227,24 @@ final class Store {
    * holds (a claimed queue row) stay held across a retry after another node's concurrent insert.
    */
   Stored insertAnd(Connection c, NewReport r, TransactionStep then) throws SQLException {
+    return insertAllAnd(c, List.of(r), then).get(0);
+  }
+
+  /** {@link #insertAnd} for several reports in one transaction. */
+  List<Stored> insertAllAnd(Connection c, List<NewReport> reports, TransactionStep then)
+      throws SQLException {
     synchronized (writeLock) {
       for (int attempt = 0; ; attempt++) {
         java.sql.Savepoint before = c.setSavepoint();
         try {
-          Stored s = insert(c, r);
+          List<Stored> s = insertAll(c, reports);
           then.run(c);
           c.commit();
           return s;
         } catch (SQLException e) {
           // another server node on the same database won a race (a new bucket's signature):
           // back to before this insert, keeping the transaction and its locks, and read theirs
-          if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 2) {
+          if (retryable(e) && attempt < 2) {
             c.rollback(before);
             continue;
           }
@@ -254,59 +254,139 @@ final class Store {
     }
   }
 
-  private static Stored insert(Connection c, NewReport r) throws SQLException {
-    Optional<Stored> existing = findBySha(c, r.sha256());
-    if (existing.isPresent()) {
-      return existing.get();
+  /** Stores the reports not stored yet, in list order, on an open transaction. */
+  private static List<Stored> insertAll(Connection c, List<NewReport> reports) throws SQLException {
+    Map<String, Stored> known = new HashMap<>();
+    for (String sha : storedShas(c, reports)) {
+      known.put(sha, findBySha(c, sha).orElseThrow());
     }
-    Diagnosed d = r.diagnosed();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO report (sha256, received_at, seen_at, submitter, host, kernel_release,"
-                + " content_kind, raw_size, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, r.sha256());
-      ps.setObject(2, utc(r.receivedAt()));
-      ps.setObject(3, utc(r.seenAt()));
-      ps.setString(4, r.submitter());
-      ps.setString(5, r.host());
-      ps.setString(6, r.release());
-      ps.setString(7, d.contentKind());
-      ps.setLong(8, r.raw().length);
-      ps.setBytes(9, r.raw());
-      ps.executeUpdate();
-    }
-    long id = reportId(c, r.sha256());
-    for (String label : r.labels()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
-        ps.setLong(1, id);
-        ps.setString(2, label);
-        ps.executeUpdate();
+    List<NewReport> fresh = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>(known.keySet());
+    for (NewReport r : reports) {
+      if (seen.add(r.sha256())) {
+        fresh.add(r);
       }
     }
-    Facts facts = new Facts(id, r.seenAt(), r.host(), r.release(), r.labels());
-    Generations g = generations(c);
-    Long bucketId = place(c, g.current(), r.rulebookVersion(), d, facts, true);
-    // a re-triage staged under the rule book this report was diagnosed with gets it too: it only
-    // diagnoses the reports stored before it started
-    if (g.staged() != null
-        && g.stagedVersion() != null
-        && g.stagedVersion().equals(r.rulebookVersion())) {
-      place(c, g.staged(), r.rulebookVersion(), d, facts, false);
+    if (!fresh.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO report (sha256, received_at, seen_at, submitter, host, kernel_release,"
+                  + " content_kind, raw_size, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (NewReport r : fresh) {
+          ps.setString(1, r.sha256());
+          ps.setObject(2, utc(r.receivedAt()));
+          ps.setObject(3, utc(r.seenAt()));
+          ps.setString(4, r.submitter());
+          ps.setString(5, r.host());
+          ps.setString(6, r.release());
+          ps.setString(7, r.diagnosed().contentKind());
+          ps.setLong(8, r.raw().length);
+          ps.setBytes(9, r.raw());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      Map<String, Long> byHash = reportIds(c, fresh);
+      List<Long> ids = new ArrayList<>();
+      for (NewReport r : fresh) {
+        Long id = byHash.get(r.sha256());
+        if (id == null) {
+          throw new SQLException("report " + r.sha256() + " vanished after insert");
+        }
+        ids.add(id);
+      }
+      insertLabels(c, fresh, ids);
+      Generations g = generations(c);
+      List<Placements.Placement> current = new ArrayList<>();
+      List<Placements.Placement> staged = new ArrayList<>();
+      for (int i = 0; i < fresh.size(); i++) {
+        NewReport r = fresh.get(i);
+        Placements.Placement p =
+            new Placements.Placement(
+                r.rulebookVersion(),
+                r.diagnosed(),
+                new Facts(ids.get(i), r.seenAt(), r.host(), r.release(), r.labels()));
+        current.add(p);
+        // a re-triage staged under the rule book this report was diagnosed with gets it too: it
+        // only diagnoses the reports stored before it started
+        if (g.staged() != null && r.rulebookVersion().equals(g.stagedVersion())) {
+          staged.add(p);
+        }
+      }
+      List<@Nullable Long> buckets = Placements.place(c, g.current(), current, true);
+      if (g.staged() != null && !staged.isEmpty()) {
+        Placements.place(c, g.staged(), staged, false);
+      }
+      for (int i = 0; i < fresh.size(); i++) {
+        NewReport r = fresh.get(i);
+        known.put(r.sha256(), new Stored(ids.get(i), true, buckets.get(i)));
+      }
     }
-    return new Stored(id, true, bucketId);
+    List<Stored> out = new ArrayList<>();
+    java.util.Set<String> answered = new java.util.HashSet<>();
+    for (NewReport r : reports) {
+      Stored s = java.util.Objects.requireNonNull(known.get(r.sha256()));
+      // the same bytes twice in one list: stored once, the second is not a new report
+      out.add(answered.add(r.sha256()) ? s : new Stored(s.id(), false, s.bucketId()));
+    }
+    return out;
   }
 
-  private static long reportId(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM report WHERE sha256 = ?")) {
-      ps.setString(1, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("report " + sha256 + " vanished after insert");
+  /** Each new report's labels, in one batch. */
+  private static void insertLabels(Connection c, List<NewReport> fresh, List<Long> ids)
+      throws SQLException {
+    boolean labelled = false;
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
+      for (int i = 0; i < fresh.size(); i++) {
+        for (String label : fresh.get(i).labels()) {
+          ps.setLong(1, ids.get(i));
+          ps.setString(2, label);
+          ps.addBatch();
+          labelled = true;
         }
-        return rs.getLong(1);
+      }
+      if (labelled) {
+        ps.executeBatch();
       }
     }
+  }
+
+  /** The hashes of these reports that are stored already. */
+  private static List<String> storedShas(Connection c, List<NewReport> reports)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Long> e : reportIds(c, reports).entrySet()) {
+      out.add(e.getKey());
+    }
+    return out;
+  }
+
+  /** The ids of the stored reports among these, by hash. */
+  private static Map<String, Long> reportIds(Connection c, List<NewReport> reports)
+      throws SQLException {
+    List<String> shas =
+        new ArrayList<>(
+            new java.util.LinkedHashSet<>(reports.stream().map(NewReport::sha256).toList()));
+    Map<String, Long> out = new HashMap<>();
+    for (int from = 0; from < shas.size(); from += Placements.IN_CHUNK) {
+      List<String> part = shas.subList(from, Math.min(shas.size(), from + Placements.IN_CHUNK));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT sha256, id FROM report WHERE sha256 IN ("
+                  + Placements.marks(part.size())
+                  + ")")) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setString(1 + i, part.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** What a report brings to its bucket's counters besides its diagnosis. */
@@ -347,224 +427,6 @@ final class Store {
       }
     }
     return new Generations(current, null, null);
-  }
-
-  /**
-   * Writes a report's diagnosis in a generation and counts it in that generation's bucket of its
-   * signature (created when new); returns the bucket, or null when the report shows no crash.
-   *
-   * @param lifecycle whether a fixed bucket seen again turns regressed (in the current generation;
-   *     a staged one takes its buckets' lifecycle from the current one when applied)
-   */
-  static @Nullable Long place(
-      Connection c, long generation, String version, Diagnosed d, Facts f, boolean lifecycle)
-      throws SQLException {
-    Long bucketId = null;
-    if (d.crashFound() && d.signature() != null) {
-      bucketId = bucketFor(c, generation, d.signature(), d, f.seenAt());
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO diagnosis (generation, report_id, rulebook_version, crash_found,"
-                + " signature, title, failure_class, primary_function, primary_module, bucket_id,"
-                + " diagnosis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, generation);
-      ps.setLong(2, f.reportId());
-      ps.setString(3, version);
-      ps.setBoolean(4, d.crashFound());
-      ps.setString(5, bucketId == null ? null : d.signature());
-      ps.setString(6, d.title());
-      ps.setString(7, d.failureClass());
-      ps.setString(8, boundedName(d.function()));
-      ps.setString(9, boundedName(d.module()));
-      if (bucketId == null) {
-        ps.setNull(10, java.sql.Types.BIGINT);
-      } else {
-        ps.setLong(10, bucketId);
-      }
-      ps.setString(11, d.diagnosisJson());
-      ps.executeUpdate();
-    }
-    if (bucketId != null) {
-      count(c, bucketId, d, f);
-      if (lifecycle) {
-        regression(c, bucketId, f.reportId(), f.release());
-      }
-    }
-    return bucketId;
-  }
-
-  /** The id of the bucket of a signature, created when new. */
-  private static long bucketFor(
-      Connection c, long generation, String signature, Diagnosed d, Instant seen)
-      throws SQLException {
-    Long id = bucketId(c, generation, signature);
-    if (id != null) {
-      return id;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO bucket (generation, signature, title, failure_class, first_seen,"
-                + " last_seen, report_count, status, status_changed)"
-                + " VALUES (?, ?, ?, ?, ?, ?, 0, 'new', ?)")) {
-      ps.setLong(1, generation);
-      ps.setString(2, signature);
-      ps.setString(3, d.title() == null ? "(no title)" : d.title());
-      ps.setString(4, d.failureClass());
-      ps.setObject(5, utc(seen));
-      ps.setObject(6, utc(seen));
-      ps.setObject(7, utc(Instant.now()));
-      ps.executeUpdate();
-    }
-    Long created = bucketId(c, generation, signature);
-    if (created == null) {
-      throw new SQLException("bucket " + signature + " vanished after insert");
-    }
-    return created;
-  }
-
-  private static @Nullable Long bucketId(Connection c, long generation, String signature)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT id FROM bucket WHERE generation = ? AND signature = ?")) {
-      ps.setLong(1, generation);
-      ps.setString(2, signature);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
-      }
-    }
-  }
-
-  /** Counts a new report in its bucket: totals, facets, title and class, example, regression. */
-  private static void count(Connection c, long bucketId, Diagnosed d, Facts r) throws SQLException {
-    long reportId = r.reportId();
-    OffsetDateTime seen = utc(r.seenAt());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE bucket SET report_count = report_count + 1, first_seen = LEAST(first_seen, ?),"
-                + " last_seen = GREATEST(last_seen, ?),"
-                + " example_report = COALESCE(example_report, ?) WHERE id = ?")) {
-      ps.setObject(1, seen);
-      ps.setObject(2, seen);
-      ps.setLong(3, reportId);
-      ps.setLong(4, bucketId);
-      ps.executeUpdate();
-    }
-    if (d.title() != null) {
-      facet(c, bucketId, "title", d.title(), seen);
-    }
-    facet(c, bucketId, "class", d.failureClass(), seen);
-    if (r.release() != null) {
-      facet(c, bucketId, "release", r.release(), seen);
-    }
-    if (r.host() != null) {
-      facet(c, bucketId, "host", r.host(), seen);
-    }
-    for (String label : r.labels()) {
-      facet(c, bucketId, "label", label, seen);
-    }
-    // where the crash is, for search: the primary failure's function and module (bounded like
-    // any other report text, see Params)
-    String function = boundedName(d.function());
-    if (function != null) {
-      facet(c, bucketId, "function", function, seen);
-    }
-    String module = boundedName(d.module());
-    if (module != null) {
-      facet(c, bucketId, "module", module, seen);
-    }
-    facet(c, bucketId, "day", seen.toLocalDate().toString(), seen);
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE bucket SET title = ?, failure_class = ? WHERE id = ?")) {
-      ps.setString(1, mostFrequent(StoreQueries.facets(c, bucketId, "title"), "(no title)"));
-      ps.setString(2, mostFrequent(StoreQueries.facets(c, bucketId, "class"), "unknown"));
-      ps.setLong(3, bucketId);
-      ps.executeUpdate();
-    }
-  }
-
-  /** A fixed bucket seen again on its fixed release or a later one is regressed. */
-  private static void regression(
-      Connection c, long bucketId, long reportId, @Nullable String release) throws SQLException {
-    if (release == null) {
-      return;
-    }
-    String status;
-    String fixedIn;
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT status, fixed_in FROM bucket WHERE id = ?")) {
-      ps.setLong(1, bucketId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        status = rs.getString(1);
-        fixedIn = rs.getString(2);
-      }
-    }
-    if (!"fixed".equals(status) || fixedIn == null || !KernelRelease.atLeast(release, fixedIn)) {
-      return;
-    }
-    Instant now = Instant.now();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE bucket SET status = 'regressed', status_changed = ? WHERE id = ?")) {
-      ps.setObject(1, utc(now));
-      ps.setLong(2, bucketId);
-      ps.executeUpdate();
-    }
-    addEvent(
-        c,
-        bucketId,
-        now,
-        "regressed",
-        fixedIn,
-        "seen again on " + release + ", fixed in " + fixedIn,
-        null,
-        "ingest",
-        reportId);
-  }
-
-  private static void facet(
-      Connection c, long bucketId, String facet, String value, OffsetDateTime seen)
-      throws SQLException {
-    int updated;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE bucket_facet SET report_count = report_count + 1,"
-                + " first_seen = LEAST(first_seen, ?), last_seen = GREATEST(last_seen, ?)"
-                + " WHERE bucket_id = ? AND facet = ? AND facet_value = ?")) {
-      ps.setObject(1, seen);
-      ps.setObject(2, seen);
-      ps.setLong(3, bucketId);
-      ps.setString(4, facet);
-      ps.setString(5, value);
-      updated = ps.executeUpdate();
-    }
-    if (updated == 0) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO bucket_facet (bucket_id, facet, facet_value, report_count, first_seen,"
-                  + " last_seen) VALUES (?, ?, ?, 1, ?, ?)")) {
-        ps.setLong(1, bucketId);
-        ps.setString(2, facet);
-        ps.setString(3, value);
-        ps.setObject(4, seen);
-        ps.setObject(5, seen);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  /** A symbol or module name of a report, or null when absent or not a plausible name. */
-  private static @Nullable String boundedName(@Nullable String name) {
-    if (name == null || name.isEmpty() || name.length() > 200) {
-      return null;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        return null;
-      }
-    }
-    return name;
   }
 
   /** The value with the highest count; ties go to the alphabetically first (as triage does). */

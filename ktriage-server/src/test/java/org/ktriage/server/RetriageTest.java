@@ -194,6 +194,40 @@ class RetriageTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
+  void retiredGenerationsBeyondTheSettingAreDroppedWhole(String backend) throws Exception {
+    ServerConfig config = ServerConfig.defaults(tmp.resolve("data")).withKeepRetired(1);
+    try (Backend b = Backend.start(backend, tmp, config)) {
+      String base = b.server.url();
+      for (String name : corpusNames(12)) {
+        HttpResponse<String> r =
+            b.post("/api/v1/reports?host=h-" + name, CrashServerTest.corpus(name));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      }
+      Map<String, Long> before = buckets(base);
+      for (long generation = 2; generation <= 4; generation++) {
+        assertThat(b.post("/api/v1/retriage", new byte[0]).statusCode()).isEqualTo(202);
+        assertThat(waitStaged(base).get("staged").get("generation").longValue())
+            .isEqualTo(generation);
+        HttpResponse<String> applied =
+            b.post("/api/v1/retriage/" + generation + "/apply", new byte[0]);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(buckets(base)).isEqualTo(before);
+        try (java.sql.Connection c = b.server.dataSource().getConnection()) {
+          // the current generation and the one it replaced; every older one gone with its rows
+          assertThat(longs(c, "SELECT id FROM triage_generation ORDER BY id"))
+              .containsExactly(generation - 1, generation);
+          assertThat(longs(c, "SELECT DISTINCT generation FROM diagnosis ORDER BY generation"))
+              .containsExactly(generation - 1, generation);
+          assertThat(longs(c, "SELECT DISTINCT generation FROM bucket ORDER BY generation"))
+              .containsExactly(generation - 1, generation);
+          assertThat(longs(c, "SELECT COUNT(*) FROM diagnosis")).containsExactly(2L * 12);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
   void previewAnnouncesExactlyTheRegroupingThatApplyMakes(String backend) throws Exception {
     ServerConfig config = ServerConfig.defaults(tmp.resolve("data")).withPort(0);
     if (backend.equals("postgresql")) {
