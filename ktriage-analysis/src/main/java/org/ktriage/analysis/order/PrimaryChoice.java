@@ -302,11 +302,12 @@ final class PrimaryChoice {
     }
     blame(f, b, v, b.build().function(), frames);
     List<LogRecord> text = extent(f, v);
-    Frame unsafe = Culprits.lockdepEarlierUnsafeUsage(text);
+    Frame unsafe = ReportedOrigins.lockdepEarlierUnsafeUsage(text);
     if (unsafe != null) {
       b.at(unsafe);
     }
-    Frame owner = o.headline().contains("KMSAN:") ? Culprits.kmsanLocalVariableOwner(text) : null;
+    Frame owner =
+        o.headline().contains("KMSAN:") ? ReportedOrigins.kmsanLocalVariableOwner(text) : null;
     if (owner != null) {
       b.at(owner);
     }

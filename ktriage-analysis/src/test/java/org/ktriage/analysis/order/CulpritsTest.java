@@ -95,12 +95,12 @@ class CulpritsTest {
     // the earlier usage took the lock with softirqs enabled; its trace, registered by lockdep's
     // irq-state hooks and the bh-enable primitive, names the code that must disable them
     CrashFacts f = Inputs.facts("corpus/satyr/kerneloopses/gitlog-05");
-    Frame fr = Objects.requireNonNull(Culprits.lockdepEarlierUnsafeUsage(f.logLines()));
+    Frame fr = Objects.requireNonNull(ReportedOrigins.lockdepEarlierUnsafeUsage(f.logLines()));
     assertThat(fr.function()).isEqualTo("mesh_sync_offset_adjust_tbtt");
     // syzkaller report/33: "{IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W}": the current acquisition is the
     // enabled one, its own stack names it
     CrashFacts now = Inputs.facts("corpus/syzkaller/report/33");
-    assertThat(Culprits.lockdepEarlierUnsafeUsage(now.logLines())).isNull();
+    assertThat(ReportedOrigins.lockdepEarlierUnsafeUsage(now.logLines())).isNull();
   }
 
   @Test
@@ -120,10 +120,10 @@ class CulpritsTest {
     // syzkaller report/751: "Local variable ... created at: jent_hash_time" - the uninitialised
     // value read in alg_setkey's path came from a stack variable of jent_hash_time()
     CrashFacts f = Inputs.facts("corpus/syzkaller/report/751");
-    Frame fr = Objects.requireNonNull(Culprits.kmsanLocalVariableOwner(f.logLines()));
+    Frame fr = Objects.requireNonNull(ReportedOrigins.kmsanLocalVariableOwner(f.logLines()));
     assertThat(fr.function()).isEqualTo("jent_hash_time");
     // a heap origin ("Uninit was created at:" an allocation) names no owner
     CrashFacts heap = Inputs.facts("corpus/syzkaller/report/632");
-    assertThat(Culprits.kmsanLocalVariableOwner(heap.logLines())).isNull();
+    assertThat(ReportedOrigins.kmsanLocalVariableOwner(heap.logLines())).isNull();
   }
 }
