@@ -126,3 +126,131 @@ seeds("fuzz", "OrcTableFuzzer", [
 seeds("kernel", "KernelObjectsFuzzer", [
     ("no-patch", b"\0"), ("tasks-next", bytes([0, 0x58, 0x09, 8]) + b"\x41" * 8),
     ("modules-self", bytes([1, 0, 0, 16]) + b"\0" * 16)])
+
+
+# --- input registry: a real log and the real kdump's head in every container, and nested ---
+import shutil
+import subprocess
+
+
+def compressed(tool, data, *args):
+    if not shutil.which(tool):
+        return b""
+    return subprocess.run([tool, *args], input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+log = head(os.path.join(lab, "timer-after-unload-kdump.dmesg.txt"), 6 << 10)
+dump_head = head(kdump, 24 << 10)
+seeds("fuzz", "InputFormatsFuzzer", [
+    ("log", log),
+    ("log.gz", compressed("gzip", log, "-9c")),
+    ("log.xz", compressed("xz", log, "-9c", "--check=crc32")),
+    ("log.zst", compressed("zstd", log, "-19c", "-q")),
+    ("log.bz2", compressed("bzip2", log, "-9c")),
+    ("log.lz4", compressed("lz4", log, "-9c", "-q")),
+    ("log.gz.xz", compressed("xz", compressed("gzip", log, "-9c"), "-9c", "--check=crc32")),
+    ("kdump-head.zst", compressed("zstd", dump_head, "-19c", "-q")),
+])
+
+# --- instruction decoders: real Code: bytes of x86-64 and arm64 reports ---
+code_seeds = []
+for p in sorted(glob.glob(os.path.join(shared, "corpus", "*", "*", "*"))):
+    if len(code_seeds) >= 12 or not os.path.isfile(p):
+        continue
+    with open(p, "rb") as f:
+        text = f.read(1 << 20).decode("latin-1")
+    m = re.search(r"Code: ((?:<?[0-9a-f]{2}>? ){16,}<?[0-9a-f]{2}>?)", text)
+    w = re.search(r"Code: ((?:\(?[0-9a-f]{8}\)? ){3,}\(?[0-9a-f]{8}\)?)", text)
+    if m and sum(1 for s in code_seeds if s[0].startswith("x86")) < 8:
+        toks = m.group(1).split()
+        at = next((i for i, t in enumerate(toks) if t.startswith("<")), 0)
+        code = bytes(int(t.strip("<>"), 16) for t in toks)
+        fault = re.search(r"(?:address|CR2): ?([0-9a-f]{8,16})", text)
+        fa = int(fault.group(1), 16) if fault else 0
+        code_seeds.append(("x86-" + os.path.basename(p), bytes([(at << 1) & 0xfe]) +
+                           struct.pack("<Q", fa) + code))
+    elif w and sum(1 for s in code_seeds if s[0].startswith("arm64")) < 4:
+        toks = w.group(1).split()
+        at = next((i for i, t in enumerate(toks) if t.startswith("(")), 0)
+        code = b"".join(struct.pack("<I", int(t.strip("()"), 16)) for t in toks)
+        fault = re.search(r"at virtual address ([0-9a-f]{8,16})", text)
+        fa = int(fault.group(1), 16) if fault else 0
+        code_seeds.append(("arm64-" + os.path.basename(p), bytes([((at << 1) | 1) & 0xff]) +
+                           struct.pack("<Q", fa) + code))
+seeds("fuzz", "InstructionDecodersFuzzer", code_seeds)
+
+# --- arm64 frame records (arch/arm64/kernel/stacktrace.c): chains as the kernel lays them ---
+STACK = 0xffff800080000000
+
+
+def stack_seed(fp, sp, pac, records, size=16 << 10):
+    mem = bytearray(size)
+    for at, nxt, ret in records:
+        struct.pack_into("<QQ", mem, at - STACK, nxt, ret)
+    return struct.pack("<QQQ", fp, sp, pac) + bytes(mem)
+
+
+task = STACK + 0x4000  # the second 16 KiB stack; the first is the IRQ stack
+seeds("fuzz", "Arm64FrameRecordsFuzzer", [
+    ("task-chain", stack_seed(task + 0x3d00, task + 0x3cf0, 0, [
+        (task + 0x3d00, task + 0x3d40, 0xffffa1b2c0010010),
+        (task + 0x3d40, task + 0x3ea0, 0xffffa1b2c0020020),
+        (task + 0x3ea0, 0, 0)], 32 << 10)[:24 + (32 << 10)]),
+    ("irq-to-task-pac", stack_seed(STACK + 0x3f00, STACK + 0x3ef0, 0xff80000000000000, [
+        (STACK + 0x3f00, task + 0x3c00, 0x0012a1b2c0030030 | (1 << 55)),
+        (task + 0x3c00, task + 0x3e00, 0xffffa1b2c0040040),
+        (task + 0x3e00, 0, 0)], 32 << 10)),
+])
+
+
+# --- kallsyms scanner: tables in the layout of scripts/kallsyms.c (write_src) ---
+def kallsyms_image(new_order, nsyms=300):
+    tokens = [bytes([i]) if 0x21 <= i < 0x7f else b"_" for i in range(256)]
+    names = ["T_stext"] + ["t%s_%03d" % ("fn" if i % 7 else "x" * 140, i) for i in range(1, nsyms)]
+    if not new_order:
+        names = [n[:100] for n in names]  # two-byte lengths arrived in v6.1
+    enc = bytearray()
+    off256 = 0
+    for i, n in enumerate(names):
+        if i == 256:
+            off256 = len(enc)
+        b = n.encode()
+        if len(b) > 127:
+            enc += bytes([(len(b) & 0x7f) | 0x80, len(b) >> 7])
+        else:
+            enc.append(len(b))
+        enc += b
+    out = bytearray(0x100)  # the image's first bytes
+    def align8():
+        while len(out) % 8:
+            out.append(0)
+    base = 0xffffffff81000000
+    if not new_order:
+        for i in range(nsyms):
+            out += struct.pack("<Q", base + 16 * i)  # kallsyms_addresses
+    out += struct.pack("<II", nsyms, 0)  # kallsyms_num_syms
+    out += enc
+    align8()
+    if new_order:
+        out += struct.pack("<II", 0, off256)  # u32 markers
+    else:
+        out += struct.pack("<QQ", 0, off256)  # unsigned long markers
+    align8()
+    offsets = []
+    at = 0
+    for t in tokens:  # kallsyms_token_table
+        offsets.append(at)
+        out += t + b"\0"
+        at += len(t) + 1
+    align8()
+    out += struct.pack("<256H", *offsets)  # kallsyms_token_index
+    align8()
+    if new_order:
+        out += struct.pack("<%di" % nsyms, *(16 * i for i in range(nsyms)))  # kallsyms_offsets
+        align8()
+        out += struct.pack("<Q", base)  # kallsyms_relative_base
+    return bytes(out)
+
+
+seeds("fuzz", "KallsymsScannerFuzzer", [
+    ("v6.4-order", kallsyms_image(True)), ("v4.19-order", kallsyms_image(False))])

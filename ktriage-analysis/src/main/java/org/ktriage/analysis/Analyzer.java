@@ -13,7 +13,6 @@ import org.ktriage.analysis.signature.CrashTitles;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.Diagnosis;
-import org.ktriage.model.FailureClass;
 import org.ktriage.model.Incident;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
@@ -75,31 +74,16 @@ public final class Analyzer {
       for (Incidents.Group g : groups.subList(0, Math.min(groups.size(), MAX_OTHER_INCIDENTS))) {
         others.add(incident(report, g));
       }
-      return d.withIncidents(others, boots, crashBoot);
+      return d.toBuilder().otherIncidents(others).boots(boots).crashBoot(crashBoot).build();
     } catch (RuntimeException e) {
-      return withFailure(d.withIncidents(List.of(), boots, crashBoot), "incidents", e);
+      return withFailure(d.toBuilder().boots(boots).crashBoot(crashBoot).build(), "incidents", e);
     }
   }
 
   private static Diagnosis withFailure(Diagnosis d, String step, RuntimeException e) {
     List<RuleFailure> failures = new ArrayList<>(d.ruleFailures());
     failures.add(new RuleFailure(step, e.getClass().getSimpleName() + ": " + e.getMessage()));
-    return new Diagnosis(
-        d.report(),
-        d.title(),
-        d.altTitles(),
-        d.corrupted(),
-        d.signature(),
-        d.failureClass(),
-        d.trigger(),
-        d.primary(),
-        d.chain(),
-        d.findings(),
-        failures,
-        d.crashFound(),
-        d.otherIncidents(),
-        d.boots(),
-        d.crashBoot());
+    return d.toBuilder().ruleFailures(failures).build();
   }
 
   /**
@@ -143,20 +127,13 @@ public final class Analyzer {
     try {
       facts = CauseOrder.facts(report);
     } catch (RuntimeException e) {
-      return new Diagnosis(
-          report,
-          null,
-          List.of(),
-          false,
-          null,
-          FailureClass.UNKNOWN,
-          FailureClass.UNKNOWN,
-          null,
-          List.of(),
-          List.of(),
-          List.of(
-              new RuleFailure("cause-order", e.getClass().getSimpleName() + ": " + e.getMessage())),
-          report.hasCrash());
+      return Diagnosis.builder(report)
+          .ruleFailures(
+              List.of(
+                  new RuleFailure(
+                      "cause-order", e.getClass().getSimpleName() + ": " + e.getMessage())))
+          .crashFound(report.hasCrash())
+          .build();
     }
     RuleBook.Results results = rules.run(facts);
     // the chain marks the recursive acquisition the rule found; a rule that threw is already a
@@ -190,19 +167,19 @@ public final class Analyzer {
             new RuleFailure("signature", e.getClass().getSimpleName() + ": " + e.getMessage()));
       }
     }
-    return new Diagnosis(
-        report,
-        title == null ? null : title.title(),
-        title == null ? List.of() : title.altTitles(),
-        title != null && title.corrupted(),
-        signature,
-        facts.primaryClass(),
-        facts.trigger(),
-        primary,
-        CauseOrder.chain(facts, recursiveWhere),
-        results.findings(),
-        failures,
-        crashFound);
+    return Diagnosis.builder(report)
+        .title(title == null ? null : title.title())
+        .altTitles(title == null ? List.of() : title.altTitles())
+        .corrupted(title != null && title.corrupted())
+        .signature(signature)
+        .failureClass(facts.primaryClass())
+        .trigger(facts.trigger())
+        .primary(primary)
+        .chain(CauseOrder.chain(facts, recursiveWhere))
+        .findings(results.findings())
+        .ruleFailures(failures)
+        .crashFound(crashFound)
+        .build();
   }
 
   /** The facts analysis derives before rules run (for tests and tools). */

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,12 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ktriage.testkit.PostgresCluster;
-import org.ktriage.testkit.Shared;
 
 /**
  * Two real {@code ktriage serve} processes on one real PostgreSQL: a client posts the shared
@@ -68,26 +64,8 @@ class ServeNodesTest {
     }
     // one copy of each distinct content (the server stores one report per content hash)
     Path corpus = Files.createDirectories(tmp.resolve("corpus"));
-    Map<String, String> shaOfFile = new TreeMap<>();
-    Set<String> seen = new HashSet<>();
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (Stream<Path> files = Files.list(Shared.path("corpus/syzkaller/report"))) {
-      for (Path f : files.sorted().toList()) {
-        byte[] b = Files.readAllBytes(f);
-        String hex = HexFormat.of().formatHex(sha.digest(b));
-        if (seen.add(hex)) {
-          Files.write(corpus.resolve(f.getFileName().toString()), b);
-          shaOfFile.put(f.getFileName().toString(), hex);
-        }
-      }
-    }
-    assertThat(shaOfFile).hasSizeGreaterThan(700);
-    Run run = Run.of("triage", "--format", "json", "--no-progress", corpus.toString());
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    TreeMap<String, String> triage = new TreeMap<>();
-    for (JsonNode b : JSON.readTree(run.out()).get("buckets")) {
-      triage.put(b.get("signature").textValue(), key(b, b.get("kernels")));
-    }
+    Map<String, String> shaOfFile = SyzkallerBuckets.distinctCopy(corpus);
+    TreeMap<String, String> triage = SyzkallerBuckets.ofTriage(corpus);
 
     String db = PostgresCluster.shared().newDatabase();
     Node a = Node.start(db, tmp.resolve("node-a"));
@@ -187,13 +165,7 @@ class ServeNodesTest {
           names.size(), unansweredByA.size(), retaken, stored.size());
       assertThat(retaken).isPositive();
 
-      TreeMap<String, String> served = new TreeMap<>();
-      JsonNode list = get(b, "/api/v1/buckets?limit=1000");
-      for (JsonNode bucket : list.get("buckets")) {
-        JsonNode detail = get(b, "/api/v1/buckets/" + bucket.get("id").asLong());
-        served.put(bucket.get("signature").textValue(), key(bucket, detail.get("releases")));
-      }
-      assertThat(served).isEqualTo(triage);
+      assertThat(SyzkallerBuckets.ofService(path -> get(b, path))).isEqualTo(triage);
     } finally {
       a.stop();
       b.stop();
@@ -225,19 +197,6 @@ class ServeNodesTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static String key(JsonNode bucket, JsonNode kernels) {
-    List<String> k = new ArrayList<>();
-    kernels.forEach(n -> k.add(n.isTextual() ? n.textValue() : n.get("value").textValue()));
-    k.sort(null);
-    return bucket.get("title").textValue()
-        + " | "
-        + bucket.get("class").textValue()
-        + " | "
-        + bucket.get("count").asLong()
-        + " | "
-        + k;
   }
 
   private static int post(Node n, byte[] body) throws IOException, InterruptedException {

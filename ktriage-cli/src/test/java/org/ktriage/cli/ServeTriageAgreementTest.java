@@ -12,12 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ktriage.server.CrashServer;
 import org.ktriage.server.ServerConfig;
 import org.ktriage.testkit.PostgresCluster;
-import org.ktriage.testkit.Shared;
 
 /**
  * Posting the shared syzkaller corpus to {@code ktriage serve} gives the buckets {@code ktriage
@@ -50,36 +45,9 @@ class ServeTriageAgreementTest {
   @BeforeAll
   static void triageTheCorpus() throws Exception {
     corpus = Files.createDirectories(tmp.resolve("corpus"));
-    Set<String> seen = new HashSet<>();
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (Stream<Path> files = Files.list(Shared.path("corpus/syzkaller/report"))) {
-      for (Path f : files.sorted().toList()) {
-        byte[] b = Files.readAllBytes(f);
-        if (seen.add(HexFormat.of().formatHex(sha.digest(b)))) {
-          Files.write(corpus.resolve(f.getFileName().toString()), b);
-        }
-      }
-    }
-    assertThat(seen).hasSizeGreaterThan(700);
-    Run run = Run.of("triage", "--format", "json", "--no-progress", corpus.toString());
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    for (JsonNode b : JSON.readTree(run.out()).get("buckets")) {
-      triage.put(b.get("signature").textValue(), key(b, b.get("kernels")));
-    }
+    SyzkallerBuckets.distinctCopy(corpus);
+    triage = SyzkallerBuckets.ofTriage(corpus);
     assertThat(triage).hasSizeGreaterThan(100);
-  }
-
-  private static String key(JsonNode bucket, JsonNode kernels) {
-    List<String> k = new ArrayList<>();
-    kernels.forEach(n -> k.add(n.isTextual() ? n.textValue() : n.get("value").textValue()));
-    k.sort(null);
-    return bucket.get("title").textValue()
-        + " | "
-        + bucket.get("class").textValue()
-        + " | "
-        + bucket.get("count").asLong()
-        + " | "
-        + k;
   }
 
   @ParameterizedTest
@@ -112,13 +80,7 @@ class ServeTriageAgreementTest {
       } finally {
         pool.shutdownNow();
       }
-      TreeMap<String, String> served = new TreeMap<>();
-      JsonNode list = get(server, "/api/v1/buckets?limit=1000");
-      for (JsonNode b : list.get("buckets")) {
-        JsonNode detail = get(server, "/api/v1/buckets/" + b.get("id").asLong());
-        served.put(b.get("signature").textValue(), key(b, detail.get("releases")));
-      }
-      assertThat(served).isEqualTo(triage);
+      assertThat(SyzkallerBuckets.ofService(path -> get(server, path))).isEqualTo(triage);
     }
   }
 

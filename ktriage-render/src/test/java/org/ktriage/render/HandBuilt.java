@@ -154,50 +154,43 @@ public final class HandBuilt {
             List.of("crash> bt -a"),
             List.of("no lock owner field"),
             List.of());
-    return new Diagnosis(
-        report,
-        "BUG: unable to handle kernel paging request in run_timer_softirq",
-        List.of(),
-        false,
-        "sig-1",
-        FailureClass.PAGE_FAULT,
-        FailureClass.HARD_LOCKUP,
-        new PrimaryFailure(
-            FailureClass.PAGE_FAULT,
-            "run_timer_softirq",
-            "0xf8",
-            null,
-            ContextKind.SOFTIRQ,
-            1,
-            0xffffffffa88b53b0L,
-            AddressKind.MODULE_AREA,
-            at(54)),
-        List.of(
-            new ChainEvent("page-fault", "run_timer_softirq+0xf8", "softirq", 1, null, at(54)),
-            new ChainEvent(
-                "recursive-lock", "_raw_spin_lock_irqsave+0x47", "hardirq", 1, "same lock", null),
-            new ChainEvent("hard-lockup", "watchdog_overflow_callback", "nmi", 1, null, null),
-            new ChainEvent("panic", null, null, null, "Hard LOCKUP", at(82))),
-        List.of(timer, lock),
-        List.of(new RuleFailure("broken-rule", "IllegalStateException: boom")),
-        true);
+    return Diagnosis.builder(report)
+        .title("BUG: unable to handle kernel paging request in run_timer_softirq")
+        .signature("sig-1")
+        .failureClass(FailureClass.PAGE_FAULT)
+        .trigger(FailureClass.HARD_LOCKUP)
+        .primary(
+            new PrimaryFailure(
+                FailureClass.PAGE_FAULT,
+                "run_timer_softirq",
+                "0xf8",
+                null,
+                ContextKind.SOFTIRQ,
+                1,
+                0xffffffffa88b53b0L,
+                AddressKind.MODULE_AREA,
+                at(54)))
+        .chain(
+            List.of(
+                new ChainEvent("page-fault", "run_timer_softirq+0xf8", "softirq", 1, null, at(54)),
+                new ChainEvent(
+                    "recursive-lock",
+                    "_raw_spin_lock_irqsave+0x47",
+                    "hardirq",
+                    1,
+                    "same lock",
+                    null),
+                new ChainEvent("hard-lockup", "watchdog_overflow_callback", "nmi", 1, null, null),
+                new ChainEvent("panic", null, null, null, "Hard LOCKUP", at(82))))
+        .findings(List.of(timer, lock))
+        .ruleFailures(List.of(new RuleFailure("broken-rule", "IllegalStateException: boom")))
+        .crashFound(true)
+        .build();
   }
 
   /** {@code d} with other findings. */
   public static Diagnosis withFindings(Diagnosis d, List<Finding> findings) {
-    return new Diagnosis(
-        d.report(),
-        d.title(),
-        d.altTitles(),
-        d.corrupted(),
-        d.signature(),
-        d.failureClass(),
-        d.trigger(),
-        d.primary(),
-        d.chain(),
-        findings,
-        d.ruleFailures(),
-        d.crashFound());
+    return d.toBuilder().findings(findings).build();
   }
 
   /** A diagnosis as the analysis gives for input without any crash. */
@@ -206,18 +199,6 @@ public final class HandBuilt {
         CrashReport.builder()
             .sources(List.of(new InputSource("quiet.log", InputFormat.KERNEL_LOG)))
             .build();
-    return new Diagnosis(
-        report,
-        null,
-        List.of(),
-        false,
-        null,
-        FailureClass.UNKNOWN,
-        FailureClass.UNKNOWN,
-        null,
-        List.of(),
-        List.of(),
-        List.of(),
-        false);
+    return Diagnosis.builder(report).build();
   }
 }

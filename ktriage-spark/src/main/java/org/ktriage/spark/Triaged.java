@@ -49,18 +49,17 @@ public record Triaged(
 
   /** Back to the analysis layer's record (no time: an archive report's time is the service's). */
   public TriageResult result() {
-    return new TriageResult(
-        name,
-        title,
-        List.copyOf(altTitles),
-        failureClass,
-        signature,
-        corrupted,
-        List.copyOf(frames),
-        null,
-        kernel,
-        host,
-        error);
+    return TriageResult.builder(name)
+        .title(title)
+        .altTitles(List.copyOf(altTitles))
+        .failureClass(failureClass)
+        .signature(signature)
+        .corrupted(corrupted)
+        .frames(List.copyOf(frames))
+        .kernel(kernel)
+        .host(host)
+        .error(error)
+        .build();
   }
 
   /** True when the report was read and shows a crash. */

@@ -48,33 +48,135 @@ public record TriageResult(
     problems = List.copyOf(problems);
   }
 
-  /** The outcome of the one crash of an input read whole. */
-  public TriageResult(
-      String path,
-      @Nullable String title,
-      List<String> altTitles,
-      @Nullable String failureClass,
-      @Nullable String signature,
-      boolean corrupted,
-      List<String> frames,
-      @Nullable Instant seen,
-      @Nullable String kernel,
-      @Nullable String host,
-      @Nullable String error) {
-    this(
-        path,
-        title,
-        altTitles,
-        failureClass,
-        signature,
-        corrupted,
-        frames,
-        seen,
-        kernel,
-        host,
-        error,
-        0,
-        List.of());
+  /**
+   * A builder for the outcome of input {@code path}: read, no crash (no title, class or signature),
+   * every list empty, no time, kernel or host known, the crash its diagnosis is about (incident 0).
+   */
+  public static Builder builder(String path) {
+    return new Builder(path);
+  }
+
+  /** A builder that starts from this result, to change a few of its parts. */
+  public Builder toBuilder() {
+    return new Builder(path)
+        .title(title)
+        .altTitles(altTitles)
+        .failureClass(failureClass)
+        .signature(signature)
+        .corrupted(corrupted)
+        .frames(frames)
+        .seen(seen)
+        .kernel(kernel)
+        .host(host)
+        .error(error)
+        .incident(incident)
+        .problems(problems);
+  }
+
+  /**
+   * Sets the parts of a {@link TriageResult} one by one; a part not set stays as {@link
+   * #builder(String)} describes.
+   */
+  public static final class Builder {
+    private String path;
+    private @Nullable String title;
+    private List<String> altTitles = List.of();
+    private @Nullable String failureClass;
+    private @Nullable String signature;
+    private boolean corrupted;
+    private List<String> frames = List.of();
+    private @Nullable Instant seen;
+    private @Nullable String kernel;
+    private @Nullable String host;
+    private @Nullable String error;
+    private int incident;
+    private List<String> problems = List.of();
+
+    private Builder(String path) {
+      this.path = path;
+    }
+
+    public Builder path(String value) {
+      path = value;
+      return this;
+    }
+
+    public Builder title(@Nullable String value) {
+      title = value;
+      return this;
+    }
+
+    public Builder altTitles(List<String> value) {
+      altTitles = value;
+      return this;
+    }
+
+    public Builder failureClass(@Nullable String value) {
+      failureClass = value;
+      return this;
+    }
+
+    public Builder signature(@Nullable String value) {
+      signature = value;
+      return this;
+    }
+
+    public Builder corrupted(boolean value) {
+      corrupted = value;
+      return this;
+    }
+
+    public Builder frames(List<String> value) {
+      frames = value;
+      return this;
+    }
+
+    public Builder seen(@Nullable Instant value) {
+      seen = value;
+      return this;
+    }
+
+    public Builder kernel(@Nullable String value) {
+      kernel = value;
+      return this;
+    }
+
+    public Builder host(@Nullable String value) {
+      host = value;
+      return this;
+    }
+
+    public Builder error(@Nullable String value) {
+      error = value;
+      return this;
+    }
+
+    public Builder incident(int value) {
+      incident = value;
+      return this;
+    }
+
+    public Builder problems(List<String> value) {
+      problems = value;
+      return this;
+    }
+
+    public TriageResult build() {
+      return new TriageResult(
+          path,
+          title,
+          altTitles,
+          failureClass,
+          signature,
+          corrupted,
+          frames,
+          seen,
+          kernel,
+          host,
+          error,
+          incident,
+          problems);
+    }
   }
 
   /** How many frames of the failing stack a result keeps for similarity. */
@@ -109,26 +211,24 @@ public record TriageResult(
 
   private static TriageResult of(String path, Diagnosis d, @Nullable Instant seen, int incident) {
     boolean crash = d.crashFound();
-    return new TriageResult(
-        path,
-        d.title(),
-        d.altTitles(),
-        d.failureClass().id(),
-        crash ? d.signature() : null,
-        d.corrupted(),
-        crash ? Signature.stack(d.report(), d.primary(), FRAMES) : List.of(),
-        seen,
-        d.report().kernel().release(),
-        d.report().kernel().hostname(),
-        null,
-        incident,
-        d.report().completeness().problems());
+    return builder(path)
+        .title(d.title())
+        .altTitles(d.altTitles())
+        .failureClass(d.failureClass().id())
+        .signature(crash ? d.signature() : null)
+        .corrupted(d.corrupted())
+        .frames(crash ? Signature.stack(d.report(), d.primary(), FRAMES) : List.of())
+        .seen(seen)
+        .kernel(d.report().kernel().release())
+        .host(d.report().kernel().hostname())
+        .incident(incident)
+        .problems(d.report().completeness().problems())
+        .build();
   }
 
   /** A result for an input that could not be read. */
   public static TriageResult unreadable(String path, String error) {
-    return new TriageResult(
-        path, null, List.of(), null, null, false, List.of(), null, null, null, error);
+    return builder(path).error(error).build();
   }
 
   /** True when the input was read and shows a crash. */

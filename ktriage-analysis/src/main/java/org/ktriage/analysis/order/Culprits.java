@@ -25,6 +25,14 @@ public final class Culprits {
 
   private Culprits() {}
 
+  /** Roles of the frames that print a report or panic, or take the exception that led to it. */
+  private static final Set<ReportingFrames.Role> REPORT_PATH =
+      Set.of(
+          ReportingFrames.Role.PANIC,
+          ReportingFrames.Role.REPORTER,
+          ReportingFrames.Role.TRAP,
+          ReportingFrames.Role.SANITIZER);
+
   /** Classes whose reported site is the detector or the wait, not the culprit. */
   private static final Set<FailureClass> DETECTED_BY_CHECKER =
       Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
@@ -79,12 +87,23 @@ public final class Culprits {
     if (!reporting && !checker) {
       return null;
     }
+    // the site printed on the trace (arm64 and s390 start with it, a WARN's panic path runs
+    // through it): its callers follow. The site named further out, past an ordinary caller and no
+    // report path, is a recursion (device_del() called by a driver's disconnect that device_del()
+    // itself ran), not the frame that failed: the callers then start at the top.
     int start = 0;
+    boolean ordinaryFirst = false;
+    boolean reportPath = false;
     for (int i = 0; i < frames.size(); i++) {
-      if (FrameNames.base(frames.get(i).function()).equals(site)) {
-        start = i + 1;
+      Frame fr = frames.get(i);
+      String b = FrameNames.base(fr.function());
+      if (b.equals(site)) {
+        start = ordinaryFirst && !reportPath ? 0 : i + 1;
         break;
       }
+      Set<ReportingFrames.Role> roles = ReportingFrames.roles(b);
+      reportPath |= roles.stream().anyMatch(REPORT_PATH::contains);
+      ordinaryFirst |= fr.reliable() && !unnamed(fr.function()) && roles.isEmpty();
     }
     List<Frame> callers = frames.subList(start, frames.size());
     boolean anyReliable = callers.stream().anyMatch(Frame::reliable);
@@ -179,6 +198,40 @@ public final class Culprits {
       Matcher m = LINK_REGISTER.matcher(line.text());
       if (m.find()) {
         return new Frame(m.group(1), m.group(2), null, null, null, true, line.source());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The caller of a reported site that is a reporting frame, a primitive or a core API, when the
+   * link register names it and the stack holds it: a leaf routine (a string or copy helper) saves
+   * no return address, so powerpc's show_stack() marks the first frame it reads from the stack
+   * {@code (unreliable)} (arch/powerpc/kernel/process.c) and arm's unwinder may skip it; the LR
+   * register printed with the registers is the return address itself and confirms that frame. Null
+   * when the site is ordinary code, the LR points into the site itself (a call it made already
+   * returned) or into another reporting frame, or no frame of the stack is that function.
+   */
+  static @Nullable Frame callerInLinkRegister(Oops o, String site, List<Frame> callers) {
+    String siteBase = FrameNames.base(site);
+    if (!ReportingFrames.isReporting(siteBase)) {
+      return null;
+    }
+    Frame lr = linkRegisterFrame(o);
+    if (lr == null) {
+      return null;
+    }
+    String lrBase = FrameNames.base(lr.function());
+    if (lrBase.equals(siteBase) || ReportingFrames.isReporting(lrBase) || unnamed(lrBase)) {
+      return null;
+    }
+    for (Frame fr : callers) {
+      String b = FrameNames.base(fr.function());
+      if (b.equals(lrBase)) {
+        return fr;
+      }
+      if (!b.equals(siteBase) && !ReportingFrames.isReporting(b) && fr.reliable()) {
+        return null; // a reliable ordinary frame comes first: the LR is not the site's caller
       }
     }
     return null;
@@ -296,6 +349,89 @@ public final class Culprits {
             && FrameNames.contextMarker(b).isEmpty()) {
           return new Frame(fn, m.group(3), null, m.group(4), null, true, line.source());
         }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * lockdep's "inconsistent lock state" header line, kernel/locking/lockdep.c print_usage_bug():
+   * {@code "inconsistent {%s} -> {%s} usage."} with the usage the lock class had before and the one
+   * now taken ({@code IN-SOFTIRQ-W}: taken in softirq context; {@code SOFTIRQ-ON-W}: taken with
+   * softirqs enabled; lower case before v2.6.29). Captured: the earlier usage when it is the
+   * enabled one.
+   */
+  private static final Pattern LOCKDEP_EARLIER_UNSAFE =
+      Pattern.compile("(?i)inconsistent \\{(SOFTIRQ-ON-[RW])\\} -> \\{IN-SOFTIRQ-[RW]\\}");
+
+  /** print_usage_bug(): {@code "{%s} state was registered at:"} and the earlier usage's trace. */
+  private static final Pattern LOCKDEP_REGISTERED =
+      Pattern.compile("(?i)\\{([A-Z-]+)\\} state was registered at:");
+
+  /** Where that trace ends: print_irqtrace_events() ("irq event stamp:") and what follows. */
+  private static final Pattern LOCKDEP_REGISTERED_END =
+      Pattern.compile("(?i)irq event stamp:|other info that might help|stack backtrace:");
+
+  /**
+   * The code that took a lock with interrupts (or softirqs) enabled although the lock is also taken
+   * in that interrupt context: the side of an "inconsistent lock state" report that must change
+   * (take it with {@code _bh}). lockdep names the current acquisition and the earlier usage it
+   * conflicts with ("{X} state was registered at:"); when the earlier one is the enabled usage
+   * ({@code {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W}}), its trace's first frame that is not lockdep or a
+   * lock primitive is to blame. Softirqs only: they run ordinary deferred work (timers, network
+   * receive, RCU callbacks, tasklets) that shares data with process context by design, so the
+   * process side that left them enabled is the one to change; a lock first seen in hard-interrupt
+   * context is as often taken there by code that should not run in it (syzkaller's "inconsistent
+   * lock state in io_dismantle_req": fs->lock dropped from an interrupt), so a hardirq report keeps
+   * the current acquisition. Null when the current acquisition is the enabled one (its own stack
+   * names it) or the trace was not printed.
+   */
+  static @Nullable Frame lockdepEarlierUnsafeUsage(List<LogRecord> lines) {
+    String unsafe = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String text = lines.get(i).text();
+      if (unsafe == null) {
+        Matcher m = LOCKDEP_EARLIER_UNSAFE.matcher(text);
+        if (m.find()) {
+          unsafe = m.group(1);
+        }
+        continue;
+      }
+      Matcher r = LOCKDEP_REGISTERED.matcher(text);
+      if (r.find() && r.group(1).equalsIgnoreCase(unsafe)) {
+        int end = i + 1;
+        while (end < lines.size()
+            && !LOCKDEP_REGISTERED_END.matcher(lines.get(end).text()).find()) {
+          end++;
+        }
+        return fromText(lines.subList(i + 1, end));
+      }
+    }
+    return null;
+  }
+
+  /** Most log lines read after a site's line for its callers: a stack is well under it. */
+  private static final int MAX_LINES_AFTER_SITE = 200;
+
+  /**
+   * The caller of a site that is a reporting frame, a primitive or a core API, read from the text
+   * printed after the site's register line when the readers took no frames from it: x86 show_regs()
+   * prints {@code "RIP: %04x:%pS"} and, in an exception's trace, the callers follow the registers
+   * (arch/x86/kernel/dumpstack.c show_trace_log_lvl() prints the stack after the saved frame). The
+   * first symbol after that line that is not a reporting frame ({@link #fromText}), looking from
+   * the report's first line on; null when no such line names the site.
+   */
+  static @Nullable Frame fromTextAfterSite(List<LogRecord> log, Oops o, String site) {
+    List<LogRecord> own = o.lines();
+    if (own.isEmpty()) {
+      return null;
+    }
+    long first = own.get(0).seq();
+    String named = FrameNames.base(site) + "+0x";
+    for (int i = 0; i < log.size(); i++) {
+      LogRecord r = log.get(i);
+      if (r.seq() >= first && r.text().contains("RIP: ") && r.text().contains(named)) {
+        return fromText(log.subList(i + 1, Math.min(log.size(), i + 1 + MAX_LINES_AFTER_SITE)));
       }
     }
     return null;

@@ -15,6 +15,7 @@ import org.ktriage.model.Frame;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.SourceSpan;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * Traces a hung-task storm to the lock holder (playbook §9): lockdep's {@code Showing all locks
@@ -49,7 +50,6 @@ public final class LockHolders {
     }
   }
 
-  private static final Pattern HUNG = Pattern.compile("INFO: task (\\S+):(\\d+) blocked for more");
   private static final Pattern HELD_BY = Pattern.compile("\\d+ locks? held by (\\S+?):?$");
   private static final Pattern HELD = Pattern.compile("^#\\d+:\\s+[0-9a-f]+ \\((.+?)\\)\\{");
 
@@ -79,16 +79,30 @@ public final class LockHolders {
           "context_switch",
           "schedule_timeout_uninterruptible");
 
+  /**
+   * The task ({@code comm/pid}) a hung-task header names, read with the report-kind table's own
+   * header (kernel/hung_task.c check_hung_task: "INFO: task %s:%d blocked for more than %ld
+   * seconds."), or null when the headline is no such header.
+   */
+  static @Nullable String hungTask(String headline) {
+    int at = headline.indexOf("INFO: task ");
+    ReportKinds.Match m = at < 0 ? null : ReportKinds.match(headline, at);
+    if (m == null || !m.kind().family().equals("hung-task")) {
+      return null;
+    }
+    return m.matcher().group("comm") + "/" + m.matcher().group("pid");
+  }
+
   /** The first holder found, or null when no hung task provably holds what others wait for. */
   public static @Nullable Holder find(List<ReportView> reports, List<LogRecord> lines) {
     Map<String, ReportView> hung = new LinkedHashMap<>();
     Map<String, Frame> waitFrame = new LinkedHashMap<>();
     for (ReportView v : reports) {
-      Matcher m = HUNG.matcher(v.oops().headline());
-      if (v.failureClass() != FailureClass.HUNG_TASK || !m.find()) {
+      String task =
+          v.failureClass() == FailureClass.HUNG_TASK ? hungTask(v.oops().headline()) : null;
+      if (task == null) {
         continue;
       }
-      String task = m.group(1) + "/" + m.group(2);
       Frame w = waitFrame(v);
       if (w != null && !hung.containsKey(task)) {
         hung.put(task, v);

@@ -301,6 +301,10 @@ final class PrimaryChoice {
       b.on(o.cpu(), StackReader.contextOfFrames(frames, seg));
     }
     blame(f, b, v, b.build().function(), frames);
+    Frame unsafe = Culprits.lockdepEarlierUnsafeUsage(extent(f, v));
+    if (unsafe != null) {
+      b.at(unsafe);
+    }
     Long addr = FaultAddress.ofReport(o, v.failureClass());
     return b.address(addr, addr == null ? null : f.addresses().classify(addr), null)
         .source(o.span())
@@ -338,7 +342,17 @@ final class PrimaryChoice {
       return;
     }
     if (site != null) {
-      Frame caller = Culprits.blamedCaller(v.failureClass(), site, callersOf(f, v, site, frames));
+      List<Frame> callers = callersOf(f, v, site, frames);
+      Frame confirmed = Culprits.callerInLinkRegister(v.oops(), site, callers);
+      if (confirmed != null) {
+        b.at(confirmed);
+        return;
+      }
+      Frame caller = Culprits.blamedCaller(v.failureClass(), site, callers);
+      if (caller == null && ReportingFrames.isReporting(FrameNames.base(site))) {
+        // no parsed stack shows the caller: the trace printed after the site's own line does
+        caller = Culprits.fromTextAfterSite(f.logLines(), v.oops(), site);
+      }
       if (caller == null && ReportingFrames.isReporting(FrameNames.base(site))) {
         // no stack shows the caller: a leaf helper's link register still points into it
         Frame lr = Culprits.linkRegisterFrame(v.oops());

@@ -23,11 +23,28 @@ final class Demangler {
         String out = itanium(symbol);
         return out == null ? symbol : out;
       }
-    } catch (RuntimeException e) {
-      // Malformed or unsupported mangling: keep the name as printed.
+    } catch (Malformed e) {
+      // a name the grammar below does not cover (cut, garbled, or a part not supported): the name
+      // as printed is the answer; any other exception is a bug and is not caught here
     }
     return symbol;
   }
+
+  /**
+   * A mangled name the parser cannot read: it ends early, a length or back-reference points past
+   * its end, or it uses a part of the grammar this subset leaves out. Never escapes {@link
+   * #demangle}.
+   */
+  private static final class Malformed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** Decimal lengths longer than this are no name a kernel prints (and would overflow an int). */
+  private static final int MAX_LENGTH_DIGITS = 6;
 
   /** {@code _Z <len><name> …} or {@code _Z N <len><name>… E …}; parameters are dropped. */
   private static @Nullable String itanium(String s) {
@@ -40,7 +57,7 @@ final class Demangler {
         while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
           pos++;
         }
-        if (start == pos) {
+        if (start == pos || pos - start > MAX_LENGTH_DIGITS) {
           return null;
         }
         int len = Integer.parseInt(s.substring(start, pos));
@@ -64,7 +81,7 @@ final class Demangler {
     while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
       pos++;
     }
-    if (start == pos) {
+    if (start == pos || pos - start > MAX_LENGTH_DIGITS) {
       return null;
     }
     int len = Integer.parseInt(s.substring(start, pos));
@@ -89,10 +106,15 @@ final class Demangler {
     }
 
     private char next() {
-      return s.charAt(pos++);
+      char c = peek();
+      pos++;
+      return c;
     }
 
     private char peek() {
+      if (pos >= s.length()) {
+        throw new Malformed("symbol ends early");
+      }
       return s.charAt(pos);
     }
 
@@ -100,7 +122,7 @@ final class Demangler {
     @SuppressWarnings("StatementSwitchToExpressionSwitch")
     private String path() {
       if (++depth > 64) {
-        throw new IllegalStateException("too deep");
+        throw new Malformed("nested too deep");
       }
       try {
         char tag = next();
@@ -151,7 +173,7 @@ final class Demangler {
           case 'B':
             return backref(this::path);
           default:
-            throw new IllegalStateException("unsupported path tag " + tag);
+            throw new Malformed("unsupported path tag " + tag);
         }
       } finally {
         depth--;
@@ -165,7 +187,7 @@ final class Demangler {
         return "'_";
       }
       if (peek() == 'K') {
-        throw new IllegalStateException("const generics unsupported");
+        throw new Malformed("const generics unsupported");
       }
       return type();
     }
@@ -241,8 +263,8 @@ final class Demangler {
 
     private String backref(java.util.function.Supplier<String> what) {
       long target = base62();
-      if (target >= pos) {
-        throw new IllegalStateException("forward backref");
+      if (target < 0 || target >= pos) { // an overflowed base62 number is negative
+        throw new Malformed("backref not before it");
       }
       int saved = pos;
       pos = (int) target;
@@ -270,14 +292,20 @@ final class Demangler {
       while (Character.isDigit(peek())) {
         pos++;
       }
+      if (start == pos || pos - start > MAX_LENGTH_DIGITS) {
+        throw new Malformed("no identifier length");
+      }
       int len = Integer.parseInt(s.substring(start, pos));
       if (pos < s.length() && peek() == '_') {
         pos++;
       }
+      if (len > s.length() - pos) {
+        throw new Malformed("identifier past the end");
+      }
       String ident = s.substring(pos, pos + len);
       pos += len;
       if (punycode) {
-        throw new IllegalStateException("punycode identifiers unsupported");
+        throw new Malformed("punycode identifiers unsupported");
       }
       return ident;
     }
@@ -298,7 +326,7 @@ final class Demangler {
         } else if (c >= 'A' && c <= 'Z') {
           d = c - 'A' + 36;
         } else {
-          throw new IllegalStateException("bad base62");
+          throw new Malformed("bad base62");
         }
         v = v * 62 + d;
       }

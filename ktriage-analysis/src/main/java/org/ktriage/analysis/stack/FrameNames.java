@@ -180,6 +180,7 @@ public final class FrameNames {
   private static final List<String> SPINLOCK_PREFIXES =
       List.of(
           "_raw_spin_lock",
+          "__ticket_spin_lock",
           "raw_spin_lock",
           "__raw_spin_lock",
           "_spin_lock",

@@ -9,18 +9,15 @@ import org.junit.jupiter.api.Test;
 class BucketsTest {
   private static TriageResult crash(
       String path, String title, String sig, List<String> frames, String day, String kernel) {
-    return new TriageResult(
-        path,
-        title,
-        List.of(),
-        "null-deref",
-        sig,
-        false,
-        frames,
-        Instant.parse(day + "T00:00:00Z"),
-        kernel,
-        "host-" + path.charAt(0),
-        null);
+    return TriageResult.builder(path)
+        .title(title)
+        .failureClass("null-deref")
+        .signature(sig)
+        .frames(frames)
+        .seen(Instant.parse(day + "T00:00:00Z"))
+        .kernel(kernel)
+        .host("host-" + path.charAt(0))
+        .build();
   }
 
   @Test
@@ -32,9 +29,7 @@ class BucketsTest {
             crash("a.log", "BUG: x in tcp_v4_rcv", "aaaa", a, "2026-01-01", "6.6"),
             crash("c.log", "BUG: y in foo", "bbbb", List.of("foo"), "2026-01-02", "6.1"),
             TriageResult.unreadable("d.log", "permission denied"),
-            new TriageResult(
-                "e.log", null, List.of(), "unknown", null, false, List.of(), null, null, null,
-                null));
+            TriageResult.builder("e.log").failureClass("unknown").build());
     List<Bucket> buckets = Buckets.group(results);
     assertThat(buckets).extracting(Bucket::signature).containsExactly("aaaa", "bbbb");
     Bucket top = buckets.get(0);

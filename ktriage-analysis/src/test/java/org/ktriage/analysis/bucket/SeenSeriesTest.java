@@ -11,18 +11,12 @@ import org.junit.jupiter.api.Test;
 
 class SeenSeriesTest {
   private static TriageResult crash(String path, String sig, String instant) {
-    return new TriageResult(
-        path,
-        "BUG: x",
-        List.of(),
-        "null-deref",
-        sig,
-        false,
-        List.of(),
-        Instant.parse(instant),
-        null,
-        null,
-        null);
+    return TriageResult.builder(path)
+        .title("BUG: x")
+        .failureClass("null-deref")
+        .signature(sig)
+        .seen(Instant.parse(instant))
+        .build();
   }
 
   @Test

@@ -88,4 +88,30 @@ class CulpritsTest {
     Frame fr = Objects.requireNonNull(Culprits.fromText(f.logLines()));
     assertThat(fr.function()).isEqualTo("kvm_xen_set_evtchn_fast");
   }
+
+  @Test
+  void anInconsistentLockStateBlamesTheUsageThatLeftInterruptsEnabled() throws Exception {
+    // satyr gitlog-05 (3.6, mac80211): "inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage." -
+    // the earlier usage took the lock with softirqs enabled; its trace, registered by lockdep's
+    // irq-state hooks and the bh-enable primitive, names the code that must disable them
+    CrashFacts f = Inputs.facts("corpus/satyr/kerneloopses/gitlog-05");
+    Frame fr = Objects.requireNonNull(Culprits.lockdepEarlierUnsafeUsage(f.logLines()));
+    assertThat(fr.function()).isEqualTo("mesh_sync_offset_adjust_tbtt");
+    // syzkaller report/33: "{IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W}": the current acquisition is the
+    // enabled one, its own stack names it
+    CrashFacts now = Inputs.facts("corpus/syzkaller/report/33");
+    assertThat(Culprits.lockdepEarlierUnsafeUsage(now.logLines())).isNull();
+  }
+
+  @Test
+  void aCoreApisCallerIsReadAfterTheRipLineWhenNoTraceWasParsed() throws Exception {
+    // syzkaller guilty/31 (FILE: net/bridge/br_if.c): panic_on_warn prints panic()'s stack, then
+    // "RIP: …kobject_add_internal+0x3f6" and the callers, kobject's own first
+    CrashFacts f = Inputs.facts("corpus/syzkaller/guilty/31");
+    ReportView v = f.reports().get(0);
+    Frame fr =
+        Objects.requireNonNull(
+            Culprits.fromTextAfterSite(f.logLines(), v.oops(), "kobject_add_internal"));
+    assertThat(fr.function()).isEqualTo("br_add_if");
+  }
 }

@@ -2,10 +2,7 @@ package org.ktriage.analysis.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.model.Diagnosis;
@@ -19,8 +16,6 @@ import org.ktriage.model.Incident;
  * show them.
  */
 class IncidentsTest {
-
-  private static final Pattern STAMP = Pattern.compile("^\\[ *(\\d+)\\.(\\d{6})\\]");
 
   private static Diagnosis analyze(String relative) throws Exception {
     return new Analyzer().analyze(Inputs.report(relative));
@@ -89,48 +84,9 @@ class IncidentsTest {
         .isEqualTo(alone1.chain().stream().map(e -> e.event() + " " + e.where()).toList());
   }
 
-  /** The radeon WARN (CPU 0, kworker/0:1) of ABRT's examples, up to its end-of-trace line. */
-  private static List<String> radeonWarn() throws Exception {
-    List<String> out = new ArrayList<>();
-    for (String l : Inputs.text("corpus/abrt/examples/1_oops.test").split("\n", -1)) {
-      out.add(l);
-      if (l.contains("---[ end trace")) {
-        break;
-      }
-    }
-    return out;
-  }
-
-  private static String retimed(String line, long seconds) {
-    Matcher m = STAMP.matcher(line);
-    if (!m.find()) {
-      return line;
-    }
-    return String.format("[%5d.%s]", seconds, m.group(2)) + line.substring(m.end());
-  }
-
-  /** The lab NULL dereference with the WARN printed at second 0 and the oops at {@code t}. */
-  private static String warnAtBootOopsAt(long oopsSeconds) throws Exception {
-    List<String> lab =
-        new ArrayList<>(List.of(Inputs.text("lab/out/null-deref/console.log").split("\n", -1)));
-    int oops = 0;
-    while (!lab.get(oops).contains("BUG: kernel NULL pointer dereference")) {
-      oops++;
-    }
-    List<String> out = new ArrayList<>(lab.subList(0, 200));
-    for (String l : radeonWarn()) {
-      out.add(retimed(l, 0));
-    }
-    out.addAll(lab.subList(200, oops));
-    for (String l : lab.subList(oops, lab.size())) {
-      out.add(retimed(l, oopsSeconds + 2));
-    }
-    return String.join("\n", out);
-  }
-
   @Test
   void aWarnAtBootAnHourBeforeAnOopsIsAnIncidentOfItsOwn() throws Exception {
-    Diagnosis d = analyzeText(warnAtBootOopsAt(3600));
+    Diagnosis d = analyzeText(JoinedLogs.warnAtBootOopsAt(3600));
     assertThat(d.boots()).isEqualTo(1);
     assertThat(d.failureClass()).isEqualTo(FailureClass.NULL_DEREF);
     assertThat(d.otherIncidents()).hasSize(1);
@@ -139,7 +95,7 @@ class IncidentsTest {
     assertThat(warn.diagnosis().title()).startsWith("WARNING");
     assertThat(warn.timestampNanos()).isNotNull().isLessThan(1_000_000_000L);
     // counter-example: the same WARN two seconds before the oops is its first failure
-    Diagnosis near = analyzeText(warnAtBootOopsAt(0));
+    Diagnosis near = analyzeText(JoinedLogs.warnAtBootOopsAt(0));
     assertThat(near.otherIncidents()).isEmpty();
     assertThat(near.failureClass()).isEqualTo(FailureClass.WARNING);
   }

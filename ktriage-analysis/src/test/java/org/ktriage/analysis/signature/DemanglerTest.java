@@ -35,5 +35,18 @@ class DemanglerTest {
     assertThat(Demangler.demangle("_RNvZZZ")).isEqualTo("_RNvZZZ");
     assertThat(Demangler.demangle("_Z")).isEqualTo("_Z");
     assertThat(Demangler.demangle("_RB_")).isEqualTo("_RB_");
+    // cut or garbled names are kept as printed, by the parser's own checks (no exception escapes)
+    String rust = "_RNvNtCs9jEwPDbx20M_4core9panicking9panic_fmt";
+    for (int cut = 2; cut < rust.length(); cut++) {
+      String part = rust.substring(0, cut);
+      assertThat(Demangler.demangle(part)).as(part).isEqualTo(part);
+    }
+    assertThat(Demangler.demangle("_RNvCs_99999999999999999999_3abc"))
+        .isEqualTo("_RNvCs_99999999999999999999_3abc");
+    assertThat(Demangler.demangle("_RNvCs_4core999999_x")).isEqualTo("_RNvCs_4core999999_x");
+    assertThat(Demangler.demangle("_RNvBzzzzzzzzzzzzzz_3abc"))
+        .isEqualTo("_RNvBzzzzzzzzzzzzzz_3abc");
+    assertThat(Demangler.demangle("_Z99999999999abc")).isEqualTo("_Z99999999999abc");
+    assertThat(Demangler.demangle("_ZN3abc99999999999E")).isEqualTo("_ZN3abc99999999999E");
   }
 }

@@ -1,6 +1,7 @@
 package org.ktriage.model.kind;
 
 import static org.ktriage.model.kind.ReportingFrames.Role.ALLOCATOR;
+import static org.ktriage.model.kind.ReportingFrames.Role.ARGUMENT;
 import static org.ktriage.model.kind.ReportingFrames.Role.ASSERTING;
 import static org.ktriage.model.kind.ReportingFrames.Role.DEBUG;
 import static org.ktriage.model.kind.ReportingFrames.Role.HELPER;
@@ -46,6 +47,12 @@ public final class ReportingFrames {
     LOCKING,
     /** A core API asserting on its caller's misuse. */
     ASSERTING,
+    /**
+     * A subsystem-core entry point that acts on the object (or index) its caller passes and trusts
+     * it: a NULL, released or out-of-range argument faults inside it, and the caller passed it (a
+     * driver's device, queue or PHY, a CPU number). The fix is in the caller.
+     */
+    ARGUMENT,
     /** Lockdep, debugobjects, fault injection: checkers that call into a report. */
     DEBUG,
     /** The timer interrupt a stall detector runs from. */
@@ -237,6 +244,11 @@ public final class ReportingFrames {
           e(DEBUG, "^lock_release$"),
           e(DEBUG, "^print_lock"),
           e(DEBUG, "^reacquire_held_locks$"),
+          // kernel/locking/lockdep.c mark_held_locks(), lockdep_hardirqs_on*();
+          // kernel/trace/trace_preemptirq.c trace_hardirqs_on/off(), trace_hardirqs_on_caller():
+          // lockdep's irq-state tracking, run for the code that enabled or disabled interrupts
+          e(DEBUG, "^mark_held_locks$"),
+          e(DEBUG, "^trace_(hard|soft)irqs_(on|off)(_caller|_prepare)?$"),
           // kernel/locking/spinlock.c _raw_*_lock*/_unlock*; spinlock_debug.c do_raw_*_lock();
           // qspinlock.c queued_spin_lock_slowpath(), qrwlock.c queued_*_lock_slowpath(); arch/x86
           // paravirt __pv_queued_spin_lock_slowpath()
@@ -799,7 +811,81 @@ public final class ReportingFrames {
           e(SCHEDULER, "^truncate_inode_pages(_range|_final)?$"),
           // kernel/sched/debug.c sched_debug_show(), print_rq(), print_cfs_rq(): print the run
           // queues (/proc/sched_debug, sysrq-t) beside print_cpu()
-          e(REPORTER, "^(sched_debug_show|print_(cfs_|rt_|dl_)?rq)$"));
+          e(REPORTER, "^(sched_debug_show|print_(cfs_|rt_|dl_)?rq)$"),
+          // drivers/virtio/virtio.c virtio_check_driver_offered_feature(): reads the feature table
+          // of the driver bound to the caller's vdev and BUG()s when the caller asks for a feature
+          // its driver did not list (virtio_has_feature() calls it on the caller's device)
+          e(ASSERTING, "^virtio_check_driver_offered_feature$"),
+          // mm/slab.c, mm/slab_common.c kmem_cache_create(), __kmem_cache_create(): "these are all
+          // serious usage bugs" - BUG()/BUG_ON() on the caller's name, size or flags outside
+          // CREATE_MASK, or a call from interrupt
+          e(ASSERTING, "^_*kmem_cache_create(_usercopy)?$"),
+          // drivers/net/phy/phy.c phy_ethtool_gset(), phy_ethtool_sset(),
+          // phy_ethtool_ksettings_*(),
+          // phy_ethtool_{get,set}_link_ksettings(), phy_ethtool_nway_reset(), phy_ethtool_*_eee():
+          // phylib's ethtool helpers act on the phydev the MAC driver passes (or keeps in
+          // ndev->phydev); a PHY not connected yet is the driver's NULL
+          e(ARGUMENT, "^phy_ethtool_\\w+$"),
+          // block/blk-mq.c blk_mq_stop_hw_queues(), blk_mq_start_hw_queues(),
+          // blk_mq_start_stopped_hw_queues(), blk_mq_quiesce_queue(), blk_mq_unquiesce_queue():
+          // walk the hardware queues of the request_queue the driver passes
+          e(ARGUMENT, "^blk_mq_(stop|start|start_stopped)_hw_queues?$"),
+          e(ARGUMENT, "^blk_mq_(un)?quiesce_queue(_nowait)?$"),
+          // kernel/sched/deadline.c dl_cpu_busy(), dl_bw_of(), dl_bw_cpus(),
+          // dl_bw_check_overflow():
+          // index the per-CPU root domain by the CPU number their caller computed
+          // (cpuset_can_attach() -> task_can_attach())
+          e(ARGUMENT, "^dl_(cpu_busy|bw_of|bw_cpus|bw_check_overflow)$"),
+          // drivers/scsi/hosts.c scsi_host_get(), scsi_host_put(); lib/klist.c klist_*(): take or
+          // drop a reference, or walk a list, on the caller's object
+          e(ARGUMENT, "^scsi_host_(get|put)$"),
+          e(ARGUMENT, "^klist_\\w+$"),
+          // drivers/base/core.c device_add(), device_del(), device_unregister(), device_destroy(),
+          // device_release(), get_device_parent(), device_for_each_child(), device_remove_file();
+          // lib/kobject.c and lib/kobject_uevent.c kobject_*(), add_uevent_var(); fs/sysfs
+          // sysfs_remove_*(): register, remove and release the device or kobject the caller
+          // passes (syzkaller's pkg/report global skip list names the same frames)
+          e(
+              ARGUMENT,
+              "^(device_(add|del|unregister|destroy|release|for_each_child|remove_file)"
+                  + "|get_device_parent|add_uevent_var)$"),
+          e(ARGUMENT, "^kobject_\\w+$"),
+          // drivers/base/power/sysfs.c dpm_sysfs_remove(), drivers/base/core.c
+          // device_remove_attrs(), device_remove_class_symlinks(): device_del()'s own steps;
+          // drivers/tty/tty_io.c tty_unregister_device(), drivers/i2c/i2c-core-base.c
+          // i2c_del_adapter(), __unregister_client(), drivers/char/hw_random/core.c
+          // hwrng_unregister(), net/core/dev.c unregister_netdev(), rollback_registered*(),
+          // drivers/base/devres.c devres_release_all(): unregister what the caller registered
+          // (syzkaller's global skip list names the same teardown frames)
+          e(
+              ARGUMENT,
+              "^(dpm_sysfs_remove|device_remove_attrs|device_remove_class_symlinks"
+                  + "|tty_unregister_device|i2c_del_adapter|__unregister_client|hwrng_unregister"
+                  + "|unregister_netdev(ice|ice_queue|ice_many)?|rollback_registered(_many)?"
+                  + "|devres_release_all)$"),
+          e(ARGUMENT, "^sysfs_remove_\\w+$"),
+          // lib/rbtree.c rb_insert_color(), rb_erase(), rb_next(), rb_prev(), rb_first(),
+          // rb_replace_node(), __rb_erase_color(), __rb_insert_augmented(): work on the caller's
+          // tree and nodes, like the list helpers
+          e(HELPER, "^_*rb_(insert|erase|next|prev|first|last|replace_node)\\w*$"),
+          // drivers/base/core.c dev_printk(), _dev_err(), _dev_warn(), _dev_info() ...: format the
+          // caller's message about the caller's device
+          e(HELPER, "^_*dev_(printk|emerg|alert|crit|err|warn|notice|info)(_emit)?$"),
+          // mm/util.c kmemdup(), memdup_user(), kstrdup(), kstrndup(): allocate and copy what the
+          // caller passes
+          e(ALLOCATOR, "^(kmemdup|memdup_user|kstrn?dup)(_nul|_const)?$"),
+          // lib/kasprintf.c kasprintf(), kvasprintf(), kvasprintf_const(): allocate the string
+          // their caller formats
+          e(ALLOCATOR, "^kv?asprintf(_const)?$"),
+          // kernel/panic.c __panic(), panic_saved_regs() of trees whose panic() is a wrapper
+          // (printed as such with their kernel/panic.c lines, e.g. syzkaller guilty/16): panic's
+          // own body
+          e(REPORTER, "^(__panic|panic_saved_regs)$"),
+          // arch/arm64/kernel/traps.c panic_bad_stack(), arch/arm64/kernel/entry-common.c
+          // handle_bad_stack(), arch/arm64/kernel/entry.S __bad_stack; arch/x86/kernel/traps.c
+          // handle_stack_overflow(): report "Insufficient stack space" / "kernel stack overflow"
+          // and panic
+          e(REPORTER, "^(panic_bad_stack|handle_bad_stack|__bad_stack|handle_stack_overflow)$"));
 
   /** Roles skipped when a stack signature picks its frames (everything but the scheduler). */
   private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER));
@@ -811,8 +897,8 @@ public final class ReportingFrames {
    */
   private static final Set<Role> CULPRIT =
       EnumSet.of(
-          PANIC, REPORTER, TRAP, SANITIZER, ASSERTING, LOCKING, DEBUG, ALLOCATOR, HELPER, SCHEDULER,
-          KEXEC);
+          PANIC, REPORTER, TRAP, SANITIZER, ASSERTING, ARGUMENT, LOCKING, DEBUG, ALLOCATOR, HELPER,
+          SCHEDULER, KEXEC);
 
   /** Roles whose frames are never the guilty frame of a title, beyond the title table's list. */
   private static final Set<Role> TITLE = EnumSet.of(PANIC, REPORTER);

@@ -23,7 +23,11 @@ class ReportingFramesTest {
           "smp_call_function_many_cond",
           "__xa_insert",
           "__wake_up_common",
-          "kmem_cache_destroy"
+          "kmem_cache_destroy",
+          // drivers/virtio/virtio.c; mm/slab.c "serious usage bugs"
+          "virtio_check_driver_offered_feature",
+          "__kmem_cache_create",
+          "kmem_cache_create_usercopy"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
     }
@@ -42,6 +46,40 @@ class ReportingFramesTest {
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
       assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isTrue();
+    }
+  }
+
+  @Test
+  void coreEntryPointsThatTrustTheirCallersObjectHandTheBlameToTheCaller() {
+    // drivers/net/phy/phy.c (a MAC driver's phydev), block/blk-mq.c (a driver's request_queue),
+    // kernel/sched/deadline.c (a CPU number the caller computed), drivers/scsi/hosts.c,
+    // drivers/base/core.c, lib/kobject.c, fs/sysfs, lib/klist.c, lib/rbtree.c
+    for (String f :
+        new String[] {
+          "phy_ethtool_gset",
+          "phy_ethtool_ksettings_get",
+          "blk_mq_stop_hw_queues",
+          "blk_mq_quiesce_queue",
+          "dl_cpu_busy",
+          "scsi_host_put",
+          "device_del",
+          "device_unregister",
+          "kobject_add_internal",
+          "kobject_uevent_env",
+          "sysfs_remove_group",
+          "klist_next",
+          "rb_erase",
+          "__rb_erase_color",
+          "_dev_err",
+          "kmemdup",
+          // lockdep's irq-state tracking (kernel/locking/lockdep.c,
+          // kernel/trace/trace_preemptirq.c)
+          "mark_held_locks",
+          "trace_hardirqs_on_caller"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
+      // never a title's skip: syzkaller's title rules decide titles
+      assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
     }
   }
 
@@ -65,7 +103,14 @@ class ReportingFramesTest {
           "smb_direct_accept_client",
           "sk_msg_recvmsg",
           "read_lock_page_table",
-          "kfence_protect"
+          "kfence_protect",
+          "virtblk_getgeo",
+          "lan78xx_get_settings",
+          "blkback_changed",
+          "cpuset_can_attach",
+          "kmem_cache_dup",
+          "ppr_get",
+          "br_add_if"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
     }

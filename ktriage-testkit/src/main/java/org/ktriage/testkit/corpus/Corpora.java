@@ -284,7 +284,8 @@ public record Corpora(Path shared, Path repo) {
         cases.add(wildCase(part + "/" + p.getFileName(), read(p)));
       }
     }
-    return new Corpus("wild-" + part, cases);
+    // the held-out part is never read while tuning: only its score is shown (README.md)
+    return new Corpus("wild-" + part, cases, part.equals("heldout"));
   }
 
   static Case wildCase(String name, byte[] all) {

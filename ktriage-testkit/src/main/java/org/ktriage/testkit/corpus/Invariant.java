@@ -93,11 +93,15 @@ public enum Invariant {
    * Titles whose frame is not where the CPU looped but a representative caller: syzkaller's
    * pkg/report/linux.go linuxStallFrameExtractor names an RCU stall or a soft lockup by a frame
    * deeper in the stack (the syscall or subsystem entry), so that one stall looping across several
-   * functions gets one title; the primary names the looping code itself.
+   * functions gets one title; the primary names the looping code itself. An "inconsistent lock
+   * state" title names the current acquisition's stack, the primary the side that took the lock
+   * with interrupts enabled, which may be the earlier usage lockdep prints
+   * (kernel/locking/lockdep.c print_usage_bug()).
    */
   private static boolean namesARepresentativeFrame(String title) {
     return title.startsWith("INFO: rcu detected stall in ")
-        || title.startsWith("BUG: soft lockup in ");
+        || title.startsWith("BUG: soft lockup in ")
+        || title.startsWith("inconsistent lock state in ");
   }
 
   /** The title without its frame: the part that says what kind of report it is. */

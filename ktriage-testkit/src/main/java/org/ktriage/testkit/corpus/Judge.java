@@ -22,7 +22,7 @@ final class Judge {
       case CLASS -> // a refused input is diagnosed as nothing: class unknown
           Arrays.asList(label.split("\\|", -1))
               .contains(d == null ? "unknown" : d.failureClass().id());
-      case CULPRIT -> {
+      case CULPRIT, CULPRIT_SHOWN -> {
         String f = primaryFunction(d);
         yield f != null && Arrays.stream(label.split("\\|", -1)).anyMatch(l -> Names.same(f, l));
       }
@@ -75,7 +75,7 @@ final class Judge {
     return switch (m) {
       case FOUND -> found(o) ? "yes" : "no";
       case CLASS -> d.failureClass().id();
-      case CULPRIT -> String.valueOf(primaryFunction(d));
+      case CULPRIT, CULPRIT_SHOWN -> String.valueOf(primaryFunction(d));
       case RULES, TOP_RULE -> String.join(",", rules(d));
       case MODULE -> d.primary() == null ? "null" : String.valueOf(d.primary().module());
       case TITLE -> title(d);

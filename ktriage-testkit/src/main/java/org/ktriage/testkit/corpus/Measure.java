@@ -11,6 +11,11 @@ public enum Measure {
   CLASS("class", true),
   /** The primary function is the labelled culprit (suffixes like {@code .isra.0} ignored). */
   CULPRIT("culprit", true),
+  /**
+   * The culprit again, counted only over files whose labelled culprit is printed somewhere in the
+   * report text ({@link Names#shown}): what the text can show. Not part of "right".
+   */
+  CULPRIT_SHOWN("culprit-shown", false),
   /** Every labelled rule fired (comma-separated ids). */
   RULES("rules", true),
   /** The first finding is the labelled rule. */

@@ -1,5 +1,10 @@
 package org.ktriage.testkit.corpus;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Function-name comparison the way titles and labels spell them. */
 final class Names {
   private Names() {}
@@ -30,5 +35,35 @@ final class Names {
   /** True when two spellings name the same function. */
   static boolean same(String a, String b) {
     return base(a).equals(base(b));
+  }
+
+  /** A C identifier as a report prints it (a symbol, a word of prose). */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * True when the text prints one of a label's functions ({@code a|b}) as a whole identifier, in
+   * any spelling {@link #same} accepts ({@code f+0x1/0x2}, {@code f.isra.0}, {@code __x64_sys_f}):
+   * a mechanical test of whether the report can show its labelled culprit at all.
+   */
+  static boolean shown(String label, byte[] text) {
+    String[] wanted =
+        Arrays.stream(label.split("\\|", -1))
+            .map(String::strip)
+            .filter(l -> !l.isEmpty())
+            .map(Names::base)
+            .toArray(String[]::new);
+    if (wanted.length == 0) {
+      return false;
+    }
+    Matcher m = IDENTIFIER.matcher(new String(text, StandardCharsets.ISO_8859_1));
+    while (m.find()) {
+      String b = base(m.group());
+      for (String w : wanted) {
+        if (w.equals(b)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

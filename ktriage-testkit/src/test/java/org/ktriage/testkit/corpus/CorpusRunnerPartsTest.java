@@ -85,8 +85,33 @@ class CorpusRunnerPartsTest {
         .containsEntry(Measure.CULPRIT, "foo_probe")
         .containsEntry(Measure.RULES, "null-pointer-dereference")
         .containsEntry(Measure.FOUND, "yes")
-        .doesNotContainKey(Measure.MODULE);
+        .doesNotContainKey(Measure.MODULE)
+        // foo_probe is in the header only: the text cannot show it
+        .doesNotContainKey(Measure.CULPRIT_SHOWN);
     assertThat(new String(c.text(), StandardCharsets.ISO_8859_1))
         .isEqualTo("[    1.0] BUG: kernel NULL pointer dereference\n");
+  }
+
+  @Test
+  void culpritShownCountsOnlyCulpritsTheTextPrints() {
+    // the body names the culprit as a frame with a clone suffix and as a syscall wrapper
+    String file =
+        "CLASS: bug\nCULPRIT: ext4_quota_write|sys_quotactl\n\n"
+            + "[  5.1] kernel BUG at fs/ext4/inode.c:123!\n"
+            + "[  5.1]  ext4_getblk+0x1c/0x200\n"
+            + "[  5.1]  ext4_quota_write.isra.0+0x91/0x1a0\n";
+    Case shown = Corpora.wildCase("tune/a.txt", file.getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(shown.labels())
+        .containsEntry(Measure.CULPRIT_SHOWN, "ext4_quota_write|sys_quotactl");
+    String wrapper = file.replace("ext4_quota_write.isra.0", "__x64_sys_quotactl");
+    assertThat(
+            Corpora.wildCase("tune/b.txt", wrapper.getBytes(StandardCharsets.ISO_8859_1)).labels())
+        .containsKey(Measure.CULPRIT_SHOWN);
+    // a longer identifier that contains the name is not the name
+    String longer = file.replace("ext4_quota_write.isra.0", "ext4_quota_write_inode");
+    assertThat(
+            Corpora.wildCase("tune/c.txt", longer.getBytes(StandardCharsets.ISO_8859_1)).labels())
+        .containsKey(Measure.CULPRIT)
+        .doesNotContainKey(Measure.CULPRIT_SHOWN);
   }
 }

@@ -40,6 +40,9 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     Hit fault = fromExecution(f);
+    if (fault == null) {
+      fault = fromDataAccess(f);
+    }
     if (fault != null) {
       return fault;
     }
@@ -136,14 +139,11 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
     }
     double confidence = 0.7;
     List<String> missing = new ArrayList<>();
-    String unloaded = f.lastUnloaded();
+    ModuleUnloads.Unload unloaded = ModuleUnloads.before(f, p == null ? null : p.report());
     if (unloaded != null) {
-      values.put("unloaded", unloaded);
-      values.put("ofModule", " of module " + unloaded);
-      ev.add(
-          new Evidence(
-              "[last unloaded: " + unloaded + "]",
-              TimerOfUnloadedModuleRule.lastUnloadedSource(f)));
+      values.put("unloaded", unloaded.module());
+      values.put("ofModule", " of module " + unloaded.module());
+      ev.add(new Evidence(unloaded.how(), unloaded.source()));
       confidence += 0.15;
     } else {
       values.put("ofModule", "");
@@ -151,6 +151,128 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
     }
     if (!f.moduleRangesKnown()) {
       missing.add("module address ranges (crash> mod) to prove nothing covers " + Hex.reg(target));
+    }
+    return new Hit(values, ev, confidence, missing);
+  }
+
+  /**
+   * A data access that faulted after a module unload: either in the code that runs other code's
+   * callbacks (a work item's worker, RCU's callback batch, a notifier chain walk, hrtimer or
+   * tasklet code; the timer softirq is the timer rule's) after the log recorded the unload, or on
+   * module-area memory (MODULES_VADDR..MODULES_END, arch/x86/include/asm/pgtable_64_types.h) that
+   * no loaded module covers after {@code [last unloaded: X]}: the callback or the object queued on
+   * such a list lived in the unloaded module.
+   */
+  private static @Nullable Hit fromDataAccess(CrashFacts f) {
+    Primary p = f.primary();
+    if (p == null || p.site() == null || !p.site().isFault()) {
+      return null;
+    }
+    org.ktriage.analysis.stack.FaultSite site = p.site();
+    if (p.addressKind() == AddressKind.NULL_PAGE || p.addressKind() == AddressKind.USER) {
+      return null; // a NULL or user pointer is the code's own bug, not freed module memory
+    }
+    ModuleUnloads.Unload unloaded = ModuleUnloads.before(f, p.report());
+    if (unloaded == null) {
+      return null;
+    }
+    Dispatch d = dispatchOf(site);
+    if (d.timerSoftirq()) {
+      return null; // the timer softirq's faults are the timer rule's
+    }
+    Long addr = p.address();
+    boolean moduleArea =
+        addr != null
+            && p.addressKind() == AddressKind.MODULE_AREA
+            && f.moduleCovering(addr).isEmpty()
+            && site.frame().module() == null;
+    boolean lastUnloaded = f.lastUnloaded() != null;
+    if (!(d.kind() != null || (moduleArea && lastUnloaded))) {
+      return null;
+    }
+    return dataAccessHit(f, p, site, d, moduleArea, unloaded);
+  }
+
+  /**
+   * The callback dispatcher a fault ran under: the faulting frame itself, or only the reliable
+   * caller right above it; {@code timerSoftirq} when that code is the timer softirq's.
+   */
+  private record Dispatch(@Nullable String kind, @Nullable String frame, boolean timerSoftirq) {}
+
+  private static Dispatch dispatchOf(org.ktriage.analysis.stack.FaultSite site) {
+    String fn = site.frame().function();
+    if (fn != null && FrameNames.isTimerSoftirq(fn)) {
+      return new Dispatch(null, null, true);
+    }
+    if (fn != null) {
+      String d = FrameNames.callbackDispatcher(fn).orElse(null);
+      if (d != null) {
+        return new Dispatch(d, site.frame().where(), false);
+      }
+    }
+    for (Frame fr : site.outer()) {
+      if (!fr.reliable()) {
+        continue;
+      }
+      if (FrameNames.isTimerSoftirq(fr.function())) {
+        return new Dispatch(null, null, true);
+      }
+      String d = FrameNames.callbackDispatcher(fr.function()).orElse(null);
+      return new Dispatch(d, d == null ? null : fr.where(), false);
+    }
+    return new Dispatch(null, null, false);
+  }
+
+  private static Hit dataAccessHit(
+      CrashFacts f,
+      Primary p,
+      org.ktriage.analysis.stack.FaultSite site,
+      Dispatch d,
+      boolean moduleArea,
+      ModuleUnloads.Unload unloaded) {
+    String dispatcher = d.kind();
+    String dispatcherFrame = d.frame();
+    String fn = site.frame().function();
+    Long addr = p.address();
+    List<Evidence> ev = new ArrayList<>();
+    Map<String, String> values = new HashMap<>();
+    double confidence = 0.6;
+    StringBuilder how = new StringBuilder();
+    if (dispatcher != null) {
+      ev.add(new Evidence("fault in " + dispatcher + " code at " + dispatcherFrame, p.source()));
+      values.put("dispatcher", "a " + dispatcher);
+      values.put("dispatcherFrame", String.valueOf(dispatcherFrame));
+      how.append("was run through a ").append(dispatcher).append(": ").append(dispatcherFrame);
+      how.append(" faulted");
+    } else {
+      how.append("was reached: ").append(p.where()).append(" faulted");
+    }
+    if (addr != null) {
+      values.put("address", Hex.reg(addr));
+      values.put("target", Hex.reg(addr));
+      how.append(" on ").append(Hex.reg(addr));
+    }
+    if (moduleArea && addr != null) {
+      ev.add(
+          Evidence.about(
+              "fault address " + Hex.reg(addr) + " lies in the module area",
+              p.report() == null ? site.frame().source() : p.report().oops().span(),
+              addr));
+      how.append(", module-area memory that no loaded module covers,");
+      confidence += 0.1;
+    }
+    how.append(" after module ").append(unloaded.module()).append(" was unloaded");
+    ev.add(new Evidence(unloaded.how(), unloaded.source()));
+    values.put("unloaded", unloaded.module());
+    values.put("ofModule", " of module " + unloaded.module());
+    values.put("how", how.toString());
+    if (fn != null) {
+      values.put("faultWhere", TimerOfUnloadedModuleRule.disWhere(fn, site.frame().offset()));
+    }
+    List<String> missing = new ArrayList<>();
+    if (!f.moduleRangesKnown()) {
+      missing.add(
+          "module address ranges (crash> mod) to prove no loaded module covers the address");
     }
     return new Hit(values, ev, confidence, missing);
   }

@@ -94,11 +94,14 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       decoded = true;
     } else if (addr == null || p.addressKind() != AddressKind.MODULE_AREA) {
       FaultAddress.RegisterGuess g = FaultAddress.guess(f, site.frame());
-      if (g == null || g.kind() != AddressKind.MODULE_AREA) {
-        return null;
+      if (g != null && g.kind() == AddressKind.MODULE_AREA) {
+        addr = g.value();
+        register = g.register();
+      } else {
+        // no module-area address (another architecture's layout, no CR2): the log's own record
+        // of an unload before the fault still makes it the pattern, and names the module
+        return fromUnloadMessage(f, p, site, timerFrame);
       }
-      addr = g.value();
-      register = g.register();
     }
     if (f.moduleCovering(addr).isPresent()) {
       return null;
@@ -143,11 +146,11 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     if (fn != null) {
       values.put("faultWhere", disWhere(fn, site.frame().offset()));
     }
-    String unloaded = f.lastUnloaded();
+    ModuleUnloads.Unload unloaded = ModuleUnloads.before(f, p.report());
     if (unloaded != null) {
-      values.put("unloaded", unloaded);
-      values.put("ofModule", " of module " + unloaded);
-      ev.add(new Evidence("[last unloaded: " + unloaded + "]", lastUnloadedSource(f)));
+      values.put("unloaded", unloaded.module());
+      values.put("ofModule", " of module " + unloaded.module());
+      ev.add(new Evidence(unloaded.how(), unloaded.source()));
       confidence += 0.15;
     } else {
       values.put("ofModule", "");
@@ -157,6 +160,55 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       missing.add("CR2 (the fault address) was not printed; " + register + " was used instead");
     }
     return new Hit(values, ev, Math.min(confidence, 0.95), missing);
+  }
+
+  /**
+   * A fault in the timer softirq on an address not shown to be module memory, after the log
+   * recorded a module unload: the timer of that module is the likely one (timer code touches
+   * nothing of a module but its queued timers and their callbacks).
+   */
+  private static @Nullable Hit fromUnloadMessage(
+      CrashFacts f, Primary p, FaultSite site, String timerFrame) {
+    ModuleUnloads.Unload unloaded = ModuleUnloads.before(f, p.report());
+    if (unloaded == null
+        || p.addressKind() == AddressKind.NULL_PAGE
+        || p.addressKind() == AddressKind.USER) {
+      return null;
+    }
+    List<Evidence> ev = new ArrayList<>();
+    ev.add(
+        new Evidence(
+            "fault in the timer softirq at " + p.where() + " (" + p.context().id() + ")",
+            p.source()));
+    ev.add(
+        new Evidence(
+            "module " + unloaded.module() + " unloaded before: " + unloaded.how(),
+            unloaded.source()));
+    Map<String, String> values = new HashMap<>();
+    values.put("timerFrame", timerFrame);
+    values.put("unloaded", unloaded.module());
+    values.put("ofModule", " of module " + unloaded.module());
+    String a = p.address() == null ? null : Hex.reg(p.address());
+    if (a != null) {
+      values.put("address", a);
+    }
+    values.put(
+        "how",
+        timerFrame
+            + " in the timer softirq faulted"
+            + (a == null ? "" : " on " + a)
+            + " after module "
+            + unloaded.module()
+            + " was unloaded");
+    String fn = site.frame().function();
+    if (fn != null) {
+      values.put("faultWhere", disWhere(fn, site.frame().offset()));
+    }
+    List<String> missing = new ArrayList<>();
+    missing.add(
+        "the module's address range (crash> mod, or its load address) to show the fault address"
+            + " was its memory");
+    return new Hit(values, ev, 0.6, missing);
   }
 
   /** {@code func+decimal offset}, as {@code crash dis -l} takes it. */
