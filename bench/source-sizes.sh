@@ -3,5 +3,9 @@
 # first, and their counts. Runs ktriage-testkit's SourceSizes as a single source file (JDK only, no
 # build needed); SourceSizesTest checks the same list against docs/source-sizes.tsv.
 #   bench/source-sizes.sh [repository root]
+set -e
 here=$(cd "$(dirname "$0")/.." && pwd)
-exec java "$here/ktriage-testkit/src/main/java/org/ktriage/testkit/SourceSizes.java" "${1:-$here}"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+java "$here/ktriage-testkit/src/main/java/org/ktriage/testkit/SourceSizes.java" "${1:-$here}" "$out"
+cat "$out"

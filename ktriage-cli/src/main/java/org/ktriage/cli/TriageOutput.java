@@ -52,58 +52,7 @@ final class TriageOutput {
       List<MergeSuggestion> merges,
       List<TriageResult> all,
       TriageCommand.Summary summary) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(
-        new String[] {
-          "COUNT",
-          "SIGNATURE",
-          "CLASS",
-          "TITLE",
-          "FIRST SEEN",
-          "LAST SEEN",
-          "KERNELS",
-          "HOSTS",
-          "EXAMPLE"
-        });
-    for (Bucket b : buckets) {
-      rows.add(
-          new String[] {
-            Integer.toString(b.count()),
-            b.signature(),
-            b.failureClass(),
-            cut(b.title(), TITLE_WIDTH),
-            day(b.firstSeen()),
-            day(b.lastSeen()),
-            list(b.kernels()),
-            list(b.hosts()),
-            b.examplePath()
-          });
-    }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        boolean last = i == row.length - 1;
-        String cell = row[i];
-        if (i == 0) {
-          sb.append(" ".repeat(widths[i] - cell.length())).append(cell);
-        } else {
-          sb.append(cell);
-          if (!last) {
-            sb.append(" ".repeat(widths[i] - cell.length()));
-          }
-        }
-        if (!last) {
-          sb.append("  ");
-        }
-      }
-      out.println(sb.toString().stripTrailing());
-    }
+    aligned(bucketRows(buckets));
     if (!merges.isEmpty()) {
       out.println();
       out.println("Possibly the same bug (similar stacks, not merged):");
@@ -134,6 +83,67 @@ final class TriageOutput {
     }
     out.println();
     out.println(summary.line());
+  }
+
+  /** The bucket table's header and one row per bucket. */
+  private static List<String[]> bucketRows(List<Bucket> buckets) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        new String[] {
+          "COUNT",
+          "SIGNATURE",
+          "CLASS",
+          "TITLE",
+          "FIRST SEEN",
+          "LAST SEEN",
+          "KERNELS",
+          "HOSTS",
+          "EXAMPLE"
+        });
+    for (Bucket b : buckets) {
+      rows.add(
+          new String[] {
+            Integer.toString(b.count()),
+            b.signature(),
+            b.failureClass(),
+            cut(b.title(), TITLE_WIDTH),
+            day(b.firstSeen()),
+            day(b.lastSeen()),
+            list(b.kernels()),
+            list(b.hosts()),
+            b.examplePath()
+          });
+    }
+    return rows;
+  }
+
+  /** Prints rows in columns as wide as their widest cell, the first right-aligned (counts). */
+  private void aligned(List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < row.length; i++) {
+        boolean last = i == row.length - 1;
+        String cell = row[i];
+        if (i == 0) {
+          sb.append(" ".repeat(widths[i] - cell.length())).append(cell);
+        } else {
+          sb.append(cell);
+          if (!last) {
+            sb.append(" ".repeat(widths[i] - cell.length()));
+          }
+        }
+        if (!last) {
+          sb.append("  ");
+        }
+      }
+      out.println(sb.toString().stripTrailing());
+    }
   }
 
   void csv(List<Bucket> buckets) {

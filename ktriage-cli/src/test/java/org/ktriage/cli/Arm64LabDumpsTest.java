@@ -153,4 +153,141 @@ class Arm64LabDumpsTest {
         () -> dump + " is not of the run of " + console(scenario));
     sameDiagnosis(fromDump, analyze(console(scenario)), scenario);
   }
+
+  private static String dumpView(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "dump";
+    System.arraycopy(args, 0, all, 1, args.length);
+    Run r = Run.of(all);
+    assertThat(r.exitCode()).as("ktriage %s: %s", String.join(" ", all), r.err()).isZero();
+    return r.out();
+  }
+
+  /** Debian's arm64 System.map (nm -n of the -dbg package's vmlinux), committed xz-compressed. */
+  private static Path arm64SystemMap() {
+    return SeedCaseTest.root().resolve("lab-arm64/fixtures/System.map-6.1.0-57-arm64.xz");
+  }
+
+  /** The registers an arm64 oops printed ({@code __show_regs}: "x3 : ffff…", "sp : ffff…"). */
+  private static java.util.Map<String, Long> consoleRegisters(String console) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    Matcher m = Pattern.compile("\\b(x\\d+|sp) ?: ([0-9a-f]{16})\\b").matcher(console);
+    while (m.find()) {
+      out.putIfAbsent(
+          m.group(1).toUpperCase(java.util.Locale.ROOT), Long.parseUnsignedLong(m.group(2), 16));
+    }
+    return out;
+  }
+
+  /**
+   * {@code dump bt} on arm64 walks frame records (no ORC there): the panicking CPU from panic()
+   * through the data abort's pt_regs (whose registers are the ones the oops printed) into
+   * __run_timers, the softirq on the IRQ stack and the idle task's stack below it; a sleeping task
+   * from the context cpu_switch_to saved. Debian's arm64 kernel has no CONFIG_KALLSYMS_ALL, so
+   * tasks and BTF come through the committed System.map.
+   */
+  @Test
+  void committedDumpBtWalksFrameRecordsAcrossExceptionAndIrqStacks() throws Exception {
+    Path dump = SeedCaseTest.root().resolve("lab-arm64/fixtures/timer-after-unload.vmcore.elf.xz");
+    String map = arm64SystemMap().toString();
+    List<String> bt =
+        List.of(dumpView("--system-map", map, dump.toString(), "bt", "-a").split("\n"));
+    List<String> order =
+        List.of(
+            " panic at ",
+            " el1h_64_sync at ",
+            " __run_timers at ",
+            "     PC: ",
+            " run_timer_softirq at ",
+            "--- <IRQ stack> ---",
+            " el1h_64_irq at ",
+            " do_idle at ");
+    int at = 0;
+    int regs = -1;
+    for (String want : order) {
+      int found = -1;
+      for (int i = at; i < bt.size(); i++) {
+        if (bt.get(i).contains(want)) {
+          found = i;
+          break;
+        }
+      }
+      assertThat(found)
+          .as("'%s' after line %d of%n%s", want, at, String.join("\n", bt))
+          .isNotNegative();
+      if (want.startsWith("     PC")) {
+        regs = found;
+      }
+      at = found + 1;
+    }
+    // the pt_regs the abort saved hold what the oops printed: x29..x0 and sp
+    java.util.Map<String, Long> printed =
+        consoleRegisters(
+            Files.readString(console("timer-after-unload"), StandardCharsets.ISO_8859_1));
+    assertThat(printed).containsKeys("X3", "X29", "SP");
+    java.util.Map<String, Long> saved = new java.util.HashMap<>();
+    Matcher m =
+        Pattern.compile("(X\\d+|SP): ([0-9a-f]{16})")
+            .matcher(String.join("\n", bt.subList(regs, regs + 14)));
+    while (m.find()) {
+      saved.putIfAbsent(m.group(1), Long.parseUnsignedLong(m.group(2), 16));
+    }
+    assertThat(saved).hasSize(31).containsAllEntriesOf(printed);
+
+    // init (pid 1) sleeps in wait4: __switch_to, __schedule, do_wait, down to its syscall entry
+    String init = dumpView("--system-map", map, dump.toString(), "bt", "1");
+    assertThat(init).startsWith("PID: 1 ").contains(" __schedule at ", " do_wait at ");
+    assertThat(init.lines().reduce((a, b) -> b).orElse("")).contains(" el0t_64_sync at ");
+  }
+
+  /**
+   * A module function on the crash path is {@code func+off [mod]} in the analysis's stacks and in
+   * {@code dump bt}, read from the module's own symbol table ({@code struct module}'s kallsyms);
+   * the lab's arm64 null-deref faults in lab_null_deref_touch, as its console's {@code pc :} line
+   * says.
+   */
+  @Test
+  void moduleFramesAreNamedFromTheModulesSymbols() throws Exception {
+    Path dump =
+        Path.of(System.getProperty("ktriage.arm64Lab", "/var/tmp/ktriage-arm64"), "null-deref")
+            .resolve("vmcore");
+    assumeTrue(
+        Files.isReadable(dump), () -> dump + " not here (made by lab-arm64/make-arm64-dumps.sh)");
+    String console = Files.readString(console("null-deref"), StandardCharsets.ISO_8859_1);
+    Matcher pc =
+        Pattern.compile("pc : (\\w+)\\+(0x[0-9a-f]+)/0x[0-9a-f]+ \\[(\\w+)\\]").matcher(console);
+    assertThat(pc.find()).isTrue();
+    Path map = Files.createTempFile("ktriage-arm64-map-", ".xz");
+    try {
+      Files.copy(arm64SystemMap(), map, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Diagnosis d =
+          ANALYZER.analyze(
+              Ingest.read(
+                  List.of(dump), Strictness.LENIENT, java.io.InputStream.nullInputStream(), map));
+      Matcher off = KERNEL_OFFSET.matcher(console);
+      assertThat(off.find()).isTrue();
+      assumeTrue(
+          Objects.equals(
+              d.report().kernel().layout().kernelOffset(),
+              Long.parseUnsignedLong(off.group(1), 16)),
+          () -> dump + " is not of the run of " + console("null-deref"));
+      boolean named = false;
+      for (CpuState c : d.report().cpus()) {
+        for (Frame f : frames(c)) {
+          named |=
+              f.function().equals(pc.group(1))
+                  && pc.group(2).equals(f.offset())
+                  && pc.group(3).equals(f.module());
+        }
+      }
+      assertThat(named)
+          .as("%s+%s [%s] in the dump's stacks", pc.group(1), pc.group(2), pc.group(3))
+          .isTrue();
+      assertThat(dumpView("--system-map", map.toString(), dump.toString(), "bt", "-a"))
+          .contains(" " + pc.group(1) + " at ")
+          .contains(" [" + pc.group(3) + "]");
+    } finally {
+      Files.deleteIfExists(map);
+    }
+  }
 }

@@ -136,6 +136,27 @@ class FieldKernelDumpsTest {
     assertThat(fromDump.title()).isEqualTo(fromConsole.title());
     assertThat(Objects.requireNonNull(fromDump.primary()).function())
         .isEqualTo(Objects.requireNonNull(fromConsole.primary()).function());
+    // a faulting instruction is decoded from the kernel text in memory (its RIP is printed only
+    // as function+offset, so it is placed through the symbols found in the image), with the base
+    // register's value that explains the fault address
+    for (org.ktriage.model.Oops o : fromDump.report().oopses()) {
+      org.ktriage.model.FaultingInstruction fi = o.faultingInstruction();
+      if (fi != null && o.ip() != null && !Objects.requireNonNull(o.ip()).userMode()) {
+        assertThat(fi.source()).as("instruction of %s", o.headline()).isEqualTo("kernel-text");
+        assertThat(fi.address()).isNotNull();
+      }
+    }
+    if (scenario.startsWith("timer-after-unload")) {
+      org.ktriage.model.FaultingInstruction fi =
+          fromDump.report().oopses().stream()
+              .map(org.ktriage.model.Oops::faultingInstruction)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElseThrow();
+      assertThat(fi.text()).isEqualTo("mov %rsi,0x8(%rcx)");
+      assertThat(Objects.requireNonNull(fi.memory()).base()).isEqualTo("RCX");
+      assertThat(fi.effectiveAddress()).isEqualTo(fi.faultAddress()).isNotNull();
+    }
     // module list: the console's "Modules linked in:", read from memory with base and size
     Matcher linked = Pattern.compile("Modules linked in: ([^\\n\\[]*)").matcher(console);
     assertThat(linked.find()).isTrue();

@@ -295,21 +295,7 @@ final class Store {
         }
         ids.add(id);
       }
-      boolean labelled = false;
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
-        for (int i = 0; i < fresh.size(); i++) {
-          for (String label : fresh.get(i).labels()) {
-            ps.setLong(1, ids.get(i));
-            ps.setString(2, label);
-            ps.addBatch();
-            labelled = true;
-          }
-        }
-        if (labelled) {
-          ps.executeBatch();
-        }
-      }
+      insertLabels(c, fresh, ids);
       Generations g = generations(c);
       List<Placements.Placement> current = new ArrayList<>();
       List<Placements.Placement> staged = new ArrayList<>();
@@ -344,6 +330,26 @@ final class Store {
       out.add(answered.add(r.sha256()) ? s : new Stored(s.id(), false, s.bucketId()));
     }
     return out;
+  }
+
+  /** Each new report's labels, in one batch. */
+  private static void insertLabels(Connection c, List<NewReport> fresh, List<Long> ids)
+      throws SQLException {
+    boolean labelled = false;
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO report_label (report_id, label) VALUES (?, ?)")) {
+      for (int i = 0; i < fresh.size(); i++) {
+        for (String label : fresh.get(i).labels()) {
+          ps.setLong(1, ids.get(i));
+          ps.setString(2, label);
+          ps.addBatch();
+          labelled = true;
+        }
+      }
+      if (labelled) {
+        ps.executeBatch();
+      }
+    }
   }
 
   /** The hashes of these reports that are stored already. */

@@ -280,23 +280,27 @@ public final class SourceSizes {
   }
 
   /**
-   * Prints the classes and methods over the ceilings, largest first, and their counts.
+   * Writes the classes and methods over the ceilings, largest first, and their counts, to a file
+   * (only the CLI prints: {@code bench/source-sizes.sh} shows the file).
    *
-   * @param args the repository root (default: the working directory)
+   * @param args the repository root and the file to write
    */
-  public static void main(String[] args) {
-    Path root = Path.of(args.length > 0 ? args[0] : ".");
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(args[0]);
     List<Size> over = over(root, CLASS_LINES, METHOD_LINES);
     long classes = over.stream().filter(s -> s.kind().equals("class")).count();
+    List<String> out = new ArrayList<>();
     for (Size s : over) {
-      System.out.printf(Locale.ROOT, "%-6s %5d  %s%n", s.kind(), s.lines(), s.name());
+      out.add(String.format(Locale.ROOT, "%-6s %5d  %s", s.kind(), s.lines(), s.name()));
     }
-    System.out.printf(
-        Locale.ROOT,
-        "classes over %d lines: %d; methods over %d lines: %d%n",
-        CLASS_LINES,
-        classes,
-        METHOD_LINES,
-        over.size() - classes);
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "classes over %d lines: %d; methods over %d lines: %d",
+            CLASS_LINES,
+            classes,
+            METHOD_LINES,
+            over.size() - classes));
+    Files.write(Path.of(args[1]), out, StandardCharsets.UTF_8);
   }
 }

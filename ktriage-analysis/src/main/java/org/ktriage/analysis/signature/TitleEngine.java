@@ -209,11 +209,7 @@ final class TitleEngine {
         }
         match = rm;
       }
-      List<String> prefixArgs = new ArrayList<>();
-      for (int g = 1; g <= match.groupCount(); g++) {
-        String s = match.group(g);
-        prefixArgs.add(s == null ? "" : s);
-      }
+      List<String> prefixArgs = groups(match);
       List<Guilty> frames = List.of();
       corrupted = null;
       if (f.stack() != null) {
@@ -231,30 +227,7 @@ final class TitleEngine {
       for (String alt : f.alt()) {
         alts.add(fill(alt, args));
       }
-      // Variants with the frames as printed and with one syscall prefix removed help merge
-      // reports of one bug from different architectures.
-      for (int i = 0; i <= rules.stripPrefixes.size(); i++) {
-        String strip = i == 0 ? "" : rules.stripPrefixes.get(i - 1);
-        boolean add = i == 0;
-        List<String> variant = new ArrayList<>(prefixArgs);
-        for (Guilty g : frames) {
-          String trimmed = g.raw().startsWith(strip) ? g.raw().substring(strip.length()) : g.raw();
-          if (!trimmed.equals(g.raw())) {
-            add = true;
-          }
-          variant.add(trimmed);
-        }
-        if (!add) {
-          continue;
-        }
-        String altTitle = fill(f.template(), variant);
-        if (!altTitle.equals(desc)) {
-          alts.add(altTitle);
-        }
-        for (String alt : f.alt()) {
-          alts.add(fill(alt, variant));
-        }
-      }
+      alts.addAll(rawFrameVariants(f, prefixArgs, frames, desc));
       alts = new ArrayList<>(new LinkedHashSet<>(alts));
       format = f;
     }
@@ -273,6 +246,48 @@ final class TitleEngine {
       corrupted = "report format is marked as corrupted";
     }
     return new Description(desc, alts, corrupted, format);
+  }
+
+  /** A match's groups, an empty string for a group that took no part. */
+  private static List<String> groups(MatchResult match) {
+    List<String> out = new ArrayList<>();
+    for (int g = 1; g <= match.groupCount(); g++) {
+      String s = match.group(g);
+      out.add(s == null ? "" : s);
+    }
+    return out;
+  }
+
+  /**
+   * Alternative titles with the frames as printed and with one syscall prefix removed: they help
+   * merge reports of one bug from different architectures.
+   */
+  private List<String> rawFrameVariants(
+      Format f, List<String> prefixArgs, List<Guilty> frames, String desc) {
+    List<String> alts = new ArrayList<>();
+    for (int i = 0; i <= rules.stripPrefixes.size(); i++) {
+      String strip = i == 0 ? "" : rules.stripPrefixes.get(i - 1);
+      boolean add = i == 0;
+      List<String> variant = new ArrayList<>(prefixArgs);
+      for (Guilty g : frames) {
+        String trimmed = g.raw().startsWith(strip) ? g.raw().substring(strip.length()) : g.raw();
+        if (!trimmed.equals(g.raw())) {
+          add = true;
+        }
+        variant.add(trimmed);
+      }
+      if (!add) {
+        continue;
+      }
+      String altTitle = fill(f.template(), variant);
+      if (!altTitle.equals(desc)) {
+        alts.add(altTitle);
+      }
+      for (String alt : f.alt()) {
+        alts.add(fill(alt, variant));
+      }
+    }
+    return alts;
   }
 
   /** Replaces {@code {N}} with the N-th argument (1-based). */

@@ -8,7 +8,6 @@ import org.ktriage.ingest.bin.MissingMemoryException;
 import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.kallsyms.KallsymsTable;
 import org.ktriage.ingest.mm.KernelMemory;
-import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Oops;
@@ -34,9 +33,10 @@ public final class KernelTextInstructions {
     } catch (UnreadableInputException e) {
       return oopses;
     }
+    // the symbols however the dump reader got them (System.map, the VMCOREINFO entries, or the
+    // tables found in the kernel image): an x86 oops names its RIP only as function+offset
     KallsymsTable syms = null;
-    VmcoreInfo vi = dump.vmcoreinfo();
-    if (vi != null && KallsymsTable.available(vi)) {
+    if (dump.vmcoreinfo() != null) {
       try {
         syms = dump.kallsyms();
       } catch (UnreadableInputException e) {

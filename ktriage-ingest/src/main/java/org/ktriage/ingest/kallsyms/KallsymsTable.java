@@ -290,12 +290,43 @@ public final class KallsymsTable {
     return new KallsymsTable(addrs, nameBytes, nameEnd, types);
   }
 
+  /**
+   * The System.map's bytes, unpacked when it is kept xz- or gzip-compressed (as a debug package or
+   * a support case may carry it).
+   */
+  private static java.io.InputStream systemMapStream(Path file) throws IOException {
+    java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.mark(6);
+    byte[] magic = in.readNBytes(6);
+    in.reset();
+    try {
+      if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+        return new java.util.zip.GZIPInputStream(in, 1 << 16);
+      }
+      if (magic.length == 6
+          && (magic[0] & 0xff) == 0xfd
+          && magic[1] == '7'
+          && magic[2] == 'z'
+          && magic[3] == 'X'
+          && magic[4] == 'Z'
+          && magic[5] == 0) {
+        return new org.tukaani.xz.XZInputStream(in);
+      }
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+    return in;
+  }
+
   /** Loads a System.map ({@code address type name} lines), shifted by {@code kernelOffset}. */
   public static KallsymsTable fromSystemMap(Path file, long kernelOffset) throws IOException {
     List<long[]> a = new ArrayList<>();
     Names nm = new Names(1 << 14);
     StringBuilder ty = new StringBuilder();
-    try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+    try (BufferedReader br =
+        new BufferedReader(
+            new java.io.InputStreamReader(systemMapStream(file), StandardCharsets.ISO_8859_1))) {
       String line;
       while ((line = br.readLine()) != null) {
         String[] f = line.trim().split("\\s+", -1);
@@ -314,6 +345,9 @@ public final class KallsymsTable {
         nm.add(f[2]);
         ty.append(f[1].charAt(0));
       }
+    }
+    if (a.isEmpty()) {
+      throw new IOException(file + ": no symbols in it (a System.map is nm -n output)");
     }
     long[] addrs = new long[a.size()];
     for (int i = 0; i < addrs.length; i++) {

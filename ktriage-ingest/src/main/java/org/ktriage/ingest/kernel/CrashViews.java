@@ -74,6 +74,13 @@ public final class CrashViews {
         stack = f.stack();
       }
       Map<String, Long> regs = f.exceptionRegisters();
+      if (regs != null && regs.containsKey("PSTATE")) {
+        // arm64: the interrupted context's frame, then its pt_regs, as crash's arm64 bt shows them
+        out.add(frameLine(n, f));
+        n++;
+        out.addAll(arm64RegisterLines(regs));
+        continue;
+      }
       if (regs != null) {
         out.add(
             "    [exception RIP: "
@@ -82,18 +89,52 @@ public final class CrashViews {
         out.addAll(registerLines(regs));
         continue;
       }
-      out.add(
-          String.format(
-              Locale.ROOT,
-              "%s#%d [%016x] %s at %016x%s%s",
-              n < 10 ? " " : "",
-              n,
-              f.slot(),
-              f.function() == null ? "?" : f.function(),
-              f.ip(),
-              f.module() == null ? "" : " [" + f.module() + "]",
-              f.reliable() ? "" : "  (scanned)"));
+      out.add(frameLine(n, f));
       n++;
+    }
+    return out;
+  }
+
+  private static String frameLine(int n, UnwoundFrame f) {
+    return String.format(
+        Locale.ROOT,
+        "%s#%d [%016x] %s at %016x%s%s",
+        n < 10 ? " " : "",
+        n,
+        f.slot(),
+        f.function() == null ? "?" : f.function(),
+        f.ip(),
+        f.module() == null ? "" : " [" + f.module() + "]",
+        f.reliable() ? "" : "  (scanned)");
+  }
+
+  /** An arm64 pt_regs: PC, LR, SP and PSTATE, then X29 down to X0, three to a line. */
+  private static List<String> arm64RegisterLines(Map<String, Long> r) {
+    List<String> out = new ArrayList<>();
+    out.add(String.format(Locale.ROOT, "     PC: %016x", r.getOrDefault("PC", 0L)));
+    out.add(String.format(Locale.ROOT, "     LR: %016x", r.getOrDefault("LR", 0L)));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "     SP: %016x  PSTATE: %08x",
+            r.getOrDefault("SP", 0L),
+            r.getOrDefault("PSTATE", 0L)));
+    StringBuilder line = new StringBuilder();
+    int inLine = 0;
+    for (int i = 29; i >= 0; i--) {
+      Long v = r.get("X" + i);
+      if (v == null) {
+        continue;
+      }
+      line.append(String.format(Locale.ROOT, "    %3s: %016x", "X" + i, v));
+      if (++inLine == 3) {
+        out.add(line.toString());
+        line.setLength(0);
+        inLine = 0;
+      }
+    }
+    if (line.length() > 0) {
+      out.add(line.toString());
     }
     return out;
   }

@@ -79,6 +79,56 @@ public final class DumpObjects {
     return read(k, vmcore.path(), scanned, notes, addresses);
   }
 
+  /**
+   * The stacks the dump reader found without ORC (arm64 frame records, stack scans), their frames
+   * in module text named {@code func+off [mod]} from the modules' own symbol tables ({@link
+   * ModuleSymbols}; the dump reader knows only the core kernel's kallsyms and leaves them as
+   * addresses).
+   */
+  static List<CpuState> withModuleFrames(KernelView k, List<CpuState> scanned) {
+    List<CpuState> out = new ArrayList<>(scanned.size());
+    for (CpuState c : scanned) {
+      List<StackSegment> segs = new ArrayList<>(c.segments().size());
+      for (StackSegment s : c.segments()) {
+        List<org.ktriage.model.Frame> frames = new ArrayList<>(s.frames().size());
+        for (org.ktriage.model.Frame f : s.frames()) {
+          frames.add(moduleFrame(k, f));
+        }
+        segs.add(new StackSegment(s.context(), s.marker(), frames, s.exception()));
+      }
+      out.add(
+          new CpuState(
+              c.cpu(),
+              c.pid(),
+              c.comm(),
+              c.taskAddress(),
+              c.registers(),
+              segs,
+              c.panicCpu(),
+              c.source()));
+    }
+    return out;
+  }
+
+  private static org.ktriage.model.Frame moduleFrame(KernelView k, org.ktriage.model.Frame f) {
+    Long addr = f.address();
+    if (addr == null || f.module() != null || !f.function().startsWith("0x")) {
+      return f;
+    }
+    KernelSymbol s = k.symbols().symbolize(addr);
+    if (s == null || s.module() == null) {
+      return f;
+    }
+    return new org.ktriage.model.Frame(
+        s.name(),
+        "0x" + Long.toHexString(addr - s.address()),
+        s.size() > 0 ? "0x" + Long.toHexString(s.size()) : null,
+        s.module(),
+        addr,
+        f.reliable(),
+        f.source());
+  }
+
   /** Addresses looked up at most. */
   static final int MAX_ADDRESS_FACTS = 64;
 
@@ -111,7 +161,8 @@ public final class DumpObjects {
     } catch (UnreadableInputException | RuntimeException e) {
       notes.add("ORC tables not read (" + message(e) + "): CPU stacks are stack scans");
     }
-    List<CpuState> cpus = unwinder == null ? scanned : cpus(k, unwinder, scanned, tasks, notes);
+    List<CpuState> cpus =
+        unwinder == null ? withModuleFrames(k, scanned) : cpus(k, unwinder, scanned, tasks, notes);
     List<PendingCallback> pending = new ArrayList<>();
     if (loaded == null) {
       notes.add(

@@ -137,9 +137,24 @@ public final class DumpViews implements Closeable {
     List<Backtraces.CpuBacktrace> out = new ArrayList<>();
     for (CpuState cpu : cpus()) {
       KernelTask task = cpu.cpu() < current.length ? byAddress.get(current[cpu.cpu()]) : null;
-      out.add(Backtraces.forCpu(kernel, unwinder(), cpu.cpu(), cpu.registers(), task));
+      out.add(
+          arm64()
+              ? Arm64Backtraces.forCpu(kernel, cpu.cpu(), cpu.registers(), task, pacMask())
+              : Backtraces.forCpu(kernel, unwinder(), cpu.cpu(), cpu.registers(), task));
     }
     return out;
+  }
+
+  /** arm64 has no ORC: its stacks unwind by frame records ({@link Arm64Backtraces}). */
+  private boolean arm64() {
+    return vmcore.arch().equals("arm64");
+  }
+
+  /** NUMBER(KERNELPACMASK) of arm64 VMCOREINFO (v5.7+), 0 when absent. */
+  private long pacMask() {
+    org.ktriage.ingest.vmcoreinfo.VmcoreInfo vi = vmcore.vmcoreinfo();
+    Long mask = vi == null ? null : vi.number("KERNELPACMASK");
+    return mask == null ? 0 : mask;
   }
 
   /** Every CPU's state from the notes, its stack replaced by the ORC backtrace's segments. */
@@ -180,7 +195,11 @@ public final class DumpViews implements Closeable {
           }
         }
       } else {
-        out.addAll(CrashViews.bt(Backtraces.forSleepingTask(kernel, unwinder(), t)));
+        out.addAll(
+            CrashViews.bt(
+                arm64()
+                    ? Arm64Backtraces.forSleepingTask(kernel, t, pacMask())
+                    : Backtraces.forSleepingTask(kernel, unwinder(), t)));
       }
     }
     if (out.isEmpty()) {

@@ -259,6 +259,36 @@ class SyntheticDumpTest {
     }
   }
 
+  /**
+   * Kernels before 3.5 keep the log as plain characters ({@code log_buf}, {@code log_end}); each
+   * line carries its {@code <level>} and stamp, a printk of two lines is two lines.
+   */
+  @Test
+  void plainLogBufOfKernelsBefore35() throws IOException {
+    List<LogLine> lines =
+        List.of(
+            LogLine.of(0, 5, "Linux version 2.6.32-754.el6.x86_64"),
+            LogLine.of(2_000_000, 4, "second\nof two lines"),
+            LogLine.of(3_000_000_000L, 0, "Kernel panic - not syncing: Fatal exception"));
+    SyntheticKernel k =
+        new SyntheticKernel().plainLog(true).ring(5, 12).start(0, 0).lines(lines).build();
+    byte[] dump = new KdumpWriter().vmcoreinfo(k.vmcoreinfo()).toBytes(k.image());
+    try (Vmcore v = Vmcore.open(write("plain.vmcore", dump))) {
+      assertThat(v.kernelLog().ring()).isEqualTo("log_buf");
+      assertThat(v.kernelLog().notes()).isEmpty();
+      assertThat(v.kernelLog().records().get(0).level()).isEqualTo(5);
+      assertThat(v.kernelLog().records().get(3).level()).isZero();
+      assertThat(dmesg(v))
+          .isEqualTo(
+              """
+              [    0.000000] Linux version 2.6.32-754.el6.x86_64
+              [    0.002000] second
+              [    0.002000] of two lines
+              [    3.000000] Kernel panic - not syncing: Fatal exception
+              """);
+    }
+  }
+
   @Test
   void dumpWithoutVmcoreinfoNoteFindsTheKernelsVmcoreinfoPage() throws IOException {
     SyntheticKernel k = kernel();

@@ -222,6 +222,17 @@ public final class ReportKinds {
           of("lockdep", "[ WARNING: ", "\\[ WARNING: .*\\]", OPENS),
           // SLUB debug: "BUG kmalloc-8 (Tainted: G B): Object already free" (mm/slub.c slab_bug)
           of("slab", "BUG ", "BUG [\\w.:-]+ \\((?:Not tainted|Tainted:[^)]*)\\): [A-Z]", OPENS),
+          // SLUB of 2.6 kernels printed no taint: "BUG %s: %s" (slab_bug), with the wordings of
+          // check_bytes_and_report/check_object/check_slab/on_freelist/free_debug_processing
+          of(
+              "slab",
+              "BUG ",
+              "BUG [\\w.:-]+: (?:(?:Right |Left )?Redzone overwritten|Poison overwritten"
+                  + "|Object padding overwritten|Padding overwritten|Object already free"
+                  + "|Freepointer corrupt|Freechain corrupt|Invalid object pointer"
+                  + "|Wrong object count|Objects remaining|Invalid slab|Not a valid slab page"
+                  + "|Wrong number of objects|Redzone|Poison|Padding)",
+              OPENS),
           of("bug", "BUG: spinlock ", "BUG: spinlock ", OPENS),
           of("bug", "BUG: rwlock ", "BUG: rwlock ", OPENS),
           of("bug", "BUG: workqueue ", "BUG: workqueue ", OPENS),

@@ -79,6 +79,7 @@ public final class SyntheticKernel {
   private List<LogLine> lines = List.of();
   private List<long[]> cpus = List.of(); // {pid, rip, rsp}
   private boolean structuredLog;
+  private boolean plainLog;
 
   private PhysicalImage image = new PhysicalImage(MAX_PFN);
   private String vmcoreinfo = "";
@@ -123,6 +124,18 @@ public final class SyntheticKernel {
     return this;
   }
 
+  /**
+   * Write the plain character ring of kernels before 3.5 ({@code char *log_buf}, {@code log_end},
+   * every line {@code <level>[ sss.uuuuuu] text}) instead of the lockless ring. The first line
+   * starts at the free-running index {@code lpos} of {@link #start}: 0 for a ring that never
+   * wrapped; else the lines must reach past {@code log_buf_len}, and the bytes of the window before
+   * them are an older line cut by the wrap.
+   */
+  public SyntheticKernel plainLog(boolean on) {
+    this.plainLog = on;
+    return this;
+  }
+
   /** CPUs as {pr_pid, rip, rsp}. */
   public SyntheticKernel cpus(List<long[]> c) {
     this.cpus = List.copyOf(c);
@@ -153,18 +166,28 @@ public final class SyntheticKernel {
     }
     long prbVar = 0;
     long[] structuredVars = null;
-    if (structuredLog) {
+    long[] plainVars = null;
+    if (plainLog) {
+      plainVars = writePlainLog();
+    } else if (structuredLog) {
       structuredVars = writeStructuredLog();
     } else {
       prbVar = writeLocklessRing();
     }
     StringBuilder vi = new StringBuilder();
-    vi.append("OSRELEASE=6.1.0-synthetic\n");
+    vi.append(plainLog ? "OSRELEASE=2.6.32-synthetic\n" : "OSRELEASE=6.1.0-synthetic\n");
     vi.append("PAGESIZE=4096\n");
     vi.append("SYMBOL(init_top_pgt)=").append(Long.toHexString(pml4)).append('\n');
     vi.append("SYMBOL(_stext)=").append(Long.toHexString(text)).append('\n');
     String[] keys;
-    if (structuredVars != null) {
+    if (plainVars != null) {
+      // kernel/kexec.c crash_save_vmcoreinfo_init() of v2.6.24–v3.4
+      vi.append("SYMBOL(log_buf)=").append(Long.toHexString(plainVars[0])).append('\n');
+      vi.append("SYMBOL(log_end)=").append(Long.toHexString(plainVars[1])).append('\n');
+      vi.append("SYMBOL(log_buf_len)=").append(Long.toHexString(plainVars[2])).append('\n');
+      vi.append("SYMBOL(logged_chars)=").append(Long.toHexString(plainVars[3])).append('\n');
+      keys = new String[0];
+    } else if (structuredVars != null) {
       vi.append("SYMBOL(log_buf)=").append(Long.toHexString(structuredVars[0])).append('\n');
       vi.append("SYMBOL(log_buf_len)=").append(Long.toHexString(structuredVars[1])).append('\n');
       vi.append("SYMBOL(log_first_idx)=").append(Long.toHexString(structuredVars[2])).append('\n');
@@ -267,6 +290,54 @@ public final class SyntheticKernel {
     image.write(dataPa, data);
 
     return prbVar;
+  }
+
+  /** Writes the plain ring; returns {log_buf, log_end, log_buf_len, logged_chars}. */
+  private long[] writePlainLog() {
+    long size = 1L << sizeBits;
+    long bufPa = 0x400000;
+    long logBufVar = allocImage(8);
+    long endVar = allocImage(4);
+    long lenVar = allocImage(4);
+    long loggedVar = allocImage(4);
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    for (LogLine l : lines) {
+      String stamp =
+          String.format(
+              java.util.Locale.ROOT,
+              "[%5d.%06d] ",
+              l.timestampNanos() / 1_000_000_000L,
+              l.timestampNanos() % 1_000_000_000L / 1000);
+      for (String part : new String(l.text(), StandardCharsets.UTF_8).split("\n", -1)) {
+        byte[] b = ("<" + l.level() + ">" + stamp + part + "\n").getBytes(StandardCharsets.UTF_8);
+        text.write(b, 0, b.length);
+      }
+    }
+    byte[] t = text.toByteArray();
+    long logEnd = firstLpos + t.length;
+    if (t.length >= size || (firstLpos != 0 && logEnd < size)) {
+      throw new IllegalArgumentException("log lines and start do not fit a " + size + "-byte ring");
+    }
+    byte[] buf = new byte[(int) size];
+    if (firstLpos != 0) {
+      // the window's oldest bytes: the tail of an older line the wrap cut
+      for (long i = logEnd - size; i < firstLpos; i++) {
+        buf[(int) (i & (size - 1))] = (byte) (i == firstLpos - 1 ? '\n' : 'x');
+      }
+    }
+    for (int i = 0; i < t.length; i++) {
+      buf[(int) ((firstLpos + i) & (size - 1))] = t[i];
+    }
+    image.write(bufPa, buf);
+    image.writeU64(pa(logBufVar), PAGE_OFFSET_BASE + bufPa);
+    byte[] v = new byte[4];
+    LittleEndianOut.putU32(v, 0, logEnd);
+    image.write(pa(endVar), v.clone());
+    LittleEndianOut.putU32(v, 0, size);
+    image.write(pa(lenVar), v.clone());
+    LittleEndianOut.putU32(v, 0, Math.min(logEnd, size));
+    image.write(pa(loggedVar), v.clone());
+    return new long[] {logBufVar, endVar, lenVar, loggedVar};
   }
 
   /** Writes a printk_log buffer; returns {log_buf, log_buf_len, log_first_idx, log_next_idx}. */
