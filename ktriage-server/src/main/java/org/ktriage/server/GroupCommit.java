@@ -78,6 +78,11 @@ final class GroupCommit<T, R> implements AutoCloseable {
         write(batch);
       } catch (InterruptedException e) {
         break;
+      } catch (Error e) {
+        // out of memory or worse: the batch's callers get it, the writer goes on for the others
+        for (Entry<T, R> failed : batch) {
+          failed.done().completeExceptionally(e);
+        }
       } finally {
         batch.clear();
       }

@@ -85,11 +85,25 @@ public final class KallsymsTable {
     this.byName = new int[Math.max(16, Integer.highestOneBit(Math.max(1, n)) << 2)];
     int mask = byName.length - 1;
     for (int i = 0; i < n; i++) {
-      int slot = hash(this.nameBytes, nameStart(i), this.nameEnd[i]) & mask;
+      int from = nameStart(i);
+      int slot = hash(this.nameBytes, from, this.nameEnd[i]) & mask;
+      // a name already indexed keeps its first (lowest-address) symbol, the one indexOf returns:
+      // the kernel repeats names (static functions of several files), and a corrupt token table
+      // makes every name the same, which must not cost a probe per earlier symbol (n^2)
+      boolean seen = false;
       while (byName[slot] != 0) {
+        int j = byName[slot] - 1;
+        int jFrom = nameStart(j);
+        if (Arrays.equals(
+            this.nameBytes, jFrom, this.nameEnd[j], this.nameBytes, from, this.nameEnd[i])) {
+          seen = true;
+          break;
+        }
         slot = (slot + 1) & mask;
       }
-      byName[slot] = i + 1;
+      if (!seen) {
+        byName[slot] = i + 1;
+      }
     }
     Long s = addressOf("_stext");
     Long e = addressOf("_etext");
