@@ -349,7 +349,7 @@ class RetriageTest {
     long reports = 120;
     Process p = serve(data, jdbc);
     try {
-      String base = "http://127.0.0.1:" + port(p);
+      String base = "http://127.0.0.1:" + port(p, data);
       for (String name : corpusNames((int) reports)) {
         HttpResponse<String> r =
             post(base, "/api/v1/reports?host=h" + name, CrashServerTest.corpus(name));
@@ -375,7 +375,7 @@ class RetriageTest {
     assertThat(assertWhole(data, jdbc, reports)).isFalse();
     Process again = serve(data, jdbc);
     try {
-      String base = "http://127.0.0.1:" + port(again);
+      String base = "http://127.0.0.1:" + port(again, data);
       JsonNode s = get(base, "/api/v1/retriage");
       assertThat(s.get("current").get("generation").longValue()).isEqualTo(1);
       assertThat(s.get("running").booleanValue()).isFalse();
@@ -408,7 +408,7 @@ class RetriageTest {
     boolean applied = assertWhole(data, jdbc, reports);
     Process third = serve(data, jdbc);
     try {
-      String base = "http://127.0.0.1:" + port(third);
+      String base = "http://127.0.0.1:" + port(third, data);
       JsonNode s = get(base, "/api/v1/retriage");
       if (applied) {
         assertThat(s.get("current").get("generation").longValue()).isEqualTo(2);
@@ -501,10 +501,14 @@ class RetriageTest {
     if (jdbc != null) {
       cmd.add(jdbc);
     }
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Files.createDirectories(data);
+    // the service's own error output is kept beside its data: a start that fails says why
+    return new ProcessBuilder(cmd)
+        .redirectError(ProcessBuilder.Redirect.appendTo(data.resolve("serve.err").toFile()))
+        .start();
   }
 
-  private static int port(Process p) throws IOException {
+  private static int readPort(Process p) throws IOException {
     BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -513,5 +517,16 @@ class RetriageTest {
       }
     }
     throw new IOException("the service exited before listening");
+  }
+
+  private static int port(Process p, Path data) throws IOException {
+    try {
+      return readPort(p);
+    } catch (IOException e) {
+      Path err = data.resolve("serve.err");
+      String tail = Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
+      int from = Math.max(0, tail.length() - 2000);
+      throw new IOException(e.getMessage() + "; its error output ends: " + tail.substring(from), e);
+    }
   }
 }
