@@ -301,9 +301,15 @@ final class PrimaryChoice {
       b.on(o.cpu(), StackReader.contextOfFrames(frames, seg));
     }
     blame(f, b, v, b.build().function(), frames);
-    Frame unsafe = Culprits.lockdepEarlierUnsafeUsage(extent(f, v));
+    List<LogRecord> text = extent(f, v);
+    Frame unsafe = ReportedOrigins.lockdepEarlierUnsafeUsage(text);
     if (unsafe != null) {
       b.at(unsafe);
+    }
+    Frame owner =
+        o.headline().contains("KMSAN:") ? ReportedOrigins.kmsanLocalVariableOwner(text) : null;
+    if (owner != null) {
+      b.at(owner);
     }
     Long addr = FaultAddress.ofReport(o, v.failureClass());
     return b.address(addr, addr == null ? null : f.addresses().classify(addr), null)

@@ -95,12 +95,12 @@ class CulpritsTest {
     // the earlier usage took the lock with softirqs enabled; its trace, registered by lockdep's
     // irq-state hooks and the bh-enable primitive, names the code that must disable them
     CrashFacts f = Inputs.facts("corpus/satyr/kerneloopses/gitlog-05");
-    Frame fr = Objects.requireNonNull(Culprits.lockdepEarlierUnsafeUsage(f.logLines()));
+    Frame fr = Objects.requireNonNull(ReportedOrigins.lockdepEarlierUnsafeUsage(f.logLines()));
     assertThat(fr.function()).isEqualTo("mesh_sync_offset_adjust_tbtt");
     // syzkaller report/33: "{IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W}": the current acquisition is the
     // enabled one, its own stack names it
     CrashFacts now = Inputs.facts("corpus/syzkaller/report/33");
-    assertThat(Culprits.lockdepEarlierUnsafeUsage(now.logLines())).isNull();
+    assertThat(ReportedOrigins.lockdepEarlierUnsafeUsage(now.logLines())).isNull();
   }
 
   @Test
@@ -113,5 +113,17 @@ class CulpritsTest {
         Objects.requireNonNull(
             Culprits.fromTextAfterSite(f.logLines(), v.oops(), "kobject_add_internal"));
     assertThat(fr.function()).isEqualTo("br_add_if");
+  }
+
+  @Test
+  void aKmsanReportBlamesTheOwnerOfTheUninitialisedLocalVariable() throws Exception {
+    // syzkaller report/751: "Local variable ... created at: jent_hash_time" - the uninitialised
+    // value read in alg_setkey's path came from a stack variable of jent_hash_time()
+    CrashFacts f = Inputs.facts("corpus/syzkaller/report/751");
+    Frame fr = Objects.requireNonNull(ReportedOrigins.kmsanLocalVariableOwner(f.logLines()));
+    assertThat(fr.function()).isEqualTo("jent_hash_time");
+    // a heap origin ("Uninit was created at:" an allocation) names no owner
+    CrashFacts heap = Inputs.facts("corpus/syzkaller/report/632");
+    assertThat(ReportedOrigins.kmsanLocalVariableOwner(heap.logLines())).isNull();
   }
 }

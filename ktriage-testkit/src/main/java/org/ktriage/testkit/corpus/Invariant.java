@@ -96,12 +96,15 @@ public enum Invariant {
    * functions gets one title; the primary names the looping code itself. An "inconsistent lock
    * state" title names the current acquisition's stack, the primary the side that took the lock
    * with interrupts enabled, which may be the earlier usage lockdep prints
-   * (kernel/locking/lockdep.c print_usage_bug()).
+   * (kernel/locking/lockdep.c print_usage_bug()). A KMSAN title names the use of the uninitialised
+   * value, the primary the function owning the local variable it came from when the report shows
+   * one (mm/kmsan/report.c "Local variable %s created at:").
    */
   private static boolean namesARepresentativeFrame(String title) {
     return title.startsWith("INFO: rcu detected stall in ")
         || title.startsWith("BUG: soft lockup in ")
-        || title.startsWith("inconsistent lock state in ");
+        || title.startsWith("inconsistent lock state in ")
+        || title.startsWith("KMSAN: ");
   }
 
   /** The title without its frame: the part that says what kind of report it is. */
