@@ -62,7 +62,7 @@ class SeedCaseTest {
     return fail("no finding " + rule + " in " + root.get("findings"));
   }
 
-  private static void assertFoundingCase(JsonNode root) {
+  private static void assertFoundingCase(JsonNode root, String address) {
     assertThat(root.get("class").asText()).isEqualTo("page-fault");
     assertThat(root.get("trigger").asText()).isEqualTo("hard-lockup");
     JsonNode primary = root.get("primary");
@@ -70,7 +70,7 @@ class SeedCaseTest {
     assertThat(primary.get("context").asText()).isEqualTo("softirq");
     assertThat(primary.get("cpu").asInt()).isEqualTo(1);
     assertThat(primary.get("addressKind").asText()).isEqualTo("module-area");
-    assertThat(primary.get("address").asText()).isEqualTo("0xffffffffa88b53b0");
+    assertThat(primary.get("address").asText()).isEqualTo(address);
     assertThat(finding(root, "recursive-spinlock").toString()).contains("ffff88007b90c000");
     finding(root, "timer-of-unloaded-module");
     assertThat(events(root))
@@ -81,12 +81,42 @@ class SeedCaseTest {
 
   @Test
   void seedCrashSessionSample() throws Exception {
-    assertFoundingCase(analyzeJson(root().resolve("samples/seed-crash-session.txt")));
+    // no dis line in the sample: the module-area register value (RCX)
+    assertFoundingCase(
+        analyzeJson(root().resolve("samples/seed-crash-session.txt")), "0xffffffffa88b53b0");
   }
 
   @Test
   void seedDocumentAsItIs() throws Exception {
-    assertFoundingCase(analyzeJson(shared().resolve("seed/000_038bf967092f0c0d.txt")));
+    // the document's dis line: the write is at RCX + 8
+    assertFoundingCase(
+        analyzeJson(shared().resolve("seed/000_038bf967092f0c0d.txt")), "0xffffffffa88b53b8");
+  }
+
+  /**
+   * Issue 15 item 5: the seed document quotes crash's {@code dis} line of the exception RIP ({@code
+   * 0xffffffff81098a68 <run_timer_softirq+248>: mov %rsi,0x8(%rcx)}, with no-break spaces from the
+   * web page): the instruction, its base register RCX and RCX's value are named from that text, and
+   * the fault address is RCX + 8.
+   */
+  @Test
+  void seedDocumentNamesTheFaultingInstructionFromItsDisLine() throws Exception {
+    JsonNode root = analyzeJson(shared().resolve("seed/000_038bf967092f0c0d.txt"));
+    JsonNode insn = root.path("primary").path("instruction");
+    assertThat(insn.path("source").asText()).isEqualTo("crash-dis");
+    assertThat(insn.path("address").asText()).isEqualTo("0xffffffff81098a68");
+    assertThat(insn.path("text").asText()).isEqualTo("mov %rsi,0x8(%rcx)");
+    assertThat(insn.path("memory").path("base").asText()).isEqualTo("RCX");
+    assertThat(insn.path("memory").path("access").asText()).isEqualTo("write");
+    assertThat(insn.path("memory").path("width").asInt()).isEqualTo(8);
+    assertThat(insn.path("baseValue").asText()).isEqualTo("0xffffffffa88b53b0");
+    long rcx = Long.parseUnsignedLong("ffffffffa88b53b0", 16);
+    assertThat(insn.path("effectiveAddress").asText()).isEqualTo("0x" + Long.toHexString(rcx + 8));
+    assertThat(root.path("primary").path("address").asText())
+        .isEqualTo("0x" + Long.toHexString(rcx + 8));
+    assertThat(root.path("primary").path("addressKind").asText()).isEqualTo("module-area");
+    String evidence = root.path("findings").get(0).path("evidence").toString();
+    assertThat(evidence).contains("faulting instruction: mov %rsi,0x8(%rcx) writes 8 bytes");
   }
 
   @Test

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param userMode true when the interrupted context was user space
  * @param registers all registers printed with the frame
  * @param source where it was read, or null
+ * @param instruction the instruction at {@code ip} when the input shows it (a {@code crash}
+ *     session's {@code dis} line of that address), resolved against these registers; null when
+ *     unknown
  */
 public record ExceptionFrame(
     @Nullable String function,
@@ -22,7 +25,25 @@ public record ExceptionFrame(
     @Nullable Long ip,
     boolean userMode,
     RegisterSet registers,
-    @Nullable SourceSpan source) {
+    @Nullable SourceSpan source,
+    @Nullable FaultingInstruction instruction) {
+
+  /** A frame whose instruction is not known. */
+  public ExceptionFrame(
+      @Nullable String function,
+      @Nullable String offset,
+      @Nullable String module,
+      @Nullable Long ip,
+      boolean userMode,
+      RegisterSet registers,
+      @Nullable SourceSpan source) {
+    this(function, offset, module, ip, userMode, registers, source, null);
+  }
+
+  /** This frame with the instruction at its {@code ip}. */
+  public ExceptionFrame withInstruction(@Nullable FaultingInstruction i) {
+    return new ExceptionFrame(function, offset, module, ip, userMode, registers, source, i);
+  }
 
   /** {@code function+0xoff}, or the hex ip, or "unknown". */
   public String where() {

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * operand resolved against the report's register dump.
  *
  * @param arch {@code x86_64} or {@code arm64}
- * @param source where the bytes came from: {@code code-line} or {@code kernel-text}
+ * @param source where the instruction came from: {@code code-line} or {@code kernel-text} (bytes
+ *     decoded), or {@code crash-dis} (a {@code crash} session's {@code dis} line, AT&amp;T text
+ *     read as printed; {@code bytes} empty)
  * @param address the instruction's address ({@code RIP}/{@code pc}), or null when unknown
  * @param bytes the instruction's bytes in hex, as printed ({@code 48 89 71 08}, {@code f9400021})
  * @param mnemonic the mnemonic as the disassembler prints it ({@code mov}, {@code ldr}), with any

@@ -8,6 +8,8 @@ import org.ktriage.analysis.classify.FailureClassifier;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
+import org.ktriage.model.FaultingInstruction;
+import org.ktriage.model.MemoryOperand;
 import org.ktriage.model.Oops;
 
 /**
@@ -73,12 +75,31 @@ public final class FaultAddress {
       return new Found(cr2, f.addresses().classify(cr2), null);
     }
     if (c == FailureClass.PAGE_FAULT || c == FailureClass.UNKNOWN) {
+      Found decoded = ofInstruction(f, e);
+      if (decoded != null) {
+        return decoded;
+      }
       RegisterGuess g = guess(f, e);
       if (g != null) {
         return new Found(g.value(), g.kind(), g.register());
       }
     }
     return null;
+  }
+
+  /**
+   * The address the frame's known instruction accesses (a crash session's {@code dis} line at the
+   * RIP): its memory operand names the register, no guessing; null when it has no memory access or
+   * a register value is missing.
+   */
+  private static @Nullable Found ofInstruction(CrashFacts f, ExceptionFrame e) {
+    FaultingInstruction i = e.instruction();
+    MemoryOperand m = i == null ? null : i.memory();
+    Long ea = i == null ? null : i.effectiveAddress();
+    if (m == null || ea == null || m.access() == MemoryOperand.Access.NONE) {
+      return null;
+    }
+    return new Found(ea, f.addresses().classify(ea), m.base());
   }
 
   /**

@@ -60,12 +60,20 @@ public record Primary(
 
   /**
    * The faulting instruction decoded by ingest from the report's {@code Code:} bytes or the dump's
-   * kernel text, when this failure is that report's fault (not a caller blamed above it).
+   * kernel text (or read from a crash session's {@code dis} line), when this failure is that
+   * report's fault (not a caller blamed above it).
    */
   public @Nullable FaultingInstruction instruction() {
     ReportView v = report;
     FaultSite s = site;
-    if (v == null || (s != null && s.depth() != 0)) {
+    if (v == null) {
+      // a crash session without a log: the instruction its dis line shows at this site's RIP
+      // (any depth: the line names the frame's own address), unless a caller is blamed
+      return s == null || !java.util.Objects.equals(offset, s.frame().offset())
+          ? null
+          : s.frame().instruction();
+    }
+    if (s != null && s.depth() != 0) {
       return null;
     }
     return v.oops().faultingInstruction();

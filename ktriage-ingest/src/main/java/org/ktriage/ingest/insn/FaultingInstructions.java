@@ -162,7 +162,7 @@ public final class FaultingInstructions {
     return resolve(arch, source, d, hex, ip, regs, faultAddress);
   }
 
-  private static FaultingInstruction resolve(
+  static FaultingInstruction resolve(
       String arch,
       String source,
       DecodedInstruction d,

@@ -10,12 +10,15 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.insn.CrashDisLine;
 import org.ktriage.model.CpuState;
+import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.KernelModule;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.PanicInfo;
 import org.ktriage.model.RegisterSet;
 import org.ktriage.model.SourceSpan;
+import org.ktriage.model.StackSegment;
 
 /**
  * Reads {@code crash} utility output (with or without {@code crash> } prompts, also embedded in
@@ -89,6 +92,11 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   private final Map<Integer, CpuState> cpus = new TreeMap<>();
   private final List<KernelModule> modules = new ArrayList<>();
   private final List<RunningTask> running = new ArrayList<>();
+
+  /** {@code dis} lines (also quoted in prose), at most {@link #MAX_DIS_LINES}. */
+  private final List<CrashDisLine> dis = new ArrayList<>();
+
+  private static final int MAX_DIS_LINES = 4096;
   private @Nullable String command;
   private @Nullable CrashBacktrace bt;
   private boolean inMod;
@@ -204,6 +212,14 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       }
       inPs = false;
     }
+    if (t.startsWith("0x") && dis.size() < MAX_DIS_LINES) {
+      CrashDisLine d = CrashDisLine.parse(t);
+      if (d != null) {
+        dis.add(d);
+        crashLines++;
+        return;
+      }
+    }
     logSink.accept(r);
   }
 
@@ -215,6 +231,9 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     char c = text.charAt(from);
     if (c == 'c') {
       return text.startsWith("crash", from);
+    }
+    if (c == '0') {
+      return text.startsWith("0x", from); // a dis line
     }
     if (c == 'P') {
       return text.startsWith("PID", from) || text.startsWith("PANIC: ", from);
@@ -322,7 +341,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
               s.comm(),
               s.taskAddress(),
               s.registers(),
-              s.segments(),
+              withInstructions(s.segments()),
               panic,
               s.source()));
       seen.add(s.cpu());
@@ -342,6 +361,30 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       }
     }
     out.sort((a, b) -> Integer.compare(a.cpu(), b.cpu()));
+    return out;
+  }
+
+  /**
+   * The segments with each exception frame given the instruction a {@code dis} line shows at its
+   * RIP (or at its {@code func+off}): what an engineer reads with {@code dis -l <RIP>}.
+   */
+  private List<StackSegment> withInstructions(List<StackSegment> segments) {
+    if (dis.isEmpty()) {
+      return segments;
+    }
+    List<StackSegment> out = new ArrayList<>(segments.size());
+    for (StackSegment s : segments) {
+      ExceptionFrame e = s.exception();
+      if (e != null && e.instruction() == null && !e.userMode()) {
+        for (CrashDisLine d : dis) {
+          if (d.isAt(e)) {
+            e = e.withInstruction(d.resolve(e));
+            break;
+          }
+        }
+      }
+      out.add(new StackSegment(s.context(), s.marker(), s.frames(), e));
+    }
     return out;
   }
 

@@ -114,11 +114,25 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
         new Evidence(
             "fault in the timer softirq at " + p.where() + " (" + p.context().id() + ")",
             p.source()));
+    String what;
+    if (register == null) {
+      what = "fault address " + a;
+    } else if (ptr != null && register.equals(ptr.register()) && ptr.value() != addr) {
+      // the operand's displacement was added: name the register's own value too
+      what =
+          "faulting instruction's access at "
+              + a
+              + " ("
+              + register
+              + " = "
+              + Hex.reg(ptr.value())
+              + " plus the displacement)";
+    } else {
+      what = "faulting instruction's " + register + " = " + a;
+    }
     ev.add(
         Evidence.about(
-            (register == null ? "fault address " : "faulting instruction's " + register + " = ")
-                + a
-                + " lies in the module area",
+            what + " lies in the module area",
             register == null && p.report() != null
                 ? p.report().oops().span()
                 : site.frame().source(),
