@@ -109,25 +109,11 @@ final class IngestQueue {
           }
           ps.executeBatch();
         }
-        java.util.Map<String, Long> ids = new java.util.HashMap<>();
-        List<String> shas = new java.util.ArrayList<>(fresh.keySet());
-        for (int from = 0; from < shas.size(); from += Placements.IN_CHUNK) {
-          List<String> part = shas.subList(from, Math.min(shas.size(), from + Placements.IN_CHUNK));
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT sha256, id FROM ingest_queue WHERE sha256 IN ("
-                      + Placements.marks(part.size())
-                      + ")")) {
-            for (int i = 0; i < part.size(); i++) {
-              ps.setString(1 + i, part.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.put(rs.getString(1), rs.getLong(2));
-              }
-            }
-          }
-        }
+        java.util.Map<String, Long> ids =
+            Placements.idsByKey(
+                c,
+                "SELECT sha256, id FROM ingest_queue WHERE sha256 IN (",
+                new java.util.ArrayList<>(fresh.keySet()));
         c.commit();
         List<OptionalLong> out = new java.util.ArrayList<>();
         java.util.Set<String> given = new java.util.HashSet<>();

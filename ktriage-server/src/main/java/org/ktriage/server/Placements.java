@@ -168,18 +168,29 @@ final class Placements {
 
   private static Map<String, Long> bucketIds(
       Connection c, long generation, Collection<String> signatures) throws SQLException {
+    return idsByKey(
+        c,
+        "SELECT signature, id FROM bucket WHERE generation = ? AND signature IN (",
+        new ArrayList<>(signatures),
+        generation);
+  }
+
+  /**
+   * Column 1 (a text key) to column 2 (an id) of {@code select}, a query ending in {@code IN (}
+   * whose list is filled with the keys, {@link #IN_CHUNK} at a time; {@code leading} are bound
+   * before the keys.
+   */
+  static Map<String, Long> idsByKey(Connection c, String select, List<String> keys, long... leading)
+      throws SQLException {
     Map<String, Long> out = new HashMap<>();
-    List<String> all = new ArrayList<>(signatures);
-    for (int from = 0; from < all.size(); from += IN_CHUNK) {
-      List<String> part = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT signature, id FROM bucket WHERE generation = ? AND signature IN ("
-                  + marks(part.size())
-                  + ")")) {
-        ps.setLong(1, generation);
+    for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+      List<String> part = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(select + marks(part.size()) + ")")) {
+        for (int i = 0; i < leading.length; i++) {
+          ps.setLong(1 + i, leading[i]);
+        }
         for (int i = 0; i < part.size(); i++) {
-          ps.setString(2 + i, part.get(i));
+          ps.setString(1 + leading.length + i, part.get(i));
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -368,25 +368,7 @@ final class Store {
     List<String> shas =
         new ArrayList<>(
             new java.util.LinkedHashSet<>(reports.stream().map(NewReport::sha256).toList()));
-    Map<String, Long> out = new HashMap<>();
-    for (int from = 0; from < shas.size(); from += Placements.IN_CHUNK) {
-      List<String> part = shas.subList(from, Math.min(shas.size(), from + Placements.IN_CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT sha256, id FROM report WHERE sha256 IN ("
-                  + Placements.marks(part.size())
-                  + ")")) {
-        for (int i = 0; i < part.size(); i++) {
-          ps.setString(1 + i, part.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
-    }
-    return out;
+    return Placements.idsByKey(c, "SELECT sha256, id FROM report WHERE sha256 IN (", shas);
   }
 
   /** What a report brings to its bucket's counters besides its diagnosis. */
