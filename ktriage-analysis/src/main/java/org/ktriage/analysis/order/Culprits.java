@@ -33,6 +33,26 @@ public final class Culprits {
           ReportingFrames.Role.TRAP,
           ReportingFrames.Role.SANITIZER);
 
+  /**
+   * Classes a watchdog reports from its interrupt (kernel/watchdog.c, kernel/rcu/tree_stall.h): it
+   * names whatever ran when it fired, so a leaf a busy loop keeps calling ({@link
+   * ReportingFrames#isBusyWait}) hands the blame to the loop above it.
+   */
+  private static final Set<FailureClass> WATCHDOG_REPORTED =
+      Set.of(FailureClass.SOFT_LOCKUP, FailureClass.HARD_LOCKUP, FailureClass.RCU_STALL);
+
+  /**
+   * True for a frame that is never the culprit of a report of class {@code c}: a reporting frame,
+   * primitive or asserting core API ({@link ReportingFrames#isReporting}), or under a watchdog's
+   * report a busy-wait leaf or the timer-interrupt path the watchdog itself runs from.
+   */
+  static boolean notCulprit(FailureClass c, String function) {
+    String b = FrameNames.base(function);
+    return ReportingFrames.isReporting(b)
+        || (WATCHDOG_REPORTED.contains(c)
+            && (ReportingFrames.isBusyWait(b) || ReportingFrames.isInterruptPath(b)));
+  }
+
   /** Classes whose reported site is the detector or the wait, not the culprit. */
   private static final Set<FailureClass> DETECTED_BY_CHECKER =
       Set.of(FailureClass.HUNG_TASK, FailureClass.LIST_CORRUPTION);
@@ -82,7 +102,7 @@ public final class Culprits {
     String site = FrameNames.base(function);
     // a site that only reports, or a primitive or asserting API (ReportingFrames), blames its
     // caller; a checker or wait primitive of a detected class blames the code that called it
-    boolean reporting = ReportingFrames.isReporting(site);
+    boolean reporting = notCulprit(c, site);
     boolean checker = DETECTED_BY_CHECKER.contains(c) && Signature.isInfrastructure(function);
     if (!reporting && !checker) {
       return null;
@@ -112,8 +132,7 @@ public final class Culprits {
         continue;
       }
       String b = FrameNames.base(fr.function());
-      if (!ReportingFrames.isReporting(b)
-          && !(checker && Signature.isInfrastructure(fr.function()))) {
+      if (!notCulprit(c, b) && !(checker && Signature.isInfrastructure(fr.function()))) {
         return fr;
       }
     }
@@ -184,12 +203,13 @@ public final class Culprits {
   /**
    * The link register's symbol in an arm, arm64 or powerpc register dump: arch/arm/kernel/process.c
    * __show_regs() prints {@code "LR is at %pS"}, arch/arm64/kernel/process.c {@code "lr : %pS"},
-   * arch/powerpc/kernel/process.c show_regs() {@code "LR [%lx] %pS"}. In a leaf routine that
+   * arch/powerpc/kernel/process.c show_regs() {@code "LR [%lx] %pS"} and, under an exception in a
+   * trace, show_stack() {@code "--- interrupt: %lx at %pS\n LR = %pS"}. In a leaf routine that
    * faulted (a string or copy helper saves no frame), it is the return address into its caller.
    */
   private static final Pattern LINK_REGISTER =
       Pattern.compile(
-          "(?:\\bLR is at |\\blr : (?:\\[<[0-9a-f]+>\\] )?|\\bLR \\[[0-9a-f]+\\] )"
+          "(?:\\bLR is at |\\blr : (?:\\[<[0-9a-f]+>\\] )?|\\bLR \\[[0-9a-f]+\\] |\\bLR = )"
               + "([A-Za-z_][\\w.$]*)\\+(0x[0-9a-f]+)");
 
   /** The function the link register points into, from a report's register dump, or null. */
@@ -212,9 +232,10 @@ public final class Culprits {
    * when the site is ordinary code, the LR points into the site itself (a call it made already
    * returned) or into another reporting frame, or no frame of the stack is that function.
    */
-  static @Nullable Frame callerInLinkRegister(Oops o, String site, List<Frame> callers) {
+  static @Nullable Frame callerInLinkRegister(
+      FailureClass c, Oops o, String site, List<Frame> callers) {
     String siteBase = FrameNames.base(site);
-    if (!ReportingFrames.isReporting(siteBase)) {
+    if (!notCulprit(c, siteBase)) {
       return null;
     }
     Frame lr = linkRegisterFrame(o);
@@ -222,7 +243,7 @@ public final class Culprits {
       return null;
     }
     String lrBase = FrameNames.base(lr.function());
-    if (lrBase.equals(siteBase) || ReportingFrames.isReporting(lrBase) || unnamed(lrBase)) {
+    if (lrBase.equals(siteBase) || notCulprit(c, lrBase) || unnamed(lrBase)) {
       return null;
     }
     for (Frame fr : callers) {
@@ -230,7 +251,7 @@ public final class Culprits {
       if (b.equals(lrBase)) {
         return fr;
       }
-      if (!b.equals(siteBase) && !ReportingFrames.isReporting(b) && fr.reliable()) {
+      if (!b.equals(siteBase) && !notCulprit(c, b) && fr.reliable()) {
         return null; // a reliable ordinary frame comes first: the LR is not the site's caller
       }
     }
@@ -312,6 +333,14 @@ public final class Culprits {
    *     the readers did not take as frames ends the report's own lines early)
    */
   static @Nullable Frame fromText(List<LogRecord> lines) {
+    return fromText(FailureClass.UNKNOWN, lines);
+  }
+
+  /**
+   * {@link #fromText(List)} for a report of class {@code c}: a busy-wait leaf is passed over only
+   * under a watchdog's report ({@link #notCulprit}).
+   */
+  static @Nullable Frame fromText(FailureClass c, List<LogRecord> lines) {
     boolean otherTask = false;
     boolean skipNext = false;
     for (LogRecord line : lines) {
@@ -344,7 +373,7 @@ public final class Culprits {
         String b = FrameNames.base(fn);
         if (m.group(1) == null
             && !unnamed(fn)
-            && ReportingFrames.roles(b).isEmpty()
+            && !inTable(c, b)
             && FrameNames.entryKind(b).isEmpty()
             && FrameNames.contextMarker(b).isEmpty()) {
           return new Frame(fn, m.group(3), null, m.group(4), null, true, line.source());
@@ -352,6 +381,17 @@ public final class Culprits {
       }
     }
     return null;
+  }
+
+  /**
+   * True for a function the table names in any role (interrupt plumbing too), except a busy-wait
+   * leaf outside a watchdog's report.
+   */
+  private static boolean inTable(FailureClass c, String b) {
+    Set<ReportingFrames.Role> roles = ReportingFrames.roles(b);
+    return !roles.isEmpty()
+        && !(roles.equals(Set.of(ReportingFrames.Role.BUSY_WAIT))
+            && !WATCHDOG_REPORTED.contains(c));
   }
 
   /** Most log lines read after a site's line for its callers: a stack is well under it. */

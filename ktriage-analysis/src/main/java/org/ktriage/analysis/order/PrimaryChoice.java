@@ -119,7 +119,7 @@ final class PrimaryChoice {
    * not a reporting frame, in print order ({@link Culprits#fromText}).
    */
   private static Primary orFromText(CrashFacts f, Primary p, ReportView v) {
-    Frame fr = Culprits.fromText(extent(f, v));
+    Frame fr = Culprits.fromText(v.failureClass(), extent(f, v));
     return fr == null ? p : p.withFrame(fr);
   }
 
@@ -349,23 +349,24 @@ final class PrimaryChoice {
     }
     if (site != null) {
       List<Frame> callers = callersOf(f, v, site, frames);
-      Frame confirmed = Culprits.callerInLinkRegister(v.oops(), site, callers);
+      FailureClass c = v.failureClass();
+      Frame confirmed = Culprits.callerInLinkRegister(c, v.oops(), site, callers);
       if (confirmed != null) {
         b.at(confirmed);
         return;
       }
-      Frame caller = Culprits.blamedCaller(v.failureClass(), site, callers);
-      if (caller == null && ReportingFrames.isReporting(FrameNames.base(site))) {
+      Frame caller = Culprits.blamedCaller(c, site, callers);
+      if (caller == null && Culprits.notCulprit(c, site)) {
         // no parsed stack shows the caller: the trace printed after the site's own line does
         caller = Culprits.fromTextAfterSite(f.logLines(), v.oops(), site);
       }
-      if (caller == null && ReportingFrames.isReporting(FrameNames.base(site))) {
+      if (caller == null && Culprits.notCulprit(c, site)) {
         // no stack shows the caller: a leaf helper's link register still points into it
         Frame lr = Culprits.linkRegisterFrame(v.oops());
         String lrBase = lr == null ? "" : FrameNames.base(lr.function());
         if (lr != null
             && !lrBase.equals(FrameNames.base(site))
-            && !ReportingFrames.isReporting(lrBase)) {
+            && !Culprits.notCulprit(c, lrBase)) {
           caller = lr;
         }
         if (caller == null) {

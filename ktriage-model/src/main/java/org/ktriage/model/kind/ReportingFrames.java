@@ -3,6 +3,7 @@ package org.ktriage.model.kind;
 import static org.ktriage.model.kind.ReportingFrames.Role.ALLOCATOR;
 import static org.ktriage.model.kind.ReportingFrames.Role.ARGUMENT;
 import static org.ktriage.model.kind.ReportingFrames.Role.ASSERTING;
+import static org.ktriage.model.kind.ReportingFrames.Role.BUSY_WAIT;
 import static org.ktriage.model.kind.ReportingFrames.Role.DEBUG;
 import static org.ktriage.model.kind.ReportingFrames.Role.HELPER;
 import static org.ktriage.model.kind.ReportingFrames.Role.INTERRUPT;
@@ -12,7 +13,9 @@ import static org.ktriage.model.kind.ReportingFrames.Role.PANIC;
 import static org.ktriage.model.kind.ReportingFrames.Role.REPORTER;
 import static org.ktriage.model.kind.ReportingFrames.Role.SANITIZER;
 import static org.ktriage.model.kind.ReportingFrames.Role.SCHEDULER;
+import static org.ktriage.model.kind.ReportingFrames.Role.TRACING;
 import static org.ktriage.model.kind.ReportingFrames.Role.TRAP;
+import static org.ktriage.model.kind.ReportingFrames.Role.UNWINDER;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -64,7 +67,26 @@ public final class ReportingFrames {
     /** Where a sleeping task sits; never where it failed. */
     SCHEDULER,
     /** The crash-dump path after panic. */
-    KEXEC
+    KEXEC,
+    /**
+     * A leaf a polling or spinning loop calls over and over (a pause or halt instruction, a delay,
+     * a clock, MMIO or port read, the interrupt-enable a pending timer interrupt lands on): a
+     * lockup or stall watchdog interrupts whatever runs (kernel/watchdog.c, kernel/rcu/
+     * tree_stall.h), and the function that keeps calling it is the one that does not stop.
+     */
+    BUSY_WAIT,
+    /**
+     * Plumbing the function tracer splices into a stack (kernel/trace/fgraph.c, arch/ {@literal
+     * *}/kernel/entry-ftrace.S or mcount*.S): the graph tracer's return trampoline stands in for
+     * the traced function's real caller, the mcount/fentry callers run for the traced function.
+     */
+    TRACING,
+    /**
+     * A stack unwinder a backtrace printer or a stack depot runs (arch/x86/kernel/unwind_orc.c,
+     * arch/s390/kernel/unwind_bc.c): it walks a stack to print or save it. Not a title skip:
+     * syzkaller titles a fault inside the unwinder by the unwinder.
+     */
+    UNWINDER
   }
 
   /** One entry: a role and an anchored regex. */
@@ -354,7 +376,8 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^(__)?kmalloc$"),
           e(
               ALLOCATOR,
-              "^(__)?kmalloc_(node|trace|large|order|slab|array|caller|track_caller|reserve|noprof)"),
+              "^_*kmalloc_(node|trace|large|order|slab|array|caller|track_caller|reserve|noprof"
+                  + "|cache|buckets)"),
           e(ALLOCATOR, "^kmem_cache_alloc"),
           e(ALLOCATOR, "^(__)?slab_alloc"),
           e(ALLOCATOR, "^___slab_alloc$"),
@@ -885,10 +908,485 @@ public final class ReportingFrames {
           // handle_bad_stack(), arch/arm64/kernel/entry.S __bad_stack; arch/x86/kernel/traps.c
           // handle_stack_overflow(): report "Insufficient stack space" / "kernel stack overflow"
           // and panic
-          e(REPORTER, "^(panic_bad_stack|handle_bad_stack|__bad_stack|handle_stack_overflow)$"));
+          e(REPORTER, "^(panic_bad_stack|handle_bad_stack|__bad_stack|handle_stack_overflow)$"),
+          // ---- Core library and core APIs that only act on what their caller passed (issue 11):
+          // a fault, WARN or BUG inside them is the caller's bug, as syzkaller's pkg/report skip
+          // list also holds for titles. Grouped by family, each with the kernel file it lives in.
+          //
+          // lib/string.c and include/linux/string.h: the rest of the string family (sized_strscpy()
+          // of v6.8+, strscpy_pad(), strim(), skip_spaces(), memchr_inv(), memscan(),
+          // strreplace(), strnchr(), memcpy_and_pad(), bcmp()); lib/kstrtox.c kstrto*(),
+          // lib/vsprintf.c simple_strto*(): parse or copy the buffer their caller passes
+          e(HELPER, "^(sized_)?str(n|l|s)?(cpy|cat)_pad$"),
+          e(HELPER, "^sized_strscpy$"),
+          e(
+              HELPER,
+              "^(strim|strstrip|skip_spaces|memchr_inv|memscan|strreplace|strnchr|strnstr"
+                  + "|memcpy_and_pad|bcmp|strncasecmp|strcspn|strrchr|strchrnul|match_string"
+                  + "|__sysfs_match_string|sysfs_streq)$"),
+          e(HELPER, "^_*(kstrto|simple_strto)\\w+$"),
+          e(HELPER, "^_parse_integer\\w*$"),
+          // lib/checksum.c, arch/*/lib/csum*.S csum_partial(), csum_partial_copy_*(), do_csum(),
+          // ip_fast_csum(), ip_compute_csum(); lib/crc*.c crc16(), crc32c(), crc_itu_t(),
+          // crc_t10dif(); lib/hexdump.c hex_dump_to_buffer(), print_hex_dump(): read the buffer
+          // and length their caller passes
+          e(HELPER, "^_*(csum_\\w+|do_csum|ip_fast_csum|ip_compute_csum)$"),
+          e(HELPER, "^_*crc(\\d+\\w*|_itu_t|_t10dif\\w*|_ccitt\\w*)$"),
+          e(HELPER, "^(hex_dump_to_buffer|print_hex_dump(_bytes|_debug)?|hex2bin|bin2hex)$"),
+          // lib/scatterlist.c and include/linux/scatterlist.h: walk, fill or copy the caller's
+          // scatterlist (the scsi generic driver's sg_read(), sg_ioctl() ... are not in this list)
+          e(
+              HELPER,
+              "^_*sg_(next|last|nents(_for_len)?|init_(table|one|marker)|set_(page|buf)"
+                  + "|(un)?mark_end|chain|page|virt|phys|dma_address|copy_(buffer|from_buffer"
+                  + "|to_buffer)|pcopy_(from|to)_buffer|zero_buffer|miter_\\w+|alloc_table\\w*"
+                  + "|free_table\\w*|split|kmalloc|kfree|alloc_append_table_from_pages"
+                  + "|page_iter_\\w+)$"),
+          e(HELPER, "^sgl_(alloc|free)\\w*$"),
+          // lib/iov_iter.c iov_iter_*(), copy_page_to_iter(), copy_folio_to_iter(),
+          // copy_page_from_iter*(), import_iovec(), import_single_range(): copy through the
+          // iterator their caller set up
+          e(HELPER, "^_*iov_iter_\\w+$"),
+          e(HELPER, "^(copy_page|copy_folio)_(to|from)_iter(_atomic)?$"),
+          e(HELPER, "^_*import_(iovec|single_range|ubuf)$"),
+          // lib/idr.c idr_*(), ida_*() ("ida_free called for id=%d which is not allocated");
+          // lib/radix-tree.c radix_tree_*(); lib/xarray.c the rest of xa_*(): the caller's tree
+          e(HELPER, "^_*(idr|ida|radix_tree)_\\w+$"),
+          e(HELPER, "^_*xa_\\w+$"),
+          // lib/bitmap.c bitmap_*(), __bitmap_*(); lib/find_bit.c find_*_bit(), _find_*_bit();
+          // include/linux/cpumask.h cpumask_*() (cpumask_check() warns on the caller's CPU
+          // number): the caller's bitmap and its length
+          e(
+              HELPER,
+              "^_*bitmap_(zero|fill|copy\\w*|and\\w*|or|xor|complement|equal|intersects|subset"
+                  + "|weight\\w*|set|clear|shift_\\w+|find_\\w+|parse\\w*|print_\\w+|from_\\w+|to_\\w+"
+                  + "|release_region|allocate_region|remap|bitremap|onto|fold|cut|replace|scatter"
+                  + "|gather|empty|full|read|write|get_value\\w*|set_value\\w*|or_equal)$"),
+          e(HELPER, "^_*find_(first|next|last)_(zero_)?(and_)?bit\\w*$"),
+          e(HELPER, "^_*cpumask_\\w+$"),
+          // include/linux/list.h, lib/list_sort.c, lib/llist.c, lib/plist.c (CONFIG_DEBUG_PLIST
+          // checks), include/linux/list_nulls.h: the rest of the caller's list helpers
+          e(
+              HELPER,
+              "^(list_sort|_*list_cut_(position|before)|list_bulk_move_tail|list_rotate_left"
+                  + "|list_swap|list_is_\\w+)$"),
+          e(HELPER, "^_*hlist_(nulls_)?\\w+$"),
+          e(HELPER, "^_*(llist|plist)_(add|del|reverse_order|head_init|first|next)\\w*$"),
+          // lib/rbtree.c and include/linux/rbtree.h rb_add(), rb_find(), rb_link_node(),
+          // rb_first_postorder(), rb_next_postorder(): the caller's tree and nodes
+          e(HELPER, "^_*rb_(add|find|find_add|link_node|first_postorder|next_postorder)\\w*$"),
+          // lib/percpu-refcount.c percpu_ref_kill_and_confirm() ("called more than once"),
+          // percpu_ref_get/put*(), percpu_ref_exit(); lib/ref_tracker.c ref_tracker_free()
+          // ("reference already released"): the caller's reference
+          e(
+              ASSERTING,
+              "^_*percpu_ref_((get|put|tryget|kill)\\w*|exit|init|reinit|resurrect"
+                  + "|switch_to_(atomic|percpu)(_sync)?|is_zero)$"),
+          e(ASSERTING, "^ref_tracker_\\w+$"),
+          // include/linux/netdevice.h dev_hold(), dev_put(), netdev_hold(), netdev_put();
+          // include/net/sock.h sock_hold(), sock_put(), __sock_put(); net/core/sock.c sk_free();
+          // include/linux/inetdevice.h in_dev_put(), net/ipv4/devinet.c in_dev_finish_destroy()
+          // ("Freeing alive in_device"); include/net/addrconf.h in6_dev_put(): reference counts
+          // on the caller's object
+          e(
+              ASSERTING,
+              "^(_*dev_(hold|put)|netdev_(hold|put)|_*sock_(hold|put)|_*sk_free|in6?_dev_put"
+                  + "|in6?_dev_finish_destroy|__in6?_dev_put)$"),
+          // net/core/skbuff.c and include/linux/skbuff.h: the skb helpers act on the skb their
+          // caller passes - skb_put() and skb_push() call skb_over_panic()/skb_under_panic()
+          // (skb_panic(): "skbuff: skb_over_panic: text:%p len:%d put:%d") when the caller asks
+          // for more room than it reserved; pskb_expand_head() BUG()s on a shared skb; the
+          // free paths (kfree_skb*(), consume_skb(), skb_release_*()) and queue helpers fault on
+          // the caller's freed or corrupted skb. Segmentation, flow dissection and datagram
+          // receive (skb_segment(), __skb_flow_dissect(), skb_recv_datagram()) do their own work
+          // and are not listed.
+          e(
+              ARGUMENT,
+              "^_*p?skb_(put\\w*|push\\w*|pull\\w*|trim\\w*|over_panic|under_panic|panic"
+                  + "|expand_head|copy_bits|store_bits|copy_datagram\\w*|datagram_iter|checksum\\w*"
+                  + "|clone\\w*|copy|copy_expand|realloc_headroom|expand_head|unshare|share_check"
+                  + "|cow\\w*|pad|padto|put_padto|linearize\\w*|may_pull|pull_tail|orphan\\w*"
+                  + "|release_\\w+|free_head|free_frag|unlink|dequeue\\w*|queue_\\w+|append|insert"
+                  + "|peek\\w*|reserve|reset_\\w+|to_sgvec\\w*|frag_\\w+|fill_page_desc|add_rx_frag"
+                  + "|coalesce_rx_frag|zcopy_\\w+|ext_\\w+|try_coalesce|condense|header_pointer"
+                  + "|copy_header|headers_offset_update|dst\\w*|network_header\\w*"
+                  + "|transport_header\\w*|mac_header\\w*|set_owner_\\w+|tx_error|shinfo"
+                  + "|headlen|tailroom|headroom)$"),
+          e(
+              ARGUMENT,
+              "^(_*kfree_skb\\w*|consume_skb|_*dev_kfree_skb\\w*|napi_consume_skb|__napi_kfree_skb"
+                  + "|sock_[rw]free|skb_free_datagram)$"),
+          e(
+              ALLOCATOR,
+              "^(_*alloc_skb\\w*|_*netdev_alloc_skb\\w*|_*napi_alloc_skb|_*build_skb\\w*"
+                  + "|napi_build_skb|_*netdev_alloc_frag|napi_alloc_frag\\w*"
+                  + "|sock_alloc_send_(p)?skb|sock_kmalloc)$"),
+          // include/net/dst.h and net/core/dst.c, net/core/dst_cache.c: dst_release() ("dst_release
+          // underflow"), dst_hold(), dst_clone(), dst_output() and dst_input() (call the caller's
+          // skb_dst(skb)->output/input), dst_mtu(), dst_metric*(), dst_neigh_lookup*(),
+          // dst_cache_*(): dereference the dst their caller passes or attached to the skb
+          e(
+              ARGUMENT,
+              "^_*dst_(release\\w*|hold\\w*|clone|destroy\\w*|dev_put|output|input|mtu|metric\\w*"
+                  + "|neigh_lookup\\w*|confirm_neigh|check|cache_\\w+|discard\\w*)$"),
+          // arch/arm64/mm/cache.S dcache_clean_poc(), dcache_inval_poc(), dcache_clean_inval_poc(),
+          // caches_clean_inval_pou(), __flush_dcache_area() and __dma_{inv,clean,flush}_area()
+          // (before v5.15), icache_inval_pou(); arch/arm/mm/cache-v7.S v7_dma_*_range(),
+          // dmac_*_range(), arch/arm/mm/dma-mapping.c __dma_page_cpu_to_dev(); kernel/dma
+          // arch_sync_dma_for_{device,cpu}(), dma_direct_sync_*(), dma_sync_*_for_{cpu,device}();
+          // arch/x86/mm/pat/set_memory.c clflush_cache_range(); flush_dcache_page() and friends:
+          // clean or invalidate the caches over the range or page their caller passes (a fault
+          // here is the caller's bad address, size or unmapped buffer)
+          e(
+              HELPER,
+              "^_*(dcache_(clean|inval|clean_inval)_(poc|pou|pop)|caches_clean_inval_\\w+"
+                  + "|icache_inval_pou|flush_dcache_area|inval_dcache_area|clean_dcache_area_po[cup]"
+                  + "|dma_(inv|clean|flush|map|unmap)_area|flush_icache_range|flush_cache_user_range"
+                  + "|invalidate_icache_range)$"),
+          e(HELPER, "^(v[4-7]\\w*|dmac|outer|l2c\\w*)_(dma_)?(inv|clean|flush)_(range|area)$"),
+          e(
+              HELPER,
+              "^(__dma_page_(cpu_to_dev|dev_to_cpu)|dma_cache_maint\\w*|__cpuc_flush_dcache_area"
+                  + "|v7_flush_kern_dcache_area|v7_coherent_(kern|user)_range)$"),
+          e(
+              HELPER,
+              "^(arch_sync_dma_for_(device|cpu)\\w*|arch_dma_prep_coherent|arch_dma_cache_\\w+)$"),
+          e(HELPER, "^_*(dma_direct_sync|dma_sync|iommu_dma_sync|arm_dma_sync)_\\w+$"),
+          e(
+              HELPER,
+              "^_*(flush_dcache_(page|folio|range|icache\\w*)|flush_kernel_(dcache_page|vmap_range)"
+                  + "|invalidate_kernel_vmap_range|clean_dcache_range|invalidate_dcache_range"
+                  + "|flush_inval_dcache_range|clflush_cache_range\\w*|sync_icache_(dcache|aliases)"
+                  + "|__dma_sync(_page)?)$"),
+          // kernel/dma/mapping.c dma_map_*()/dma_unmap_*() (every variant: BUG_ON on the
+          // direction, the caller's buffer), kernel/dma/direct.c dma_direct_map_*(),
+          // drivers/iommu/dma-iommu.c iommu_dma_map_*(), kernel/dma/swiotlb.c swiotlb_map(),
+          // swiotlb_tbl_map_single(), swiotlb_bounce(); mm/dmapool.c dma_pool_free()
+          // ("dma_pool_free
+          // %s, %p/%pad (bad dma)"), dma_pool_destroy(); dma_mmap_*(), dma_get_sgtable_*()
+          e(ASSERTING, "^dma_(map|unmap)_\\w+$"),
+          e(ASSERTING, "^_*(dma_direct|iommu_dma)_(map|unmap)_\\w+$"),
+          e(ASSERTING, "^__iommu_dma_(map|unmap)\\w*$"),
+          e(ASSERTING, "^swiotlb_(map|bounce|tbl_\\w+|release_slots|sync_single\\w*)$"),
+          e(ASSERTING, "^dma_pool_(alloc|zalloc|free|destroy)$"),
+          e(ASSERTING, "^dma_(mmap|get_sgtable)_(attrs|coherent|wc|pages|noncontiguous)$"),
+          // mm/page_alloc.c, mm/percpu.c: the rest of the allocators'
+          // entry points (__get_free_pages(), alloc_pages_exact(), free_pages_exact(),
+          // __free_page(), folio_alloc*(), __alloc_percpu*(), free_percpu() (WARN on a pointer not
+          // from the percpu allocator)): allocate or free for their caller, with its order, gfp
+          // flags and pointer
+          e(
+              ALLOCATOR,
+              "^(_*get_free_pages|get_zeroed_page|(alloc|free)_pages_exact\\w*|__?free_page"
+                  + "|_*folio_alloc\\w*|vma_alloc_folio\\w*|_*alloc_frozen_pages\\w*"
+                  + "|filemap_alloc_folio\\w*|free_percpu|_*alloc_percpu\\w*|pcpu_alloc(_noprof)?"
+                  + "|pcpu_free_area|allocate_slab|new_slab)$"),
+          // mm/memory.c vm_insert_page(), vmf_insert_pfn*(), vmf_insert_mixed(), insert_pfn(),
+          // remap_pfn_range() (BUG_ON on the vma flags a driver's mmap/fault handler passes),
+          // vm_map_pages(), vm_iomap_memory(), apply_to_page_range(); arch/x86/mm/pat
+          // track_pfn_*(): map what the driver's mmap or fault handler hands in
+          e(
+              ASSERTING,
+              "^(vm_insert_pages?|vmf_insert_\\w+|_*vm_insert_mixed|insert_pfn|insert_pages?"
+                  + "|remap_pfn_range\\w*|io_remap_pfn_range|vm_map_pages\\w*|vm_iomap_memory"
+                  + "|track_pfn_\\w+|_*apply_to_(existing_)?page_range)$"),
+          // arch page-table entry updates (arch/powerpc/mm/book3s64/radix_pgtable.c
+          // radix__pud_hugepage_update() WARNs on a non-devmap entry; arch/arm64/include/asm/
+          // pgtable.h __check_racy_pte_update() "racy dirty state clearing"; set_pte_at(),
+          // set_pmd_at(), ptep_*(), pmdp_*(), pudp_*() in include/linux/pgtable.h): update the
+          // entry their caller hands in, checking it
+          e(
+              ASSERTING,
+              "^_*(radix__|hash__)?(pte|pmd|pud|p4d)p?_(hugepage_update|update|huge_get_and_clear"
+                  + "\\w*|get_and_clear\\w*|set_access_flags|test_and_clear_young|clear_flush\\w*"
+                  + "|invalidate\\w*|establish|set_wrprotect|xchg|modify_prot_\\w+)$"),
+          e(ASSERTING, "^_*set_(pte|pmd|pud|p4d|pgd|ptes)(_at|_ext)?$"),
+          e(ASSERTING, "^_*check_(racy|safe)_pte_update$"),
+          // mm/vmalloc.c, arch/*/mm/ioremap.c: iounmap() ("Trying to iounmap() nonexistent vm
+          // area"), ioremap*(), memremap(), memunmap(), devm_ioremap*(): map or unmap the range
+          // their caller names
+          e(
+              ARGUMENT,
+              "^(iounmap|_*ioremap\\w*|devm_ioremap\\w*|devm_iounmap|memremap|memunmap"
+                  + "|devm_memremap|devm_memunmap)$"),
+          // drivers/base/core.c, bus.c, driver.c, class.c, platform.c: register, move, rename or
+          // release the device, driver or class the caller passes (device_release() "does not
+          // have a release() function, it is broken and must be fixed"; driver_register() "is
+          // already registered"); the rest of device_add()'s and device_del()'s steps
+          e(
+              ARGUMENT,
+              "^(device_(register|initialize|create\\w*|move|rename|link_\\w+|add_\\w+"
+                  + "|remove_\\w+|release_driver\\w*|driver_detach|attach|bind_driver)"
+                  + "|__device_release_driver|dev_set_name|driver_(register|unregister|attach|detach)"
+                  + "|bus_(add|remove)_(device|driver)|bus_unregister|_*class_(create\\w*|destroy"
+                  + "|register\\w*|unregister)|platform_device_(add|del|unregister|put|register)"
+                  + "|platform_driver_unregister|device_links_\\w+|devm_\\w+_release)$"),
+          // fs/sysfs/*.c sysfs_create_*(), sysfs_remove_*() ("sysfs group '%s' not found"),
+          // sysfs_warn_dup() ("sysfs: cannot create duplicate filename"), sysfs_emit() ("invalid
+          // sysfs_emit"), sysfs_add_file_mode_ns(), sysfs_do_create_link_sd(); fs/kernfs
+          // kernfs_create_*(), kernfs_remove*(), kernfs_add_one(), kernfs_find_ns(): create or
+          // remove the entries of the kobject the caller registers
+          e(ARGUMENT, "^_*sysfs_\\w+$"),
+          e(ARGUMENT, "^(remove_files|create_files|internal_create_group\\w*)$"),
+          e(
+              ARGUMENT,
+              "^_*kernfs_(create\\w*|remove\\w*|add_one|new_node|find_ns|find_and_get_ns"
+                  + "|link_sibling|activate|rename_ns|walk_and_get_ns|get|put)$"),
+          // kernel/irq/manage.c request_threaded_irq(), __setup_irq() (rejects and warns on the
+          // caller's flags and handler), disable_irq(), synchronize_irq(), free_percpu_irq();
+          // kernel/irq/devres.c devm_request_threaded_irq(), devm_free_irq(): the caller's IRQ
+          e(
+              ASSERTING,
+              "^(request_(threaded|any_context|percpu|nmi)_irq|_*setup_irq|devm_(request_threaded"
+                  + "|request_any_context|free)_irq|_*free_(percpu|nmi)_irq|_*disable_irq\\w*"
+                  + "|_*disable_percpu_irq|enable_percpu_irq|synchronize_irq|irq_set_irq_type"
+                  + "|__irq_set_trigger|_*irq_set_handler\\w*|irq_set_affinity_hint)$"),
+          // kernel/workqueue.c insert_work(), __queue_delayed_work(), try_to_grab_pending(),
+          // mod_delayed_work_on(); kernel/kthread.c kthread_queue_work()
+          // (WARN_ON_ONCE(!list_empty(&work->node))), kthread_queue_delayed_work(),
+          // kthread_flush_work(), kthread_cancel_*(), kthread_destroy_worker(), kthread_park():
+          // the caller's work item, worker and thread
+          e(
+              ASSERTING,
+              "^(insert_work|_*queue_delayed_work|try_to_grab_pending|mod_delayed_work(_on)?"
+                  + "|kthread_(queue|flush|mod)_(delayed_)?work|kthread_cancel_\\w+"
+                  + "|kthread_destroy_worker|kthread_(un)?park|kthread_bind\\w*)$"),
+          // kernel/time/hrtimer.c hrtimer_start_range_ns(), hrtimer_cancel(),
+          // hrtimer_try_to_cancel(), hrtimer_forward(), hrtimer_init(), hrtimer_setup()
+          // (debug_hrtimer_*() checks): the caller's hrtimer
+          e(
+              ASSERTING,
+              "^_*hrtimer_(start\\w*|cancel\\w*|try_to_cancel|forward\\w*|init\\w*|setup\\w*"
+                  + "|active)$"),
+          // kernel/notifier.c notifier_chain_register() ("notifier callback %ps already
+          // registered"), *_notifier_chain_(un)register(); kernel/rcu call_rcu(), kvfree_call_rcu()
+          // (debug_rcu_head_queue(): "duplicate call_rcu"): the caller's block and head
+          e(
+              ASSERTING,
+              "^(_*(atomic|blocking|raw|srcu)_notifier_chain_(un)?register|notifier_chain_(un)?"
+                  + "register|call_rcu\\w*|__call_rcu\\w*|kv?free_call_rcu|_*call_srcu)$"),
+          // include/linux/netdevice.h/usb and drivers/usb/core/message.c usb_control_msg(),
+          // usb_bulk_msg(), usb_interrupt_msg(), usb_start_wait_urb(); hcd.c usb_hcd_submit_urb();
+          // urb.c usb_kill_anchored_urbs(), usb_(un)anchor_urb(), usb_unlink_urb(),
+          // usb_free_urb(): send or cancel the caller's urb (syzkaller's skip list names them)
+          e(
+              ASSERTING,
+              "^(usb_(control|bulk|interrupt)_msg(_send|_recv)?|usb_start_wait_urb"
+                  + "|usb_hcd_submit_urb|usb_kill_anchored_urbs|usb_(un)?anchor_urb|usb_unlink_urb"
+                  + "|usb_free_urb)$"),
+          // fs/inode.c iput(), iput_final(), ihold(); fs/dcache.c dput(), fast_dput(): drop or
+          // take a reference on the caller's inode or dentry (BUG_ON(inode->i_state & I_CLEAR))
+          e(ARGUMENT, "^(iput|iput_final|ihold|dput|fast_dput)$"),
+          // kernel/cfi.c __cfi_check() (the module's check, v5.11-v5.19), __cfi_slowpath_diag(),
+          // handle_cfi_failure() (v6.1+), arch/arm64/kernel/traps.c cfi_handler(), the kCFI
+          // preamble symbols __cfi_<func> an indirect call may land on, lib/ubsan.c
+          // __ubsan_handle_cfi_check_fail*(): check or report an indirect call the caller made
+          e(ASSERTING, "^__cfi_\\w+$"),
+          e(ASSERTING, "^(handle_cfi_failure|cfi_handler|report_cfi_failure\\w*)$"),
+          // Fault assertions printed by a subsystem for its caller: fs/xfs/xfs_message.c
+          // assfail() ("XFS: Assertion failed"), fs/btrfs/messages.c btrfs_assertfail(),
+          // functions named for an assertion (arch/powerpc/mm/book3s64/slb.c
+          // assert_slb_presence(), include/linux/rtnetlink.h ASSERT_RTNL's rtnl_is_locked()
+          // check, kernel/cgroup cgroup_assert_mutex_or_rcu_locked()): check the state their
+          // caller is in
+          e(ASSERTING, "^_*(\\w+_)?(assfail|assertfail)$"),
+          e(ASSERTING, "^_*(\\w+_)?assert(_\\w+)?$"),
+          // mm/filemap.c
+          // __filemap_get_folio(), filemap_alloc_folio(), pagecache_get_page(),
+          // find_or_create_page(), grab_cache_page_write_begin(), read_cache_page(): find or
+          // allocate a page-cache page for the caller (syzkaller's skip list names them)
+          e(
+              ALLOCATOR,
+              "^(__filemap_get_folio|filemap_alloc_folio\\w*|find_or_create_page|pagecache_get_page"
+                  + "|grab_cache_page_write_begin|do_read_cache_(folio|page)|read_cache_(page|folio)"
+                  + "\\w*|filemap_grab_folio)$"),
+          // the way in and out of an exception or interrupt, printed between the interrupted code
+          // and the handler: arch/x86/entry/entry_64.S retint_kernel, error_entry, error_exit
+          // (4.x), kernel/entry/common.c irqentry_exit() (whose preempt_schedule_irq() runs the
+          // scheduler on the way back); arch/powerpc/kernel/traps.c program_check_exception(),
+          // _exception(), exceptions-64s.S program_check_common, data_access_common,
+          // interrupt_return; arch/s390/kernel/entry.S pgm_check_handler, traps.c
+          // __do_pgm_check(), mm/fault.c do_dat_exception(), do_no_context(), do_exception();
+          // arch/arm/mm/fault.c do_DataAbort(), do_PrefetchAbort(), entry-armv.S __dabt_svc;
+          // arch/riscv/kernel/traps.c do_trap_*(), entry.S handle_exception
+          e(
+              TRAP,
+              "^(retint_(kernel|user)|_*irqentry_(exit|enter)\\w*|common_interrupt_return"
+                  + "|restore_regs_and_return_to_kernel|ret_from_intr|error_(entry|exit|code)"
+                  + "|swapgs_restore_regs_and_return_to_usermode|exit_to_kernel_mode)$"),
+          e(
+              TRAP,
+              "^(program_check_(exception|common)|_exception(_pkey)?|__?bad_page_fault"
+                  + "|(data|instruction)_access(_slb)?_common\\w*|interrupt_return\\w*"
+                  + "|ret_from_except\\w*|fast_exception_return|do_hash_fault|hash__do_page_fault"
+                  + "|___do_page_fault|interrupt_exit_kernel_prepare)$"),
+          e(
+              TRAP,
+              "^(pgm_check_handler|__do_pgm_check|do_dat_exception|do_no_context|do_low_address"
+                  + "|do_exception|do_report_trap|do_fault_error|illegal_op)$"),
+          e(
+              TRAP,
+              "^(do_DataAbort|do_PrefetchAbort|__(dabt|pabt|und)_svc|do_undefinstr|baddataabort)$"),
+          e(
+              TRAP,
+              "^(handle_exception|do_trap_(break|insn_illegal|load_fault|store_fault|insn_fault"
+                  + "|unknown|ecall_\\w+))$"),
+          // the timer and interrupt path a lockup or stall detector runs from, beyond the x86
+          // entries above: kernel/time/tick-common.c tick_periodic(), tick_handle_periodic(),
+          // hrtimer.c __run_hrtimer(); arch/x86 smp_trace_apic_timer_interrupt() (4.x) and its
+          // entry stubs; drivers/irqchip/irq-gic*.c gic_handle_irq(); kernel/irq handle_*_irq();
+          // arch/arm64 el1_interrupt(); arch/powerpc decrementer_common; drivers/xen
+          // xen_evtchn_do_upcall(); kernel/rcu/tree.c rcu_is_watching(), rcu_dynticks_*(),
+          // rcu_irq_enter*(): RCU's own bookkeeping on interrupt entry. The clock-event devices'
+          // own handlers (arch/powerpc timer_interrupt(), arch/mips c0_compare_interrupt(),
+          // drivers/xen xen_timer_interrupt(), arm_arch_timer handlers) are device code that can
+          // be at fault and are not listed
+          e(
+              INTERRUPT,
+              "^(tick_periodic|tick_handle_periodic|tick_nohz_handler|tick_sched_do_timer"
+                  + "|__run_hrtimer|\\w*apic_timer_interrupt\\w*|gic_handle_irq|handle_percpu_devid_irq"
+                  + "|handle_domain_irq|generic_handle_domain_irq|do_interrupt_handler|call_on_irq_stack"
+                  + "|el1_interrupt|el1h_64_irq\\w*|el1_irq|_*handle_irq_event\\w*|handle_(edge|fasteoi"
+                  + "|level|percpu)_irq|generic_handle_irq\\w*|do_IRQ|handle_irq|__do_irq"
+                  + "|decrementer_common\\w*|plat_irq_dispatch|_*xen_evtchn_do_upcall|xen_do_upcall|xen_hvm_callback_vector"
+                  + "|evtchn_(2l|fifo)_handle_events|handle_irq_for_port|do_ext_irq|do_io_irq)$"),
+          e(
+              INTERRUPT,
+              "^(rcu_is_watching|rcu_dynticks\\w*|rcu_(irq|nmi)_(enter|exit)\\w*|rcu_eqs_\\w+"
+                  + "|_*irq_enter\\w*|ct_(irq|nmi)_(enter|exit)\\w*)$"),
+          // arch/x86/kernel/traps.c do_divide_error(), do_invalid_op(), ... (before v5.8): the
+          // exception handlers the x86 entry code calls
+          e(TRAP, "^(divide_error|stack_segment|double_fault)$"),
+          e(
+              TRAP,
+              "^do_(divide_error|invalid_op|stack_segment|double_fault|debug|nmi|bounds|overflow"
+                  + "|coprocessor_error|simd_coprocessor_error|alignment_check|device_not_available"
+                  + "|spurious_interrupt_bug|segment_not_present|invalid_TSS)$"),
+          // ---- Reporting frames still chosen (issue 11): kernel/panic.c's printers and the
+          // stopping of the other CPUs (print_tainted(), print_modules(), oops_exit(),
+          // panic_print_sys_info(), smp_send_stop(), kmsg_dump(), console_flush_on_panic())
+          e(
+              REPORTER,
+              "^(panic_print_sys_info|panic_other_cpus_shutdown|panic_smp_self_stop"
+                  + "|nmi_panic_self_stop|print_oops_end_marker|oops_exit|oops_enter|print_tainted"
+                  + "|get_taint|print_modules|kmsg_dump\\w*|console_flush_on_panic|smp_send_stop"
+                  + "|crash_smp_send_stop|panic_trigger_all_cpu_backtrace|dump_stack_print_info"
+                  + "|show_regs_print_info|print_worker_info|show_code|show_opcodes|show_ip"
+                  + "|show_iret_regs|show_fault_oops|dump_pagetable|show_pte|show_regs_\\w+"
+                  + "|print_vma_addr|show_extra_register_data|print_stack_trace)$"),
+          // the stack unwinders dump_stack() and KASAN's stack depot run: arch/s390/kernel/
+          // unwind_bc.c and arch/x86/kernel/unwind_orc.c unwind_next_frame(), __unwind_start(),
+          // unwind_get_return_address(); arch/x86/kernel/dumpstack.c get_stack_info(),
+          // in_task_stack(), update_stack_state(), deref_stack_reg(), stack_access_ok(),
+          // orc_find(); arch/s390/kernel/dumpstack.c get_stack_info(), in_task_stack()
+          e(
+              UNWINDER,
+              "^_*(unwind_(next_frame|start|get_return_address\\w*|get_entry|find_stack|dump"
+                  + "|frame)|update_stack_state|deref_stack_(reg|regs|iret_regs)|orc_find"
+                  + "|stack_access_ok|get_stack_info\\w*|in_(task|irq|nodat|restart|mcck|entry"
+                  + "|exception|softirq|hardirq)_stack\\w*|arch_stack_walk_\\w+"
+                  + "|stack_trace_consume_entry\\w*|save_stack_trace\\w*)$"),
+          // kernel/extable.c __kernel_text_address(), kernel_text_address(), core_kernel_text();
+          // kernel/trace/ftrace.c is_ftrace_trampoline(); kernel/bpf/core.c is_bpf_text_address();
+          // kernel/module is_module_text_address(), __module_address(): the unwinder's check of
+          // each return address it reads
+          e(
+              UNWINDER,
+              "^(_*kernel_text_address|core_kernel_text|is_ftrace_trampoline|is_bpf_text_address"
+                  + "|_*is_module_text_address|__module_(text_)?address|bpf_ksym_find)$"),
+          // lib/stackdepot.c stack_depot_save(), __stack_depot_save(), depot_save_stack() (4.x);
+          // mm/kasan save_stack(), set_track() (4.x): record an allocation or free stack
+          e(UNWINDER, "^(_*stack_depot_save\\w*|depot_save_stack|save_stack|set_track)$"),
+          // kernel/trace/fgraph.c return_to_handler() (arch/*/kernel/ftrace*.S, mcount*.S),
+          // ftrace_return_to_handler(), ftrace_graph_caller(), function_graph_enter(),
+          // prepare_ftrace_return(); the mcount/fentry callers ftrace_caller(),
+          // ftrace_regs_caller(), ftrace_stub(), ftrace_ops_list_func()
+          e(
+              TRACING,
+              "^(return_to_handler|_*ftrace_return_to_handler|ftrace_graph_caller"
+                  + "|ftrace_graph_call|ftrace_caller|ftrace_regs_caller|ftrace_call|ftrace_regs_call"
+                  + "|ftrace_stub\\w*|_*mcount|__fentry__|arch_ftrace_ops_list_func"
+                  + "|ftrace_ops_list_func|ftrace_ops_assist_func|ftrace_ops_no_ops"
+                  + "|ftrace_trampoline|prepare_ftrace_return|function_graph_enter\\w*"
+                  + "|ftrace_push_return_trace|ftrace_pop_return_trace|ftrace_graph_ret_addr)$"),
+          // the rest of the lock primitives: arch spinlocks (arch/s390/lib/spinlock.c
+          // arch_spin_lock_wait(), arch/powerpc/lib/locks.c splpar_spin_yield(), __spin_yield()),
+          // kernel/locking/osq_lock.c, mutex.c and rwsem.c optimistic spinning,
+          // include/linux/bit_spinlock.h, include/linux/seqlock.h readers and writers,
+          // kernel/locking/rwbase_rt.c, kernel/printk console_lock(), include/linux/mmap_lock.h,
+          // include/linux/fs.h inode_lock*(), net/core/rtnetlink.c rtnl_lock(); __rcu_read_*()
+          e(LOCKING, "^_*arch_(spin|read|write)_(try)?(un)?lock\\w*$"),
+          e(LOCKING, "^(__spin_yield|spin_yield|splpar_(spin|rw)_yield|_*ticket_spin_\\w+)$"),
+          e(
+              LOCKING,
+              "^(osq_(un)?lock|owner_on_cpu|(mutex|rwsem)_(spin_on_owner|optimistic_spin))$"),
+          e(LOCKING, "^_*mutex_trylock\\w*$"),
+          e(LOCKING, "^(up|_*up_read_non_owner|rwbase_\\w+|_*bit_spin_(try)?(un)?lock)$"),
+          e(
+              LOCKING,
+              "^_*(raw_)?(read_seq(begin|retry|count_begin|count_retry)|write_seq(un)?lock\\w*"
+                  + "|do_write_seqcount_\\w+|read_seqlock_excl\\w*)$"),
+          e(LOCKING, "^(console_(un)?lock|console_trylock)$"),
+          e(LOCKING, "^_*mmap_(read|write)_(try)?(un)?lock\\w*$"),
+          e(LOCKING, "^(inode_(un)?lock(_shared|_nested)?|filemap_invalidate_(un)?lock\\w*)$"),
+          e(LOCKING, "^(rtnl_(un)?lock\\w*|__rtnl_unlock|rtnl_trylock)$"),
+          e(LOCKING, "^_*rcu_read_(un)?lock\\w*$"),
+          // kernel/sched/core.c _cond_resched(), __cond_resched(), preempt_schedule*(): a loop's
+          // voluntary scheduling point (a might-sleep callee that reports the caller's context)
+          e(
+              SCHEDULER,
+              "^(_*cond_resched\\w*|dynamic_cond_resched|_*preempt_schedule\\w*|rcu_all_qs"
+                  + "|rcu_note_context_switch)$"),
+          // include/asm-generic/io.h and arch/*/include/asm/io.h readl(), writel(), ioread32(),
+          // inb(), outb(), lib/logic_pio.c logic_inb(); arch/x86/include/asm/msr.h
+          // native_read_msr(), rdmsr*() (ex_handler_msr(): "unchecked MSR access error"): access
+          // the register or MSR their caller names (syzkaller's skip list has readb ... writeq)
+          e(
+              HELPER,
+              "^((__raw_)?(read|write)[bwlq](_relaxed|_be)?|_*io(read|write)(8|16|32|64)(be)?(_rep)?"
+                  + "|(in|out)[bwl](_p)?|_*(in|out)s[bwl]|logic_(in|out)\\w*)$"),
+          e(HELPER, "^(native_(read|write)_msr\\w*|_*(rd|wr)msr\\w*)$"),
+          // ---- Leaves a busy loop keeps calling: the halt in a paravirt spinlock wait
+          // (arch/x86/kernel/kvm.c kvm_wait() -> safe_halt(), arch/x86/include/asm/irqflags.h
+          // native_safe_halt()), the pause of cpu_relax() (arch/x86 rep_nop(), arch/arm64
+          // __cmpwait*()), the delay loops (arch/x86/lib/delay.c delay_halt*(),
+          // arch/arm/lib/delay.c
+          // __loop_delay(), __timer_delay()), clock reads (kernel/time/timekeeping.c ktime_get*(),
+          // arch/x86/kernel/tsc.c read_tsc(), native_sched_clock()), the interrupt-enable the
+          // pending timer interrupt lands on (arch/x86/include/asm/irqflags.h
+          // native_irq_enable(), arch_local_irq_restore()) and the watchdog touches
+          // (kernel/watchdog.c touch_softlockup_watchdog(), touch_nmi_watchdog())
+          e(
+              BUSY_WAIT,
+              "^(native_safe_halt|native_halt|safe_halt|halt|arch_safe_halt|pv_native_safe_halt)$"),
+          e(
+              BUSY_WAIT,
+              "^(cpu_relax\\w*|rep_nop|arch_cpu_relax|__cpu_relax|__cmpwait\\w*|native_pause)$"),
+          e(
+              BUSY_WAIT,
+              "^(_*ndelay|delay_halt\\w*|__loop_(const_)?u?delay|__timer_(const_)?u?delay"
+                  + "|read_current_timer|__mdelay)$"),
+          e(
+              BUSY_WAIT,
+              "^(ktime_get\\w*|read_tsc|native_sched_clock|sched_clock(_cpu|_noinstr)?"
+                  + "|local_clock(_noinstr)?|rdtsc(_ordered)?|get_cycles(64)?|arch_counter_get_cnt\\w+"
+                  + "|arch_timer_read_\\w+|acpi_pm_read\\w*|read_hpet|hpet_read\\w*"
+                  + "|timekeeping_get_ns|tk_clock_read)$"),
+          e(
+              BUSY_WAIT,
+              "^(native_restore_fl|native_irq_enable|native_save_fl|arch_local_irq_(restore"
+                  + "|enable|save)|arch_local_save_flags|__raw_local_irq_restore|__local_irq_restore"
+                  + "|local_irq_enable_exit_to_user)$"),
+          e(
+              BUSY_WAIT,
+              "^(touch_nmi_watchdog|arch_touch_nmi_watchdog|touch_(all_)?softlockup_watchdog\\w*"
+                  + "|rcu_cpu_stall_reset)$"));
 
-  /** Roles skipped when a stack signature picks its frames (everything but the scheduler). */
-  private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER));
+  /**
+   * Roles skipped when a stack signature picks its frames (everything but the scheduler and the
+   * busy-wait leaves, which only a watchdog's report passes over).
+   */
+  private static final Set<Role> SIGNATURE = EnumSet.complementOf(EnumSet.of(SCHEDULER, BUSY_WAIT));
 
   /**
    * Roles skipped when naming the function that failed from a stack: the ones that only report,
@@ -898,7 +1396,7 @@ public final class ReportingFrames {
   private static final Set<Role> CULPRIT =
       EnumSet.of(
           PANIC, REPORTER, TRAP, SANITIZER, ASSERTING, ARGUMENT, LOCKING, DEBUG, ALLOCATOR, HELPER,
-          SCHEDULER, KEXEC);
+          SCHEDULER, KEXEC, TRACING, UNWINDER);
 
   /** Roles whose frames are never the guilty frame of a title, beyond the title table's list. */
   private static final Set<Role> TITLE = EnumSet.of(PANIC, REPORTER);
@@ -942,6 +1440,22 @@ public final class ReportingFrames {
   /** panic(), vpanic(), nmi_panic() (kernel/panic.c). */
   public static boolean isPanic(String function) {
     return roles(function).contains(PANIC);
+  }
+
+  /**
+   * True for a leaf a busy loop keeps calling ({@link Role#BUSY_WAIT}): passed over only when a
+   * lockup or stall watchdog reports the code it interrupted.
+   */
+  public static boolean isBusyWait(String function) {
+    return roles(function).contains(BUSY_WAIT);
+  }
+
+  /**
+   * True for the timer-interrupt path a lockup or stall detector runs from ({@link
+   * Role#INTERRUPT}): passed over when a watchdog reports the code it interrupted.
+   */
+  public static boolean isInterruptPath(String function) {
+    return roles(function).contains(INTERRUPT);
   }
 
   /** True for frames a stack signature skips. */

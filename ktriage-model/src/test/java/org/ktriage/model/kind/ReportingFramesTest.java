@@ -115,4 +115,151 @@ class ReportingFramesTest {
       assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
     }
   }
+
+  @Test
+  void coreLibraryHelpersBlameTheCallerThatPassedTheirArguments() {
+    // one name per family, as syzkaller's corpus and the wild reports print them: lib/string.c,
+    // lib/checksum.c, lib/crc*.c, lib/hexdump.c, lib/scatterlist.c, lib/iov_iter.c, lib/idr.c,
+    // lib/bitmap.c, include/linux/cpumask.h, lib/percpu-refcount.c, lib/ref_tracker.c,
+    // net/core/skbuff.c, include/net/dst.h, arm64 cache maintenance, kernel/dma, mm/memory.c,
+    // arch page-table helpers, drivers/base, fs/sysfs, kernel/irq, kernel/workqueue.c,
+    // kernel/kthread.c, kernel/time/hrtimer.c, kernel/notifier.c, drivers/usb/core/message.c,
+    // fs/inode.c, kernel/cfi.c, fs/btrfs and xfs assertion reporters, MMIO and MSR accessors
+    for (String f :
+        new String[] {
+          "sized_strscpy",
+          "kstrtouint",
+          "csum_partial_copy_generic",
+          "crc_itu_t",
+          "crc32_lsb_pclmul_sse",
+          "hex_dump_to_buffer",
+          "sg_copy_buffer",
+          "iov_iter_advance",
+          "copy_page_to_iter",
+          "ida_free",
+          "radix_tree_node_alloc",
+          "__bitmap_weight",
+          "cpumask_next",
+          "percpu_ref_kill_and_confirm",
+          "ref_tracker_free",
+          "skb_panic",
+          "skb_over_panic",
+          "pskb_expand_head",
+          "kfree_skb_list",
+          "consume_skb",
+          "dst_release",
+          "dcache_clean_poc",
+          "__dma_inv_area",
+          "v7_dma_inv_range",
+          "arch_sync_dma_for_device",
+          "dma_direct_map_page",
+          "swiotlb_tbl_map_single",
+          "dma_pool_free",
+          "vm_insert_page",
+          "remap_pfn_range",
+          "radix__pud_hugepage_update",
+          "set_pte_at",
+          "__check_racy_pte_update",
+          "iounmap",
+          "device_release_driver",
+          "driver_register",
+          "sysfs_warn_dup",
+          "kernfs_remove_by_name_ns",
+          "request_threaded_irq",
+          "__setup_irq",
+          "insert_work",
+          "kthread_queue_work",
+          "hrtimer_start_range_ns",
+          "blocking_notifier_chain_register",
+          "call_rcu",
+          "usb_control_msg",
+          "iput",
+          "__cfi_check",
+          "handle_cfi_failure",
+          "assertfail",
+          "assert_slb_presence",
+          "readl",
+          "ioread32",
+          "__raw_readb",
+          "native_read_msr"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
+      // never a title's skip: syzkaller's title rules name these frames in their titles
+      assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
+    }
+  }
+
+  @Test
+  void reportingAndTracingFramesStillChosenAreNotCulprits() {
+    // kernel/panic.c printers, the s390 and x86 unwinders (not a title skip: syzkaller titles a
+    // fault in the unwinder by it), the function-graph tracer's trampoline, lock primitives and
+    // might-sleep callees
+    for (String f :
+        new String[] {
+          "print_tainted",
+          "panic_print_sys_info",
+          "unwind_next_frame",
+          "__unwind_start",
+          "return_to_handler",
+          "ftrace_graph_caller",
+          "ftrace_return_to_handler",
+          "ftrace_stub",
+          "arch_spin_lock_wait",
+          "osq_lock",
+          "mutex_trylock",
+          "rtnl_lock",
+          "console_lock",
+          "__cond_resched",
+          "preempt_schedule_irq",
+          "retint_kernel",
+          "irqentry_exit",
+          "program_check_exception"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
+    }
+    assertThat(ReportingFrames.titleSkips().stream().anyMatch("__unwind_start"::matches)).isFalse();
+  }
+
+  @Test
+  void busyWaitLeavesArePassedOverOnlyByAWatchdogsReport() {
+    // the halt a paravirt spinlock waits in, cpu_relax(), delays, clock reads, the
+    // interrupt-enable a pending timer interrupt lands on: a watchdog found them running; a
+    // stack-protector or fault report inside them still names them
+    for (String f :
+        new String[] {
+          "native_safe_halt",
+          "rep_nop",
+          "delay_halt_tpause",
+          "ktime_get",
+          "read_tsc",
+          "arch_local_irq_enable",
+          "native_irq_enable",
+          "touch_nmi_watchdog"
+        }) {
+      assertThat(ReportingFrames.isBusyWait(f)).as(f).isTrue();
+      assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
+      assertThat(ReportingFrames.isSignatureSkip(f)).as(f).isFalse();
+    }
+  }
+
+  @Test
+  void namesThatOnlyLookLikeTheLibraryAreOrdinaryCode() {
+    // drivers/md's own bitmap (bitmap_get_stats, bitmap_startwrite before the md_ prefix), the
+    // scsi generic driver's sg_*() file operations, lib/test_kasan.c's kmalloc_oob_right(),
+    // mm/percpu-vm.c pcpu_alloc_pages(), skb_segment() (GSO does its own work)
+    for (String f :
+        new String[] {
+          "bitmap_get_stats",
+          "bitmap_startwrite",
+          "sg_ioctl",
+          "sg_read",
+          "kmalloc_oob_right",
+          "pcpu_alloc_pages",
+          "skb_segment",
+          "__skb_flow_dissect",
+          "pmd_advanced_tests"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
+    }
+  }
 }
