@@ -353,12 +353,42 @@ final class ReportLine {
           "=====");
 
   static boolean isBody(String text, int from) {
-    for (String p : BODY_PREFIXES) {
+    if (from < 0 || from >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(from);
+    String[] candidates = c < BODY_BY_FIRST_CHAR.length ? BODY_BY_FIRST_CHAR[c] : null;
+    if (candidates == null) {
+      return false;
+    }
+    for (String p : candidates) {
       if (text.startsWith(p, from)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * {@link #BODY_PREFIXES} by their first (ASCII) character: a line is compared with the two or
+   * three prefixes that can match it, not with all of them (this runs for every line of every
+   * report, up to three times).
+   */
+  private static final String[][] BODY_BY_FIRST_CHAR = byFirstChar(BODY_PREFIXES);
+
+  private static String[][] byFirstChar(List<String> prefixes) {
+    String[][] by = new String[128][];
+    for (String p : prefixes) {
+      char c = p.charAt(0);
+      if (c >= by.length) {
+        throw new IllegalStateException("body prefix not ASCII: " + p);
+      }
+      String[] old = by[c];
+      String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = p;
+      by[c] = grown;
+    }
+    return by;
   }
 
   /**
