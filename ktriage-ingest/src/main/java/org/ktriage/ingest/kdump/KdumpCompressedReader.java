@@ -372,6 +372,12 @@ public final class KdumpCompressedReader implements PhysicalMemory {
           total += Long.bitCount(Bytes.readU64Le(buf, base + i));
         }
       }
+      if (got != n * blockSize) {
+        // the file ends inside the bitmap: no page past it is marked, so every later block has the
+        // same rank; the work is bounded by the bytes the file holds, not by the max_mapnr claimed
+        Arrays.fill(ranks, b + n, blocks, total);
+        break;
+      }
     }
     ranks[blocks] = total;
     return ranks;

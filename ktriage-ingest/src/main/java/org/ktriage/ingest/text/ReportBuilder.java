@@ -47,7 +47,7 @@ final class ReportBuilder {
   final ReportKind rule;
   final String headline;
   final @Nullable String caller;
-  final long startSeq;
+  long startSeq;
   boolean tentative;
   final boolean delimited;
   boolean delimiterClosed;
@@ -130,6 +130,37 @@ final class ReportBuilder {
           .map(p -> p.substring(0, 1))
           .distinct()
           .collect(java.util.stream.Collectors.joining());
+
+  /**
+   * Removes and returns the run of fault-information lines ({@link ReportLine#FAULT_INFO}) this
+   * report ends with: the start of a fault whose message line was lost, printed after this report
+   * (a WARN's body cut by a fault inside its own printing).
+   */
+  List<LogRecord> takeTrailingFaultInfo() {
+    int i = lines.size();
+    while (i > 1 && i > lines.size() - ReportLine.FAULT_INFO_MAX) {
+      String t = lines.get(i - 1).text();
+      int from = firstNonSpace(t);
+      if (!ReportLine.FAULT_INFO.matcher(t).region(from, t.length()).lookingAt()) {
+        break;
+      }
+      i--;
+    }
+    List<LogRecord> run = new ArrayList<>(lines.subList(i, lines.size()));
+    lines.subList(i, lines.size()).clear();
+    lastTaken = Math.min(lastTaken, lines.size());
+    return run;
+  }
+
+  /** Puts lines the kernel printed for this report before its first line at its start. */
+  void precededBy(List<LogRecord> before) {
+    if (before.isEmpty()) {
+      return;
+    }
+    lines.addAll(0, before);
+    lastTaken = lines.size();
+    startSeq = Math.min(startSeq, before.get(0).seq());
+  }
 
   /**
    * A report without header opened by {@code first}, or null when the line is neither a call trace

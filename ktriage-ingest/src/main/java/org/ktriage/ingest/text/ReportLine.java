@@ -76,6 +76,38 @@ final class ReportLine {
           "(?:pc : |PC is at |epc : |sepc: )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
               + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b)");
 
+  /**
+   * A line each architecture's kernel-fault handler prints between its fault message and die(), so
+   * that a report whose first line was lost (a paste cut above it, a console that dropped it) still
+   * shows the fault: x86 show_fault_oops ({@code #PF: supervisor instruction fetch in kernel mode},
+   * {@code #PF: error_code(0x0010) - not-present page}), dump_pagetable ({@code PGD 0 P4D 0}, i386
+   * {@code *pde = 00000000}) and, before v2.6.25, {@code printing eip:} with the bare address on
+   * the next line; the tail of the old header when a console split its KERN_CONT pieces ({@code
+   * NULL pointer dereference at virtual address 00000370}); arm64 die_kernel_fault →
+   * mem_abort_decode ({@code Mem abort info:}, {@code ESR = 0x96000005}, {@code EC = …}, {@code FSC
+   * = …}, {@code Data abort info:}, {@code WnR = 0}) and show_pte ({@code swapper pgtable: …},
+   * {@code [0000000000000000] pgd=…}, {@code [dfffa00000000003] address between user and kernel
+   * address ranges}), arm32 show_pte ({@code pgd = c0004000}, {@code [00000000] *pgd=…}); powerpc
+   * __bad_page_fault ({@code Faulting instruction address: 0x…}); s390 dump_fault_info ({@code
+   * Failing address: … TEID: …}, {@code Fault in home space mode while using kernel ASCE.}, {@code
+   * AS:… R3:… S:… P:…}).
+   */
+  static final Pattern FAULT_INFO =
+      Pattern.compile(
+          "^(?:#PF: |(?:PGD|P4D|PUD|PMD) [0-9a-f]+\\b|\\*p(?:de|dpt|ml4e|te) = [0-9a-f]+"
+              + "|printing eip:|[0-9a-f]{8}(?:[0-9a-f]{8})?$"
+              + "|(?:NULL pointer dereference|paging request) at (?:virtual address )?[0-9a-f]"
+              + "|Mem abort info:|Data abort info:|Abort info:"
+              + "|(?:ESR|EC|IL|SET|FnV|EA|S1PTW|FSC|ISV|ISS2?|CM|WnR|TnD|TagAccess|GCS|Overlay"
+              + "|DirtyBit|Xs|SAS|SSE|SRT|SF|AR|VNCR|LST) = "
+              + "|(?:swapper|user) pgtable: |\\[[0-9a-f]{8,16}\\] |pgd = [0-9a-f]{8,16}$"
+              + "|Faulting instruction address: 0x"
+              + "|Failing address: [0-9a-f]+|Fault in \\w+ space mode while using"
+              + "|AS:[0-9a-f]{16} R[23]:)");
+
+  /** Fault-information lines kept before a die header (mem_abort_decode prints at most ~14). */
+  static final int FAULT_INFO_MAX = 24;
+
   /** The lines {@link #ARM_PC} reads. */
   static final List<String> PC_PREFIXES = List.of("pc : ", "PC is at ", "epc : ", "sepc: ");
 
