@@ -114,6 +114,23 @@ final class ReportBuilder {
     }
   }
 
+  /** The program-counter lines that open a report without header (x86, powerpc, s390, others). */
+  private static final List<String> TRACE_ONLY_PC =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of("RIP: ", "EIP: ", "NIP [", "Krnl PSW : "),
+              ReportLine.PC_PREFIXES.stream())
+          .toList();
+
+  /**
+   * The first characters of {@link #TRACE_ONLY_PC}: one lookup rules out most lines of a long log
+   * before any prefix is compared.
+   */
+  private static final String TRACE_ONLY_PC_FIRST =
+      TRACE_ONLY_PC.stream()
+          .map(p -> p.substring(0, 1))
+          .distinct()
+          .collect(java.util.stream.Collectors.joining());
+
   /**
    * Removes and returns the run of fault-information lines ({@link ReportLine#FAULT_INFO}) this
    * report ends with: the start of a fault whose message line was lost, printed after this report
@@ -160,11 +177,9 @@ final class ReportBuilder {
     boolean pcLine =
         !heading
             && f == null
-            && (text.startsWith("RIP: ", from)
-                || text.startsWith("EIP: ", from)
-                || text.startsWith("NIP [", from)
-                || text.startsWith("Krnl PSW : ", from)
-                || ProgramCounterLine.startsWithAny(text, from, ReportLine.PC_PREFIXES));
+            && from < text.length()
+            && TRACE_ONLY_PC_FIRST.indexOf(text.charAt(from)) >= 0
+            && ProgramCounterLine.startsWithAny(text, from, TRACE_ONLY_PC);
     if (!heading
         && !pcLine
         && (f == null

@@ -1,5 +1,6 @@
 package org.ktriage.ingest.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -387,7 +388,15 @@ final class ReportLine {
           "=====");
 
   static boolean isBody(String text, int from) {
-    for (String p : BODY_PREFIXES) {
+    if (from < 0 || from >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(from);
+    String[] candidates = c < BODY_BY_FIRST_CHAR.length ? BODY_BY_FIRST_CHAR[c] : null;
+    if (candidates == null) {
+      return false;
+    }
+    for (String p : candidates) {
       if (text.startsWith(p, from)) {
         return true;
       }
@@ -396,44 +405,84 @@ final class ReportLine {
   }
 
   /**
-   * Whether the line from {@code from} could be a frame at all: every frame form above carries an
-   * offset or address ({@code 0x}, in {@code +0x…/0x…} or alone), a bracketed address ({@code
-   * [<…>]}), a source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame
-   * number ({@code #N}). One pass over the chars, no allocation: most lines of a long log carry
-   * none of these and skip every regular expression.
+   * {@link #BODY_PREFIXES} by their first (ASCII) character: a line is compared with the two or
+   * three prefixes that can match it, not with all of them (this runs for every line of every
+   * report, up to three times).
+   */
+  private static final String[][] BODY_BY_FIRST_CHAR = byFirstChar(BODY_PREFIXES);
+
+  private static String[][] byFirstChar(List<String> prefixes) {
+    String[][] by = new String[128][];
+    for (String p : prefixes) {
+      char c = p.charAt(0);
+      if (c >= by.length) {
+        throw new IllegalStateException("body prefix not ASCII: " + p);
+      }
+      String[] old = by[c];
+      String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = p;
+      by[c] = grown;
+    }
+    return by;
+  }
+
+  /**
+   * Whether the line from {@code from} could be a frame at all, by the literal each frame form
+   * above needs where it needs it: a function's offset {@code +0x} (every {@code sym+off/size} the
+   * kernel's {@code %pS} prints, lib/vsprintf.c symbol_string()), a bracketed address {@code [<}
+   * (old x86, arm32, s390), a bare address only at the start ({@code 0x…} or {@code ? 0x…}), a
+   * source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame number ({@code
+   * #N}). One pass over the line's bytes: most lines of a long log ({@code [mem 0x…]}, {@code
+   * last_pfn = 0x…}) carry none of these and skip every regular expression.
    */
   static boolean mayBeFrame(String text, int from) {
     int n = text.length();
     if (from >= n) {
       return false;
     }
-    if (text.charAt(from) == '#') {
+    char first = text.charAt(from);
+    if (first == '#') {
       return true;
     }
-    char prev = text.charAt(from);
+    int start = first == '?' && text.startsWith("? ", from) ? from + 2 : from;
+    if (text.startsWith("0x", start)) {
+      return true;
+    }
+    // one pass over the line's bytes (a char above 0xff reads as '?', never one of these)
+    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+    if (b.length != n) {
+      // a surrogate pair encoded as one byte: compare chars
+      return text.indexOf("+0x", from) >= 0 || text.indexOf("[<", from) >= 0 || sourced(text, from);
+    }
     for (int k = from + 1; k < n; k++) {
-      char c = text.charAt(k);
-      switch (c) {
-        case 'x' -> {
-          if (prev == '0') {
-            return true;
-          }
+      byte c = b[k];
+      if (c == 'x') {
+        if (b[k - 1] == '0' && k - 2 >= from && b[k - 2] == '+') {
+          return true;
         }
-        case '<' -> {
-          if (prev == '[') {
-            return true;
-          }
+      } else if (c == '<') {
+        if (b[k - 1] == '[') {
+          return true;
         }
-        case ':' -> {
-          if ((prev == 'c' || prev == 'h' || prev == 'S')
-              && k - 2 >= from
-              && text.charAt(k - 2) == '.') {
-            return true;
-          }
+      } else if (c == ':') {
+        byte p = b[k - 1];
+        if ((p == 'c' || p == 'h' || p == 'S') && k - 2 >= from && b[k - 2] == '.') {
+          return true;
         }
-        default -> {}
       }
-      prev = c;
+    }
+    return false;
+  }
+
+  /** A source position {@code .c:}, {@code .h:} or {@code .S:} at or after {@code from}. */
+  private static boolean sourced(String text, int from) {
+    for (int colon = text.indexOf(':', from + 2);
+        colon >= 0;
+        colon = text.indexOf(':', colon + 1)) {
+      char c = text.charAt(colon - 1);
+      if ((c == 'c' || c == 'h' || c == 'S') && text.charAt(colon - 2) == '.') {
+        return true;
+      }
     }
     return false;
   }
