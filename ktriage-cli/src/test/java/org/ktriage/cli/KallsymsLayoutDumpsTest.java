@@ -53,6 +53,15 @@ class KallsymsLayoutDumpsTest {
   private static List<Note> notes;
   private static String vmcoreinfo;
   private static KallsymsWriter writer;
+
+  /** The same kernel with its per-CPU section linked where it is loaded (not zero-based). */
+  private static KallsymsWriter perCpuLinkedWriter = new KallsymsWriter(List.of());
+
+  /** Physical address of {@code __per_cpu_offset[]}, its bytes as dumped and as re-linked. */
+  private static long perCpuOffsetPa;
+
+  private static byte[] perCpuOffsets = new byte[0];
+  private static byte[] perCpuOffsetsLinked = new byte[0];
   private static long tablesVa;
   private static long tablesPa;
   private static final Map<String, String> EXPECTED = new java.util.HashMap<>();
@@ -61,9 +70,7 @@ class KallsymsLayoutDumpsTest {
   private static final int HUGE_PAGES = 2;
 
   /** Addresses asked of {@code dump sym}: functions on the crash path and data. */
-  private static final String[] SYMS = {
-    "__run_timers", "sysrq_handle_crash", "jiffies", "init_task"
-  };
+  private static final String[] SYMS = {"sysrq_handle_crash", "jiffies"};
 
   @BeforeAll
   static void readOriginal() throws Exception {
@@ -98,6 +105,7 @@ class KallsymsLayoutDumpsTest {
         syms.add(new KallsymsWriter.Symbol(s.name(), s.type(), s.address()));
       }
       writer = new KallsymsWriter(syms);
+      perCpuLinked(note, km);
       long from = Objects.requireNonNull(vi.symbol("kallsyms_offsets"));
       long to = Objects.requireNonNull(vi.symbol("kallsyms_token_index")) + 512;
       for (long va = from; va < to; ) {
@@ -133,6 +141,40 @@ class KallsymsLayoutDumpsTest {
       }
     }
     EXPECTED.putAll(outputs(original, true));
+  }
+
+  /**
+   * The kernel as linked without zero-based per-CPU symbols (arm64; x86_64 since it dropped {@code
+   * CONFIG_KALLSYMS_ABSOLUTE_PERCPU}): each per-CPU symbol at {@code __per_cpu_load} plus its
+   * offset, and {@code __per_cpu_offset[cpu]} (include/asm-generic/percpu.h {@code per_cpu_ptr}:
+   * symbol + offset) less {@code __per_cpu_load}, so every per-CPU address is the same as the
+   * dumped kernel's.
+   */
+  private static void perCpuLinked(KallsymsTable table, KernelMemory km) throws Exception {
+    long load = Objects.requireNonNull(table.addressOf("__per_cpu_load"));
+    List<KallsymsWriter.Symbol> linked = new ArrayList<>();
+    for (KallsymsWriter.Symbol s : writer.symbols()) {
+      linked.add(
+          s.address() >= 0 ? new KallsymsWriter.Symbol(s.name(), s.type(), s.address() + load) : s);
+    }
+    // scripts/kallsyms.c sort_symbols(): by address (a stable sort keeps aliases in order)
+    linked.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
+    perCpuLinkedWriter = new KallsymsWriter(linked);
+    long offsets = Objects.requireNonNull(table.addressOf("__per_cpu_offset"));
+    long cpus = km.readU32(Objects.requireNonNull(table.addressOf("nr_cpu_ids")), "nr_cpu_ids");
+    perCpuOffsetPa = km.translator().toPhysical(offsets);
+    perCpuOffsets = image.read(perCpuOffsetPa, (int) (8 * cpus));
+    perCpuOffsetsLinked = perCpuOffsets.clone();
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      long v = 0;
+      for (int i = 7; i >= 0; i--) {
+        v = v << 8 | (perCpuOffsets[8 * cpu + i] & 0xff);
+      }
+      v -= load;
+      for (int i = 0; i < 8; i++) {
+        perCpuOffsetsLinked[8 * cpu + i] = (byte) (v >>> (8 * i));
+      }
+    }
   }
 
   private static long entry(long table, long va, int shift) {
@@ -185,16 +227,21 @@ class KallsymsLayoutDumpsTest {
   static Stream<Arguments> variants() {
     List<Arguments> out = new ArrayList<>();
     for (KallsymsLayout l : KallsymsLayout.values()) {
-      if (l.addresses() != KallsymsLayout.Addresses.RELATIVE) {
-        out.add(Arguments.of(l, true));
-        out.add(Arguments.of(l, false));
-      }
+      out.add(Arguments.of(l, true));
+      out.add(Arguments.of(l, false));
     }
     return out.stream();
   }
 
+  /** The symbols a layout is written with: zero-based per-CPU ones need absolute per-CPU. */
+  private static KallsymsWriter writerFor(KallsymsLayout layout) {
+    return layout.addresses() == KallsymsLayout.Addresses.RELATIVE ? perCpuLinkedWriter : writer;
+  }
+
   private static Path variant(KallsymsLayout layout, boolean note) throws Exception {
-    KallsymsWriter.Tables t = writer.write(layout, tablesVa);
+    boolean linked = writerFor(layout) == perCpuLinkedWriter;
+    image.write(perCpuOffsetPa, linked ? perCpuOffsetsLinked : perCpuOffsets);
+    KallsymsWriter.Tables t = writerFor(layout).write(layout, tablesVa);
     assertThat(t.bytes().length).isLessThan(HUGE_PAGES << 21);
     image.write(tablesPa, t.bytes());
     StringBuilder vi = new StringBuilder(vmcoreinfo);
@@ -224,6 +271,7 @@ class KallsymsLayoutDumpsTest {
             .vmcoreinfo(vi.toString())
             .toBytes(image));
     image.write(tablesPa, new byte[t.bytes().length]);
+    image.write(perCpuOffsetPa, perCpuOffsets);
     return p;
   }
 
@@ -239,7 +287,7 @@ class KallsymsLayoutDumpsTest {
         for (KernelSymbol s : v.kallsyms().symbols()) {
           read.add(new KallsymsWriter.Symbol(s.name(), s.type(), s.address()));
         }
-        assertThat(read).isEqualTo(writer.symbols());
+        assertThat(read).isEqualTo(writerFor(layout).symbols());
       }
       // found by structure, the symbols are the ones written (above): what is then computed
       // from them is proven on the note's variant, so only bt and analyze run again (each
