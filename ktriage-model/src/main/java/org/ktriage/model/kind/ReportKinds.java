@@ -555,23 +555,25 @@ public final class ReportKinds {
                   + "|Machine halted"),
           wording(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
 
-  private static final List<List<ReportKind>> BY_FIRST_CHAR = index();
-  private static final List<ReportKind> CONTAINING =
-      HEADERS.stream().filter(r -> r.prefix().isEmpty()).toList();
+  // arrays, not lists: every line of a log is tried against them, and a list's iterator is one
+  // allocation and several interface calls a line
+  private static final ReportKind[][] BY_FIRST_CHAR = index();
+  private static final ReportKind[] CONTAINING =
+      HEADERS.stream().filter(r -> r.prefix().isEmpty()).toArray(ReportKind[]::new);
 
   /** Rules by the first character of their prefix (ASCII only), for a cheap first check. */
-  private static List<List<ReportKind>> index() {
+  private static ReportKind[][] index() {
     Map<Character, List<ReportKind>> m = new HashMap<>();
     for (ReportKind r : HEADERS) {
       if (!r.prefix().isEmpty()) {
         m.computeIfAbsent(r.prefix().charAt(0), k -> new ArrayList<>()).add(r);
       }
     }
-    List<List<ReportKind>> byChar = new ArrayList<>();
+    ReportKind[][] byChar = new ReportKind[128][];
     for (char c = 0; c < 128; c++) {
-      byChar.add(List.copyOf(m.getOrDefault(c, List.of())));
+      byChar[c] = m.getOrDefault(c, List.of()).toArray(ReportKind[]::new);
     }
-    return List.copyOf(byChar);
+    return byChar;
   }
 
   /**
@@ -580,12 +582,9 @@ public final class ReportKinds {
    */
   private static boolean containsNear(String text, String literal, int from) {
     int last = Math.min(text.length() - literal.length(), from + CONTAINS_REACH);
-    for (int k = from + 1; k <= last; k++) {
-      if (text.charAt(k) == literal.charAt(0) && text.startsWith(literal, k)) {
-        return true;
-      }
-    }
-    return false;
+    // the first occurrence after from: one scan of the line's bytes, not a compare per position
+    int k = text.indexOf(literal, from + 1);
+    return k >= 0 && k <= last;
   }
 
   /** How far into the line a {@code contains} rule's literal may start. */
@@ -600,9 +599,8 @@ public final class ReportKinds {
       return null;
     }
     char first = text.charAt(from);
-    List<ReportKind> rules = first < 128 ? BY_FIRST_CHAR.get(first) : List.of();
-    if (!rules.isEmpty()) {
-      for (ReportKind r : rules) {
+    if (first < 128) {
+      for (ReportKind r : BY_FIRST_CHAR[first]) {
         if (text.startsWith(r.prefix(), from)) {
           Matcher m = r.match(text, from);
           if (m != null) {
