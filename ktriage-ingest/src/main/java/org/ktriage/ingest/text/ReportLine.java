@@ -69,12 +69,15 @@ final class ReportLine {
   /**
    * The faulting program counter outside x86, each from its arch's show_regs(): arm64 {@code pc :
    * sym+off/size [mod]} or {@code pc : [<addr>] lr : …}, arm32 {@code PC is at sym+off/size}, riscv
-   * {@code epc : sym+off/size} (v5.x+) or {@code sepc: addr ra : …} (v4.x, v5.0).
+   * {@code epc : sym+off/size} (v5.x+) or {@code sepc: addr ra : …} (v4.x, v5.0); a function name
+   * alone where a paste cut the offsets.
    */
   static final Pattern ARM_PC =
       KernelMacros.compile(
           "(?:pc : |PC is at |epc : |sepc: )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
-              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b)");
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b"
+              // a paste that cut the offsets down to the function name
+              + "|(?<bare>[A-Za-z_][A-Za-z0-9_.$]*)\\s*$)");
 
   /**
    * A line each architecture's kernel-fault handler prints between its fault message and die(), so
@@ -96,7 +99,7 @@ final class ReportLine {
       Pattern.compile(
           "^(?:#PF: |(?:PGD|P4D|PUD|PMD) [0-9a-f]+\\b|\\*p(?:de|dpt|ml4e|te) = [0-9a-f]+"
               + "|printing eip:|[0-9a-f]{8}(?:[0-9a-f]{8})?$"
-              + "|(?:NULL pointer dereference|paging request) at (?:virtual address )?[0-9a-f]"
+              + "|(?:kernel )?(?:NULL pointer dereference|paging request) at (?:virtual address )?[0-9a-f]"
               + "|Mem abort info:|Data abort info:|Abort info:"
               + "|(?:ESR|EC|IL|SET|FnV|EA|S1PTW|FSC|ISV|ISS2?|CM|WnR|TnD|TagAccess|GCS|Overlay"
               + "|DirtyBit|Xs|SAS|SSE|SRT|SF|AR|VNCR|LST) = "
