@@ -49,10 +49,9 @@ jsa="$root/ktriage-cli/target/ktriage.jsa"
 # the launcher builds the jar and the archive when they are missing or stale
 "$root/ktriage" --version >/dev/null
 [ -x /usr/bin/time ] || { echo "compare.sh: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
-jopts="-Xmx1g -Xss4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-[ -f "$jsa" ] && jopts="$jopts -XX:SharedArchiveFile=$jsa -Xshare:auto"
-# shellcheck disable=SC2206
-kt=(java $jopts -jar "$jar")
+# the launcher itself, with the JVM options it picks per command and input (its CDS archive,
+# young generation), without its build check
+kt=(env KTRIAGE_NO_BUILD=1 "$root/ktriage")
 
 want() { [ -z "$only" ] || [[ "$only" == *",$1,"* ]]; }
 say() { printf '%s\n' "$*"; }
@@ -62,7 +61,7 @@ say() { printf '%s\n' "$*"; }
 run1() {
   local rc=0
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.last" "$@" >"$work/out.last" 2>&1 || rc=$?
-  if [ "$1" = java ] && ((rc > 1)); then
+  if [ "$1" = env ] && ((rc > 1)); then
     echo "compare.sh: exit $rc from: $*" >&2
     tail -n 5 "$work/out.last" >&2
     exit 1
@@ -295,9 +294,7 @@ fi
 # 6. start-up of each command with and without the class-data sharing archive
 if want startup && [ -f "$jsa" ]; then
   header "start-up per command: with the launcher's class-data sharing archive (A) vs JDK default sharing only (B)"
-  njopts="${jopts/ -XX:SharedArchiveFile=$jsa -Xshare:auto/}"
-  # shellcheck disable=SC2206
-  nkt=(java $njopts -jar "$jar")
+  nkt=(env KTRIAGE_NO_BUILD=1 KTRIAGE_NO_CDS=1 "$root/ktriage")
   pair "--version" "" -- "${kt[@]}" --version -- "${nkt[@]}" --version
   pair "dmesg (kdump vmcore)" "" -- "${kt[@]}" dmesg "$vmcore" -- "${nkt[@]}" dmesg "$vmcore"
   ((quick)) && exit 0

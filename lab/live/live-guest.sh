@@ -10,7 +10,8 @@
 # log and sent with `ktriage collect --pstore-dir`. It checks that each report is in the bucket
 # `ktriage analyze` gives the first boot's console log, and that collect sends nothing the second
 # time. Outputs in $LIVE_OUT (default /var/tmp/ktriage-live-guest): console.log, netconsole.txt
-# (recorded datagrams), pstore/, serve.err, result.txt.
+# (recorded datagrams), pstore/, serve.err, result.txt, dashboard-bucket.html/.png (the bucket page
+# as headless chromium rendered it), dashboard.txt.
 #
 #   lab/live/live-guest.sh            # needs qemu-system-x86, busybox-static, cpio, python3, a JDK
 #   LIVE_KEEP_RESOURCES=1 lab/live/live-guest.sh
@@ -174,6 +175,43 @@ bad=$(awk -v s="$expected" '$2 != s' "$OUT/all-reports.txt")
 	echo "datagrams recorded: $(wc -l <"$OUT/netconsole.txt")"
 } | tee "$OUT/result.txt" >&2
 [ -z "$bad" ] || die "reports outside the expected bucket: $bad"
+
+# ---- the dashboard in a real browser (Debian's headless chromium, as the server's browser tests):
+# the bucket page of the netconsole reports shows the crash, its class, the sender and the source
+if command -v chromium >/dev/null; then
+	bucket=$(curl -fsS "$url/api/v1/reports/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bucketId"])')
+	browse() {
+		timeout 120 nice -n 19 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--disable-dev-shm-usage --user-data-dir="$OUT/chromium" --window-size=1280,1400 "$@" \
+			2>>"$OUT/chromium.err"
+	}
+	browse --dump-dom "$url/buckets/$bucket" >"$OUT/dashboard-bucket.html"
+	browse --screenshot="$OUT/dashboard-bucket.png" "$url/buckets/$bucket" >/dev/null || true
+	curl -fsS "$url/api/v1/buckets/$bucket" >"$OUT/bucket.json"
+	python3 - "$OUT/dashboard-bucket.html" "$OUT/bucket.json" "$nc_reports" <<'PY' | tee "$OUT/dashboard.txt" >&2 ||
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+bucket = json.load(open(sys.argv[2]))
+want = int(sys.argv[3])
+def text(fragment):
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()
+title = re.search(r'<h1 id="title">(.*?)</h1>', page, re.S)
+summary = re.search(r'<header[^>]*id="summary"[^>]*>(.*?)</header>', page, re.S)
+table = re.search(r'<table[^>]*id="reports".*?<tbody>(.*?)</tbody>', page, re.S)
+rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S) if table else []
+netconsole = [r for r in rows if "source=netconsole" in text(r) and "127.0.0.1" in text(r)]
+ok = (title is not None and " ".join(text(title.group(1))) == bucket["title"]
+      and summary is not None and bucket["class"] in text(summary.group(1))
+      and len(netconsole) == want)
+print("dashboard bucket page (chromium): title %r, class %s, %d report rows, %d from netconsole (127.0.0.1)"
+      % (" ".join(text(title.group(1))) if title else None, bucket["class"], len(rows), len(netconsole)))
+sys.exit(0 if ok else 1)
+PY
+		die "the dashboard's bucket page does not show the netconsole reports (see $OUT/dashboard-bucket.html)"
+else
+	log "no chromium: the dashboard check is skipped (apt-get install chromium)"
+fi
 
 if [ -n "${LIVE_KEEP_RESOURCES:-}" ]; then
 	res=$root/ktriage-server/src/test/resources/netconsole/live-guest

@@ -43,13 +43,14 @@ final class Retriage {
   private final Diagnoser diagnoser;
   private final String version;
   private final int threads;
-  private final int keepRetired;
+  private final RetriageApply applier;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean stop;
   private volatile @Nullable String lastError;
 
   /**
-   * @param keepRetired retired generations kept after an apply (see {@link #pruneRetired})
+   * @param keepRetired retired generations kept after an apply (see {@link
+   *     RetriageApply#pruneRetired})
    */
   Retriage(Store store, Diagnoser diagnoser, String rulebookVersion, int threads, int keepRetired) {
     this.store = store;
@@ -57,7 +58,7 @@ final class Retriage {
     this.diagnoser = diagnoser;
     this.version = rulebookVersion;
     this.threads = Math.max(1, threads);
-    this.keepRetired = Math.max(0, keepRetired);
+    this.applier = new RetriageApply(store, rulebookVersion, keepRetired);
   }
 
   /** A triage generation as stored. */
@@ -436,172 +437,9 @@ final class Retriage {
 
   // ----------------------------------------------------------------------- apply and discard
 
-  /**
-   * Makes the staged generation current, in one transaction: its buckets take the lifecycle
-   * (status, fixed-in release, events) of the current buckets of the same signature, then the
-   * pointer moves. The old generation stays, retired, beside it.
-   */
+  /** Makes the staged generation current (see {@link RetriageApply#apply}). */
   Generation apply(long expected) throws SQLException {
-    Generation applied = applyStaged(expected);
-    try {
-      pruneRetired();
-    } catch (SQLException | RuntimeException e) {
-      // the apply stands; what was not dropped now is dropped after the next one
-      LOG.warn(
-          "dropping retired generations after applying {}: {}",
-          expected,
-          ServerMessages.oneLine(String.valueOf(e.getMessage())));
-    }
-    return applied;
-  }
-
-  /**
-   * Drops the retired generations beyond the newest {@code keepRetired} (each with its diagnoses,
-   * buckets, counters and the events of its buckets), one generation a transaction: a generation is
-   * there whole or gone. The current and a staged generation are never touched.
-   *
-   * @return the generations dropped
-   */
-  List<Long> pruneRetired() throws SQLException {
-    List<Long> old = new ArrayList<>();
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id FROM triage_generation WHERE state = 'retired' ORDER BY id DESC");
-        ResultSet rs = ps.executeQuery()) {
-      for (int n = 0; rs.next(); n++) {
-        if (n >= keepRetired) {
-          old.add(rs.getLong(1));
-        }
-      }
-    }
-    for (long g : old) {
-      synchronized (store.writeLock()) {
-        try (Connection c = ds.getConnection()) {
-          c.setAutoCommit(false);
-          try {
-            Optional<Generation> found = generation(c, g);
-            if (found.isPresent() && "retired".equals(found.get().state())) {
-              dropGeneration(c, g);
-            }
-            c.commit();
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-        }
-      }
-      LOG.info("dropped retired triage generation {}", g);
-    }
-    return old;
-  }
-
-  /** Deletes a generation and everything written in it, on an open transaction. */
-  private static void dropGeneration(Connection c, long generation) throws SQLException {
-    String ofGeneration = " IN (SELECT id FROM bucket WHERE generation = ?)";
-    for (String sql :
-        new String[] {
-          "DELETE FROM diagnosis WHERE generation = ?",
-          "DELETE FROM bucket_facet WHERE bucket_id" + ofGeneration,
-          "DELETE FROM bucket_event WHERE bucket_id" + ofGeneration,
-          "DELETE FROM bucket WHERE generation = ?",
-          "DELETE FROM triage_generation WHERE id = ?"
-        }) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setLong(1, generation);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  private Generation applyStaged(long expected) throws SQLException {
-    synchronized (store.writeLock()) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Store.Generations gs = Store.generations(c);
-          Generation g = gs.staged() == null ? null : generation(c, gs.staged()).orElse(null);
-          if (g == null || g.id() != expected) {
-            throw new ApiException(409, "no re-triage " + expected + " is staged");
-          }
-          if (!"staged".equals(g.state())) {
-            throw new ApiException(
-                409, "re-triage " + expected + " has not diagnosed every report yet");
-          }
-          if (!g.rulebookVersion().equals(version)) {
-            // reports stored since this server started went into the current generation only
-            throw new ApiException(
-                409,
-                "re-triage "
-                    + expected
-                    + " was made under "
-                    + g.rulebookVersion()
-                    + ", this server runs "
-                    + version
-                    + ": discard it and start again");
-          }
-          long old = gs.current();
-          String sameSignature =
-              "SELECT o.%s FROM bucket o WHERE o.generation = ? AND o.signature = bucket.signature";
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE bucket SET status = ("
-                      + sameSignature.formatted("status")
-                      + "), fixed_in = ("
-                      + sameSignature.formatted("fixed_in")
-                      + "), status_changed = ("
-                      + sameSignature.formatted("status_changed")
-                      + ") WHERE generation = ? AND EXISTS (SELECT 1 FROM bucket o"
-                      + " WHERE o.generation = ? AND o.signature = bucket.signature)")) {
-            ps.setLong(1, old);
-            ps.setLong(2, old);
-            ps.setLong(3, old);
-            ps.setLong(4, g.id());
-            ps.setLong(5, old);
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE bucket_event SET bucket_id = (SELECT n.id FROM bucket n JOIN bucket o"
-                      + " ON o.signature = n.signature WHERE o.id = bucket_event.bucket_id"
-                      + " AND n.generation = ?) WHERE bucket_id IN (SELECT o.id FROM bucket o"
-                      + " JOIN bucket n ON n.signature = o.signature AND n.generation = ?"
-                      + " WHERE o.generation = ?)")) {
-            ps.setLong(1, g.id());
-            ps.setLong(2, g.id());
-            ps.setLong(3, old);
-            ps.executeUpdate();
-          }
-          Instant now = Instant.now();
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE triage_generation SET state = 'retired' WHERE id = ?")) {
-            ps.setLong(1, old);
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE triage_generation SET state = 'current', applied_at = ? WHERE id = ?")) {
-            ps.setObject(1, utc(now));
-            ps.setLong(2, g.id());
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE triage_state SET current_generation = ? WHERE id = 1")) {
-            ps.setLong(1, g.id());
-            ps.executeUpdate();
-          }
-          c.commit();
-          return generation(c, g.id()).orElseThrow();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
-    }
+    return applier.apply(expected);
   }
 
   /** Drops the staged generation (running or not) and everything it wrote, in one transaction. */
@@ -616,7 +454,7 @@ final class Retriage {
           }
           Generation g = generation(c, expected).orElseThrow();
           stop = true; // a run here stops at its next batch (whose commit finds no generation)
-          dropGeneration(c, expected);
+          RetriageApply.dropGeneration(c, expected);
           c.commit();
           return g;
         } catch (SQLException | RuntimeException e) {

@@ -67,36 +67,11 @@ final class RetriagePreview {
   static Preview of(Connection c, long current, long staged, boolean complete) throws SQLException {
     Map<Long, BucketRef> before = buckets(c, current);
     Map<Long, BucketRef> after = buckets(c, staged);
-    List<Flow> flows = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT o.bucket_id, n.bucket_id, COUNT(*), MIN(o.report_id) FROM diagnosis o"
-                + " JOIN diagnosis n ON n.report_id = o.report_id AND n.generation = ?"
-                + " WHERE o.generation = ? GROUP BY o.bucket_id, n.bucket_id")) {
-      ps.setLong(1, staged);
-      ps.setLong(2, current);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long o = rs.getLong(1);
-          BucketRef from = rs.wasNull() ? NONE : before.getOrDefault(o, NONE);
-          long n = rs.getLong(2);
-          BucketRef to = rs.wasNull() ? NONE : after.getOrDefault(n, NONE);
-          flows.add(new Flow(from, to, rs.getLong(3), rs.getLong(4)));
-        }
-      }
-    }
-    Map<BucketRef, List<Flow>> out = new LinkedHashMap<>();
-    Map<BucketRef, List<Flow>> in = new LinkedHashMap<>();
-    long compared = 0;
-    long moved = 0;
-    for (Flow f : flows) {
-      compared += f.reports();
-      if (!Objects.equals(f.from().signature(), f.to().signature())) {
-        moved += f.reports();
-      }
-      out.computeIfAbsent(f.from(), k -> new ArrayList<>()).add(f);
-      in.computeIfAbsent(f.to(), k -> new ArrayList<>()).add(f);
-    }
+    Flows flows = flows(c, current, staged, before, after);
+    Map<BucketRef, List<Flow>> out = flows.out();
+    Map<BucketRef, List<Flow>> in = flows.in();
+    long compared = flows.compared();
+    long moved = flows.moved();
     Map<String, BucketRef> beforeBySignature = bySignature(before);
     Map<String, BucketRef> afterBySignature = bySignature(after);
     List<Change> merged = new ArrayList<>();
@@ -144,6 +119,53 @@ final class RetriagePreview {
         top(split),
         top(created),
         top(gone));
+  }
+
+  /** Reports flowing between the two generations' buckets, by source and by destination. */
+  private record Flows(
+      Map<BucketRef, List<Flow>> out, Map<BucketRef, List<Flow>> in, long compared, long moved) {}
+
+  /**
+   * One row per (bucket before, bucket after) pair: how many reports went from one to the other.
+   */
+  private static Flows flows(
+      Connection c,
+      long current,
+      long staged,
+      Map<Long, BucketRef> before,
+      Map<Long, BucketRef> after)
+      throws SQLException {
+    List<Flow> flows = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT o.bucket_id, n.bucket_id, COUNT(*), MIN(o.report_id) FROM diagnosis o"
+                + " JOIN diagnosis n ON n.report_id = o.report_id AND n.generation = ?"
+                + " WHERE o.generation = ? GROUP BY o.bucket_id, n.bucket_id")) {
+      ps.setLong(1, staged);
+      ps.setLong(2, current);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long o = rs.getLong(1);
+          BucketRef from = rs.wasNull() ? NONE : before.getOrDefault(o, NONE);
+          long n = rs.getLong(2);
+          BucketRef to = rs.wasNull() ? NONE : after.getOrDefault(n, NONE);
+          flows.add(new Flow(from, to, rs.getLong(3), rs.getLong(4)));
+        }
+      }
+    }
+    Map<BucketRef, List<Flow>> out = new LinkedHashMap<>();
+    Map<BucketRef, List<Flow>> in = new LinkedHashMap<>();
+    long compared = 0;
+    long moved = 0;
+    for (Flow f : flows) {
+      compared += f.reports();
+      if (!Objects.equals(f.from().signature(), f.to().signature())) {
+        moved += f.reports();
+      }
+      out.computeIfAbsent(f.from(), k -> new ArrayList<>()).add(f);
+      in.computeIfAbsent(f.to(), k -> new ArrayList<>()).add(f);
+    }
+    return new Flows(out, in, compared, moved);
   }
 
   private static Change change(BucketRef b, List<Flow> flows) {

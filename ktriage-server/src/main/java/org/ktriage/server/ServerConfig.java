@@ -50,114 +50,137 @@ public record ServerConfig(
 
   /** The defaults: loopback, port 8080, embedded database under {@code dataDir}. */
   public static ServerConfig defaults(Path dataDir) {
-    return new ServerConfig(
-        "127.0.0.1",
-        8080,
-        dataDir,
-        null,
-        null,
-        null,
-        DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_MAX_INFLATED_BYTES,
-        null,
-        false,
-        DEFAULT_KEEP_RETIRED);
+    return new Builder(dataDir).build();
+  }
+
+  /** A builder holding this configuration, to change some of its settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** This configuration on another port. */
   public ServerConfig withPort(int p) {
-    return new ServerConfig(
-        host,
-        p,
-        dataDir,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        maxBodyBytes,
-        maxInflatedBytes,
-        userHeader,
-        scrub,
-        keepRetired);
+    return toBuilder().port(p).build();
   }
 
   /** This configuration on another database. */
   public ServerConfig withJdbc(@Nullable String url, @Nullable String user, @Nullable String pw) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        url,
-        user,
-        pw,
-        maxBodyBytes,
-        maxInflatedBytes,
-        userHeader,
-        scrub,
-        keepRetired);
+    return toBuilder().jdbc(url, user, pw).build();
   }
 
   /** This configuration with other size limits. */
   public ServerConfig withLimits(long body, long inflated) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        body,
-        inflated,
-        userHeader,
-        scrub,
-        keepRetired);
+    return toBuilder().limits(body, inflated).build();
   }
 
   /** This configuration trusting a reverse proxy's user header (null: trusting none). */
   public ServerConfig withUserHeader(@Nullable String header) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        maxBodyBytes,
-        maxInflatedBytes,
-        header,
-        scrub,
-        keepRetired);
+    return toBuilder().userHeader(header).build();
   }
 
   /** This configuration with scrubbing of stored text on or off. */
   public ServerConfig withScrub(boolean on) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        maxBodyBytes,
-        maxInflatedBytes,
-        userHeader,
-        on,
-        keepRetired);
+    return toBuilder().scrub(on).build();
   }
 
   /** This configuration keeping this many retired triage generations. */
   public ServerConfig withKeepRetired(int keep) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        maxBodyBytes,
-        maxInflatedBytes,
-        userHeader,
-        scrub,
-        keep);
+    return toBuilder().keepRetired(keep).build();
+  }
+
+  /** The settings of a {@link ServerConfig}, each changed on its own, then built at once. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private Path dataDir;
+    private @Nullable String jdbcUrl;
+    private @Nullable String jdbcUser;
+    private @Nullable String jdbcPassword;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private long maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
+    private @Nullable String userHeader;
+    private boolean scrub;
+    private int keepRetired = DEFAULT_KEEP_RETIRED;
+
+    /** The defaults (see {@link ServerConfig#defaults}) for a data directory. */
+    public Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    private Builder(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      dataDir = c.dataDir;
+      jdbcUrl = c.jdbcUrl;
+      jdbcUser = c.jdbcUser;
+      jdbcPassword = c.jdbcPassword;
+      maxBodyBytes = c.maxBodyBytes;
+      maxInflatedBytes = c.maxInflatedBytes;
+      userHeader = c.userHeader;
+      scrub = c.scrub;
+      keepRetired = c.keepRetired;
+    }
+
+    /** The address to listen on. */
+    public Builder host(String h) {
+      host = h;
+      return this;
+    }
+
+    /** The TCP port; 0 picks a free one. */
+    public Builder port(int p) {
+      port = p;
+      return this;
+    }
+
+    /** The database (null URL: the embedded one), its user and password. */
+    public Builder jdbc(@Nullable String url, @Nullable String user, @Nullable String pw) {
+      jdbcUrl = url;
+      jdbcUser = user;
+      jdbcPassword = pw;
+      return this;
+    }
+
+    /** The largest request body and the largest decompressed report. */
+    public Builder limits(long body, long inflated) {
+      maxBodyBytes = body;
+      maxInflatedBytes = inflated;
+      return this;
+    }
+
+    /** The reverse proxy's user header trusted (null: none). */
+    public Builder userHeader(@Nullable String header) {
+      userHeader = header;
+      return this;
+    }
+
+    /** Scrubbing of stored text on or off. */
+    public Builder scrub(boolean on) {
+      scrub = on;
+      return this;
+    }
+
+    /** How many retired triage generations are kept. */
+    public Builder keepRetired(int keep) {
+      keepRetired = keep;
+      return this;
+    }
+
+    /** The configuration. */
+    public ServerConfig build() {
+      return new ServerConfig(
+          host,
+          port,
+          dataDir,
+          jdbcUrl,
+          jdbcUser,
+          jdbcPassword,
+          maxBodyBytes,
+          maxInflatedBytes,
+          userHeader,
+          scrub,
+          keepRetired);
+    }
   }
 
   /**

@@ -255,7 +255,7 @@ class DashboardBrowserTest {
    * once the link is followed or the form sent, not when the next page is there, and reading the
    * page before then reads the old one.
    */
-  private static void navigate(WebDriver d, WebElement e) throws InterruptedException {
+  static void navigate(WebDriver d, WebElement e) throws InterruptedException {
     navigate(d, e::click);
   }
 

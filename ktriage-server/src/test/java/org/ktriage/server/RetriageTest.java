@@ -338,9 +338,13 @@ class RetriageTest {
   void killedMidRetriageLeavesNothingHalfAppliedAndResumes(String backend) throws Exception {
     // Open defect (issue 13): in two clean-clone CI runs the service started after a SIGKILL
     // mid-apply found the embedded H2 file corrupted ("File corrupted while reading record"),
-    // although this test's own check had opened and read it whole between the two starts. Until
-    // the cause is known the H2 case runs only when asked for (-Dktriage.test.h2KillMidApply=true);
-    // PostgreSQL, the production database, always runs.
+    // although this test's own check had opened and read it whole between the two starts: the
+    // pattern of H2's open issues h2database#2752 and #4387 (a file that fails to reopen after an
+    // unclean stop then a clean close, or after a race between MVStore's committing threads). Not
+    // reproduced since (2 runs of this case, 70 loops of its kill and reopen steps, load 17-29),
+    // so no H2 setting can be shown to cure it: the README says H2 is for one machine and trials.
+    // The H2 case runs only when asked for (-Dktriage.test.h2KillMidApply=true); PostgreSQL, the
+    // production database, always runs.
     Assumptions.assumeTrue(
         !backend.equals("h2") || Boolean.getBoolean("ktriage.test.h2KillMidApply"),
         "H2 after SIGKILL mid-apply: open corruption defect, run with"

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ktriage.analysis.bucket.Buckets;
 import org.ktriage.analysis.bucket.TriageResult;
 import org.ktriage.testkit.PostgresCluster;
-import org.ktriage.testkit.Shared;
-import org.ktriage.testkit.corpus.Case;
-import org.ktriage.testkit.corpus.Corpora;
 import org.ktriage.testkit.corpus.Corpus;
 
 /**
@@ -50,20 +45,7 @@ class SparkRetriageTest {
   @BeforeAll
   static void start() throws IOException {
     Path root = Path.of(String.valueOf(System.getProperty("ktriage.root")));
-    Corpora corpora = new Corpora(Shared.root(), root);
-    List<Corpus> all =
-        List.of(
-            corpora.syzkaller("syzkaller", List.of("report", "symbolize")),
-            corpora.syzkaller("syzkaller-all", List.of("all/report")),
-            corpora.syzkallerGuilty(),
-            corpora.satyr(),
-            corpora.abrt(),
-            corpora.linuxDocs(),
-            corpora.lab("lab", Shared.root().resolve("lab/out")),
-            corpora.lab("lab-heldout", root.resolve("lab/out")),
-            corpora.seed(),
-            corpora.wild("tune"));
-    corpus = new ArrayList<>();
+    List<Corpus> all = RetriageCorpus.corpora(root);
     goldenSignatures = new HashMap<>();
     for (Corpus c : all) {
       for (String row : Files.readAllLines(root.resolve("corpus/golden/" + c.name() + ".tsv"))) {
@@ -72,10 +54,8 @@ class SparkRetriageTest {
           goldenSignatures.put(c.name() + "/" + f[0], f[4]);
         }
       }
-      for (Case k : c.cases()) {
-        corpus.add(new RawReport(corpus.size() + 1, c.name() + "/" + k.name(), k.text()));
-      }
     }
+    corpus = RetriageCorpus.reports(all);
     long t0 = System.nanoTime();
     spark =
         SparkSession.builder()
@@ -102,17 +82,12 @@ class SparkRetriageTest {
       throws IOException {
     assertThat(corpus).hasSizeGreaterThan(1000);
     Path export = tmp.resolve("export.jsonl");
-    writeExport(export, corpus);
+    RetriageCorpus.writeExport(export, corpus);
 
     long t0 = System.nanoTime();
-    Retriage one = new Retriage(tmp);
-    List<TriageResult> single = new ArrayList<>();
-    for (RawReport r : corpus) {
-      single.add(one.triage(r).result());
-    }
-    one.close();
+    List<TriageResult> single = RetriageCorpus.singleMachine(corpus, tmp);
     double singleSeconds = (System.nanoTime() - t0) / 1e9;
-    List<BucketPreview> expected = Buckets.group(single).stream().map(BucketPreview::of).toList();
+    List<BucketPreview> expected = RetriageCorpus.buckets(single);
 
     t0 = System.nanoTime();
     String out = tmp.resolve("out").toString();
@@ -233,19 +208,5 @@ class SparkRetriageTest {
     ps.setLong(6, raw.length);
     ps.setBytes(7, raw);
     ps.executeUpdate();
-  }
-
-  private static void writeExport(Path file, List<RawReport> reports) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (RawReport r : reports) {
-        w.write(
-            JSON.writeValueAsString(
-                Map.of(
-                    "id", r.id(),
-                    "name", r.name(),
-                    "raw", Base64.getEncoder().encodeToString(r.raw()))));
-        w.write('\n');
-      }
-    }
   }
 }

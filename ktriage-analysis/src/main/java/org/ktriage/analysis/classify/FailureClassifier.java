@@ -62,9 +62,14 @@ public final class FailureClassifier {
   /**
    * The first line of the page-table walk arm32 and arm64 print for a kernel fault (show_pte in
    * arch/arm/mm/fault.c: {@code [%08lx] *pgd=%08llx}; arch/arm64/mm/fault.c: {@code [%016lx]
-   * pgd=%016llx}): the bracket holds the fault address, also when the message above was lost.
+   * pgd=%016llx}, or instead of the walk {@code [%016lx] address between user and kernel address
+   * ranges} and {@code … user address but active_mm is swapper}): the bracket holds the fault
+   * address, also when the message above was lost.
    */
-  private static final Pattern SHOW_PTE = Pattern.compile("^\\[([0-9a-f]{8,16})\\] \\*?pgd=");
+  private static final Pattern SHOW_PTE =
+      Pattern.compile(
+          "^\\[([0-9a-f]{8,16})\\] (?:\\*?pgd=|address between user and kernel address ranges"
+              + "|user address but active_mm is swapper)");
 
   /**
    * riscv's register dump ends with {@code status: … badaddr: … cause: …}
@@ -126,8 +131,63 @@ public final class FailureClassifier {
         return a;
       }
     }
+    ExceptionFrame ip = oops.ip();
+    if (ip != null && !ip.userMode() && ip.ip() != null && instructionFetch(oops, limit)) {
+      // an instruction fetch faults on the program counter itself
+      return ip.ip();
+    }
     return null;
   }
+
+  /**
+   * The report shows an instruction fetch fault, whose faulting address is the program counter (a
+   * jump or call through a bad pointer): x86 {@code #PF: supervisor instruction fetch} (v5.1+
+   * arch/x86/mm/fault.c show_fault_oops) or the page-fault error code's X86_PF_INSTR bit (bit 4) in
+   * the die header {@code Oops: 0010 [#1]} (page_fault_oops → __die("Oops", regs, error_code));
+   * arm64 an instruction abort, ESR class 0x20/0x21 (IABT, arch/arm64/mm/fault.c die_kernel_fault →
+   * die("Oops", regs, esr): {@code Internal error: Oops: 86000007}), which is also where arm32
+   * marks a prefetch abort's status with FSR_LNX_PF, bit 31 (arch/arm/mm/fault.c do_PrefetchAbort);
+   * powerpc an instruction storage or segment interrupt ({@code TRAP: 0400}, {@code 0480}:
+   * arch/powerpc/mm/fault.c __bad_page_fault).
+   */
+  private static boolean instructionFetch(Oops oops, int limit) {
+    List<LogRecord> lines = oops.lines();
+    for (int i = -2; i < limit; i++) {
+      String t =
+          i == -2
+              ? oops.headline()
+              : i == -1 ? String.valueOf(oops.dieHeader()) : lines.get(i).text();
+      if (INSTRUCTION_FETCH.matcher(t.strip()).find()) {
+        return true;
+      }
+      Matcher m = X86_PF_ERROR_CODE.matcher(t.strip());
+      if (m.find() && (Integer.parseInt(m.group(1), 16) & 0x10) != 0) {
+        return true;
+      }
+      m = ARM_ABORT_STATUS.matcher(t.strip());
+      if (m.find()) {
+        long esr = Long.parseLong(m.group(1), 16);
+        long ec = (esr >>> 26) & 0x3f;
+        if (ec == 0x20 || ec == 0x21) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern INSTRUCTION_FETCH =
+      Pattern.compile(
+          "^#PF: supervisor instruction fetch|\\bTRAP: 04[08]0\\b"
+              + "|Unable to handle kernel instruction fetch");
+
+  /** x86's die header of a page fault: the error code (not s390's {@code Oops: 0011 ilc:1}). */
+  private static final Pattern X86_PF_ERROR_CODE =
+      Pattern.compile("^(?:Oops: )?Oops: ([0-9a-f]{4}) \\[#\\d+\\]");
+
+  /** arm64 and arm32 die(): {@code Internal error: Oops: 86000007 [#1]} (ESR, FSR). */
+  private static final Pattern ARM_ABORT_STATUS =
+      Pattern.compile("^Internal error: Oops: ([0-9a-f]{8}|0{8}[0-9a-f]{8}) \\[#\\d+\\]");
 
   private static @Nullable Long archFaultAddress(String t) {
     try {

@@ -35,7 +35,13 @@ final class FallbackTitles {
           // arch die(): "Oops: 0000 [#1] SMP", the line naming the fault not shown
           "oops", new Head("Oops", true),
           // x86 do_trap()/die() for the other traps: "stack segment: 0000", "int3: 0000"
-          "trap", new Head("kernel trap", true));
+          "trap", new Head("kernel trap", true),
+          // the hard-lockup detector (kernel/watchdog_hld.c): the stuck CPU spins in whatever it
+          // was doing, so no function is named (as the powerpc watchdog's kind says)
+          "hard-lockup", new Head("watchdog: hard LOCKUP", false),
+          // a stall warning whose headline was lost, opened by a stalled CPU's line
+          // (kernel/rcu/tree_stall.h print_cpu_stall_info): titled as syzkaller titles a stall
+          "rcu-stall", new Head("INFO: rcu detected stall", true));
 
   private final TitleRules rules;
   private final StackFrames stackFrames;

@@ -276,7 +276,14 @@ public final class Vmcore implements Closeable {
     byte[] magic = "OSRELEASE=".getBytes(StandardCharsets.US_ASCII);
     long limit = Math.min(pfnLimit, SCAN_PAGES);
     int unreadable = 0;
-    for (long pfn = 0; pfn < limit && unreadable < 1024; pfn++) {
+    // only the frames the dump stores are read, and no more of them than it stores: a cut file
+    // (or a bitmap claiming more than the file holds) costs nothing, not SCAN_PAGES page reads
+    long stored = pm.storedBytes() / pm.pageSize();
+    long read = 0;
+    for (long pfn = pm.nextStoredPfn(0, limit);
+        pfn < limit && unreadable < 1024 && read < stored;
+        pfn = pm.nextStoredPfn(pfn + 1, limit)) {
+      read++;
       org.ktriage.ingest.mm.PageState st = pm.readPage(pfn, page);
       if (st != org.ktriage.ingest.mm.PageState.PRESENT) {
         if (st == org.ktriage.ingest.mm.PageState.UNREADABLE) {

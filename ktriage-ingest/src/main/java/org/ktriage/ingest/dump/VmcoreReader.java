@@ -90,6 +90,34 @@ public final class VmcoreReader {
     } catch (UnreadableInputException e) {
       // already reported through the log, or no log needed
     }
+    KallsymsTable syms = symbols(v, km, notes, problems);
+    List<String> cpuProblems = new ArrayList<>();
+    List<CpuState> cpus =
+        new CpuStateReader(v.path(), v.arch(), v.notes(), km, syms, pacMask(v), cpuProblems).read();
+    notes.addAll(cpuProblems);
+    List<String> dumpProblems = v.problems();
+    if (!dumpProblems.isEmpty()) {
+      partial = true;
+      problems.addAll(0, dumpProblems);
+    }
+    problems.addAll(notes);
+    return new DumpContents(
+        v.path(),
+        v.format(),
+        kernelInfo(v, km, syms),
+        log,
+        cpus,
+        new Completeness(partial, problems));
+  }
+
+  /**
+   * The kernel's symbols: the System.map given, the kallsyms VMCOREINFO points at (v6.0+), or the
+   * tables found in the kernel image; what was used or missed is added to {@code notes}, a failure
+   * to {@code problems} (thrown when strict).
+   */
+  private @Nullable KallsymsTable symbols(
+      Vmcore v, @Nullable KernelMemory km, List<String> notes, List<String> problems)
+      throws IOException {
     KallsymsTable syms = null;
     try {
       VmcoreInfo vi = v.vmcoreinfo();
@@ -121,23 +149,7 @@ public final class VmcoreReader {
       }
       problems.add("kernel symbols not read: " + e.getMessage());
     }
-    List<String> cpuProblems = new ArrayList<>();
-    List<CpuState> cpus =
-        new CpuStateReader(v.path(), v.arch(), v.notes(), km, syms, pacMask(v), cpuProblems).read();
-    notes.addAll(cpuProblems);
-    List<String> dumpProblems = v.problems();
-    if (!dumpProblems.isEmpty()) {
-      partial = true;
-      problems.addAll(0, dumpProblems);
-    }
-    problems.addAll(notes);
-    return new DumpContents(
-        v.path(),
-        v.format(),
-        kernelInfo(v, km, syms),
-        log,
-        cpus,
-        new Completeness(partial, problems));
+    return syms;
   }
 
   private static String filteredWords(int level) {

@@ -302,6 +302,54 @@ public final class ElfCore implements PhysicalMemory {
     return problems;
   }
 
+  /** Bytes of {@code s} the file really holds (its p_filesz, cut at the end of the file). */
+  private long storedLength(LoadSegment s) {
+    long off = s.fileOffset();
+    if (s.fileSize() <= 0 || off < 0 || off >= src.size()) {
+      return 0;
+    }
+    return Math.min(s.fileSize(), src.size() - off);
+  }
+
+  /** The PT_LOAD bytes the file holds. */
+  @Override
+  public long storedBytes() {
+    long sum = 0;
+    for (LoadSegment s : byPhys) {
+      sum += storedLength(s); // each at most the file size: no overflow for 2^16 segments
+    }
+    return sum;
+  }
+
+  /** The first pfn from {@code pfn} some PT_LOAD stores bytes of (within the file). */
+  @Override
+  public long nextStoredPfn(long pfn, long limit) {
+    if (pfn >= limit || pfn < 0 || pfn > Long.MAX_VALUE / PAGE_SIZE) {
+      return pfn < limit ? pfn : limit;
+    }
+    long addr = pfn * PAGE_SIZE;
+    long best = limit;
+    for (LoadSegment s : byPhys) {
+      if (s.physAddr() >= 0 && s.physAddr() / PAGE_SIZE >= best) {
+        break; // in physical address order: no later segment starts sooner
+      }
+      long stored = storedLength(s);
+      if (stored == 0 || s.physAddr() < 0 || s.physAddr() > Long.MAX_VALUE - stored) {
+        continue;
+      }
+      long end = s.physAddr() + stored;
+      if (end <= addr) {
+        continue;
+      }
+      long first = Math.max(addr, s.physAddr()) / PAGE_SIZE;
+      best = Math.min(best, first);
+      if (first == pfn) {
+        break;
+      }
+    }
+    return best;
+  }
+
   @Override
   public PageState readPage(long pfn, byte[] dst) throws IOException {
     long pa = pfn * PAGE_SIZE;

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.MissingMemoryException;
 import org.ktriage.ingest.mm.KernelMemory;
+import org.ktriage.ingest.mm.PhysicalMemory;
 
 /**
  * Finds the kallsyms tables in the kernel image by their structure, for dumps whose VMCOREINFO does
@@ -25,8 +26,6 @@ public final class KallsymsScanner {
   /** How far from the image start the token table is looked for. */
   private static final long SCAN_BYTES = 96L << 20;
 
-  private static final int CHUNK = 1 << 20;
-
   /** How much memory before the token table holds names, markers and (old order) addresses. */
   private static final int BEFORE = 12 << 20;
 
@@ -43,24 +42,64 @@ public final class KallsymsScanner {
    * Scans the kernel image from {@code imageStart} for the tables; {@code stext}, when known
    * (VMCOREINFO {@code SYMBOL(_stext)}), picks among address encodings. Null when no consistent set
    * of tables is found.
+   *
+   * <p>Bounded by what the dump holds, not by what it claims: it looks at no more bytes than the
+   * dump stores ({@link PhysicalMemory#storedBytes}, a 4 KiB file costs nothing), and a stretch the
+   * dump does not store is stepped over without reading or zero-filling it ({@link
+   * PhysicalMemory#nextStoredPfn}). The step relies on the image being physically contiguous:
+   * x86-64 maps the whole kernel image at {@code __START_KERNEL_map + phys_base}
+   * (arch/x86/include/asm/page_64.h {@code __phys_addr_symbol()}).
    */
   public static @Nullable KallsymsTable scan(
       KernelMemory mem, long imageStart, @Nullable Long stext) {
-    byte[] chunk = new byte[CHUNK + DIGITS.length];
-    for (long off = 0; off < SCAN_BYTES; off += CHUNK) {
-      long base = imageStart + off;
-      java.util.Arrays.fill(chunk, (byte) 0);
+    PhysicalMemory pm = mem.physical();
+    int ps = pm.pageSize();
+    long budget = Math.min(SCAN_BYTES, pm.storedBytes());
+    // the page read, after the tail of the page before it (a token table may straddle the two)
+    int carry = DIGITS.length - 1;
+    byte[] buf = new byte[carry + ps];
+    byte[] page = new byte[ps];
+    boolean previousRead = false;
+    long looked = 0;
+    for (long off = 0; off < SCAN_BYTES && looked < budget; ) {
+      long va = imageStart + off;
+      long pfn;
+      try {
+        pfn = Long.divideUnsigned(mem.translator().toPhysical(va), ps);
+      } catch (MissingMemoryException e) {
+        off += ps;
+        previousRead = false;
+        continue;
+      }
+      long left = (SCAN_BYTES - off + ps - 1) / ps;
+      long next = pfn + left < 0 ? pfn : pm.nextStoredPfn(pfn, pfn + left);
+      if (next > pfn) {
+        off += (next - pfn) * ps; // not stored: skipped, never read
+        previousRead = false;
+        continue;
+      }
       long missing;
       try {
-        missing = mem.readLenient(base, chunk, "kernel image");
+        missing = mem.readLenient(va, page, "kernel image");
       } catch (MissingMemoryException e) {
+        missing = ps;
+      }
+      looked += ps;
+      off += ps;
+      if (missing == ps) {
+        previousRead = false;
         continue;
       }
-      if (missing == chunk.length) {
-        continue;
+      if (previousRead) {
+        System.arraycopy(buf, ps, buf, 0, carry);
+      } else {
+        java.util.Arrays.fill(buf, 0, carry, (byte) 0);
       }
-      for (int i = indexOf(chunk, DIGITS, 0); i >= 0; i = indexOf(chunk, DIGITS, i + 1)) {
-        KallsymsTable t = tryAt(mem, base + i, imageStart, stext);
+      System.arraycopy(page, 0, buf, carry, ps);
+      previousRead = true;
+      long bufStart = va - carry;
+      for (int i = indexOf(buf, DIGITS, 0); i >= 0; i = indexOf(buf, DIGITS, i + 1)) {
+        KallsymsTable t = tryAt(mem, bufStart + i, imageStart, stext);
         if (t != null) {
           return t;
         }

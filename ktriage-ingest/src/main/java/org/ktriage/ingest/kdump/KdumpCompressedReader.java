@@ -37,6 +37,11 @@ public final class KdumpCompressedReader implements PhysicalMemory {
   private final long[] rankBeforeBlock;
   private final long pfnLimit;
   private final long descBase;
+
+  /** Pages this file holds a page_desc for, and where its page data may start. */
+  private final long partPages;
+
+  private final long descEnd;
   private final List<String> problems = new ArrayList<>();
   private final int blockSize;
   private final int bitsPerBlock;
@@ -75,6 +80,17 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     this.problems.addAll(problems);
     // split parts index page_desc from their start pfn
     this.descBase = header.split() ? rankOf(header.startPfn()) : 0;
+    this.partPages =
+        header.split()
+            ? rankOf(Math.min(header.endPfn(), pfnLimit)) - descBase
+            : rankBeforeBlock[rankBeforeBlock.length - 1];
+    // makedumpfile writes page_desc[] for every dumpable page of the file first and the page data
+    // after it (write_kdump_pages_and_bitmap_cyclic(): offset_data = offset_desc +
+    // sizeof(page_desc_t) * num_dumpable)
+    this.descEnd =
+        partPages > (Long.MAX_VALUE - dataOffset) / DESC_SIZE
+            ? Long.MAX_VALUE
+            : dataOffset + partPages * DESC_SIZE;
   }
 
   /** True when {@code head} starts with the kdump signature. */
@@ -356,6 +372,12 @@ public final class KdumpCompressedReader implements PhysicalMemory {
           total += Long.bitCount(Bytes.readU64Le(buf, base + i));
         }
       }
+      if (got != n * blockSize) {
+        // the file ends inside the bitmap: no page past it is marked, so every later block has the
+        // same rank; the work is bounded by the bytes the file holds, not by the max_mapnr claimed
+        Arrays.fill(ranks, b + n, blocks, total);
+        break;
+      }
     }
     ranks[blocks] = total;
     return ranks;
@@ -379,6 +401,52 @@ public final class KdumpCompressedReader implements PhysicalMemory {
   /** Number of dumped pages (set bits in the dumped bitmap). */
   public long dumpedPages() {
     return rankBeforeBlock[rankBeforeBlock.length - 1];
+  }
+
+  /**
+   * The dumped pages' bytes, or 0 when the file ends before the page data starts (a file cut inside
+   * its headers, bitmaps or {@code page_desc[]} holds no page at all).
+   */
+  @Override
+  public long storedBytes() {
+    return src.size() > descEnd ? partPages * blockSize : 0;
+  }
+
+  /** The next pfn set in the dumped bitmap, in this file's range; none when it holds no data. */
+  @Override
+  public long nextStoredPfn(long pfn, long limit) {
+    long end = Math.min(limit, Math.min(pfnLimit, header.endPfn()));
+    long p = Math.max(pfn, header.startPfn());
+    if (p >= end || storedBytes() == 0) {
+      return limit;
+    }
+    try {
+      while (p < end) {
+        long block = p / bitsPerBlock;
+        if (block + 1 < rankBeforeBlock.length
+            && rankBeforeBlock[(int) block + 1] == rankBeforeBlock[(int) block]) {
+          p = (block + 1) * bitsPerBlock; // no page of this bitmap block is dumped
+          continue;
+        }
+        bit(dumpedBitmapOffset, p, false);
+        int i = (int) (p % bitsPerBlock);
+        int stop = (int) Math.min(bitsPerBlock, end - block * bitsPerBlock);
+        while (i < stop) {
+          int b = dumpedBlock[i >>> 3] >>> (i & 7);
+          if (b == 0) {
+            i = (i | 7) + 1; // the rest of this byte is clear
+          } else if ((b & 1) != 0) {
+            return block * bitsPerBlock + i;
+          } else {
+            i++;
+          }
+        }
+        p = block * bitsPerBlock + stop;
+      }
+    } catch (IOException e) {
+      return pfn < limit ? pfn : limit; // let readPage say what is wrong
+    }
+    return limit;
   }
 
   /** The file name. */
@@ -482,6 +550,13 @@ public final class KdumpCompressedReader implements PhysicalMemory {
     int flags = Bytes.readI32Le(d, 12);
     if (off == 0) {
       return PageState.UNREADABLE; // never written: incomplete dump
+    }
+    if (off < descEnd) {
+      corrupt(
+          pfn,
+          descAt,
+          "page data offset " + off + " lies before the end of page_desc[] " + descEnd);
+      return PageState.UNREADABLE;
     }
     if (size <= 0 || size > blockSize || off < 0) {
       corrupt(pfn, descAt, "page_desc size " + size + " (page size " + blockSize + ")");

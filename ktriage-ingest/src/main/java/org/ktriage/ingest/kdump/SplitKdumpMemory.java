@@ -41,6 +41,24 @@ public final class SplitKdumpMemory implements PhysicalMemory {
   }
 
   @Override
+  public long storedBytes() {
+    long sum = 0;
+    for (KdumpCompressedReader p : parts) {
+      sum += p.storedBytes(); // each under ReadLimits.PAGE_FRAMES pages: no overflow
+    }
+    return sum;
+  }
+
+  @Override
+  public long nextStoredPfn(long pfn, long limit) {
+    long next = limit;
+    for (KdumpCompressedReader p : parts) {
+      next = Math.min(next, p.nextStoredPfn(pfn, next));
+    }
+    return next;
+  }
+
+  @Override
   public List<String> problems() {
     List<String> all = new ArrayList<>();
     for (KdumpCompressedReader p : parts) {

@@ -148,17 +148,7 @@ public final class Arm64Backtraces {
       List<StackRange> stacks,
       @Nullable Map<String, Long> regs) {
     // a return address points after its call (bl): look up the call itself, as %pB does
-    KernelSymbol sym = k.symbols().symbolize(returnAddress ? ip - 4 : ip);
-    StackRange stack = StackRange.find(stacks, slot);
-    return new UnwoundFrame(
-        slot,
-        ip,
-        sym == null ? null : sym.name(),
-        sym == null ? 0 : ip - sym.address(),
-        stack == null ? null : stack.name(),
-        regs,
-        true,
-        sym == null ? null : sym.module());
+    return UnwoundFrame.symbolized(k, slot, ip, returnAddress ? ip - 4 : ip, stacks, regs);
   }
 
   /** The CPU's IRQ stack ({@code irq_stack_ptr}, THREAD_SIZE bytes) and its task's stack. */

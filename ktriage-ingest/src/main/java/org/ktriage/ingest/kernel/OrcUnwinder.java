@@ -297,17 +297,7 @@ public final class OrcUnwinder {
 
   private UnwoundFrame frame(
       long slot, long ip, long lookup, List<StackRange> stacks, @Nullable Map<String, Long> regs) {
-    KernelSymbol sym = k.symbols().symbolize(lookup);
-    StackRange stack = StackRange.find(stacks, slot);
-    return new UnwoundFrame(
-        slot,
-        ip,
-        sym == null ? null : sym.name(),
-        sym == null ? 0 : ip - sym.address(),
-        stack == null ? null : stack.name(),
-        regs,
-        true,
-        sym == null ? null : sym.module());
+    return UnwoundFrame.symbolized(k, slot, ip, lookup, stacks, regs);
   }
 
   /** Members of pt_regs as this kernel lays them out (for tests and views). */

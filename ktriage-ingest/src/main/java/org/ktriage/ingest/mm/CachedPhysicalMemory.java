@@ -62,6 +62,16 @@ public final class CachedPhysicalMemory implements PhysicalMemory {
   }
 
   @Override
+  public long storedBytes() {
+    return inner.storedBytes();
+  }
+
+  @Override
+  public long nextStoredPfn(long pfn, long limit) {
+    return inner.nextStoredPfn(pfn, limit);
+  }
+
+  @Override
   public List<String> problems() {
     return inner.problems();
   }

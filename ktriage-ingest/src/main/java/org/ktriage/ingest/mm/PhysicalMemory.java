@@ -19,6 +19,24 @@ public interface PhysicalMemory extends Closeable {
    */
   PageState readPage(long pfn, byte[] dst) throws IOException;
 
+  /**
+   * An upper bound on the bytes of page contents the dump can give: what its own tables say it
+   * stores and its file actually holds. A scan that looks for something by its structure (the
+   * kallsyms tables) looks at no more than this; {@link Long#MAX_VALUE} when unknown.
+   */
+  default long storedBytes() {
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * The first page frame in {@code [pfn, limit)} whose contents the dump may store, or {@code
+   * limit} when none: frames it does not hold are skipped without reading (or zero-filling) them.
+   * Without an index to consult, {@code pfn} itself.
+   */
+  default long nextStoredPfn(long pfn, long limit) {
+    return pfn < limit ? pfn : limit;
+  }
+
   /** Problems met so far while reading pages (corrupt page data and the like), for people. */
   List<String> problems();
 

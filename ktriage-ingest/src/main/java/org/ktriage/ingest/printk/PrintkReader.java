@@ -392,30 +392,13 @@ public final class PrintkReader {
     long textLenOff = off(st + ".text_len");
     long dictLenOff = off(st + ".dict_len");
     Long callerOff = info.offset(st + ".caller_id");
-    long logBufPtr = memory.readU64(need(info.symbol("log_buf"), "SYMBOL(log_buf)"), "log_buf");
-    long bufLen =
-        memory.readU32(need(info.symbol("log_buf_len"), "SYMBOL(log_buf_len)"), "log_buf_len");
+    StructBytes buf = logBuf(hdrSize, problems);
+    long bufLen = buf.length();
     long firstIdx =
         memory.readU32(
             need(info.symbol("log_first_idx"), "SYMBOL(log_first_idx)"), "log_first_idx");
     long nextIdx =
         memory.readU32(need(info.symbol("log_next_idx"), "SYMBOL(log_next_idx)"), "log_next_idx");
-    if (bufLen <= hdrSize || bufLen > MAX_RING || hdrSize <= 0 || hdrSize > 64) {
-      throw new CorruptDumpException(
-          "log_buf_len "
-              + bufLen
-              + " (printk_log header "
-              + hdrSize
-              + " bytes) is implausible; the cap is "
-              + MAX_RING
-              + " bytes (ReadLimits.PRINTK_RING_BYTES)");
-    }
-    byte[] bufBytes = new byte[(int) bufLen];
-    long miss = memory.readLenient(logBufPtr, bufBytes, "log_buf");
-    StructBytes buf = new StructBytes(bufBytes, "log_buf");
-    if (miss > 0) {
-      problems.add(miss + " bytes of log_buf are not in the dump; records there are lost");
-    }
     List<PrintkRecord> out = new ArrayList<>();
     long idx = firstIdx;
     long seq = 0;
@@ -463,5 +446,32 @@ public final class PrintkReader {
       idx += len;
     }
     return new KernelLog(out, "printk_log", problems, List.of());
+  }
+
+  /**
+   * The v3.5–v5.9 {@code log_buf} ({@code log_buf_len} bytes, capped), its missing bytes noted in
+   * {@code problems}.
+   */
+  private StructBytes logBuf(long hdrSize, List<String> problems)
+      throws MissingMemoryException, UnsupportedDumpException, CorruptDumpException {
+    long logBufPtr = memory.readU64(need(info.symbol("log_buf"), "SYMBOL(log_buf)"), "log_buf");
+    long bufLen =
+        memory.readU32(need(info.symbol("log_buf_len"), "SYMBOL(log_buf_len)"), "log_buf_len");
+    if (bufLen <= hdrSize || bufLen > MAX_RING || hdrSize <= 0 || hdrSize > 64) {
+      throw new CorruptDumpException(
+          "log_buf_len "
+              + bufLen
+              + " (printk_log header "
+              + hdrSize
+              + " bytes) is implausible; the cap is "
+              + MAX_RING
+              + " bytes (ReadLimits.PRINTK_RING_BYTES)");
+    }
+    byte[] bufBytes = new byte[(int) bufLen];
+    long miss = memory.readLenient(logBufPtr, bufBytes, "log_buf");
+    if (miss > 0) {
+      problems.add(miss + " bytes of log_buf are not in the dump; records there are lost");
+    }
+    return new StructBytes(bufBytes, "log_buf");
   }
 }

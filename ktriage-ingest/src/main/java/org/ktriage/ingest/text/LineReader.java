@@ -26,6 +26,7 @@ public final class LineReader implements Closeable {
   private long truncatedLines;
   private long bytesRead;
   private boolean lastTruncated;
+  private boolean lastClean;
 
   public LineReader(InputStream in) {
     this.in = in;
@@ -81,6 +82,7 @@ public final class LineReader implements Closeable {
     if (over) {
       truncatedLines++;
     }
+    lastClean = clean;
     if (clean) {
       return new String(line, 0, len, StandardCharsets.ISO_8859_1);
     }
@@ -145,6 +147,15 @@ public final class LineReader implements Closeable {
       return Math.min(len, j + 1);
     }
     return j + 1;
+  }
+
+  /**
+   * The bytes of the line last returned when they are its chars one for one (a line with no control
+   * byte and nothing above ASCII, decoded as ISO 8859-1): a prefix of this reader's own buffer,
+   * valid up to the line's length and only until the next {@link #readLine}; otherwise null.
+   */
+  byte @Nullable [] lastLineBytes() {
+    return lastClean ? line : null;
   }
 
   /** 1-based number of the line last returned. */

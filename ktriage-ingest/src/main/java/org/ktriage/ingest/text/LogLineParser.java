@@ -1,5 +1,6 @@
 package org.ktriage.ingest.text;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -46,7 +47,16 @@ public final class LogLineParser {
 
   /** Parses one line into a {@link LogRecord}. */
   public static LogRecord record(String line, long seq, String path, int lineNumber) {
-    Parsed p = parse(line);
+    return record(line, null, seq, path, lineNumber);
+  }
+
+  /**
+   * Parses one line into a {@link LogRecord}; {@code latin1}, when not null, holds the line's chars
+   * one byte each from index 0 ({@link LineReader#lastLineBytes}), read instead of a copy.
+   */
+  static LogRecord record(
+      String line, byte @Nullable [] latin1, long seq, String path, int lineNumber) {
+    Parsed p = parse(line, latin1);
     return new LogRecord(
         seq,
         p.timestampNanos(),
@@ -58,7 +68,11 @@ public final class LogLineParser {
 
   /** Parses one line into its fields. */
   public static Parsed parse(String line) {
-    Cursor c = new Cursor(line);
+    return parse(line, null);
+  }
+
+  private static Parsed parse(String line, byte @Nullable [] latin1) {
+    Cursor c = new Cursor(line, latin1);
     c.quote();
     int unindented = c.i;
     c.indent();
@@ -94,13 +108,39 @@ public final class LogLineParser {
     /** A printk time bracket without an absolute time was read: {@code []}, {@code [ +0.5]}. */
     boolean sawStamp;
 
-    Cursor(String s) {
+    /**
+     * The line's chars as bytes, one per char (a char above 0xff as {@code ?}, compared with ASCII
+     * only): every prefix read here is ASCII, and an array read costs less than {@code
+     * String.charAt} on every char.
+     */
+    final byte[] b;
+
+    Cursor(String s, byte @Nullable [] latin1) {
       this.s = s;
       this.n = s.length();
+      if (latin1 != null && latin1.length >= n) {
+        this.b = latin1;
+        return;
+      }
+      byte[] latin = s.getBytes(StandardCharsets.ISO_8859_1);
+      if (latin.length != n) {
+        // a surrogate pair encodes as one '?': keep one byte per char so indices stay the same
+        latin = new byte[n];
+        for (int k = 0; k < n; k++) {
+          char c = s.charAt(k);
+          latin[k] = c > 0xff ? (byte) '?' : (byte) c;
+        }
+      }
+      this.b = latin;
     }
 
     char at(int k) {
-      return k < n ? s.charAt(k) : '\0';
+      return k < n ? (char) (b[k] & 0xff) : '\0';
+    }
+
+    /** An upper-case letter at k, read from the string (any script, as {@link #b} has not). */
+    boolean upper(int k) {
+      return k < n && Character.isUpperCase(s.charAt(k));
     }
 
     static boolean digit(char c) {
@@ -163,7 +203,7 @@ public final class LogLineParser {
                       || at(j + 1) == ' '
                       || at(j + 1) == ']'
                       || at(j + 1) == '+'
-                      || Character.isUpperCase(at(j + 1))))
+                      || upper(j + 1)))
               || bareSecondsEnd(j) > 0
               || SyslogStamp.end(s, j) > 0
               || (c == '<' && digit(at(j + 1)))
@@ -213,8 +253,8 @@ public final class LogLineParser {
       }
       int j = i + 1;
       int v = 0;
-      while (j < n && j < i + 4 && digit(s.charAt(j))) {
-        v = v * 10 + (s.charAt(j) - '0');
+      while (j < n && j < i + 4 && digit(at(j))) {
+        v = v * 10 + (at(j) - '0');
         j++;
       }
       if (at(j) != '>') {
@@ -234,8 +274,8 @@ public final class LogLineParser {
       for (int k = 0; k < 3; k++) {
         int start = j;
         long v = 0;
-        while (j < n && digit(s.charAt(j)) && j - start < 20) {
-          v = v * 10 + (s.charAt(j) - '0');
+        while (j < n && digit(at(j)) && j - start < 20) {
+          v = v * 10 + (at(j) - '0');
           j++;
         }
         if (j == start || at(j) != ',') {
@@ -245,7 +285,7 @@ public final class LogLineParser {
         j++;
       }
       int flagsStart = j;
-      while (j < n && j - flagsStart < 48 && s.charAt(j) != ';' && s.charAt(j) != ' ') {
+      while (j < n && j - flagsStart < 48 && at(j) != ';' && at(j) != ' ') {
         j++;
       }
       if (at(j) != ';') {
@@ -313,7 +353,7 @@ public final class LogLineParser {
           return;
         }
         int sp = s.indexOf(' ', k);
-        if (sp < 0 || sp - k > 64 || s.charAt(sp - 1) == ':') {
+        if (sp < 0 || sp - k > 64 || at(sp - 1) == ':') {
           return;
         }
         if (s.startsWith("kern.", k)) {
@@ -337,7 +377,7 @@ public final class LogLineParser {
         long secs = 0;
         int start = j;
         while (digit(at(j)) && j - start < 12) {
-          secs = secs * 10 + (s.charAt(j) - '0');
+          secs = secs * 10 + (at(j) - '0');
           j++;
         }
         if (at(j) != '.') {
@@ -347,7 +387,7 @@ public final class LogLineParser {
         long frac = 0;
         int fs = j;
         while (digit(at(j)) && j - fs < 9) {
-          frac = frac * 10 + (s.charAt(j) - '0');
+          frac = frac * 10 + (at(j) - '0');
           j++;
         }
         if (j == fs) {
@@ -462,7 +502,7 @@ public final class LogLineParser {
      */
     private void leakedLevel() {
       char c = at(i);
-      if (((c >= '0' && c <= '7') || c == 'c' || c == 'd') && Character.isUpperCase(at(i + 1))) {
+      if (((c >= '0' && c <= '7') || c == 'c' || c == 'd') && upper(i + 1)) {
         i++;
       }
     }
@@ -649,7 +689,7 @@ public final class LogLineParser {
       // the host name is one token: look for " kernel: " right after it
       int end = Math.min(n, i + 65);
       for (int k = i; k < end; k++) {
-        char ch = s.charAt(k);
+        char ch = at(k);
         if (ch == ' ') {
           if (s.startsWith(" kernel: ", k)) {
             i = k + 9;

@@ -43,7 +43,7 @@ public final class LogReader implements Iterator<LogRecord>, Closeable {
       done = true;
       return false;
     }
-    next = LogLineParser.record(line, seq++, path, lines.lineNumber());
+    next = LogLineParser.record(line, lines.lastLineBytes(), seq++, path, lines.lineNumber());
     return true;
   }
 

@@ -33,6 +33,13 @@ public final class OopsParser implements Consumer<LogRecord> {
   private final List<Oops> out = new ArrayList<>();
   private final Map<String, ReportBuilder> open = new HashMap<>();
   private final Map<String, LogRecord> pendingCut = new HashMap<>();
+
+  /**
+   * Fault-information lines read in a row outside any report ({@link ReportLine#FAULT_INFO}): a die
+   * header that opens a report takes them, as its fault message's lost first line would have.
+   */
+  private final Map<String, List<LogRecord>> pendingFault = new HashMap<>();
+
   private @Nullable ReportBuilder lastClosed;
   private long lastClosedSeq = Long.MIN_VALUE;
   private final List<ReportBuilder> closedOrder = new ArrayList<>();
@@ -93,6 +100,7 @@ public final class OopsParser implements Consumer<LogRecord> {
         return;
       }
       if (cur == null) {
+        faultInfo(k, text, from, r);
         bareLine(r);
         if (lastClosed != null
             && text.startsWith("---[ end Kernel panic", from)
@@ -111,7 +119,21 @@ public final class OopsParser implements Consumer<LogRecord> {
       }
       return;
     }
-    header(k, cur, hm, r);
+    List<LogRecord> info = pendingFault.remove(k);
+    header(k, cur, hm, r, info);
+  }
+
+  /** Keeps a run of fault-information lines outside any report; any other line ends the run. */
+  private void faultInfo(String k, String text, int from, LogRecord r) {
+    if (!ReportLine.FAULT_INFO.matcher(text).region(from, text.length()).lookingAt()) {
+      pendingFault.remove(k);
+      return;
+    }
+    List<LogRecord> run = pendingFault.computeIfAbsent(k, x -> new ArrayList<>());
+    if (run.size() >= ReportLine.FAULT_INFO_MAX) {
+      run.remove(0);
+    }
+    run.add(r);
   }
 
   /**
@@ -166,7 +188,11 @@ public final class OopsParser implements Consumer<LogRecord> {
   }
 
   private void header(
-      String k, @Nullable ReportBuilder cur, ReportFormats.HeaderMatch hm, LogRecord r) {
+      String k,
+      @Nullable ReportBuilder cur,
+      ReportFormats.HeaderMatch hm,
+      LogRecord r,
+      @Nullable List<LogRecord> faultInfo) {
     ReportKind rule = hm.rule();
     switch (rule.role()) {
       case PANIC -> {
@@ -224,13 +250,21 @@ public final class OopsParser implements Consumer<LogRecord> {
       }
     }
     if (cur != null) {
+      if (rule.role() == ReportRole.DIE && faultInfo == null) {
+        faultInfo = cur.takeTrailingFaultInfo();
+      }
       if (cur.tentative) {
         open.remove(k);
       } else {
         close(k, cur, true);
       }
     }
-    open.put(k, new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k)));
+    ReportBuilder b = new ReportBuilder(rule, hm.matcher(), r, pendingCut.remove(k));
+    if (rule.role() == ReportRole.DIE && faultInfo != null) {
+      // a die header whose fault message was lost: the fault's own lines before it are its start
+      b.precededBy(faultInfo);
+    }
+    open.put(k, b);
   }
 
   /**

@@ -102,7 +102,7 @@ final class ProgramCounterLine {
         if (ip == null) {
           String addr = m.group("addr") != null ? m.group("addr") : m.group("uaddr");
           next = pending(m, span, false, addr);
-        } else if (ip.function == null && m.group("func") != null) {
+        } else if (ip.function == null && (m.group("func") != null || m.group("bare") != null)) {
           next = pending(m, span, false, null);
         }
         return new Read(next, true);
@@ -160,6 +160,9 @@ final class ProgramCounterLine {
   static TraceBuilder.PendingException pending(
       Matcher m, SourceSpan span, boolean user, @Nullable String addr) {
     String func = group(m, "func");
+    if (func == null) {
+      func = group(m, "bare");
+    }
     return new TraceBuilder.PendingException(
         func,
         func == null ? null : group(m, "off"),

@@ -47,7 +47,7 @@ final class ReportBuilder {
   final ReportKind rule;
   final String headline;
   final @Nullable String caller;
-  final long startSeq;
+  long startSeq;
   boolean tentative;
   final boolean delimited;
   boolean delimiterClosed;
@@ -114,6 +114,54 @@ final class ReportBuilder {
     }
   }
 
+  /** The program-counter lines that open a report without header (x86, powerpc, s390, others). */
+  private static final List<String> TRACE_ONLY_PC =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of("RIP: ", "EIP: ", "NIP [", "Krnl PSW : "),
+              ReportLine.PC_PREFIXES.stream())
+          .toList();
+
+  /**
+   * The first characters of {@link #TRACE_ONLY_PC}: one lookup rules out most lines of a long log
+   * before any prefix is compared.
+   */
+  private static final String TRACE_ONLY_PC_FIRST =
+      TRACE_ONLY_PC.stream()
+          .map(p -> p.substring(0, 1))
+          .distinct()
+          .collect(java.util.stream.Collectors.joining());
+
+  /**
+   * Removes and returns the run of fault-information lines ({@link ReportLine#FAULT_INFO}) this
+   * report ends with: the start of a fault whose message line was lost, printed after this report
+   * (a WARN's body cut by a fault inside its own printing).
+   */
+  List<LogRecord> takeTrailingFaultInfo() {
+    int i = lines.size();
+    while (i > 1 && i > lines.size() - ReportLine.FAULT_INFO_MAX) {
+      String t = lines.get(i - 1).text();
+      int from = firstNonSpace(t);
+      if (!ReportLine.FAULT_INFO.matcher(t).region(from, t.length()).lookingAt()) {
+        break;
+      }
+      i--;
+    }
+    List<LogRecord> run = new ArrayList<>(lines.subList(i, lines.size()));
+    lines.subList(i, lines.size()).clear();
+    lastTaken = Math.min(lastTaken, lines.size());
+    return run;
+  }
+
+  /** Puts lines the kernel printed for this report before its first line at its start. */
+  void precededBy(List<LogRecord> before) {
+    if (before.isEmpty()) {
+      return;
+    }
+    lines.addAll(0, before);
+    lastTaken = lines.size();
+    startSeq = Math.min(startSeq, before.get(0).seq());
+  }
+
   /**
    * A report without header opened by {@code first}, or null when the line is neither a call trace
    * heading, a frame nor a program-counter line.
@@ -129,11 +177,9 @@ final class ReportBuilder {
     boolean pcLine =
         !heading
             && f == null
-            && (text.startsWith("RIP: ", from)
-                || text.startsWith("EIP: ", from)
-                || text.startsWith("NIP [", from)
-                || text.startsWith("Krnl PSW : ", from)
-                || ProgramCounterLine.startsWithAny(text, from, ReportLine.PC_PREFIXES));
+            && from < text.length()
+            && TRACE_ONLY_PC_FIRST.indexOf(text.charAt(from)) >= 0
+            && ProgramCounterLine.startsWithAny(text, from, TRACE_ONLY_PC);
     if (!heading
         && !pcLine
         && (f == null

@@ -1,5 +1,6 @@
 package org.ktriage.ingest.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -68,12 +69,47 @@ final class ReportLine {
   /**
    * The faulting program counter outside x86, each from its arch's show_regs(): arm64 {@code pc :
    * sym+off/size [mod]} or {@code pc : [<addr>] lr : …}, arm32 {@code PC is at sym+off/size}, riscv
-   * {@code epc : sym+off/size} (v5.x+) or {@code sepc: addr ra : …} (v4.x, v5.0).
+   * {@code epc : sym+off/size} (v5.x+) or {@code sepc: addr ra : …} (v4.x, v5.0); a function name
+   * alone where a paste cut the offsets.
    */
   static final Pattern ARM_PC =
       KernelMacros.compile(
           "(?:pc : |PC is at |epc : |sepc: )(?:\\[<(?<addr>[0-9a-f]+)>\\]|(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+"
-              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b)");
+              + "(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?|(?:0x)?(?<uaddr>[0-9a-f]{8,16})\\b"
+              // a paste that cut the offsets down to the function name
+              + "|(?<bare>[A-Za-z_][A-Za-z0-9_.$]*)\\s*$)");
+
+  /**
+   * A line each architecture's kernel-fault handler prints between its fault message and die(), so
+   * that a report whose first line was lost (a paste cut above it, a console that dropped it) still
+   * shows the fault: x86 show_fault_oops ({@code #PF: supervisor instruction fetch in kernel mode},
+   * {@code #PF: error_code(0x0010) - not-present page}), dump_pagetable ({@code PGD 0 P4D 0}, i386
+   * {@code *pde = 00000000}) and, before v2.6.25, {@code printing eip:} with the bare address on
+   * the next line; the tail of the old header when a console split its KERN_CONT pieces ({@code
+   * NULL pointer dereference at virtual address 00000370}); arm64 die_kernel_fault →
+   * mem_abort_decode ({@code Mem abort info:}, {@code ESR = 0x96000005}, {@code EC = …}, {@code FSC
+   * = …}, {@code Data abort info:}, {@code WnR = 0}) and show_pte ({@code swapper pgtable: …},
+   * {@code [0000000000000000] pgd=…}, {@code [dfffa00000000003] address between user and kernel
+   * address ranges}), arm32 show_pte ({@code pgd = c0004000}, {@code [00000000] *pgd=…}); powerpc
+   * __bad_page_fault ({@code Faulting instruction address: 0x…}); s390 dump_fault_info ({@code
+   * Failing address: … TEID: …}, {@code Fault in home space mode while using kernel ASCE.}, {@code
+   * AS:… R3:… S:… P:…}).
+   */
+  static final Pattern FAULT_INFO =
+      Pattern.compile(
+          "^(?:#PF: |(?:PGD|P4D|PUD|PMD) [0-9a-f]+\\b|\\*p(?:de|dpt|ml4e|te) = [0-9a-f]+"
+              + "|printing eip:|[0-9a-f]{8}(?:[0-9a-f]{8})?$"
+              + "|(?:kernel )?(?:NULL pointer dereference|paging request) at (?:virtual address )?[0-9a-f]"
+              + "|Mem abort info:|Data abort info:|Abort info:"
+              + "|(?:ESR|EC|IL|SET|FnV|EA|S1PTW|FSC|ISV|ISS2?|CM|WnR|TnD|TagAccess|GCS|Overlay"
+              + "|DirtyBit|Xs|SAS|SSE|SRT|SF|AR|VNCR|LST) = "
+              + "|(?:swapper|user) pgtable: |\\[[0-9a-f]{8,16}\\] |pgd = [0-9a-f]{8,16}$"
+              + "|Faulting instruction address: 0x"
+              + "|Failing address: [0-9a-f]+|Fault in \\w+ space mode while using"
+              + "|AS:[0-9a-f]{16} R[23]:)");
+
+  /** Fault-information lines kept before a die header (mem_abort_decode prints at most ~14). */
+  static final int FAULT_INFO_MAX = 24;
 
   /** The lines {@link #ARM_PC} reads. */
   static final List<String> PC_PREFIXES = List.of("pc : ", "PC is at ", "epc : ", "sepc: ");
@@ -352,7 +388,15 @@ final class ReportLine {
           "=====");
 
   static boolean isBody(String text, int from) {
-    for (String p : BODY_PREFIXES) {
+    if (from < 0 || from >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(from);
+    String[] candidates = c < BODY_BY_FIRST_CHAR.length ? BODY_BY_FIRST_CHAR[c] : null;
+    if (candidates == null) {
+      return false;
+    }
+    for (String p : candidates) {
       if (text.startsWith(p, from)) {
         return true;
       }
@@ -361,44 +405,84 @@ final class ReportLine {
   }
 
   /**
-   * Whether the line from {@code from} could be a frame at all: every frame form above carries an
-   * offset or address ({@code 0x}, in {@code +0x…/0x…} or alone), a bracketed address ({@code
-   * [<…>]}), a source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame
-   * number ({@code #N}). One pass over the chars, no allocation: most lines of a long log carry
-   * none of these and skip every regular expression.
+   * {@link #BODY_PREFIXES} by their first (ASCII) character: a line is compared with the two or
+   * three prefixes that can match it, not with all of them (this runs for every line of every
+   * report, up to three times).
+   */
+  private static final String[][] BODY_BY_FIRST_CHAR = byFirstChar(BODY_PREFIXES);
+
+  private static String[][] byFirstChar(List<String> prefixes) {
+    String[][] by = new String[128][];
+    for (String p : prefixes) {
+      char c = p.charAt(0);
+      if (c >= by.length) {
+        throw new IllegalStateException("body prefix not ASCII: " + p);
+      }
+      String[] old = by[c];
+      String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = p;
+      by[c] = grown;
+    }
+    return by;
+  }
+
+  /**
+   * Whether the line from {@code from} could be a frame at all, by the literal each frame form
+   * above needs where it needs it: a function's offset {@code +0x} (every {@code sym+off/size} the
+   * kernel's {@code %pS} prints, lib/vsprintf.c symbol_string()), a bracketed address {@code [<}
+   * (old x86, arm32, s390), a bare address only at the start ({@code 0x…} or {@code ? 0x…}), a
+   * source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame number ({@code
+   * #N}). One pass over the line's bytes: most lines of a long log ({@code [mem 0x…]}, {@code
+   * last_pfn = 0x…}) carry none of these and skip every regular expression.
    */
   static boolean mayBeFrame(String text, int from) {
     int n = text.length();
     if (from >= n) {
       return false;
     }
-    if (text.charAt(from) == '#') {
+    char first = text.charAt(from);
+    if (first == '#') {
       return true;
     }
-    char prev = text.charAt(from);
+    int start = first == '?' && text.startsWith("? ", from) ? from + 2 : from;
+    if (text.startsWith("0x", start)) {
+      return true;
+    }
+    // one pass over the line's bytes (a char above 0xff reads as '?', never one of these)
+    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+    if (b.length != n) {
+      // a surrogate pair encoded as one byte: compare chars
+      return text.indexOf("+0x", from) >= 0 || text.indexOf("[<", from) >= 0 || sourced(text, from);
+    }
     for (int k = from + 1; k < n; k++) {
-      char c = text.charAt(k);
-      switch (c) {
-        case 'x' -> {
-          if (prev == '0') {
-            return true;
-          }
+      byte c = b[k];
+      if (c == 'x') {
+        if (b[k - 1] == '0' && k - 2 >= from && b[k - 2] == '+') {
+          return true;
         }
-        case '<' -> {
-          if (prev == '[') {
-            return true;
-          }
+      } else if (c == '<') {
+        if (b[k - 1] == '[') {
+          return true;
         }
-        case ':' -> {
-          if ((prev == 'c' || prev == 'h' || prev == 'S')
-              && k - 2 >= from
-              && text.charAt(k - 2) == '.') {
-            return true;
-          }
+      } else if (c == ':') {
+        byte p = b[k - 1];
+        if ((p == 'c' || p == 'h' || p == 'S') && k - 2 >= from && b[k - 2] == '.') {
+          return true;
         }
-        default -> {}
       }
-      prev = c;
+    }
+    return false;
+  }
+
+  /** A source position {@code .c:}, {@code .h:} or {@code .S:} at or after {@code from}. */
+  private static boolean sourced(String text, int from) {
+    for (int colon = text.indexOf(':', from + 2);
+        colon >= 0;
+        colon = text.indexOf(':', colon + 1)) {
+      char c = text.charAt(colon - 1);
+      if ((c == 'c' || c == 'h' || c == 'S') && text.charAt(colon - 2) == '.') {
+        return true;
+      }
     }
     return false;
   }

@@ -43,6 +43,17 @@ class KallsymsScannerFuzzer {
             return PageState.PRESENT;
           }
 
+          // what the input stores, as every dump reader says it (the scan looks at no more)
+          @Override
+          public long storedBytes() {
+            return (data.length + 4095L) & ~4095L;
+          }
+
+          @Override
+          public long nextStoredPfn(long pfn, long limit) {
+            return pfn < limit && pfn * 4096 < data.length ? pfn : limit;
+          }
+
           @Override
           public List<String> problems() {
             return List.of();

@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ktriage.ingest.dump.Vmcore;
 import org.ktriage.ingest.mm.KernelMemory;
+import org.ktriage.ingest.mm.PageState;
+import org.ktriage.ingest.mm.PhysicalMemory;
 import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 
 /**
@@ -61,6 +63,113 @@ class KallsymsScannerTest {
       KallsymsTable fromMap = v.kallsyms();
       assertThat(fromMap.addressOf("__run_timers")).isEqualTo(note.addressOf("__run_timers"));
       assertThat(fromMap.size()).isGreaterThan(note.size() / 2);
+    }
+  }
+
+  /** Counts the pages a scan reads. */
+  private static final class CountingMemory implements PhysicalMemory {
+    private final PhysicalMemory inner;
+    long pagesRead;
+
+    CountingMemory(PhysicalMemory inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public int pageSize() {
+      return inner.pageSize();
+    }
+
+    @Override
+    public PageState readPage(long pfn, byte[] dst) throws java.io.IOException {
+      pagesRead++;
+      return inner.readPage(pfn, dst);
+    }
+
+    @Override
+    public long storedBytes() {
+      return inner.storedBytes();
+    }
+
+    @Override
+    public long nextStoredPfn(long pfn, long limit) {
+      return inner.nextStoredPfn(pfn, limit);
+    }
+
+    @Override
+    public java.util.List<String> problems() {
+      return inner.problems();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      inner.close();
+    }
+  }
+
+  /**
+   * A dump cut after its headers (what a fuzzer or a failed copy gives) stores no page of the
+   * kernel image: the scan reads none, allocates next to nothing and ends at once, where it used to
+   * read 96 MiB of zero-filled absent memory (a 96 KiB file cost a 96 MiB scan).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "lab/fixtures/timer-after-unload-kdump.vmcore",
+        "lab/fixtures/timer-after-unload-qemu.vmcore"
+      })
+  void scanOfACutDumpLooksAtNoMoreThanItStores(
+      String dump, @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path cut = tmp.resolve("cut.vmcore");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(shared(dump))) {
+      java.nio.file.Files.write(cut, in.readNBytes(96 << 10));
+    }
+    try (Vmcore v = Vmcore.open(cut)) {
+      KernelMemory km = v.kernelMemory();
+      CountingMemory counting = new CountingMemory(km.physical());
+      KernelMemory k = new KernelMemory(counting, km.translator());
+      Long offset = Objects.requireNonNull(v.vmcoreinfo()).kernelOffset();
+      long imageStart = 0xffffffff81000000L + (offset == null ? 0 : offset);
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
+      KallsymsTable first = KallsymsScanner.scan(k, imageStart, null); // loads the classes
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      long start = System.nanoTime();
+      KallsymsTable second = KallsymsScanner.scan(k, imageStart, null);
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+      assertThat(first).isNull();
+      assertThat(second).isNull();
+      assertThat(counting.storedBytes()).as("bytes %s stores", dump).isZero();
+      assertThat(counting.pagesRead).as("pages read").isZero();
+      assertThat(allocated).as("bytes allocated").isLessThan(64L << 10);
+      assertThat(tookMs).as("ms").isLessThan(1_000);
+    }
+  }
+
+  /**
+   * A whole dump stores more than the scan's 96 MiB window, and stepping over what it does not
+   * store still reaches the tables (the scan above finds them in the real dumps): here the pages a
+   * scan reads stay within what the dump stores.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "lab/fixtures/timer-after-unload-kdump.vmcore",
+        "lab/fixtures/timer-after-unload-qemu.vmcore"
+      })
+  void scanReadsOnlyStoredPages(String dump) throws Exception {
+    try (Vmcore v = Vmcore.open(shared(dump))) {
+      KernelMemory km = v.kernelMemory();
+      CountingMemory counting = new CountingMemory(km.physical());
+      KernelMemory k = new KernelMemory(counting, km.translator());
+      Long offset = Objects.requireNonNull(v.vmcoreinfo()).kernelOffset();
+      long imageStart = 0xffffffff81000000L + (offset == null ? 0 : offset);
+      assertThat(KallsymsScanner.scan(k, imageStart, null)).isNotNull();
+      assertThat(counting.pagesRead * counting.pageSize())
+          .isPositive()
+          .isLessThanOrEqualTo(counting.storedBytes());
     }
   }
 }

@@ -143,6 +143,14 @@ public final class ReportKinds {
                   List.of(),
                   List.of(),
                   List.of())),
+          // the hard-lockup detector's message behind a prefix of another watchdog driver's
+          // (kernel/watchdog_hld.c watchdog_overflow_callback "Watchdog detected hard LOCKUP on
+          // cpu %d", vendor BookE watchdogs print it as "BookE Watchdog detected …")
+          containing(
+              "hard-lockup",
+              "Watchdog detected hard LOCKUP on cpu",
+              "\\w+ Watchdog detected hard LOCKUP on cpu \\d+",
+              OPENS),
           // x86 NMI watchdog before v2.6.37 (arch/x86/kernel/apic/nmi.c die_nmi())
           of("hard-lockup", "NMI Watchdog detected LOCKUP", "NMI Watchdog detected LOCKUP", OPENS),
           of(
@@ -159,6 +167,14 @@ public final class ReportKinds {
           of("rcu-stall", "INFO: rcu", "INFO: rcu.*(?:stall|detected)", OPENS),
           of("rcu-stall", "rcu: rcu_", "rcu: rcu_\\w+ kthread starved", OPENS),
           of("rcu-stall", "INFO: rcu_", "INFO: rcu_\\w+ kthread starved", OPENS),
+          // a stalled CPU's line (kernel/rcu/tree_stall.h print_cpu_stall_info: "rcu:   3-....:
+          // (24002 ticks this GP) idle=…", before v4.20 without the pr_fmt and the dashes) opens
+          // the report when its headline was lost: it is printed only inside a stall warning
+          of(
+              "rcu-stall",
+              "rcu: ",
+              "rcu:\\s+\\d+-\\S{4}: \\(\\d+ (?:ticks this GP|GPs behind)\\) idle=",
+              TENTATIVE),
           // lockdep and friends
           of("deadlock", "WARNING: possible ", "WARNING: possible ", OPENS),
           of("deadlock", "INFO: possible ", "INFO: possible ", OPENS),
@@ -320,6 +336,14 @@ public final class ReportKinds {
               "Reserved instruction in kernel code",
               "Reserved instruction in kernel code\\[#\\d+\\]",
               DIE),
+          // mips die_if_kernel() of the other traps taken in kernel mode (arch/mips/kernel/traps.c:
+          // do_cpu on a coprocessor-unusable exception, do_bp on BUG() "Kernel bug detected",
+          // do_tr, do_ov, do_fpe, do_ade): die() prints "%s[#%d]:"
+          mipsDie("bug", "do_cpu invoked from kernel context!"),
+          mipsDie("bug", "Kernel bug detected"),
+          mipsDie("bug", "Break instruction in kernel code"),
+          mipsDie("bug", "Trap instruction in kernel code"),
+          mipsDie("page-fault", "Unhandled kernel unaligned access"),
           containing(
               "page-fault",
               "Unable to handle kernel paging request at virtual address",
@@ -390,6 +414,21 @@ public final class ReportKinds {
                   "Uhhuh. NMI received for unknown reason",
                   "Uhhuh\\. NMI received for unknown reason",
                   "Uhhuh. NMI received for unknown reason",
+                  List.of(),
+                  List.of(),
+                  List.of())),
+          // grsecurity/PaX's size_overflow gcc plugin: an integer overflow in a size computation
+          // (fs/exec.c report_size_overflow: "PAX: size overflow detected in function %s %s:%u
+          // %s", then dump_stack())
+          titled(
+              "undefined-behavior",
+              "PAX: size overflow detected in function ",
+              "PAX: size overflow detected in function (?<func>{{SYM}})",
+              OPENS,
+              new TitleFormat(
+                  "PAX: size overflow detected in function ",
+                  "PAX: size overflow detected in function ({{SYM}})",
+                  "PAX: size overflow in {1}",
                   List.of(),
                   List.of(),
                   List.of())),
@@ -555,23 +594,25 @@ public final class ReportKinds {
                   + "|Machine halted"),
           wording(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
 
-  private static final List<List<ReportKind>> BY_FIRST_CHAR = index();
-  private static final List<ReportKind> CONTAINING =
-      HEADERS.stream().filter(r -> r.prefix().isEmpty()).toList();
+  // arrays, not lists: every line of a log is tried against them, and a list's iterator is one
+  // allocation and several interface calls a line
+  private static final ReportKind[][] BY_FIRST_CHAR = index();
+  private static final ReportKind[] CONTAINING =
+      HEADERS.stream().filter(r -> r.prefix().isEmpty()).toArray(ReportKind[]::new);
 
   /** Rules by the first character of their prefix (ASCII only), for a cheap first check. */
-  private static List<List<ReportKind>> index() {
+  private static ReportKind[][] index() {
     Map<Character, List<ReportKind>> m = new HashMap<>();
     for (ReportKind r : HEADERS) {
       if (!r.prefix().isEmpty()) {
         m.computeIfAbsent(r.prefix().charAt(0), k -> new ArrayList<>()).add(r);
       }
     }
-    List<List<ReportKind>> byChar = new ArrayList<>();
+    ReportKind[][] byChar = new ReportKind[128][];
     for (char c = 0; c < 128; c++) {
-      byChar.add(List.copyOf(m.getOrDefault(c, List.of())));
+      byChar[c] = m.getOrDefault(c, List.of()).toArray(ReportKind[]::new);
     }
-    return List.copyOf(byChar);
+    return byChar;
   }
 
   /**
@@ -580,12 +621,9 @@ public final class ReportKinds {
    */
   private static boolean containsNear(String text, String literal, int from) {
     int last = Math.min(text.length() - literal.length(), from + CONTAINS_REACH);
-    for (int k = from + 1; k <= last; k++) {
-      if (text.charAt(k) == literal.charAt(0) && text.startsWith(literal, k)) {
-        return true;
-      }
-    }
-    return false;
+    // the first occurrence after from: one scan of the line's bytes, not a compare per position
+    int k = text.indexOf(literal, from + 1);
+    return k >= 0 && k <= last;
   }
 
   /** How far into the line a {@code contains} rule's literal may start. */
@@ -600,9 +638,8 @@ public final class ReportKinds {
       return null;
     }
     char first = text.charAt(from);
-    List<ReportKind> rules = first < 128 ? BY_FIRST_CHAR.get(first) : List.of();
-    if (!rules.isEmpty()) {
-      for (ReportKind r : rules) {
+    if (first < 128) {
+      for (ReportKind r : BY_FIRST_CHAR[first]) {
         if (text.startsWith(r.prefix(), from)) {
           Matcher m = r.match(text, from);
           if (m != null) {
@@ -693,6 +730,26 @@ public final class ReportKinds {
         role,
         lineKindOf(family, prefix, role),
         title);
+  }
+
+  /**
+   * A mips die() header, "{@code message}[#n]:" (arch/mips/kernel/traps.c die()), titled "{@code
+   * message} in f" with the first frame of its call trace.
+   */
+  static ReportKind mipsDie(String family, String message) {
+    String quoted = Pattern.quote(message);
+    return titled(
+        family,
+        message,
+        quoted + "\\[#\\d+\\]",
+        DIE,
+        new TitleFormat(
+            message,
+            quoted,
+            message.replaceFirst("!$", "") + " in {1}",
+            List.of(),
+            List.of("$calltrace", "$stack"),
+            List.of()));
   }
 
   /**

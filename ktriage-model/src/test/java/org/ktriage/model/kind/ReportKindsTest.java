@@ -28,6 +28,37 @@ class ReportKindsTest {
     assertThat(ReportKinds.titleFormats()).contains(m.kind().title());
   }
 
+  /** Headers as the kernel's format strings print them, with the class each proves. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // arch/mips/kernel/traps.c die() of die_if_kernel() messages
+        "do_cpu invoked from kernel context![#1]:|DIE|bug",
+        "Kernel bug detected[#1]:|DIE|bug",
+        "Unhandled kernel unaligned access[#2]:|DIE|page-fault",
+        // kernel/watchdog_hld.c's message behind another watchdog driver's name
+        "BookE Watchdog detected hard LOCKUP on cpu 0|OPENS|hard-lockup",
+        // kernel/rcu/tree_stall.h print_cpu_stall_info, the stall's headline lost
+        "rcu:     3-....: (24002 ticks this GP) idle=13e/1/0x4000000000000002 softirq=722/722"
+            + " fqs=12001|TENTATIVE|rcu-stall",
+        "rcu: 	1-...0: (1 GPs behind) idle=5a6/1/0x4000000000000000 softirq=1/2 fqs=0"
+            + "|TENTATIVE|rcu-stall",
+        // PaX size_overflow (report_size_overflow)
+        "PAX: size overflow detected in function dmu_read fs/dmu.c:781 cicus.366_14"
+            + "|OPENS|undefined-behavior",
+      })
+  void headersOfOtherDriversAndArchesOpenTheirReports(String line, String role, String cls) {
+    ReportKinds.Match m = Objects.requireNonNull(ReportKinds.match(line, 0), line);
+    assertThat(m.kind().role().name()).isEqualTo(role);
+    assertThat(m.kind().failureClass().id()).isEqualTo(cls);
+  }
+
+  @Test
+  void theRcuStallCpuLineIsNotABootMessage() {
+    assertThat(ReportKinds.match("rcu: Preemptible hierarchical RCU implementation.", 0)).isNull();
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
