@@ -18,6 +18,7 @@ import org.ktriage.model.CrashReport;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * Orders failures into primary, trigger and chain (playbook rules R1–R7) from a few parts: {@link
@@ -106,14 +107,12 @@ public final class CauseOrder {
    */
   private static long firstPanicSeq(CrashFacts f) {
     for (LogRecord r : f.logLines()) {
-      if (r.text().contains(PANIC_LINE)) {
+      if (ReportKinds.find(r.text(), "panic") != null) {
         return r.seq();
       }
     }
     return Long.MAX_VALUE;
   }
-
-  private static final String PANIC_LINE = "Kernel panic - not syncing";
 
   /** How the kernel entered the code a report of this class shows. */
   private static EntryKind entryOf(FailureClass c) {

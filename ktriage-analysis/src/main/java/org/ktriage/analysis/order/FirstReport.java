@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * The report of a log that shows the first failure (rule R2): reports count in log order, except
@@ -18,9 +19,6 @@ final class FirstReport {
 
   /** "stuck for 22s" (kernel/watchdog.c, soft lockup). */
   private static final Pattern STUCK = Pattern.compile("stuck for (\\d+)s");
-
-  /** "blocked for more than 120 seconds" (kernel/hung_task.c). */
-  private static final Pattern BLOCKED = Pattern.compile("for more than (\\d+) seconds");
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -69,12 +67,14 @@ final class FirstReport {
       return null;
     }
     String h = v.oops().headline();
-    for (Pattern p : List.of(STUCK, BLOCKED)) {
-      Matcher m = p.matcher(h);
-      if (m.find()) {
-        return ts - Long.parseLong(m.group(1)) * NANOS_PER_SECOND;
-      }
+    Matcher m = STUCK.matcher(h);
+    if (m.find()) {
+      return ts - Long.parseLong(m.group(1)) * NANOS_PER_SECOND;
     }
-    return ts;
+    // "blocked for more than 120 seconds" (kernel/hung_task.c check_hung_task), read with the
+    // report-kind table's hung-task header
+    ReportKinds.Match hung = ReportKinds.find(h, "hung-task");
+    String blocked = hung == null ? null : hung.matcher().group("seconds");
+    return blocked == null ? ts : ts - Long.parseLong(blocked) * NANOS_PER_SECOND;
   }
 }

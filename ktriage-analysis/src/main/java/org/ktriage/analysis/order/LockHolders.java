@@ -85,9 +85,8 @@ public final class LockHolders {
    * seconds."), or null when the headline is no such header.
    */
   static @Nullable String hungTask(String headline) {
-    int at = headline.indexOf("INFO: task ");
-    ReportKinds.Match m = at < 0 ? null : ReportKinds.match(headline, at);
-    if (m == null || !m.kind().family().equals("hung-task")) {
+    ReportKinds.Match m = ReportKinds.find(headline, "hung-task");
+    if (m == null) {
       return null;
     }
     return m.matcher().group("comm") + "/" + m.matcher().group("pid");

@@ -156,12 +156,15 @@ public final class ReportKinds {
           of(
               "hung-task",
               "INFO: task ",
-              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) blocked for more than",
+              // the seconds optional: a line cut after "more than" still opens the report
+              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) blocked for more than"
+                  + "(?: (?<seconds>\\d+) seconds)?",
               OPENS),
           of(
               "hung-task",
               "INFO: task ",
-              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) can't die",
+              "INFO: task (?<comm>.{1,64}):(?<pid>\\d+) can't die"
+                  + "(?: for more than (?<seconds>\\d+) seconds)?",
               OPENS),
           of("rcu-stall", "rcu: INFO: ", "rcu: INFO: \\S+ .*stall", OPENS),
           of("rcu-stall", "INFO: rcu", "INFO: rcu.*(?:stall|detected)", OPENS),
@@ -628,6 +631,42 @@ public final class ReportKinds {
 
   /** How far into the line a {@code contains} rule's literal may start. */
   static final int CONTAINS_REACH = 24;
+
+  /** The header forms of each family, in table order. */
+  private static final Map<String, List<ReportKind>> BY_FAMILY = byFamily();
+
+  private static Map<String, List<ReportKind>> byFamily() {
+    Map<String, List<ReportKind>> m = new HashMap<>();
+    for (ReportKind r : HEADERS) {
+      m.computeIfAbsent(r.family(), k -> new ArrayList<>()).add(r);
+    }
+    return Map.copyOf(m);
+  }
+
+  /**
+   * The first header of kind {@code family} anywhere in {@code text} (a log line, a headline with
+   * its dress before the header), tried at each place its literal occurs, or null: for code that
+   * reads one kind's fields (the hung task's comm, pid and seconds) or asks whether a line is that
+   * kind's header, without a copy of the header's wording.
+   */
+  public static @Nullable Match find(String text, String family) {
+    for (ReportKind r : BY_FAMILY.getOrDefault(family, List.of())) {
+      if (r.prefix().isEmpty()) {
+        Matcher m = r.pattern().matcher(text);
+        if (text.contains(r.contains()) && m.find()) {
+          return new Match(r, m);
+        }
+        continue;
+      }
+      for (int at = text.indexOf(r.prefix()); at >= 0; at = text.indexOf(r.prefix(), at + 1)) {
+        Matcher m = r.match(text, at);
+        if (m != null) {
+          return new Match(r, m);
+        }
+      }
+    }
+    return null;
+  }
 
   /** A header that matched a line, with its match. */
   public record Match(ReportKind kind, Matcher matcher) {}

@@ -28,6 +28,45 @@ class ReportKindsTest {
     assertThat(ReportKinds.titleFormats()).contains(m.kind().title());
   }
 
+  /**
+   * One kind's header found anywhere in a line, with its named groups: kernel/hung_task.c
+   * check_hung_task prints "INFO: task %s:%d blocked for more than %ld seconds.", a comm may hold
+   * spaces and colons; a line cut after "more than" is still the header, without its seconds.
+   */
+  @Test
+  void findReadsOneKindsHeaderWithItsGroupsAnywhereInTheLine() {
+    ReportKinds.Match m =
+        Objects.requireNonNull(
+            ReportKinds.find(
+                "<3>[  369.632194] INFO: task kworker/u8:2 x:12659 blocked for more than 120"
+                    + " seconds.",
+                "hung-task"));
+    assertThat(m.matcher().group("comm")).isEqualTo("kworker/u8:2 x");
+    assertThat(m.matcher().group("pid")).isEqualTo("12659");
+    assertThat(m.matcher().group("seconds")).isEqualTo("120");
+    ReportKinds.Match dying =
+        Objects.requireNonNull(
+            ReportKinds.find("INFO: task syz:7 can't die for more than 143 seconds.", "hung-task"));
+    assertThat(dying.matcher().group("seconds")).isEqualTo("143");
+    ReportKinds.Match cut =
+        Objects.requireNonNull(
+            ReportKinds.find("INFO: task syz:7 blocked for more than", "hung-task"));
+    assertThat(cut.matcher().group("seconds")).isNull();
+    // the literal in the wrong place, another kind's header, an unknown family
+    assertThat(ReportKinds.find("INFO: task syz blocked for more than 120 seconds.", "hung-task"))
+        .isNull();
+    assertThat(
+            ReportKinds.find("Kernel panic - not syncing: hung_task: blocked tasks", "hung-task"))
+        .isNull();
+    assertThat(ReportKinds.find("INFO: task syz:7 blocked for more than", "no-such-kind")).isNull();
+    // kernel/panic.c panic(): "Kernel panic - not syncing: %s", behind a console dress
+    ReportKinds.Match panic =
+        Objects.requireNonNull(
+            ReportKinds.find(
+                "[   12.5] CPU: 0 Kernel panic - not syncing: Fatal exception", "panic"));
+    assertThat(panic.matcher().group("msg")).isEqualTo("Fatal exception");
+  }
+
   /** Headers as the kernel's format strings print them, with the class each proves. */
   @ParameterizedTest
   @CsvSource(

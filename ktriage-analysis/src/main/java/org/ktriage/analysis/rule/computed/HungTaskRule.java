@@ -21,6 +21,7 @@ import org.ktriage.model.Hex;
 import org.ktriage.model.LockWait;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.StackSegment;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * A task in uninterruptible sleep past the hung-task timeout, with what it waits on (the wait
@@ -29,8 +30,6 @@ import org.ktriage.model.StackSegment;
  */
 public final class HungTaskRule implements ComputedRule {
 
-  private static final Pattern HEADLINE =
-      Pattern.compile("task (\\S+) (?:blocked|can't die) for more than (\\d+) seconds");
   private static final Pattern BLOCKER =
       Pattern.compile(
           "is blocked on an? ([\\w-]+),? (?:but the owner is not found|likely (?:owned by|last held by) task (\\S+))");
@@ -115,27 +114,25 @@ public final class HungTaskRule implements ComputedRule {
   public @Nullable Hit evaluate(CrashFacts f) {
     ReportView first = null;
     Set<String> tasks = new LinkedHashSet<>();
+    Matcher m = null;
     for (ReportView v : f.reports()) {
-      Matcher m = HEADLINE.matcher(v.oops().headline());
-      if (v.failureClass() == FailureClass.HUNG_TASK && m.find()) {
-        tasks.add(m.group(1));
+      Matcher h = v.failureClass() == FailureClass.HUNG_TASK ? blocked(v.oops().headline()) : null;
+      if (h != null) {
+        tasks.add(task(h));
         if (first == null) {
           first = v;
+          m = h;
         }
       }
     }
-    if (first == null) {
-      return null;
-    }
-    Matcher m = HEADLINE.matcher(first.oops().headline());
-    if (!m.find()) {
+    if (first == null || m == null) {
       return null;
     }
     Map<String, String> values = new HashMap<>();
     List<Evidence> ev = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    values.put("task", m.group(1));
-    values.put("seconds", m.group(2));
+    values.put("task", task(m));
+    values.put("seconds", m.group("seconds"));
     ev.add(new Evidence(first.oops().headline().strip(), first.oops().span()));
     String waitsOn = null;
     String waitFrame = null;
@@ -227,5 +224,20 @@ public final class HungTaskRule implements ComputedRule {
             ? " (" + tasks.size() + " tasks hang: " + String.join(", ", tasks) + ")"
             : "");
     return new Hit(values, ev, 0.75, missing);
+  }
+
+  /**
+   * The hung-task header in a headline, read with the report-kind table's own header
+   * (kernel/hung_task.c check_hung_task: "INFO: task %s:%d blocked for more than %ld seconds."), or
+   * null when there is none or the line is cut before the seconds.
+   */
+  private static @Nullable Matcher blocked(String headline) {
+    ReportKinds.Match m = ReportKinds.find(headline, "hung-task");
+    return m == null || m.matcher().group("seconds") == null ? null : m.matcher();
+  }
+
+  /** The hung task as {@code comm:pid}, as the kernel prints it. */
+  private static String task(Matcher header) {
+    return header.group("comm") + ":" + header.group("pid");
   }
 }
