@@ -151,24 +151,12 @@ final class IngestQueue {
       c.setAutoCommit(false);
       try {
         java.util.Set<Long> held = new java.util.HashSet<>();
-        for (int from = 0; from < done.size(); from += Placements.IN_CHUNK) {
-          List<Completion> part =
-              done.subList(from, Math.min(done.size(), from + Placements.IN_CHUNK));
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT id FROM ingest_queue WHERE id IN ("
-                      + Placements.marks(part.size())
-                      + ") FOR UPDATE SKIP LOCKED")) {
-            for (int i = 0; i < part.size(); i++) {
-              ps.setLong(1 + i, part.get(i).queueId());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                held.add(rs.getLong(1));
-              }
-            }
-          }
-        }
+        Placements.selectByIds(
+            c,
+            "SELECT id FROM ingest_queue WHERE id IN (",
+            ") FOR UPDATE SKIP LOCKED",
+            done.stream().map(Completion::queueId).toList(),
+            rs -> held.add(rs.getLong(1)));
         List<Store.NewReport> mine = new java.util.ArrayList<>();
         List<Long> rows = new java.util.ArrayList<>();
         for (Completion d : done) {

@@ -202,6 +202,32 @@ final class Placements {
     return out;
   }
 
+  /** Reads one row of a chunked query. */
+  interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code before + "?, ?, …" + after} once per {@link #IN_CHUNK} ids, the ids bound in order
+   * as the {@code IN} list, and hands every row to {@code rows}.
+   */
+  static void selectByIds(Connection c, String before, String after, List<Long> ids, RowReader rows)
+      throws SQLException {
+    for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+      List<Long> part = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(before + marks(part.size()) + after)) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setLong(1 + i, part.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.read(rs);
+          }
+        }
+      }
+    }
+  }
+
   /** {@code ?, ?, …}: n parameter marks for an {@code IN} list. */
   static String marks(int n) {
     return String.join(", ", Collections.nCopies(n, "?"));
@@ -356,29 +382,19 @@ final class Placements {
     Map<Long, List<Store.FacetCount>> titles = new HashMap<>();
     Map<Long, List<Store.FacetCount>> classes = new HashMap<>();
     List<Long> all = new ArrayList<>(touched);
-    for (int from = 0; from < all.size(); from += IN_CHUNK) {
-      List<Long> part = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT bucket_id, facet, facet_value, report_count FROM bucket_facet"
-                  + " WHERE facet IN ('title', 'class') AND bucket_id IN ("
-                  + marks(part.size())
-                  + ")")) {
-        for (int i = 0; i < part.size(); i++) {
-          ps.setLong(1 + i, part.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Map<Long, List<Store.FacetCount>> to =
-                rs.getString(2).equals("title") ? titles : classes;
-            to.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                .add(
-                    new Store.FacetCount(
-                        rs.getString(3), rs.getLong(4), Instant.EPOCH, Instant.EPOCH));
-          }
-        }
-      }
-    }
+    selectByIds(
+        c,
+        "SELECT bucket_id, facet, facet_value, report_count FROM bucket_facet"
+            + " WHERE facet IN ('title', 'class') AND bucket_id IN (",
+        ")",
+        all,
+        rs -> {
+          Map<Long, List<Store.FacetCount>> to = rs.getString(2).equals("title") ? titles : classes;
+          to.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+              .add(
+                  new Store.FacetCount(
+                      rs.getString(3), rs.getLong(4), Instant.EPOCH, Instant.EPOCH));
+        });
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE bucket SET title = ?, failure_class = ? WHERE id = ?")) {
       for (Long bucket : all) {
@@ -418,23 +434,12 @@ final class Placements {
       }
     }
     Map<Long, Lifecycle> states = new HashMap<>();
-    for (int from = 0; from < withRelease.size(); from += IN_CHUNK) {
-      List<Long> part = withRelease.subList(from, Math.min(withRelease.size(), from + IN_CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, status, fixed_in FROM bucket WHERE status = 'fixed' AND id IN ("
-                  + marks(part.size())
-                  + ")")) {
-        for (int i = 0; i < part.size(); i++) {
-          ps.setLong(1 + i, part.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            states.put(rs.getLong(1), new Lifecycle(rs.getString(2), rs.getString(3)));
-          }
-        }
-      }
-    }
+    selectByIds(
+        c,
+        "SELECT id, status, fixed_in FROM bucket WHERE status = 'fixed' AND id IN (",
+        ")",
+        withRelease,
+        rs -> states.put(rs.getLong(1), new Lifecycle(rs.getString(2), rs.getString(3))));
     if (states.isEmpty()) {
       return;
     }
