@@ -420,6 +420,23 @@ public final class ReportKinds {
                   List.of(),
                   List.of(),
                   List.of())),
+          // 2.6's NMI for a memory parity error or a PCI SERR (reason port 0x61 bit 7;
+          // arch/i386/kernel/traps.c and arch/x86_64/kernel/traps.c mem_parity_error): "Uhhuh. NMI
+          // received. Dazed and confused, but trying to continue" then "You probably have a
+          // hardware problem with your RAM chips" (v2.6.35+ pci_serr_error prints "NMI: PCI system
+          // error (SERR) for reason …" instead). Printed from the NMI handler without a stack.
+          titled(
+              "mce",
+              "Uhhuh. NMI received. Dazed and confused",
+              "Uhhuh\\. NMI received\\. Dazed and confused",
+              OPENS,
+              new TitleFormat(
+                  "Uhhuh. NMI received. Dazed and confused",
+                  "Uhhuh\\. NMI received\\. Dazed and confused",
+                  "Uhhuh. NMI received. Dazed and confused",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           // grsecurity/PaX's size_overflow gcc plugin: an integer overflow in a size computation
           // (fs/exec.c report_size_overflow: "PAX: size overflow detected in function %s %s:%u
           // %s", then dump_stack())
