@@ -668,6 +668,50 @@ public final class ReportKinds {
     return null;
   }
 
+  /**
+   * Whether a header may match the line whose text is the ASCII bytes {@code b[start..end)}, read
+   * from {@code from} as {@link #match} reads it: the same literals (a prefix at {@code from}, a
+   * {@code contains} literal within {@link #CONTAINS_REACH}), compared on the bytes, no pattern run
+   * and no {@code String} made. False means {@link #match} returns null on that text; true that it
+   * must be asked. For readers that see every line of a long log.
+   */
+  public static boolean mayMatch(byte[] b, int from, int end) {
+    if (from >= end) {
+      return false;
+    }
+    int first = b[from];
+    if (first >= 0) {
+      for (ReportKind r : BY_FIRST_CHAR[first]) {
+        if (bytesAt(b, from, end, r.prefix())) {
+          return true;
+        }
+      }
+    }
+    for (ReportKind r : CONTAINING) {
+      String literal = r.contains();
+      int last = Math.min(end - literal.length(), from + CONTAINS_REACH);
+      for (int k = from + 1; k <= last; k++) {
+        if (bytesAt(b, k, end, literal)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean bytesAt(byte[] b, int at, int end, String literal) {
+    int len = literal.length();
+    if (at + len > end) {
+      return false;
+    }
+    for (int j = 0; j < len; j++) {
+      if (b[at + j] != literal.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A header that matched a line, with its match. */
   public record Match(ReportKind kind, Matcher matcher) {}
 
