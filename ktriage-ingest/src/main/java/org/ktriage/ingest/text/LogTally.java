@@ -23,6 +23,7 @@ final class LogTally implements Consumer<LogRecord> {
   private static final Pattern LINUX_VERSION =
       Pattern.compile("Linux version (?<rel>\\S+) .*?(?<ver>#\\d+.*)?$");
   private static final String BANNER = "Linux version ";
+  private static final byte[] BANNER_BYTES = ReportShapes.ascii(BANNER);
 
   private final int windowSize;
   private final String path;
@@ -73,7 +74,7 @@ final class LogTally implements Consumer<LogRecord> {
 
   /** Whether a plain line needs its record here: the first banner is read from it. */
   boolean wants(LineCursor c) {
-    return release == null && ReportShapes.at(c.b, c.i, c.n, BANNER);
+    return release == null && ReportShapes.at(c.b, c.i, c.n, BANNER_BYTES);
   }
 
   /**

@@ -27,6 +27,12 @@ public final class OopsParser implements Consumer<LogRecord> {
   /** The line panic() ends with (kernel/panic.c). */
   private static final String END_PANIC = "---[ end Kernel panic";
 
+  private static final byte[] CUT_BYTES = ReportShapes.ascii(CUT);
+  private static final byte[] END_PANIC_BYTES = ReportShapes.ascii(END_PANIC);
+
+  /** For {@link #wants}: fault information tested on a line's bytes in place. */
+  private final java.util.regex.Matcher faultInfo = ReportShapes.faultInfoMatcher();
+
   /** Reports kept; later ones are counted in {@link #droppedReports()} (bounded memory). */
   public static final int MAX_REPORTS = org.ktriage.ingest.bin.ReadLimits.REPORTS_PER_LOG;
 
@@ -141,9 +147,9 @@ public final class OopsParser implements Consumer<LogRecord> {
     byte[] b = c.b;
     int n = c.n;
     return ReportShapes.mayBeHeader(b, from, n)
-        || ReportShapes.at(b, from, n, CUT)
-        || ReportShapes.at(b, from, n, END_PANIC)
-        || ReportShapes.mayBeFaultInfo(b, from, n)
+        || ReportShapes.at(b, from, n, CUT_BYTES)
+        || ReportShapes.at(b, from, n, END_PANIC_BYTES)
+        || ReportShapes.mayBeFaultInfo(b, from, n, c, faultInfo)
         || (huntingBare() && ReportShapes.mayOpenTrace(b, from, n));
   }
 

@@ -22,6 +22,9 @@ final class ReportShapes {
   /** Headings of a call trace (show_stack(), dump_backtrace(), arm32's frame-pointer unwinder). */
   static final List<String> TRACE_HEADINGS = List.of("Call Trace:", "Call trace:", "Backtrace:");
 
+  private static final byte[][] TRACE_HEADING_BYTES = ascii(TRACE_HEADINGS);
+  private static final byte[][] TRACE_ONLY_PC_BYTES = ascii(ReportBuilder.TRACE_ONLY_PC);
+
   /** The fault-information pattern's possible first two chars ({@link ReportLine#FAULT_INFO}). */
   private static final PairStarts FAULT_INFO = new PairStarts(ReportLine.FAULT_INFO);
 
@@ -34,22 +37,39 @@ final class ReportShapes {
     return k;
   }
 
+  /** A literal as ASCII bytes, compared with a line's bytes ({@link #at}). */
+  static byte[] ascii(String literal) {
+    byte[] out = new byte[literal.length()];
+    for (int k = 0; k < out.length; k++) {
+      char c = literal.charAt(k);
+      if (c > 0x7f) {
+        throw new IllegalArgumentException("not ASCII: " + literal);
+      }
+      out[k] = (byte) c;
+    }
+    return out;
+  }
+
+  static byte[][] ascii(List<String> literals) {
+    return literals.stream().map(ReportShapes::ascii).toArray(byte[][]::new);
+  }
+
   /** Whether {@code literal} is at {@code at} in {@code b[..end)}. */
-  static boolean at(byte[] b, int at, int end, String literal) {
-    int len = literal.length();
+  static boolean at(byte[] b, int at, int end, byte[] literal) {
+    int len = literal.length;
     if (at < 0 || at + len > end) {
       return false;
     }
     for (int j = 0; j < len; j++) {
-      if (b[at + j] != literal.charAt(j)) {
+      if (b[at + j] != literal[j]) {
         return false;
       }
     }
     return true;
   }
 
-  static boolean atAny(byte[] b, int at, int end, List<String> literals) {
-    for (String l : literals) {
+  static boolean atAny(byte[] b, int at, int end, byte[][] literals) {
+    for (byte[] l : literals) {
       if (at(b, at, end, l)) {
         return true;
       }
@@ -62,9 +82,18 @@ final class ReportShapes {
     return ReportKinds.mayMatch(b, from, end);
   }
 
-  /** Whether the line may be a fault-information line ({@link ReportLine#FAULT_INFO}). */
-  static boolean mayBeFaultInfo(byte[] b, int from, int end) {
-    return FAULT_INFO.may(b, from, end);
+  /**
+   * Whether the line may be a fault-information line ({@link ReportLine#FAULT_INFO}): its first two
+   * chars first, then the pattern itself on the line's chars in place ({@code line} reads {@code b}
+   * as chars; {@code m} a matcher of the pattern the caller reuses: nothing allocated).
+   */
+  static boolean mayBeFaultInfo(byte[] b, int from, int end, CharSequence line, Matcher m) {
+    return FAULT_INFO.may(b, from, end) && m.reset(line).region(from, end).lookingAt();
+  }
+
+  /** A matcher of {@link ReportLine#FAULT_INFO} for {@link #mayBeFaultInfo}, one per reader. */
+  static Matcher faultInfoMatcher() {
+    return ReportLine.FAULT_INFO.matcher("");
   }
 
   /**
@@ -72,9 +101,9 @@ final class ReportShapes {
    * trace heading, a frame or a program-counter line.
    */
   static boolean mayOpenTrace(byte[] b, int from, int end) {
-    return atAny(b, from, end, TRACE_HEADINGS)
+    return atAny(b, from, end, TRACE_HEADING_BYTES)
         || mayBeFrame(b, from, end)
-        || atAny(b, from, end, ReportBuilder.TRACE_ONLY_PC);
+        || atAny(b, from, end, TRACE_ONLY_PC_BYTES);
   }
 
   /**

@@ -57,6 +57,7 @@ class LineGateTest {
   void everyByteTestIsOneSidedOnEveryRealLine() throws IOException {
     List<Path> logs = realLogs();
     assertThat(logs).hasSizeGreaterThan(1000);
+    var matcher = ReportShapes.faultInfoMatcher();
     long plain = 0;
     long declined = 0;
     for (Path log : logs) {
@@ -70,7 +71,7 @@ class LineGateTest {
           plain++;
           int from = ReportShapes.firstNonBlank(c.b, c.i, c.n);
           boolean header = ReportKinds.mayMatch(c.b, from, c.n);
-          boolean fault = ReportShapes.mayBeFaultInfo(c.b, from, c.n);
+          boolean fault = ReportShapes.mayBeFaultInfo(c.b, from, c.n, c, matcher);
           boolean opens = ReportShapes.mayOpenTrace(c.b, from, c.n);
           if (!header && !fault && !opens) {
             declined++;

@@ -681,17 +681,17 @@ public final class ReportKinds {
     }
     int first = b[from];
     if (first >= 0) {
-      for (ReportKind r : BY_FIRST_CHAR[first]) {
-        if (bytesAt(b, from, end, r.prefix())) {
+      for (byte[] prefix : PREFIX_BYTES[first]) {
+        if (bytesAt(b, from, end, prefix)) {
           return true;
         }
       }
     }
-    for (ReportKind r : CONTAINING) {
-      String literal = r.contains();
-      int last = Math.min(end - literal.length(), from + CONTAINS_REACH);
+    for (byte[] literal : CONTAINS_BYTES) {
+      byte head = literal[0];
+      int last = Math.min(end - literal.length, from + CONTAINS_REACH);
       for (int k = from + 1; k <= last; k++) {
-        if (bytesAt(b, k, end, literal)) {
+        if (b[k] == head && bytesAt(b, k, end, literal)) {
           return true;
         }
       }
@@ -699,13 +699,49 @@ public final class ReportKinds {
     return false;
   }
 
-  private static boolean bytesAt(byte[] b, int at, int end, String literal) {
-    int len = literal.length();
+  /**
+   * {@link #BY_FIRST_CHAR}'s prefixes and {@link #CONTAINING}'s literals as ASCII bytes, for {@link
+   * #mayMatch}; a literal with a char above ASCII is left out (it is never in an ASCII line).
+   */
+  private static final byte[][][] PREFIX_BYTES = prefixBytes();
+
+  private static final byte[][] CONTAINS_BYTES =
+      java.util.Arrays.stream(CONTAINING)
+          .map(r -> ascii(r.contains()))
+          .filter(java.util.Objects::nonNull)
+          .toArray(byte[][]::new);
+
+  private static byte[][][] prefixBytes() {
+    byte[][][] by = new byte[128][][];
+    for (int c = 0; c < 128; c++) {
+      by[c] =
+          java.util.Arrays.stream(BY_FIRST_CHAR[c])
+              .map(r -> ascii(r.prefix()))
+              .filter(java.util.Objects::nonNull)
+              .toArray(byte[][]::new);
+    }
+    return by;
+  }
+
+  private static byte @Nullable [] ascii(String literal) {
+    byte[] out = new byte[literal.length()];
+    for (int k = 0; k < out.length; k++) {
+      char c = literal.charAt(k);
+      if (c > 0x7f) {
+        return null;
+      }
+      out[k] = (byte) c;
+    }
+    return out;
+  }
+
+  private static boolean bytesAt(byte[] b, int at, int end, byte[] literal) {
+    int len = literal.length;
     if (at + len > end) {
       return false;
     }
     for (int j = 0; j < len; j++) {
-      if (b[at + j] != literal.charAt(j)) {
+      if (b[at + j] != literal[j]) {
         return false;
       }
     }
