@@ -205,4 +205,36 @@ class CrashTitlesTest {
     CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
     assertThat(t.title()).isEqualTo("BUG: soft lockup in hub_thread");
   }
+
+  /**
+   * Before 3.0 lockdep_rcu_dereference() (kernel/lockdep.c) headed the report "[ INFO: suspicious
+   * rcu_dereference_check() usage. ]", which syzkaller's rules do not know: titled as the later
+   * "suspicious RCU usage". Greg Thelen's report to linux-mm, 2010-11-12
+   * (https://lore.kernel.org/linux-mm/1289547167-32675-1-git-send-email-gthelen@google.com/).
+   */
+  @Test
+  void oldRcuDereferenceHeaderIsTitledAsSuspiciousRcuUsage() throws Exception {
+    String log =
+        ""
+            + "===================================================\n"
+            + "[ INFO: suspicious rcu_dereference_check() usage. ]\n"
+            + "---------------------------------------------------\n"
+            + "kernel/pid.c:419 invoked rcu_dereference_check() without protection!\n"
+            + "\n"
+            + "other info that might help us debug this:\n"
+            + "\n"
+            + "rcu_scheduler_active = 1, debug_locks = 0\n"
+            + "1 lock held by ureadahead/1355:\n"
+            + " #0:  (tasklist_lock){.+.+..}, at: [<ffffffff8115bc09>] sys_ioprio_set+0x7f/0x29e\n"
+            + "\n"
+            + "stack backtrace:\n"
+            + "Pid: 1355, comm: ureadahead Not tainted 2.6.37-dbg-DEV #1\n"
+            + "Call Trace:\n"
+            + " [<ffffffff8109c10c>] lockdep_rcu_dereference+0xaa/0xb3\n"
+            + " [<ffffffff81088cbf>] find_task_by_pid_ns+0x44/0x5d\n"
+            + " [<ffffffff81088cfa>] find_task_by_vpid+0x22/0x24\n"
+            + " [<ffffffff8115bc3e>] sys_ioprio_set+0xb4/0x29e\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("INFO: suspicious RCU usage in find_task_by_pid_ns");
+  }
 }
