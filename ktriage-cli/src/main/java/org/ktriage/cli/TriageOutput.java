@@ -20,7 +20,8 @@ final class TriageOutput {
   private static final int TITLE_WIDTH = 72;
 
   private final PrintWriter out;
-  private final ObjectMapper json = new ObjectMapper();
+  // made on first use: a table or CSV run loads no Jackson
+  private @Nullable ObjectMapper json;
 
   TriageOutput(PrintWriter out) {
     this.out = out;
@@ -225,7 +226,12 @@ final class TriageOutput {
     out.println(write(root, true));
   }
 
-  private String write(Object value, boolean pretty) {
+  private synchronized String write(Object value, boolean pretty) {
+    ObjectMapper json = this.json;
+    if (json == null) {
+      json = new ObjectMapper();
+      this.json = json;
+    }
     try {
       return pretty
           ? json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value)
