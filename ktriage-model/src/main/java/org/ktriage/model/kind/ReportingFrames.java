@@ -469,10 +469,14 @@ public final class ReportingFrames {
           // refcount
           e(ASSERTING, "^refcount_warn_saturate$"),
           // kernel/sched/core.c __might_sleep(), __might_resched() (might_sleep() in the caller);
-          // mm/memory.c __might_fault()
+          // mm/memory.c __might_fault(), might_fault() in 2.6.x-3.x (might_sleep() for the
+          // caller's user copy)
           e(ASSERTING, "^__might_sleep$"),
           e(ASSERTING, "^__might_resched$"),
-          e(ASSERTING, "^__might_fault$"),
+          e(ASSERTING, "^_*might_fault$"),
+          // kernel/sched/core.c preempt_count_add(), preempt_count_sub() (CONFIG_DEBUG_PREEMPT):
+          // DEBUG_LOCKS_WARN_ON() an overflow or an unbalanced preempt_enable() of the caller
+          e(ASSERTING, "^preempt_count_(add|sub)$"),
           // kernel/cgroup.c css_id() (2.6.29-3.13) rcu_dereference_check()s css->id and asserts
           // its caller holds rcu_read_lock or a reference
           e(ASSERTING, "^css_id$"),
@@ -555,6 +559,9 @@ public final class ReportingFrames {
           e(SCHEDULER, "^(__)?lru_add_drain_all$"),
           e(SCHEDULER, "^__wait_rcu_gp$"),
           e(SCHEDULER, "^synchronize_(rcu|srcu|sched)"),
+          // kernel/rcu/tree_exp.h _synchronize_rcu_expedited() (v4.x) waits for the caller's
+          // expedited grace period
+          e(SCHEDULER, "^_synchronize_rcu_expedited$"),
           // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),
           // io_schedule*(), context_switch(); kernel/time/timer.c schedule_timeout();
           // arch/x86/kernel/process_64.c __switch_to(), entry_64.S __switch_to_asm
@@ -608,6 +615,9 @@ public final class ReportingFrames {
           e(LOCKING, "^_*rt_(spin|read|write)_(try)?(un)?lock"),
           e(LOCKING, "^_*rt_mutex_(slow)?(lock|unlock|trylock)"),
           e(LOCKING, "^__rt_mutex_"),
+          // kernel/locking/rtmutex.c rtlock_slowlock(), rtlock_slowlock_locked() (PREEMPT_RT
+          // v5.15+): the sleeping slow path of the caller's spinlock_t
+          e(LOCKING, "^rtlock_slowlock(_locked)?$"),
           e(LOCKING, "^raw_spin_rq_(lock|unlock)"),
           // kernel/locking/semaphore.c down_interruptible(), down_killable(), down_timeout(),
           // down_trylock(); percpu-rwsem.c percpu_down_*(), __percpu_down_read(),
@@ -615,6 +625,9 @@ public final class ReportingFrames {
           e(LOCKING, "^down_(interruptible|killable|timeout|trylock)$"),
           e(LOCKING, "^_*percpu_(down|up)_(read|write)"),
           e(LOCKING, "^percpu_rwsem_wait$"),
+          // kernel/cpu.c cpus_read_lock(), cpus_write_lock(), get_online_cpus() (before v5.15):
+          // percpu_down_read/write() on cpu_hotplug_lock for the caller
+          e(LOCKING, "^(cpus_(read|write)_lock|get_online_cpus)$"),
           e(LOCKING, "^_*ww_mutex_(lock|unlock)"),
           // drivers/usb/core/urb.c usb_submit_urb(): dev_WARN "BOGUS urb xfer, pipe %x != type
           // %x" when the caller's urb does not match its endpoint; usb_kill_urb(),
