@@ -1197,13 +1197,24 @@ public final class ReportingFrames {
           e(ASSERTING, "^__cfi_\\w+$"),
           e(ASSERTING, "^(handle_cfi_failure|cfi_handler|report_cfi_failure\\w*)$"),
           // Fault assertions printed by a subsystem for its caller: fs/xfs/xfs_message.c
-          // assfail() ("XFS: Assertion failed"), fs/btrfs/messages.c btrfs_assertfail(),
+          // assfail() and asswarn() ("XFS: Assertion failed: %s, file: %s, line: %d", then BUG()
+          // or, with bug_on_assert=0 or CONFIG_XFS_WARN, WARN_ON()), fs/btrfs/messages.c
+          // btrfs_assertfail() ("assertion failed: %s, in %s:%d", then BUG()),
           // functions named for an assertion (arch/powerpc/mm/book3s64/slb.c
           // assert_slb_presence(), include/linux/rtnetlink.h ASSERT_RTNL's rtnl_is_locked()
           // check, kernel/cgroup cgroup_assert_mutex_or_rcu_locked()): check the state their
           // caller is in
-          e(ASSERTING, "^_*(\\w+_)?(assfail|assertfail)$"),
+          e(ASSERTING, "^_*(\\w+_)?(assfail|asswarn|assertfail)$"),
           e(ASSERTING, "^_*(\\w+_)?assert(_\\w+)?$"),
+          // Out-of-tree assertion paths that print their caller's failed assertion and stack,
+          // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
+          // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3
+          // spl_debug_bug()/spl_debug_dumpstack(), Lustre's libcfs lbug_with_loc() (LBUG after an
+          // LASSERT, libcfs_debug_dumpstack()): the function that asserted called them
+          e(
+              ASSERTING,
+              "^(spl_panic|spl_dumpstack|spl_debug_bug|spl_debug_dumpstack|lbug_with_loc"
+                  + "|libcfs_debug_dumpstack|libcfs_call_trace)$"),
           // mm/filemap.c
           // __filemap_get_folio(), filemap_alloc_folio(), pagecache_get_page(),
           // find_or_create_page(), grab_cache_page_write_begin(), read_cache_page(): find or
