@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Taint;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * Links between reports ({@link CauseLink}) and the incident they make: the report the kernel
@@ -55,6 +57,23 @@ final class CauseLinks {
           FailureClass.OOM,
           Set.of(FailureClass.OOM, FailureClass.HUNG_TASK));
 
+  /**
+   * What follows a subsystem's own failed assertion on the CPU that printed it: drbd's
+   * D_ASSERT()/expect() (drivers/block/drbd/drbd_int.h) print and go on with the broken state, and
+   * the thread spins or waits forever; the SPL's spl_panic() parks the asserting thread in
+   * TASK_UNINTERRUPTIBLE. The lockup, hang or stall is the assertion's consequence (the same task
+   * is linked already by {@link CauseLink#SAME_TASK}).
+   */
+  private static final Set<FailureClass> ASSERTION_AFTERMATH =
+      Set.of(FailureClass.SOFT_LOCKUP, FailureClass.HUNG_TASK, FailureClass.RCU_STALL);
+
+  /** True when a report opens with a subsystem's own assertion line ({@link ReportKinds}). */
+  private static boolean subsystemAssertion(ReportView v) {
+    String h = v.oops().headline();
+    ReportKinds.Match m = ReportKinds.match(h, h.length() - h.stripLeading().length());
+    return m != null && m.kind().family().equals("assertion");
+  }
+
   /** What links {@code earlier} to {@code later}; empty when they are independent. */
   static Set<CauseLink> between(ReportView earlier, ReportView later) {
     Set<CauseLink> links = EnumSet.noneOf(CauseLink.class);
@@ -62,10 +81,8 @@ final class CauseLinks {
     if (ec != null && ec.equals(later.oops().cpu())) {
       links.add(CauseLink.SAME_CPU);
     }
-    Integer ep = earlier.oops().pid();
-    if (ep != null
-        && ep.equals(later.oops().pid())
-        && Objects.equals(earlier.oops().comm(), later.oops().comm())) {
+    Task et = taskOf(earlier);
+    if (et != null && et.equals(taskOf(later))) {
       links.add(CauseLink.SAME_TASK);
     }
     Character left = taintLeft(earlier);
@@ -76,10 +93,53 @@ final class CauseLinks {
     if (CASCADES.getOrDefault(earlier.failureClass(), Set.of()).contains(later.failureClass())) {
       links.add(CauseLink.KNOWN_CASCADE);
     }
+    if (links.contains(CauseLink.SAME_CPU)
+        && subsystemAssertion(earlier)
+        && ASSERTION_AFTERMATH.contains(later.failureClass())) {
+      links.add(CauseLink.KNOWN_CASCADE);
+    }
     if (near(earlier, later)) {
       links.add(CauseLink.NEAR_IN_TIME);
     }
     return links;
+  }
+
+  /** A task as a report names it. */
+  private record Task(int pid, @Nullable String comm) {}
+
+  /**
+   * "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]" (kernel/watchdog.c watchdog_timer_fn(): the
+   * task running on the stuck CPU, current->comm and its pid).
+   */
+  private static final Pattern SOFT_LOCKUP_TASK = Pattern.compile("\\[(.{1,64}):(\\d+)\\]\\s*$");
+
+  /**
+   * The task a report is about: its own "CPU: n PID: p Comm: c" line, else the task its header
+   * names (kernel/hung_task.c check_hung_task() "INFO: task %s:%d blocked", read with the
+   * report-kind table's hung-task header; a soft lockup's "[comm:pid]"); null when none is named.
+   */
+  private static @Nullable Task taskOf(ReportView v) {
+    Integer pid = v.oops().pid();
+    if (pid != null) {
+      return new Task(pid, v.oops().comm());
+    }
+    String h = v.oops().headline();
+    ReportKinds.Match hung = ReportKinds.find(h, "hung-task");
+    if (hung != null) {
+      return task(hung.matcher().group("pid"), hung.matcher().group("comm"));
+    }
+    if (v.failureClass() == FailureClass.SOFT_LOCKUP) {
+      Matcher m = SOFT_LOCKUP_TASK.matcher(h);
+      if (m.find()) {
+        return task(m.group(2), m.group(1));
+      }
+    }
+    return null;
+  }
+
+  /** A task from a printed pid (at most PID_MAX_LIMIT, 2^22: seven digits) and comm. */
+  private static @Nullable Task task(String pid, String comm) {
+    return pid.length() > 7 ? null : new Task(Integer.parseInt(pid), comm);
   }
 
   /** True when the links make {@code earlier} a possible cause of the later report. */

@@ -367,6 +367,9 @@ final class PrimaryChoice {
     }
     Frame named = Culprits.sanitizerHeadlineFrame(v.oops());
     if (named == null) {
+      named = AssertedFunctions.of(v.oops());
+    }
+    if (named == null) {
       return;
     }
     Frame caller = Culprits.blamedCaller(v.failureClass(), named.function(), frames);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.LogRecord;
@@ -289,7 +290,8 @@ public final class OopsParser implements Consumer<LogRecord> {
             && !cur.tentative
             && (!cur.hasBody() || decodesGpf(cur, rule))
             && cur.lines.size() < 40
-            && !warningThenFault(cur, rule)) {
+            && !warningThenFault(cur, rule)
+            && !opensOwnReport(cur, rule)) {
           // several header lines before one body (list_add corruption + kernel BUG at …)
           cur.take(r);
           return;
@@ -338,6 +340,28 @@ public final class OopsParser implements Consumer<LogRecord> {
     }
     String f = next.family();
     return next.role() == ReportRole.DIE || f.equals("page-fault") || f.equals("null-deref");
+  }
+
+  /** The watchdogs and detectors that print a header and a dump of their own. */
+  private static final Set<String> DETECTORS =
+      Set.of("soft-lockup", "hard-lockup", "rcu-stall", "hung-task");
+
+  /**
+   * A header after {@code cur}'s bodiless header that opens a report of its own instead of joining
+   * as a second header line. A subsystem's own assertion line (drbd's D_ASSERT, the SPL's VERIFY,
+   * Lustre's LASSERT: the "assertion" kinds of ReportKinds) is printed by the subsystem, which goes
+   * on (drbd) or dumps its stack and parks the thread (spl_panic, lbug_with_loc): whatever follows
+   * is a later failure. After a detector's header (kernel/watchdog.c soft lockup,
+   * kernel/watchdog_hld.c hard lockup, kernel/rcu/tree_stall.h stall, kernel/hung_task.c), another
+   * detector's header is that detector's own report of its own CPU or task, not a line of this one;
+   * the same detector's next line (a stall warning's kthread-starvation line) still joins.
+   */
+  private static boolean opensOwnReport(ReportBuilder cur, ReportKind next) {
+    return cur.rule.family().equals("assertion")
+        || (next.role() == ReportRole.OPENS
+            && DETECTORS.contains(next.family())
+            && DETECTORS.contains(cur.rule.family())
+            && !next.family().equals(cur.rule.family()));
   }
 
   /** The report closed last, if it ended within {@link #PANIC_REACH} records of {@code r}. */

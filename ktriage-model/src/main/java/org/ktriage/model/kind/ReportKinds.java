@@ -40,6 +40,8 @@ public final class ReportKinds {
           Map.entry("kcsan", FailureClass.DATA_RACE),
           Map.entry("ubsan", FailureClass.UNDEFINED_BEHAVIOR),
           Map.entry("lockdep", FailureClass.DEADLOCK),
+          // a subsystem's own assertion line (drbd, ZFS's SPL, Lustre): a failed assertion
+          Map.entry("assertion", FailureClass.BUG),
           // unregister_netdevice waits for references that are never dropped (net/core/dev.c)
           Map.entry("refcount", FailureClass.HUNG_TASK));
 
@@ -52,6 +54,16 @@ public final class ReportKinds {
           + "|segment not present|overflow|machine check|spurious interrupt bug"
           + "|simd exception|coprocessor error|control protection fault|invalid operand"
           + "): (?<err>[0-9a-f]{4,16})(?: \\[#(?<n>\\d+)\\])?";
+
+  /** drbd's "ASSERTION %s FAILED in %s" titled by the function it names. */
+  private static final TitleFormat DRBD_TITLE =
+      new TitleFormat(
+          "ASSERTION ",
+          "ASSERTION .+ FAILED in (\\w+)",
+          "ASSERTION FAILED in {1}",
+          List.of(),
+          List.of(),
+          List.of());
 
   /** Every header rule, in match priority order. */
   public static final List<ReportKind> HEADERS =
@@ -261,6 +273,64 @@ public final class ReportKinds {
           of("bug", "BUG: failure at ", "BUG: failure at \\S+:\\d+/", OPENS),
           of("bug", "BUG: ", "BUG: \\S", TENTATIVE),
           of("bug", "INFO: ", "INFO: \\S", TENTATIVE),
+          // A subsystem's own assertion line: the subsystem prints it and goes on with the broken
+          // state (drbd) or dumps the asserting thread's stack and parks it (the SPL, Lustre), so
+          // a later lockup, hang or oops of that task or CPU is its consequence. The function whose
+          // check failed is named on the line as (?<func>) where the macro prints __func__.
+          // drbd D_ASSERT()/expect() (drivers/block/drbd/drbd_int.h): drbd_err() "ASSERTION %s
+          // FAILED in %s" with __func__, behind "drbd <resource>[/<vol> <minor>] [<peer>]: "
+          // (drbd 9) or dev_err()'s "block drbd<minor>: " (mainline, drbd 8.x); mainline's older
+          // D_ASSERT() printed "ASSERT( %s ) in %s:%d" with __FILE__ and __LINE__ instead.
+          assertion(
+              "drbd ", "drbd \\S+(?: \\S+){0,2}: ASSERTION .+ FAILED in (?<func>\\w+)", DRBD_TITLE),
+          assertion(
+              "block drbd", "block drbd\\d+: ASSERTION .+ FAILED in (?<func>\\w+)", DRBD_TITLE),
+          assertion(
+              "block drbd",
+              "block drbd\\d+: ASSERT\\( .+ \\) in \\S+:\\d+",
+              new TitleFormat(
+                  "ASSERT( ",
+                  "ASSERT\\( .+ \\) in (?:\\S+/)?([\\w.-]+):\\d+",
+                  "ASSERT failed in {1}",
+                  List.of(),
+                  List.of(),
+                  List.of())),
+          // ZFS's SPL VERIFY()/ASSERT() (include/os/linux/spl/sys/debug.h spl_assert(), VERIFY3*
+          // and VERIFY0*; module/os/linux/spl/spl-err.c spl_panic()): "VERIFY(%s) failed",
+          // "VERIFY3(%s) failed (%lld == %lld)", "VERIFY0(%s) failed (%lld)", then "PANIC at
+          // file:line:func()", spl_dumpstack() and the thread parked in TASK_UNINTERRUPTIBLE;
+          // before 0.6.3 (spl_debug_bug()) behind SPLError's "pid:0:(file:line:func())" location,
+          // ASSERT() spelled "ASSERTION(%s) failed"
+          assertion(
+              "SPLError: ",
+              "SPLError: \\d+:\\d+:\\([\\w.-]+:\\d+:(?<func>\\w+)\\(\\)\\) (?:ASSERTION|VERIFY\\w*)\\("
+                  + ".*\\) failed",
+              new TitleFormat(
+                  "SPLError: ",
+                  "SPLError: \\d+:\\d+:\\([\\w.-]+:\\d+:(\\w+)\\(\\)\\) (ASSERTION|VERIFY)\\w*\\(.*\\) failed",
+                  "{2} failed in {1}",
+                  List.of(),
+                  List.of(),
+                  List.of())),
+          splAssertion("VERIFY(", "VERIFY"),
+          splAssertion("VERIFY3(", "VERIFY"),
+          splAssertion("VERIFY0", "VERIFY"),
+          splAssertion("ASSERTION(", "ASSERTION"),
+          // Lustre's LASSERT()/LASSERTF() (libcfs/include/libcfs/libcfs_private.h):
+          // libcfs_debug_msg() "ASSERTION( %s ) failed: " behind the console prefix "LustreError:
+          // pid:ext:(file:line:func()) ", then lbug_with_loc() "LBUG", the stack, and panic("LBUG")
+          // or the thread parked
+          assertion(
+              "LustreError: ",
+              "LustreError: \\d+:\\d+:\\([\\w.-]+:\\d+:(?<func>\\w+)\\(\\)\\)"
+                  + " ASSERTION\\( .* \\) failed",
+              new TitleFormat(
+                  "ASSERTION( ",
+                  "\\([\\w.-]+:\\d+:(\\w+)\\(\\)\\) ASSERTION\\( .* \\) failed",
+                  "ASSERTION failed in {1}",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           of("list-corruption", "list_add corruption", "list_add corruption", OPENS),
           of("list-corruption", "list_del corruption", "list_del corruption", OPENS),
           of("list-corruption", "list_add double add", "list_add double add", OPENS),
@@ -894,6 +964,33 @@ public final class ReportKinds {
             message.replaceFirst("!$", "") + " in {1}",
             List.of(),
             List.of("$calltrace", "$stack"),
+            List.of()));
+  }
+
+  /**
+   * A subsystem's own assertion line ({@code family} "assertion", class BUG): a report of its own,
+   * titled by {@code title}.
+   */
+  static ReportKind assertion(String prefix, String template, TitleFormat title) {
+    return titled("assertion", prefix, template, OPENS, title);
+  }
+
+  /**
+   * The SPL's assertion line that starts with {@code prefix} ("VERIFY(", "VERIFY3(", "VERIFY0(P)",
+   * "ASSERTION("), titled "{@code word} failed in f" with the function spl_panic() names on its
+   * next line, "PANIC at file:line:func()" (module/os/linux/spl/spl-err.c).
+   */
+  static ReportKind splAssertion(String prefix, String word) {
+    String head = Pattern.quote(prefix) + (prefix.endsWith("(") ? "" : "P?\\(");
+    return assertion(
+        prefix,
+        head + ".+\\) failed",
+        new TitleFormat(
+            prefix,
+            head + ".+\\) failed.*\\n(?:.*\\n)?.*PANIC at [\\w.-]+:\\d+:(\\w+)\\(\\)",
+            word + " failed in {1}",
+            List.of(),
+            List.of(),
             List.of()));
   }
 

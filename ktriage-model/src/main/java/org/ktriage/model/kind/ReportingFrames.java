@@ -469,10 +469,14 @@ public final class ReportingFrames {
           // refcount
           e(ASSERTING, "^refcount_warn_saturate$"),
           // kernel/sched/core.c __might_sleep(), __might_resched() (might_sleep() in the caller);
-          // mm/memory.c __might_fault()
+          // mm/memory.c __might_fault(), might_fault() in 2.6.x-3.x (might_sleep() for the
+          // caller's user copy)
           e(ASSERTING, "^__might_sleep$"),
           e(ASSERTING, "^__might_resched$"),
-          e(ASSERTING, "^__might_fault$"),
+          e(ASSERTING, "^_*might_fault$"),
+          // kernel/sched/core.c preempt_count_add(), preempt_count_sub() (CONFIG_DEBUG_PREEMPT):
+          // DEBUG_LOCKS_WARN_ON() an overflow or an unbalanced preempt_enable() of the caller
+          e(ASSERTING, "^preempt_count_(add|sub)$"),
           // kernel/cgroup.c css_id() (2.6.29-3.13) rcu_dereference_check()s css->id and asserts
           // its caller holds rcu_read_lock or a reference
           e(ASSERTING, "^css_id$"),
@@ -555,6 +559,9 @@ public final class ReportingFrames {
           e(SCHEDULER, "^(__)?lru_add_drain_all$"),
           e(SCHEDULER, "^__wait_rcu_gp$"),
           e(SCHEDULER, "^synchronize_(rcu|srcu|sched)"),
+          // kernel/rcu/tree_exp.h _synchronize_rcu_expedited() (v4.x) waits for the caller's
+          // expedited grace period
+          e(SCHEDULER, "^_synchronize_rcu_expedited$"),
           // kernel/sched/core.c __schedule(), schedule(), schedule_preempt_disabled(),
           // io_schedule*(), context_switch(); kernel/time/timer.c schedule_timeout();
           // arch/x86/kernel/process_64.c __switch_to(), entry_64.S __switch_to_asm
@@ -608,6 +615,9 @@ public final class ReportingFrames {
           e(LOCKING, "^_*rt_(spin|read|write)_(try)?(un)?lock"),
           e(LOCKING, "^_*rt_mutex_(slow)?(lock|unlock|trylock)"),
           e(LOCKING, "^__rt_mutex_"),
+          // kernel/locking/rtmutex.c rtlock_slowlock(), rtlock_slowlock_locked() (PREEMPT_RT
+          // v5.15+): the sleeping slow path of the caller's spinlock_t
+          e(LOCKING, "^rtlock_slowlock(_locked)?$"),
           e(LOCKING, "^raw_spin_rq_(lock|unlock)"),
           // kernel/locking/semaphore.c down_interruptible(), down_killable(), down_timeout(),
           // down_trylock(); percpu-rwsem.c percpu_down_*(), __percpu_down_read(),
@@ -615,6 +625,9 @@ public final class ReportingFrames {
           e(LOCKING, "^down_(interruptible|killable|timeout|trylock)$"),
           e(LOCKING, "^_*percpu_(down|up)_(read|write)"),
           e(LOCKING, "^percpu_rwsem_wait$"),
+          // kernel/cpu.c cpus_read_lock(), cpus_write_lock(), get_online_cpus() (before v5.15):
+          // percpu_down_read/write() on cpu_hotplug_lock for the caller
+          e(LOCKING, "^(cpus_(read|write)_lock|get_online_cpus)$"),
           e(LOCKING, "^_*ww_mutex_(lock|unlock)"),
           // drivers/usb/core/urb.c usb_submit_urb(): dev_WARN "BOGUS urb xfer, pipe %x != type
           // %x" when the caller's urb does not match its endpoint; usb_kill_urb(),
@@ -1184,13 +1197,24 @@ public final class ReportingFrames {
           e(ASSERTING, "^__cfi_\\w+$"),
           e(ASSERTING, "^(handle_cfi_failure|cfi_handler|report_cfi_failure\\w*)$"),
           // Fault assertions printed by a subsystem for its caller: fs/xfs/xfs_message.c
-          // assfail() ("XFS: Assertion failed"), fs/btrfs/messages.c btrfs_assertfail(),
+          // assfail() and asswarn() ("XFS: Assertion failed: %s, file: %s, line: %d", then BUG()
+          // or, with bug_on_assert=0 or CONFIG_XFS_WARN, WARN_ON()), fs/btrfs/messages.c
+          // btrfs_assertfail() ("assertion failed: %s, in %s:%d", then BUG()),
           // functions named for an assertion (arch/powerpc/mm/book3s64/slb.c
           // assert_slb_presence(), include/linux/rtnetlink.h ASSERT_RTNL's rtnl_is_locked()
           // check, kernel/cgroup cgroup_assert_mutex_or_rcu_locked()): check the state their
           // caller is in
-          e(ASSERTING, "^_*(\\w+_)?(assfail|assertfail)$"),
+          e(ASSERTING, "^_*(\\w+_)?(assfail|asswarn|assertfail)$"),
           e(ASSERTING, "^_*(\\w+_)?assert(_\\w+)?$"),
+          // Out-of-tree assertion paths that print their caller's failed assertion and stack,
+          // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
+          // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3
+          // spl_debug_bug()/spl_debug_dumpstack(), Lustre's libcfs lbug_with_loc() (LBUG after an
+          // LASSERT, libcfs_debug_dumpstack()): the function that asserted called them
+          e(
+              ASSERTING,
+              "^(spl_panic|spl_dumpstack|spl_debug_bug|spl_debug_dumpstack|lbug_with_loc"
+                  + "|libcfs_debug_dumpstack|libcfs_call_trace)$"),
           // mm/filemap.c
           // __filemap_get_folio(), filemap_alloc_folio(), pagecache_get_page(),
           // find_or_create_page(), grab_cache_page_write_begin(), read_cache_page(): find or
