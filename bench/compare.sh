@@ -69,6 +69,14 @@ run1() {
   awk '/^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$/ {t = $0} END {split(t, f, " "); printf "%s %.3f %s\n", f[1], f[2] + f[3], f[4]}' "$work/time.last"
 }
 
+# the resident set (KiB) of process $1 once a second until it ends, one number a line
+rss_series() {
+  while kill -0 "$1" 2>/dev/null; do
+    awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true
+    sleep 1
+  done
+}
+
 # median of the numbers on stdin
 median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
@@ -281,7 +289,12 @@ if want triage-n; then
     runs=$r
     awk -v n="$n" '{printf "  inputs/s: -j 2 %.0f, -j 1 %.0f (wall); per CPU second %.0f / %.0f\n", n / $1, n / $4, n / $2, n / $5}' "$work/pair" | tail -1
     "${kt[@]}" triage -j 1 --no-progress -f csv "$dir" >"$work/j1.csv" 2>/dev/null || true
-    "${kt[@]}" triage -j 2 --no-progress -f csv "$dir" >"$work/j2.csv" 2>/dev/null || true
+    # the -j 2 run again, its resident set read every second: flat when no per-input state is kept
+    "${kt[@]}" triage -j 2 --no-progress -f csv "$dir" >"$work/j2.csv" 2>/dev/null &
+    rss_series $! >"$work/rss.txt"
+    wait $! || true
+    awk '{a[NR] = $1} END {if (NR) printf "  RSS over the -j 2 run (MiB at 10%%, 25%%, 50%%, 75%%, 100%% of %d s): %d %d %d %d %d\n", NR,
+      a[int(NR * .1) + 1] / 1024, a[int(NR * .25) + 1] / 1024, a[int(NR * .5) + 1] / 1024, a[int(NR * .75) + 1] / 1024, a[NR] / 1024}' "$work/rss.txt"
     if cmp -s "$work/j1.csv" "$work/j2.csv"; then
       say "  buckets: -j 2 == -j 1 ($(($(wc -l <"$work/j1.csv") - 1)) buckets)"
     else

@@ -53,8 +53,9 @@ public final class Analyzer {
     int boots;
     int crashBoot;
     CrashReport focus;
+    CrashFacts facts;
     try {
-      CrashFacts facts = CauseOrder.facts(report);
+      facts = CauseOrder.facts(report);
       groups = Incidents.independent(facts);
       boots = Incidents.boots(facts);
       crashBoot = Incidents.crashBoot(facts);
@@ -68,7 +69,8 @@ public final class Analyzer {
     } catch (RuntimeException e) {
       return withFailure(analyzeIncident(report, null), "incidents", e);
     }
-    Diagnosis d = analyzeIncident(report, focus);
+    // the facts of the whole report, derived once: its diagnosis reads the same facts
+    Diagnosis d = analyzeIncident(report, focus, facts);
     try {
       List<Incident> others = new ArrayList<>();
       for (Incidents.Group g : groups.subList(0, Math.min(groups.size(), MAX_OTHER_INCIDENTS))) {
@@ -135,6 +137,12 @@ public final class Analyzer {
           .crashFound(report.hasCrash())
           .build();
     }
+    return analyzeIncident(report, focus, facts);
+  }
+
+  /** {@link #analyzeIncident(CrashReport, CrashReport)} on the report's facts already derived. */
+  private Diagnosis analyzeIncident(
+      CrashReport report, @Nullable CrashReport focus, CrashFacts facts) {
     RuleBook.Results results = rules.run(facts);
     // the chain marks the recursive acquisition the rule found; a rule that threw is already a
     // RuleFailure in the results, and the chain then shows a plain lock wait

@@ -12,11 +12,17 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
+import org.ktriage.ingest.dump.KernelImage;
+import org.ktriage.ingest.dump.Vmcore;
+import org.ktriage.ingest.kallsyms.KallsymsScanner;
+import org.ktriage.ingest.kallsyms.KallsymsTable;
+import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.Diagnosis;
 import org.ktriage.model.FailureClass;
@@ -152,6 +158,70 @@ class Arm64LabDumpsTest {
             Long.parseUnsignedLong(off.group(1), 16)),
         () -> dump + " is not of the run of " + console(scenario));
     sameDiagnosis(fromDump, analyze(console(scenario)), scenario);
+  }
+
+  /**
+   * Kernels before 6.0 put no kallsyms in VMCOREINFO; on arm64 the tables are then found by their
+   * structure in the kernel image (base-relative offsets, the relative base relocated with {@code
+   * _text} as arm64 links it). With the note ignored, the symbols are the note's: on the committed
+   * ELF dump scanned from VMCOREINFO's {@code _stext} (the path {@code kallsyms()} takes), and on
+   * the lab's kdump-compressed null-deref of another boot (another KASLR offset) with {@code
+   * _stext} and {@code MODULES_END} struck from VMCOREINFO too, as kernels before v5.19 export
+   * neither: the image start is then {@code KIMAGE_VADDR} slid by {@code KERNELOFFSET}, the era's
+   * value the page tables map as the kernel image. One scan per dump.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"committed", "null-deref"})
+  void tablesFoundInTheImageAreTheNotes(String which, @TempDir Path tmp) throws Exception {
+    boolean committed = which.equals("committed");
+    Path dump;
+    if (committed) {
+      dump = tmp.resolve("vmcore.elf");
+      try (java.io.InputStream in =
+              new org.tukaani.xz.XZInputStream(
+                  new java.io.BufferedInputStream(
+                      Files.newInputStream(
+                          SeedCaseTest.root()
+                              .resolve("lab-arm64/fixtures/timer-after-unload.vmcore.elf.xz"))));
+          java.io.OutputStream out = Files.newOutputStream(dump)) {
+        in.transferTo(out);
+      }
+    } else {
+      dump =
+          Path.of(System.getProperty("ktriage.arm64Lab", "/var/tmp/ktriage-arm64"), which)
+              .resolve("vmcore");
+      assumeTrue(
+          Files.isReadable(dump), () -> dump + " not here (made by lab-arm64/make-arm64-dumps.sh)");
+    }
+    try (Vmcore v = Vmcore.open(dump)) {
+      assertThat(v.arch()).isEqualTo("arm64");
+      VmcoreInfo vi = Objects.requireNonNull(v.vmcoreinfo());
+      KallsymsTable note = v.kallsyms();
+      assertThat(note.size()).isGreaterThan(50_000);
+      KallsymsTable scanned;
+      if (committed) {
+        scanned = v.kallsymsFromImage();
+      } else {
+        StringBuilder older = new StringBuilder();
+        for (String line : vi.raw().split("\n", -1)) {
+          if (!line.startsWith("SYMBOL(kallsyms_")
+              && !line.startsWith("SYMBOL(_stext)")
+              && !line.startsWith("NUMBER(MODULES_END)")) {
+            older.append(line).append('\n');
+          }
+        }
+        List<Long> starts =
+            KernelImage.scanStarts("arm64", VmcoreInfo.parse(older.toString()), v.kernelMemory());
+        // the truth, from the full VMCOREINFO: KIMAGE_VADDR (= MODULES_END) + kaslr_offset()
+        assertThat(starts)
+            .containsExactly(
+                Objects.requireNonNull(vi.number("MODULES_END"))
+                    + Objects.requireNonNull(vi.kernelOffset()));
+        scanned = KallsymsScanner.scan(v.kernelMemory(), starts.get(0), null);
+      }
+      assertThat(scanned).isNotNull();
+      assertThat(Objects.requireNonNull(scanned).symbols()).isEqualTo(note.symbols());
+    }
   }
 
   private static String dumpView(String... args) {

@@ -25,11 +25,9 @@ import org.ktriage.ingest.kdump.KdumpCompressedReader;
 import org.ktriage.ingest.kdump.KdumpHeader;
 import org.ktriage.ingest.kdump.SplitKdumpMemory;
 import org.ktriage.ingest.mm.AddressTranslator;
-import org.ktriage.ingest.mm.Arm64Translator;
 import org.ktriage.ingest.mm.CachedPhysicalMemory;
 import org.ktriage.ingest.mm.KernelMemory;
 import org.ktriage.ingest.mm.PhysicalMemory;
-import org.ktriage.ingest.mm.X86_64Translator;
 import org.ktriage.ingest.printk.DmesgFormatter;
 import org.ktriage.ingest.printk.KernelLog;
 import org.ktriage.ingest.printk.PrintkReader;
@@ -426,93 +424,9 @@ public final class Vmcore implements Closeable {
       throw new UnsupportedDumpException(
           path + ": the dump carries no VMCOREINFO note; kernel memory cannot be located");
     }
-    return arch.equals("arm64") ? arm64Translator(vi) : x86Translator(vi);
-  }
-
-  private X86_64Translator x86Translator(VmcoreInfo vi) throws UnreadableInputException {
-    Long physBase = vi.number("phys_base");
-    if (physBase == null && elf != null) {
-      physBase = elf.physBaseFromKernelText();
-    }
-    if (physBase == null && kdumpHeader != null && !kdumpHeader.release().isEmpty()) {
-      // QEMU fills only utsname.machine and writes a wrong sub-header phys_base; trust
-      // makedumpfile's
-      physBase = kdumpHeader.physBase();
-    }
-    Long pageOffsetBase = elf != null && !elf.physicalOnly() ? elf.directMapBase() : null;
-    Long l5 = vi.number("pgtable_l5_enabled");
-    boolean fiveLevel = l5 != null && l5 == 1;
-    Long cr3 = null;
-    for (ElfNote n : notes) {
-      if (n.name().equals("QEMU")) {
-        Long c = PrstatusLayout.qemuControlRegisters(n.desc()).get("CR3");
-        Long cr4 = PrstatusLayout.qemuControlRegisters(n.desc()).get("CR4");
-        if (c != null && cr3 == null) {
-          cr3 = c;
-          if (l5 == null && cr4 != null) {
-            fiveLevel = (cr4 & (1L << 12)) != 0;
-          }
-        }
-      }
-    }
-    Long root = vi.symbol("init_top_pgt");
-    if (root == null) {
-      root = vi.symbol("init_level4_pgt");
-    }
-    if (root == null) {
-      root = vi.symbol("swapper_pg_dir");
-    }
-    long rootPhys;
-    if (root != null && physBase != null) {
-      rootPhys = root - X86_64Translator.START_KERNEL_MAP + physBase;
-    } else if (cr3 != null) {
-      rootPhys = cr3;
-    } else {
-      throw new UnsupportedDumpException(
-          path
-              + ": neither phys_base with SYMBOL(init_top_pgt) nor a CR3 is known; cannot"
-              + " translate kernel addresses");
-    }
-    Long imageSize = vi.number("KERNEL_IMAGE_SIZE");
-    Long sme = vi.number("sme_mask");
-    return new X86_64Translator(
-        physical,
-        physBase,
-        pageOffsetBase,
-        imageSize != null ? imageSize : 1L << 30,
-        rootPhys,
-        fiveLevel,
-        sme != null ? sme : 0);
-  }
-
-  private Arm64Translator arm64Translator(VmcoreInfo vi) throws UnreadableInputException {
-    Long t1sz = vi.number("TCR_EL1_T1SZ");
-    if (t1sz == null) {
-      t1sz = vi.number("tcr_el1_t1sz");
-    }
-    Long vaBits = t1sz != null ? Long.valueOf(64 - t1sz) : vi.number("VA_BITS");
-    Long physOffset = vi.number("PHYS_OFFSET");
-    Long kimage = vi.number("kimage_voffset");
-    Long swapper = vi.symbol("swapper_pg_dir");
-    Long pageSize = vi.pageSize();
-    if (vaBits == null || physOffset == null || kimage == null || swapper == null) {
-      throw new UnsupportedDumpException(
-          path
-              + ": VMCOREINFO lacks the arm64 keys (VA_BITS, PHYS_OFFSET, kimage_voffset,"
-              + " swapper_pg_dir) needed to translate kernel addresses");
-    }
-    // probe the layout: v5.4+ kernels export TCR_EL1_T1SZ (v5.9+) or place _stext in the upper half
-    Long stext = vi.symbol("_stext");
-    boolean flipped =
-        t1sz != null || (stext != null && ((stext >>> (vaBits - 1)) & 1) != 0 && vaBits < 64);
-    return new Arm64Translator(
-        physical,
-        (int) (long) vaBits,
-        physOffset,
-        kimage,
-        swapper,
-        pageSize != null ? (int) (long) pageSize : 4096,
-        flipped);
+    return arch.equals("arm64")
+        ? DumpTranslators.arm64(path, physical, vi)
+        : DumpTranslators.x86_64(path, physical, vi, elf, kdumpHeader, notes);
   }
 
   /** The kernel log (read once). */
@@ -544,7 +458,7 @@ public final class Vmcore implements Closeable {
   /**
    * The kernel's symbols: from the System.map given to {@link #useSystemMap}, else decoded from the
    * kallsyms tables VMCOREINFO points at (v6.0+), else from the tables found by their structure in
-   * the kernel image ({@link KallsymsScanner}, x86-64). Read once.
+   * the kernel image ({@link KallsymsScanner}). Read once.
    */
   public KallsymsTable kallsyms() throws UnreadableInputException {
     KallsymsTable k = kallsymsTable;
@@ -582,16 +496,7 @@ public final class Vmcore implements Closeable {
   }
 
   private KallsymsTable scanKallsyms(VmcoreInfo vi) throws UnreadableInputException {
-    if (!arch.equals("x86_64")) {
-      throw new UnsupportedDumpException(
-          path + ": no kallsyms in VMCOREINFO (kernels before 6.0): pass a System.map");
-    }
-    // the image starts at __START_KERNEL (CONFIG_PHYSICAL_START 16 MiB above
-    // __START_KERNEL_map) slid by KASLR, or at _stext where VMCOREINFO names it
-    Long stext = vi.symbol("_stext");
-    Long offset = vi.kernelOffset();
-    long start = stext != null ? stext : 0xffffffff81000000L + (offset == null ? 0 : offset);
-    KallsymsTable k = KallsymsScanner.scan(kernelMemory(), start, stext);
+    KallsymsTable k = kallsymsFromImage(vi);
     if (k == null) {
       throw new UnsupportedDumpException(
           path
@@ -599,6 +504,30 @@ public final class Vmcore implements Closeable {
               + " image: pass a System.map");
     }
     return k;
+  }
+
+  /**
+   * The kallsyms tables found by their structure in the kernel image ({@link KallsymsScanner}),
+   * whatever VMCOREINFO points at; null when none is found. Not kept: {@link #kallsyms} keeps what
+   * it uses.
+   */
+  public @Nullable KallsymsTable kallsymsFromImage() throws UnreadableInputException {
+    VmcoreInfo vi = vmcoreinfo;
+    if (vi == null) {
+      throw new UnsupportedDumpException(path + ": no VMCOREINFO, so no kernel image to scan");
+    }
+    return kallsymsFromImage(vi);
+  }
+
+  private @Nullable KallsymsTable kallsymsFromImage(VmcoreInfo vi) throws UnreadableInputException {
+    KernelMemory mem = kernelMemory();
+    for (long start : KernelImage.scanStarts(arch, vi, mem)) {
+      KallsymsTable k = KallsymsScanner.scan(mem, start, vi.symbol("_stext"));
+      if (k != null) {
+        return k;
+      }
+    }
+    return null;
   }
 
   /** Takes the kernel's symbols from a System.map instead of the dump. */

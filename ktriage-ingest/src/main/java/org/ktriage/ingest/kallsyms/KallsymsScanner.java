@@ -191,9 +191,9 @@ public final class KallsymsScanner {
   private static @Nullable KallsymsTable tryWindow(
       byte[] w, long windowStart, long zero, @Nullable Long stext) {
     int z = (int) (zero - windowStart);
-    // walk back over the 48 tokens before '0'
+    // walk back over the 47 tokens between token 0 and '0': p ends on token 0's NUL
     int p = z - 1;
-    for (int k = 0; k < 48; k++) {
+    for (int k = 0; k < 47; k++) {
       p--;
       while (p >= 0 && w[p] != 0) {
         p--;
@@ -202,7 +202,29 @@ public final class KallsymsScanner {
         return null;
       }
     }
-    int tableStart = p + 1;
+    int token0End = p;
+    p--;
+    while (p >= 0 && w[p] != 0) {
+      p--;
+    }
+    // token 0 starts after the NUL before it, or (the table being ALGN-aligned) at an aligned
+    // byte after it: the data before the table need not end with a NUL (arm64 6.1: its markers
+    // end with non-zero bytes right at the table)
+    for (int tableStart = p + 1; tableStart < token0End; tableStart = nextAligned(tableStart)) {
+      KallsymsTable t = tryTable(w, windowStart, tableStart, stext);
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static int nextAligned(int pos) {
+    return (pos + 8) & ~7;
+  }
+
+  private static @Nullable KallsymsTable tryTable(
+      byte[] w, long windowStart, int tableStart, @Nullable Long stext) {
     int[] offsets = new int[257];
     int q = tableStart;
     for (int i = 0; i < 256; i++) {

@@ -68,6 +68,19 @@ public final class Arm64Translator implements AddressTranslator {
     }
   }
 
+  /**
+   * True when the page tables map {@code va} where the kernel image is mapped: at {@code va -
+   * kimage_voffset} (arch/arm64/include/asm/memory.h {@code __kimg_to_phys}). A vmalloc or module
+   * page, or an unmapped one, is not.
+   */
+  public boolean mapsKernelImage(long va) {
+    try {
+      return walk(va | 0xff00000000000000L) == (va | 0xff00000000000000L) - kimageVoffset;
+    } catch (MissingMemoryException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private long walk(long va) throws MissingMemoryException {
     int bitsPerLevel = pageShift - 3;
     int levels = (vaBits - pageShift + bitsPerLevel - 1) / bitsPerLevel;
