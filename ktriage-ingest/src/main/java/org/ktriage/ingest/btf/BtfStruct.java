@@ -14,6 +14,14 @@ public final class BtfStruct {
   private final Btf btf;
   private final BtfType type;
 
+  /**
+   * Member paths already looked up, found or not: a lookup walks the members comparing names in the
+   * BTF string section (and into anonymous members), and readers ask the same paths of every object
+   * they read.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<BtfField>> paths =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   BtfStruct(Btf btf, BtfType type) {
     this.btf = btf;
     this.type = type;
@@ -65,6 +73,21 @@ public final class BtfStruct {
 
   /** The member at this path, or null when there is none. */
   public @Nullable BtfField findMember(String path) throws CorruptBtfException {
+    java.util.Optional<BtfField> known = paths.get(path);
+    if (known != null) {
+      return known.orElse(null);
+    }
+    BtfField f = walk(path);
+    if (paths.size() < MAX_PATHS) {
+      paths.put(path, java.util.Optional.ofNullable(f));
+    }
+    return f;
+  }
+
+  /** Paths kept per struct (readers ask a few dozen; a hostile caller could ask any number). */
+  private static final int MAX_PATHS = 4096;
+
+  private @Nullable BtfField walk(String path) throws CorruptBtfException {
     BtfType current = type;
     long bitOffset = 0;
     BtfField field = null;

@@ -61,6 +61,7 @@ public final class KallsymsScanner {
     byte[] page = new byte[ps];
     boolean previousRead = false;
     long looked = 0;
+    Window windows = new Window();
     for (long off = 0; off < SCAN_BYTES && looked < budget; ) {
       long va = imageStart + off;
       long pfn;
@@ -99,7 +100,7 @@ public final class KallsymsScanner {
       previousRead = true;
       long bufStart = va - carry;
       for (int i = indexOf(buf, DIGITS, 0); i >= 0; i = indexOf(buf, DIGITS, i + 1)) {
-        KallsymsTable t = tryAt(mem, bufStart + i, imageStart, stext);
+        KallsymsTable t = tryAt(mem, bufStart + i, imageStart, stext, windows);
         if (t != null) {
           return t;
         }
@@ -121,17 +122,74 @@ public final class KallsymsScanner {
     return -1;
   }
 
-  /** Tries the token table whose token '0' starts at {@code zero}. */
+  /**
+   * Tries the token table whose token '0' starts at {@code zero}. The window read around it is the
+   * stored memory there, page by page, up to {@link #BEFORE} below and {@link #AFTER} above: the
+   * tables are one stretch of the image's .rodata, so a page the dump does not store ends it (a 96
+   * KiB input used to cost a zero-filled 20 MiB window for every digit run in it).
+   */
   private static @Nullable KallsymsTable tryAt(
-      KernelMemory mem, long zero, long imageStart, @Nullable Long stext) {
-    long windowStart = Math.max(imageStart, zero - BEFORE) & ~7L;
-    int len = (int) (zero - windowStart) + AFTER;
-    byte[] w = new byte[len];
+      KernelMemory mem, long zero, long imageStart, @Nullable Long stext, Window last) {
+    int ps = mem.physical().pageSize();
+    long zeroPage = zero & -(long) ps;
+    byte[] cached = last.bytes;
+    if (last.zeroPage == zeroPage && cached != null) {
+      // another digit run in the same page: the same window (a page of them is 200 candidates)
+      return tryWindow(cached, last.start, zero, stext);
+    }
+    last.zeroPage = zeroPage;
+    last.bytes = null;
+    long floor = Math.max(imageStart, zero - BEFORE) & -(long) ps;
+    java.util.ArrayDeque<byte[]> pages = new java.util.ArrayDeque<>();
+    for (long va = zeroPage; va - zeroPage < AFTER + ps; va += ps) {
+      byte[] p = storedPage(mem, va, ps);
+      if (p == null) {
+        break;
+      }
+      pages.addLast(p);
+    }
+    if (pages.isEmpty()) {
+      return null;
+    }
+    long windowStart = zeroPage;
+    for (long va = zeroPage - ps; Long.compareUnsigned(va, floor) >= 0 && va < zeroPage; va -= ps) {
+      byte[] p = storedPage(mem, va, ps);
+      if (p == null) {
+        break;
+      }
+      pages.addFirst(p);
+      windowStart = va;
+    }
+    byte[] w = new byte[pages.size() * ps];
+    int at = 0;
+    for (byte[] p : pages) {
+      System.arraycopy(p, 0, w, at, ps);
+      at += ps;
+    }
+    last.bytes = w;
+    last.start = windowStart;
+    return tryWindow(w, windowStart, zero, stext);
+  }
+
+  /** The window last read, kept for the next candidate in the same page. */
+  private static final class Window {
+    long zeroPage = 1;
+    long start;
+    byte @Nullable [] bytes;
+  }
+
+  /** The page at {@code va}, or null when the dump does not store it. */
+  private static byte @Nullable [] storedPage(KernelMemory mem, long va, int ps) {
+    byte[] p = new byte[ps];
     try {
-      mem.readLenient(windowStart, w, "kallsyms tables");
+      return mem.readLenient(va, p, "kallsyms tables") == ps ? null : p;
     } catch (MissingMemoryException e) {
       return null;
     }
+  }
+
+  private static @Nullable KallsymsTable tryWindow(
+      byte[] w, long windowStart, long zero, @Nullable Long stext) {
     int z = (int) (zero - windowStart);
     // walk back over the 47 tokens between token 0 and '0': p ends on token 0's NUL
     int p = z - 1;
@@ -167,8 +225,7 @@ public final class KallsymsScanner {
 
   private static @Nullable KallsymsTable tryTable(
       byte[] w, long windowStart, int tableStart, @Nullable Long stext) {
-    String[] tokens = new String[256];
-    int[] offsets = new int[256];
+    int[] offsets = new int[257];
     int q = tableStart;
     for (int i = 0; i < 256; i++) {
       offsets[i] = q - tableStart;
@@ -179,9 +236,9 @@ public final class KallsymsScanner {
       if (e >= w.length || e == q) {
         return null;
       }
-      tokens[i] = new String(w, q, e - q, java.nio.charset.StandardCharsets.ISO_8859_1);
       q = e + 1;
     }
+    offsets[256] = q - tableStart;
     int indexAt = -1;
     for (int a = align(q, windowStart, 8) - 8; a <= align(q, windowStart, 8) + 8; a += 2) {
       if (a < q || a + 512 > w.length) {
@@ -199,12 +256,26 @@ public final class KallsymsScanner {
     if (indexAt < 0) {
       return null;
     }
+    // the tokens as strings only for a table whose index matched (most candidates fail before)
+    String[] tokens = new String[256];
+    for (int i = 0; i < 256; i++) {
+      tokens[i] =
+          new String(
+              w,
+              tableStart + offsets[i],
+              offsets[i + 1] - offsets[i] - 1,
+              java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
     // names: an 8-aligned start whose preceding u32 (kallsyms_num_syms) gives N entries that end
     // right before markers {0, offset of entry 256, …}
     for (int names = tableStart & ~7; names >= 8; names -= 8) {
       // .long N then ALGN padding, or PTR N: the upper four bytes are zero either way
       long n = Bytes.readU32Le(w, names - 8);
-      if (n < 256 || n > 4_000_000 || Bytes.readU32Le(w, names - 4) != 0) {
+      // every name takes at least a length byte and one token before the token table
+      if (n < 256
+          || n > 4_000_000
+          || n > (tableStart - names) / 2
+          || Bytes.readU32Le(w, names - 4) != 0) {
         continue;
       }
       KallsymsTable t =
@@ -222,6 +293,21 @@ public final class KallsymsScanner {
     return (int) (up - windowStart);
   }
 
+  /** The decoded names of a candidate table: names, type letters, and where entry 256 starts. */
+  private static final class Names {
+    final String[] names;
+    final char[] types;
+    final int off256;
+    final int end;
+
+    Names(String[] names, char[] types, int off256, int end) {
+      this.names = names;
+      this.types = types;
+      this.off256 = off256;
+      this.end = end;
+    }
+  }
+
   private static @Nullable KallsymsTable tryNames(
       byte[] w,
       long windowStart,
@@ -231,6 +317,25 @@ public final class KallsymsScanner {
       int indexAt,
       String[] tokens,
       @Nullable Long stext) {
+    Names nm = decodeNames(w, names, n, tableStart, tokens);
+    if (nm == null || !markersAt(w, windowStart, nm.end, nm.off256)) {
+      return null;
+    }
+    int stextIdx = java.util.Arrays.asList(nm.names).indexOf("_stext");
+    if (stextIdx < 0) {
+      return null;
+    }
+    for (long[] a : addressCandidates(w, windowStart, names - 8, n, indexAt)) {
+      if (stext != null ? a[stextIdx] == stext : plausible(a, nm.types, a[stextIdx])) {
+        return KallsymsTable.of(a, nm.names, nm.types);
+      }
+    }
+    return null;
+  }
+
+  /** Expands the {@code n} names from {@code names}; null when they run into the token table. */
+  private static @Nullable Names decodeNames(
+      byte[] w, int names, int n, int tableStart, String[] tokens) {
     int pos = names;
     int off256 = -1;
     String[] nm = new String[n];
@@ -257,9 +362,12 @@ public final class KallsymsScanner {
       types[i] = sb.charAt(0);
       nm[i] = sb.substring(1);
     }
-    // markers right after the names: u32 or unsigned long, first 0, second the offset of entry 256
+    return new Names(nm, types, off256, pos);
+  }
+
+  /** Markers right after the names: u32 or unsigned long, first 0, second entry 256's offset. */
+  private static boolean markersAt(byte[] w, long windowStart, int pos, int off256) {
     int m = align(pos, windowStart, 8) - 8;
-    boolean markers = false;
     for (int a = Math.max(pos, m); a <= pos + 8 && a + 16 <= w.length; a++) {
       if ((windowStart + a) % 4 != 0) {
         continue;
@@ -267,18 +375,20 @@ public final class KallsymsScanner {
       if (Bytes.readU32Le(w, a) == 0
           && (Bytes.readU32Le(w, a + 4) == off256
               || (Bytes.readU64Le(w, a + 8) == off256 && Bytes.readU32Le(w, a + 4) == 0))) {
-        markers = true;
-        break;
+        return true;
       }
     }
-    if (!markers) {
-      return null;
-    }
-    // addresses: new order after the token index, old order before kallsyms_num_syms
-    int numSyms = names - 8;
+    return false;
+  }
+
+  /**
+   * The address arrays the window could hold: new order after the token index, old order before
+   * {@code kallsyms_num_syms}; relative offsets (base-relative or absolute-percpu) or absolute.
+   */
+  private static java.util.List<long[]> addressCandidates(
+      byte[] w, long windowStart, int numSyms, int n, int indexAt) {
     int afterIndex = align(indexAt + 512, windowStart, 8);
-    long[][] candidates = new long[8][];
-    int c = 0;
+    java.util.List<long[]> candidates = new java.util.ArrayList<>(6);
     for (int offsetsAt : new int[] {afterIndex, numSyms - 8 - align8(4 * n)}) {
       if (offsetsAt < 0 || offsetsAt + 4L * n + 16 > w.length) {
         continue;
@@ -292,8 +402,8 @@ public final class KallsymsScanner {
         rel[i] = base + (o & 0xffffffffL);
         pcpu[i] = o >= 0 ? o : base - 1 - o;
       }
-      candidates[c++] = rel;
-      candidates[c++] = pcpu;
+      candidates.add(rel);
+      candidates.add(pcpu);
     }
     for (int addrsAt : new int[] {afterIndex, numSyms - 8 * n}) {
       if (addrsAt < 0 || addrsAt + 8L * n > w.length) {
@@ -303,25 +413,9 @@ public final class KallsymsScanner {
       for (int i = 0; i < n; i++) {
         abs[i] = Bytes.readU64Le(w, addrsAt + 8 * i);
       }
-      candidates[c++] = abs;
+      candidates.add(abs);
     }
-    int stextIdx = -1;
-    for (int i = 0; i < n; i++) {
-      if (nm[i].equals("_stext")) {
-        stextIdx = i;
-        break;
-      }
-    }
-    if (stextIdx < 0) {
-      return null;
-    }
-    for (int i = 0; i < c; i++) {
-      long[] a = candidates[i];
-      if (stext != null ? a[stextIdx] == stext : plausible(a, types, a[stextIdx])) {
-        return KallsymsTable.of(a, nm, types);
-      }
-    }
-    return null;
+    return candidates;
   }
 
   private static int align8(int v) {

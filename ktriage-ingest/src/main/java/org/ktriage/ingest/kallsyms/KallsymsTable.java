@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.MissingMemoryException;
 import org.ktriage.ingest.bin.UnsupportedDumpException;
 import org.ktriage.ingest.mm.KernelMemory;
@@ -29,108 +28,113 @@ public final class KallsymsTable {
   /** Symbol addresses in address order. */
   private final long[] addrs;
 
-  private final char[] types;
+  /** The names in the same order, decoded or as the kernel keeps them. */
+  private final SymbolNames names;
+
+  /** Open addressing by name hash: symbol index + 1, 0 for a free slot; made when first used. */
+  private int @Nullable [] byName;
+
+  /** {@code _stext}, {@code _etext}, {@code _sinittext}, {@code _einittext}; made when used. */
+  private long @Nullable [] text;
+
+  private KallsymsTable(long[] addrs, SymbolNames names) {
+    this.addrs = addrs;
+    this.names = names;
+  }
 
   /**
-   * The names in address order, back to back as the kernel stores them (Latin-1 bytes, no NUL):
-   * name {@code i} is {@code nameBytes[nameEnd[i - 1], nameEnd[i])}. A {@link String} is made only
-   * for a symbol asked for, not for the 100 000-200 000 symbols of a kernel at load.
+   * The order that sorts {@code addrs} (stable: aliases keep their input order), or null when they
+   * are sorted already, as the kernel's own arrays are (scripts/kallsyms.c sort_symbols()).
    */
-  private final byte[] nameBytes;
-
-  private final int[] nameEnd;
-
-  /** Open addressing by name hash: symbol index + 1, 0 for a free slot (power-of-two size). */
-  private final int[] byName;
-
-  private final long textStart;
-  private final long textEnd;
-  private final long initTextStart;
-  private final long initTextEnd;
-
-  private KallsymsTable(long[] addrs, byte[] nameBytes, int[] nameEnd, char[] types) {
+  private static int @Nullable [] addressOrder(long[] addrs) {
     int n = addrs.length;
     boolean sorted = true;
     for (int i = 1; i < n && sorted; i++) {
       sorted = Long.compareUnsigned(addrs[i - 1], addrs[i]) <= 0;
     }
     if (sorted) {
-      // the kernel's own arrays are in address order already (scripts/kallsyms.c sort_symbols())
-      this.addrs = addrs;
-      this.types = types;
-      this.nameBytes = nameBytes;
-      this.nameEnd = nameEnd;
-    } else {
-      // keep entries in address order; a stable sort keeps aliases in their input order
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Long.compareUnsigned(addrs[a], addrs[b]));
-      this.addrs = new long[n];
-      this.types = new char[n];
-      this.nameBytes = new byte[nameBytes.length];
-      this.nameEnd = new int[n];
-      int at = 0;
-      for (int i = 0; i < n; i++) {
-        int k = order[i];
-        this.addrs[i] = addrs[k];
-        this.types[i] = types[k];
-        int from = k == 0 ? 0 : nameEnd[k - 1];
-        System.arraycopy(nameBytes, from, this.nameBytes, at, nameEnd[k] - from);
-        at += nameEnd[k] - from;
-        this.nameEnd[i] = at;
-      }
+      return null;
     }
-    this.byName = new int[Math.max(16, Integer.highestOneBit(Math.max(1, n)) << 2)];
-    int mask = byName.length - 1;
+    Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      int from = nameStart(i);
-      int slot = hash(this.nameBytes, from, this.nameEnd[i]) & mask;
-      // a name already indexed keeps its first (lowest-address) symbol, the one indexOf returns:
-      // the kernel repeats names (static functions of several files), and a corrupt token table
-      // makes every name the same, which must not cost a probe per earlier symbol (n^2)
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compareUnsigned(addrs[a], addrs[b]));
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = order[i];
+    }
+    return out;
+  }
+
+  private static long[] reorder(long[] addrs, int[] order) {
+    long[] out = new long[addrs.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = addrs[order[i]];
+    }
+    return out;
+  }
+
+  /** A table of decoded symbols in any order (kept sorted by address). */
+  private static KallsymsTable decoded(long[] addrs, DecodedNames names) {
+    int[] order = addressOrder(addrs);
+    return order == null
+        ? new KallsymsTable(addrs, names)
+        : new KallsymsTable(reorder(addrs, order), names.reordered(order));
+  }
+
+  /** The kernel's own table, names kept compressed (kept sorted by address). */
+  static KallsymsTable ofKernel(long[] addrs, CompressedNames names) {
+    int[] order = addressOrder(addrs);
+    return order == null
+        ? new KallsymsTable(addrs, names)
+        : new KallsymsTable(reorder(addrs, order), names.inOrder(order));
+  }
+
+  /** A table of symbols in any order (kept sorted by address). */
+  static KallsymsTable of(long[] addrs, String[] names, char[] types) {
+    DecodedNames.Builder nm = new DecodedNames.Builder(names.length);
+    for (int i = 0; i < names.length; i++) {
+      nm.add(names[i], types[i]);
+    }
+    return decoded(addrs, nm.build());
+  }
+
+  /**
+   * The index by name, made on first use: a table used only to name addresses (the stack of a
+   * report) never expands every name. A name already indexed keeps its first (lowest-address)
+   * symbol, the one {@link #addressOf} returns: the kernel repeats names (static functions of
+   * several files), and a corrupt token table makes every name the same, which must not cost a
+   * probe per earlier symbol (n^2).
+   */
+  private synchronized int[] byName() {
+    int[] index = byName;
+    if (index != null) {
+      return index;
+    }
+    DecodedNames d = names.decoded();
+    byte[] bytes = d.bytes();
+    int n = d.size();
+    index = new int[Math.max(16, Integer.highestOneBit(Math.max(1, n)) << 2)];
+    int mask = index.length - 1;
+    for (int i = 0; i < n; i++) {
+      int from = d.start(i);
+      int slot = hash(bytes, from, d.end(i)) & mask;
       boolean seen = false;
-      while (byName[slot] != 0) {
-        int j = byName[slot] - 1;
-        int jFrom = nameStart(j);
-        if (Arrays.equals(
-            this.nameBytes, jFrom, this.nameEnd[j], this.nameBytes, from, this.nameEnd[i])) {
+      while (index[slot] != 0) {
+        int j = index[slot] - 1;
+        if (Arrays.equals(bytes, d.start(j), d.end(j), bytes, from, d.end(i))) {
           seen = true;
           break;
         }
         slot = (slot + 1) & mask;
       }
       if (!seen) {
-        byName[slot] = i + 1;
+        index[slot] = i + 1;
       }
     }
-    Long s = addressOf("_stext");
-    Long e = addressOf("_etext");
-    this.textStart = s != null ? s : 0;
-    this.textEnd = e != null ? e : 0;
-    Long is = addressOf("_sinittext");
-    Long ie = addressOf("_einittext");
-    this.initTextStart = is != null ? is : 0;
-    this.initTextEnd = ie != null ? ie : 0;
-  }
-
-  /** A table of symbols in any order (kept sorted by address). */
-  static KallsymsTable of(long[] addrs, String[] names, char[] types) {
-    Names nm = new Names(names.length);
-    for (String name : names) {
-      nm.add(name);
-    }
-    return new KallsymsTable(addrs, nm.bytes(), nm.ends(), types);
-  }
-
-  private int nameStart(int i) {
-    return i == 0 ? 0 : nameEnd[i - 1];
-  }
-
-  private String name(int i) {
-    int from = nameStart(i);
-    return new String(nameBytes, from, nameEnd[i] - from, StandardCharsets.ISO_8859_1);
+    byName = index;
+    return index;
   }
 
   private static int hash(byte[] b, int from, int to) {
@@ -152,10 +156,12 @@ public final class KallsymsTable {
       }
       h = 31 * h + c;
     }
-    int mask = byName.length - 1;
-    for (int slot = (h ^ (h >>> 16)) & mask; byName[slot] != 0; slot = (slot + 1) & mask) {
-      int i = byName[slot] - 1;
-      if (sameName(nameBytes, nameStart(i), nameEnd[i], name)) {
+    int[] index = byName();
+    DecodedNames d = names.decoded();
+    int mask = index.length - 1;
+    for (int slot = (h ^ (h >>> 16)) & mask; index[slot] != 0; slot = (slot + 1) & mask) {
+      int i = index[slot] - 1;
+      if (sameName(d.bytes(), d.start(i), d.end(i), name)) {
         return i;
       }
     }
@@ -178,7 +184,7 @@ public final class KallsymsTable {
   public java.util.List<KernelSymbol> symbols() {
     java.util.List<KernelSymbol> out = new ArrayList<>(addrs.length);
     for (int i = 0; i < addrs.length; i++) {
-      out.add(new KernelSymbol(name(i), types[i], addrs[i], 0, 0));
+      out.add(new KernelSymbol(names.name(i), names.type(i), addrs[i], 0, 0));
     }
     return out;
   }
@@ -197,97 +203,17 @@ public final class KallsymsTable {
         && (info.symbol("kallsyms_offsets") != null || info.symbol("kallsyms_addresses") != null);
   }
 
-  /** Decodes the table from the dump's memory. */
+  /**
+   * The table VMCOREINFO's kallsyms entries point at, read from the dump's memory; the names stay
+   * compressed until asked for ({@link KallsymsLoader}).
+   */
   public static KallsymsTable load(VmcoreInfo info, KernelMemory mem)
       throws MissingMemoryException, UnsupportedDumpException {
     if (!available(info)) {
       throw new UnsupportedDumpException(
           "VMCOREINFO has no kallsyms keys (kernels before 6.0): pass a System.map");
     }
-    long num = mem.readU32(sym(info, "kallsyms_num_syms"), "kallsyms_num_syms");
-    if (num <= 0 || num > 4_000_000) {
-      throw new MissingMemoryException("kallsyms_num_syms " + num + " is implausible");
-    }
-    int n = (int) num;
-    byte[] tokIdx = mem.readExact(sym(info, "kallsyms_token_index"), 512, "kallsyms_token_index");
-    int maxTok = 0;
-    for (int i = 0; i < 256; i++) {
-      maxTok = Math.max(maxTok, Bytes.readU16Le(tokIdx, i * 2));
-    }
-    byte[] tokTab =
-        mem.readExact(sym(info, "kallsyms_token_table"), maxTok + 256, "kallsyms_token_table");
-    byte[][] tokens = new byte[256][];
-    for (int i = 0; i < 256; i++) {
-      int from = Bytes.readU16Le(tokIdx, i * 2);
-      int to = from;
-      int limit = Math.min(tokTab.length, from + 256);
-      while (to < limit && tokTab[to] != 0) {
-        to++;
-      }
-      tokens[i] = Arrays.copyOfRange(tokTab, from, to);
-    }
-    // each name expands its tokens; the first byte is the symbol's type letter
-    Names names = new Names(n);
-    char[] types = new char[n];
-    SequentialReader r = new SequentialReader(mem, sym(info, "kallsyms_names"));
-    byte[] one = new byte[512];
-    for (int i = 0; i < n; i++) {
-      int len = r.u8();
-      if ((len & 0x80) != 0) {
-        len = (len & 0x7f) | (r.u8() << 7);
-      }
-      int got = 0;
-      for (int k = 0; k < len; k++) {
-        byte[] t = tokens[r.u8()];
-        if (got + t.length > one.length) {
-          one = Arrays.copyOf(one, one.length * 2 + t.length);
-        }
-        System.arraycopy(t, 0, one, got, t.length);
-        got += t.length;
-      }
-      types[i] = got > 0 ? (char) (one[0] & 0xff) : '?';
-      names.add(one, got > 0 ? 1 : 0, got);
-    }
-    byte[] nameBytes = names.bytes();
-    int[] nameEnd = names.ends();
-    long[] addrs = new long[n];
-    Long stext = info.symbol("_stext");
-    Long offsets = info.symbol("kallsyms_offsets");
-    Long absolute = info.symbol("kallsyms_addresses");
-    if (offsets != null) {
-      byte[] raw = mem.readExact(offsets, n * 4, "kallsyms_offsets");
-      Long baseSym = info.symbol("kallsyms_relative_base");
-      long base = baseSym != null ? mem.readU64(baseSym, "kallsyms_relative_base") : 0;
-      int stextIdx = -1;
-      for (int i = 0; i < n && stextIdx < 0; i++) {
-        if (sameName(nameBytes, i == 0 ? 0 : nameEnd[i - 1], nameEnd[i], "_stext")) {
-          stextIdx = i;
-        }
-      }
-      long[][] cand = new long[3][n];
-      for (int i = 0; i < n; i++) {
-        int o = Bytes.readI32Le(raw, i * 4);
-        cand[0][i] = base + (o & 0xffffffffL); // base-relative
-        cand[1][i] = o >= 0 ? o : base - 1 - o; // absolute-percpu
-        cand[2][i] = offsets + 4L * i + o; // place-relative (v7.0+)
-      }
-      long[] pick = cand[0];
-      if (stext != null && stextIdx >= 0) {
-        for (long[] c : cand) {
-          if (c[stextIdx] == stext) {
-            pick = c;
-            break;
-          }
-        }
-      }
-      addrs = pick;
-    } else if (absolute != null) {
-      byte[] raw = mem.readExact(absolute, n * 8, "kallsyms_addresses");
-      for (int i = 0; i < n; i++) {
-        addrs[i] = Bytes.readU64Le(raw, i * 8);
-      }
-    }
-    return new KallsymsTable(addrs, nameBytes, nameEnd, types);
+    return KallsymsLoader.load(info, mem);
   }
 
   /**
@@ -322,8 +248,7 @@ public final class KallsymsTable {
   /** Loads a System.map ({@code address type name} lines), shifted by {@code kernelOffset}. */
   public static KallsymsTable fromSystemMap(Path file, long kernelOffset) throws IOException {
     List<long[]> a = new ArrayList<>();
-    Names nm = new Names(1 << 14);
-    StringBuilder ty = new StringBuilder();
+    DecodedNames.Builder nm = new DecodedNames.Builder(1 << 14);
     try (BufferedReader br =
         new BufferedReader(
             new java.io.InputStreamReader(systemMapStream(file), StandardCharsets.ISO_8859_1))) {
@@ -342,8 +267,7 @@ public final class KallsymsTable {
         } catch (NumberFormatException e) {
           continue;
         }
-        nm.add(f[2]);
-        ty.append(f[1].charAt(0));
+        nm.add(f[2], f[1].charAt(0));
       }
     }
     if (a.isEmpty()) {
@@ -353,15 +277,7 @@ public final class KallsymsTable {
     for (int i = 0; i < addrs.length; i++) {
       addrs[i] = a.get(i)[0];
     }
-    return new KallsymsTable(addrs, nm.bytes(), nm.ends(), ty.toString().toCharArray());
-  }
-
-  private static long sym(VmcoreInfo info, String name) throws UnsupportedDumpException {
-    Long v = info.symbol(name);
-    if (v == null) {
-      throw new UnsupportedDumpException("VMCOREINFO lacks SYMBOL(" + name + ")");
-    }
-    return v;
+    return decoded(addrs, nm.build());
   }
 
   /** The address of a symbol by name, or null. */
@@ -375,7 +291,22 @@ public final class KallsymsTable {
    * [_sinittext, _einittext)}).
    */
   public boolean isKernelText(long addr) {
-    return within(addr, textStart, textEnd) || within(addr, initTextStart, initTextEnd);
+    long[] t = textBounds();
+    return within(addr, t[0], t[1]) || within(addr, t[2], t[3]);
+  }
+
+  private synchronized long[] textBounds() {
+    long[] t = text;
+    if (t == null) {
+      String[] bounds = {"_stext", "_etext", "_sinittext", "_einittext"};
+      t = new long[4];
+      for (int i = 0; i < 4; i++) {
+        Long a = addressOf(bounds[i]);
+        t[i] = a != null ? a : 0;
+      }
+      text = t;
+    }
+    return t;
   }
 
   private static boolean within(long addr, long start, long end) {
@@ -404,7 +335,7 @@ public final class KallsymsTable {
     // prefer a text symbol among aliases at the same address
     int best = ans;
     for (int j = ans; j >= 0 && addrs[j] == addrs[ans]; j--) {
-      char t = Character.toLowerCase(types[j]);
+      char t = Character.toLowerCase(names.type(j));
       if (t == 't' || t == 'w') {
         best = j;
         break;
@@ -422,73 +353,6 @@ public final class KallsymsTable {
     if (off < 0 || off >= MAX_SIZE || (size > 0 && off >= size)) {
       return null;
     }
-    return new KernelSymbol(name(best), types[best], start, off, size);
-  }
-
-  /** Names appended back to back into one growing byte array, with their end offsets. */
-  private static final class Names {
-    private byte[] bytes;
-    private int[] ends;
-    private int count;
-    private int size;
-
-    Names(int expected) {
-      // a hint only: kallsyms_num_syms is read from the dump, so start small and grow
-      int hint = Math.min(Math.max(16, expected), 1 << 18);
-      this.bytes = new byte[hint * 24];
-      this.ends = new int[hint];
-    }
-
-    void add(byte[] b, int from, int to) {
-      int len = to - from;
-      if (size + len > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
-      }
-      System.arraycopy(b, from, bytes, size, len);
-      size += len;
-      if (count == ends.length) {
-        ends = Arrays.copyOf(ends, ends.length * 2);
-      }
-      ends[count++] = size;
-    }
-
-    void add(String name) {
-      byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
-      add(b, 0, b.length);
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(bytes, size);
-    }
-
-    int[] ends() {
-      return Arrays.copyOf(ends, count);
-    }
-  }
-
-  /** Reads a byte stream through kernel memory in 64 KiB chunks. */
-  private static final class SequentialReader {
-    private final KernelMemory mem;
-    private long next;
-    private final byte[] buf = new byte[1 << 16];
-    private int pos = buf.length;
-
-    SequentialReader(KernelMemory mem, long start) {
-      this.mem = mem;
-      this.next = start;
-    }
-
-    int u8() throws MissingMemoryException {
-      if (pos == buf.length) {
-        long missing = mem.readLenient(next, buf, "kallsyms_names");
-        if (missing == buf.length) {
-          throw new MissingMemoryException(
-              "kallsyms_names at 0x" + Long.toHexString(next) + " is not in the dump");
-        }
-        next += buf.length;
-        pos = 0;
-      }
-      return buf[pos++] & 0xff;
-    }
+    return new KernelSymbol(names.name(best), names.type(best), start, off, size);
   }
 }

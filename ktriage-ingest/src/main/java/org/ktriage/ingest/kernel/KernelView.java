@@ -3,7 +3,9 @@ package org.ktriage.ingest.kernel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.btf.Btf;
@@ -24,6 +26,13 @@ public final class KernelView {
   private final SymbolTable symbols;
   private final Btf btf;
   private final long[] perCpuOffsets;
+
+  /**
+   * The structs asked for, one {@link BtfStruct} per name, so the member paths each has looked up
+   * are kept: every task read asks task_struct for the same fields (names come from the readers'
+   * code, not from the dump, so this stays small).
+   */
+  private final Map<String, BtfStruct> structs = new ConcurrentHashMap<>();
 
   private KernelView(VirtualMemory memory, SymbolTable symbols, Btf btf, long[] perCpuOffsets) {
     this.memory = memory;
@@ -109,12 +118,17 @@ public final class KernelView {
 
   /** A struct layout that must exist in this kernel's BTF. */
   public BtfStruct struct(String name) throws UnreadableInputException {
-    return btf.struct(name);
+    BtfStruct s = structs.get(name);
+    if (s == null) {
+      s = btf.struct(name);
+      structs.put(name, s);
+    }
+    return s;
   }
 
   /** Reads a struct at an address. */
   public KernelObject read(String struct, long address) throws UnreadableInputException {
-    return KernelObject.read(memory, btf.struct(struct), address);
+    return KernelObject.read(memory, struct(struct), address);
   }
 
   /** Reads a pointer-sized value. */

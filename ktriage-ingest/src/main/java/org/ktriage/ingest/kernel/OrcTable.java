@@ -45,8 +45,7 @@ public final class OrcTable {
   /** One decoded entry. */
   record Entry(int spOffset, int bpOffset, int spReg, int bpReg, Type type, boolean signal) {}
 
-  private final long[] ips;
-  private final byte[] entries;
+  private final Section vmlinux;
   private final List<ModuleOrc> modules;
   private final BtfStruct orcLayout;
   private final Field spReg;
@@ -62,28 +61,73 @@ public final class OrcTable {
     }
   }
 
-  /** A loaded module's own table ({@code module.arch.orc_unwind_ip}, {@code orc_unwind}). */
-  private static final class ModuleOrc {
-    final LoadedModule module;
-    final long[] ips;
-    final byte[] entries;
+  /**
+   * One pair of tables read in place, as {@code __orc_find()} reads them: {@code n} s32 entries of
+   * {@code orc_unwind_ip} from {@code ipStart}, each relative to its own address, and the matching
+   * 6-byte entries of {@code orc_unwind} from {@code orcStart}. A lookup is a binary search over
+   * the dump's memory, never a copy of the whole table (400 000 entries, 4 MiB, for a distribution
+   * kernel; a lookup reads about 20 of them).
+   */
+  private static final class Section {
+    final VirtualMemory memory;
+    final long ipStart;
+    final long orcStart;
+    final int n;
+    final long first;
+    final long last;
 
-    ModuleOrc(LoadedModule module, long[] ips, byte[] entries) {
-      this.module = module;
-      this.ips = ips;
-      this.entries = entries;
+    Section(VirtualMemory memory, long ipStart, long orcStart, long n)
+        throws UnreadableInputException {
+      if (n <= 0 || n > MAX_ENTRIES) {
+        throw new CorruptKernelDataException("ORC table has implausible size " + n);
+      }
+      this.memory = memory;
+      this.ipStart = ipStart;
+      this.orcStart = orcStart;
+      this.n = (int) n;
+      this.first = ip(0);
+      this.last = ip(this.n - 1);
+      memory.read(orcStart + 6L * (n - 1), new byte[6], 0, 6); // both ends are in the dump
+    }
+
+    long ip(int i) throws UnreadableInputException {
+      long at = ipStart + 4L * i;
+      return at + (int) memory.readU32Le(at);
+    }
+
+    boolean covers(long ip) {
+      return Long.compareUnsigned(ip, first) >= 0 && Long.compareUnsigned(ip, last) <= 0;
+    }
+
+    /** The last entry at or below {@code ip} (which {@link #covers}). */
+    int lastAtOrBelow(long ip) throws UnreadableInputException {
+      int lo = 0;
+      int hi = n - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (Long.compareUnsigned(ip(mid), ip) <= 0) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo;
+    }
+
+    byte[] entry(int i) throws UnreadableInputException {
+      byte[] b = new byte[6];
+      memory.read(orcStart + 6L * i, b, 0, 6);
+      return b;
     }
   }
 
-  private OrcTable(long[] ips, byte[] entries, BtfStruct orc) throws UnreadableInputException {
-    this(ips, entries, orc, List.of());
-  }
+  /** A loaded module's own table ({@code module.arch.orc_unwind_ip}, {@code orc_unwind}). */
+  private record ModuleOrc(LoadedModule module, Section table) {}
 
-  private OrcTable(long[] ips, byte[] entries, BtfStruct orc, List<ModuleOrc> modules)
+  private OrcTable(Section vmlinux, BtfStruct orc, List<ModuleOrc> modules)
       throws UnreadableInputException {
     this.orcLayout = orc;
-    this.ips = ips;
-    this.entries = entries;
+    this.vmlinux = vmlinux;
     this.modules = List.copyOf(modules);
     this.spReg = field(orc, "sp_reg");
     this.bpReg = field(orc, "bp_reg");
@@ -104,36 +148,13 @@ public final class OrcTable {
     return new Field(shift, width);
   }
 
-  /** Reads the vmlinux tables. */
+  /** The vmlinux tables, read in place. */
   public static OrcTable read(KernelView k) throws UnreadableInputException {
     long ipStart = k.symbol("__start_orc_unwind_ip", "ORC unwinding");
     long ipStop = k.symbol("__stop_orc_unwind_ip", "ORC unwinding");
     long orcStart = k.symbol("__start_orc_unwind", "ORC unwinding");
-    long n = (ipStop - ipStart) / 4;
-    if (n <= 0 || n > MAX_ENTRIES) {
-      throw new CorruptKernelDataException("ORC table has implausible size " + n);
-    }
-    long[] ips = readIps(k.memory(), ipStart, (int) n);
-    byte[] entries = new byte[(int) n * 6];
-    readChunked(k.memory(), orcStart, entries);
-    return new OrcTable(ips, entries, k.struct("orc_entry"));
-  }
-
-  /** Each entry of an {@code orc_unwind_ip} array is an s32 relative to its own address. */
-  private static long[] readIps(VirtualMemory memory, long ipStart, int n)
-      throws UnreadableInputException {
-    byte[] raw = new byte[n * 4];
-    readChunked(memory, ipStart, raw);
-    long[] ips = new long[n];
-    for (int i = 0; i < n; i++) {
-      int rel =
-          (raw[4 * i] & 0xff)
-              | (raw[4 * i + 1] & 0xff) << 8
-              | (raw[4 * i + 2] & 0xff) << 16
-              | raw[4 * i + 3] << 24;
-      ips[i] = ipStart + 4L * i + rel;
-    }
-    return ips;
+    Section vmlinux = new Section(k.memory(), ipStart, orcStart, (ipStop - ipStart) / 4);
+    return new OrcTable(vmlinux, k.struct("orc_entry"), List.of());
   }
 
   /**
@@ -161,28 +182,20 @@ public final class OrcTable {
         if (n > MAX_ENTRIES) {
           throw new CorruptKernelDataException("num_orcs is " + n);
         }
-        long[] mips = readIps(k.memory(), mod.unsigned("arch.orc_unwind_ip"), (int) n);
-        byte[] ment = new byte[(int) n * 6];
-        readChunked(k.memory(), mod.unsigned("arch.orc_unwind"), ment);
-        mods.add(new ModuleOrc(m, mips, ment));
+        Section t =
+            new Section(
+                k.memory(), mod.unsigned("arch.orc_unwind_ip"), mod.unsigned("arch.orc_unwind"), n);
+        mods.add(new ModuleOrc(m, t));
       } catch (UnreadableInputException | RuntimeException e) {
         problems.add("ORC table of module " + m.name() + " not read (" + e.getMessage() + ")");
       }
     }
-    return new OrcTable(ips, entries, orcLayout, mods);
-  }
-
-  private static void readChunked(VirtualMemory memory, long addr, byte[] dst)
-      throws UnreadableInputException {
-    int chunk = 1 << 16;
-    for (int off = 0; off < dst.length; off += chunk) {
-      memory.read(addr + off, dst, off, Math.min(chunk, dst.length - off));
-    }
+    return new OrcTable(vmlinux, orcLayout, mods);
   }
 
   /** Number of entries. */
   public int size() {
-    return ips.length;
+    return vmlinux.n;
   }
 
   /** True when {@code ip} lies within the range the vmlinux table or a module's table covers. */
@@ -191,43 +204,34 @@ public final class OrcTable {
   }
 
   private boolean coversVmlinux(long ip) {
-    return Long.compareUnsigned(ip, ips[0]) >= 0
-        && Long.compareUnsigned(ip, ips[ips.length - 1]) <= 0;
+    return vmlinux.covers(ip);
   }
 
   private @Nullable ModuleOrc moduleOf(long ip) {
     for (ModuleOrc m : modules) {
-      if (m.module.covers(ip) && Long.compareUnsigned(ip, m.ips[0]) >= 0) {
+      if (m.module().covers(ip) && Long.compareUnsigned(ip, m.table().first) >= 0) {
         return m;
       }
     }
     return null;
   }
 
-  /** The entry for {@code ip}: the last one at or below it; null outside the table. */
-  @Nullable Entry find(long ip) {
+  /**
+   * The entry for {@code ip}: the last one at or below it; null outside the table. Read from the
+   * dump at each call: a table the dump holds only in part throws here, for the unwind at hand.
+   */
+  @Nullable Entry find(long ip) throws UnreadableInputException {
+    Section t;
     if (coversVmlinux(ip)) {
-      return decode(entries, lastAtOrBelow(ips, ip));
-    }
-    ModuleOrc m = moduleOf(ip);
-    if (m == null) {
-      return null;
-    }
-    return decode(m.entries, lastAtOrBelow(m.ips, ip));
-  }
-
-  private static int lastAtOrBelow(long[] ips, long ip) {
-    int lo = 0;
-    int hi = ips.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (Long.compareUnsigned(ips[mid], ip) <= 0) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
+      t = vmlinux;
+    } else {
+      ModuleOrc m = moduleOf(ip);
+      if (m == null) {
+        return null;
       }
+      t = m.table();
     }
-    return lo;
+    return decode(t.entry(t.lastAtOrBelow(ip)), 0);
   }
 
   private Entry decode(byte[] table, int i) {
@@ -260,6 +264,10 @@ public final class OrcTable {
 
   @Override
   public String toString() {
-    return "OrcTable[" + ips.length + " entries, " + Arrays.toString(new long[] {ips[0]}) + "]";
+    return "OrcTable["
+        + vmlinux.n
+        + " entries, "
+        + Arrays.toString(new long[] {vmlinux.first})
+        + "]";
   }
 }

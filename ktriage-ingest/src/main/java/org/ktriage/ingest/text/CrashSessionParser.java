@@ -120,12 +120,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       return;
     }
     String t = text.substring(from).stripTrailing();
-    Matcher pm = PROMPT.matcher(t);
-    if (t.startsWith("crash") && pm.matches()) {
-      endBlock();
-      inMod = false;
-      inPs = false;
-      command = pm.group("cmd").strip();
+    if (prompt(t)) {
       crashLines++;
       return;
     }
@@ -133,10 +128,32 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
       logSink.accept(r);
       return;
     }
-    if (sysField(text, r.source())) {
+    if (sysField(text, r.source())
+        || backtrace(t, r.source())
+        || moduleRow(t, r.source())
+        || psRow(t)
+        || disLine(t)) {
       crashLines++;
       return;
     }
+    logSink.accept(r);
+  }
+
+  /** A {@code crash>} prompt: the command whose output follows. */
+  private boolean prompt(String t) {
+    Matcher pm = PROMPT.matcher(t);
+    if (!t.startsWith("crash") || !pm.matches()) {
+      return false;
+    }
+    endBlock();
+    inMod = false;
+    inPs = false;
+    command = pm.group("cmd").strip();
+    return true;
+  }
+
+  /** A {@code bt} header or a line of the backtrace it starts; any other line ends it. */
+  private boolean backtrace(String t, SourceSpan source) {
     Matcher h = BT_HEADER.matcher(t);
     if (h.lookingAt()) {
       endBlock();
@@ -146,81 +163,93 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
               Long.parseUnsignedLong(h.group("task"), 16),
               Integer.parseInt(h.group("cpu")),
               h.group("comm"),
-              r.source());
-      crashLines++;
-      return;
+              source);
+      return true;
     }
     CrashBacktrace b = bt;
-    CrashBacktrace.Line line = b == null ? CrashBacktrace.Line.OTHER : b.read(t, r.source());
-    if (b != null && line != CrashBacktrace.Line.OTHER) {
-      if (line == CrashBacktrace.Line.UNREAD_FRAME) {
-        unreadFrames++;
-        if (firstUnreadFrame == null) {
-          firstUnreadFrame = r.source();
-        }
-      }
-      b.lastLine = r.source().line();
-      crashLines++;
-      return;
+    if (b == null) {
+      return false;
     }
-    if (b != null) {
+    CrashBacktrace.Line line = b.read(t, source);
+    if (line == CrashBacktrace.Line.OTHER) {
       endBlock();
+      return false;
     }
+    if (line == CrashBacktrace.Line.UNREAD_FRAME) {
+      unreadFrames++;
+      if (firstUnreadFrame == null) {
+        firstUnreadFrame = source;
+      }
+    }
+    b.lastLine = source.line();
+    return true;
+  }
+
+  /** The {@code mod} table: its header, then a row per module. */
+  private boolean moduleRow(String t, SourceSpan source) {
     if (MOD_HEADER.matcher(t).matches()) {
       inMod = true;
-      crashLines++;
-      return;
+      return true;
     }
-    if (inMod) {
-      Matcher m = MOD_ROW.matcher(t);
-      if (m.matches()) {
-        String base = m.group("base");
-        modules.add(
-            new KernelModule(
-                m.group("name"),
-                "",
-                base == null ? null : Long.parseUnsignedLong(base, 16),
-                Long.parseLong(m.group("size")),
-                r.source()));
-        crashLines++;
-        return;
-      }
+    if (!inMod) {
+      return false;
+    }
+    Matcher m = MOD_ROW.matcher(t);
+    if (!m.matches()) {
       inMod = false;
+      return false;
     }
+    String base = m.group("base");
+    modules.add(
+        new KernelModule(
+            m.group("name"),
+            "",
+            base == null ? null : Long.parseUnsignedLong(base, 16),
+            Long.parseLong(m.group("size")),
+            source));
+    return true;
+  }
+
+  /** The {@code ps} table: its header, then a row per task; the running ones are kept. */
+  private boolean psRow(String t) {
     if (PS_HEADER.matcher(t).matches()) {
       inPs = true;
-      crashLines++;
-      return;
+      return true;
     }
-    if (inPs) {
-      Matcher m = PS_ROW.matcher(t);
-      if (m.matches()) {
-        if (m.group("run") != null) {
-          String comm = m.group("comm").strip();
-          if (comm.startsWith("[") && comm.endsWith("]")) {
-            comm = comm.substring(1, comm.length() - 1);
-          }
-          running.add(
-              new RunningTask(
-                  Integer.parseInt(m.group("pid")),
-                  Integer.parseInt(m.group("cpu")),
-                  Long.parseUnsignedLong(m.group("task"), 16),
-                  comm));
-        }
-        crashLines++;
-        return;
-      }
+    if (!inPs) {
+      return false;
+    }
+    Matcher m = PS_ROW.matcher(t);
+    if (!m.matches()) {
       inPs = false;
+      return false;
     }
-    if (t.startsWith("0x") && dis.size() < MAX_DIS_LINES) {
-      CrashDisLine d = CrashDisLine.parse(t);
-      if (d != null) {
-        dis.add(d);
-        crashLines++;
-        return;
+    if (m.group("run") != null) {
+      String comm = m.group("comm").strip();
+      if (comm.startsWith("[") && comm.endsWith("]")) {
+        comm = comm.substring(1, comm.length() - 1);
       }
+      running.add(
+          new RunningTask(
+              Integer.parseInt(m.group("pid")),
+              Integer.parseInt(m.group("cpu")),
+              Long.parseUnsignedLong(m.group("task"), 16),
+              comm));
     }
-    logSink.accept(r);
+    return true;
+  }
+
+  /** A line of {@code dis} output (kept up to {@link #MAX_DIS_LINES}). */
+  private boolean disLine(String t) {
+    if (!t.startsWith("0x") || dis.size() >= MAX_DIS_LINES) {
+      return false;
+    }
+    CrashDisLine d = CrashDisLine.parse(t);
+    if (d == null) {
+      return false;
+    }
+    dis.add(d);
+    return true;
   }
 
   /**

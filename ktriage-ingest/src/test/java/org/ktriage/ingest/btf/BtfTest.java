@@ -111,6 +111,30 @@ class BtfTest {
     assertThat(array.elementCount()).isEqualTo(16);
   }
 
+  /**
+   * Readers ask every task_struct they read for the same fields (KernelView keeps one BtfStruct per
+   * name): a path is looked up once, not by comparing the names of task_struct's members again for
+   * each task (most of the kernel-object fuzzer's time went there).
+   */
+  @Test
+  void memberPathsAreLookedUpOnce() throws Exception {
+    BtfStruct task = btf.struct("task_struct");
+    BtfField first = task.member("signal");
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long allocated = threads.getCurrentThreadAllocatedBytes();
+    int same = 0;
+    for (int i = 0; i < 100_000; i++) {
+      same += task.member("signal") == first ? 1 : 0;
+    }
+    allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+    assertThat(same).isEqualTo(100_000);
+    assertThat(task.findMember("no_such_member")).isNull();
+    assertThat(task.findMember("no_such_member")).isNull();
+    // no path walk, no new BtfField per lookup (a walk allocates a few hundred bytes)
+    assertThat(allocated / 100_000).as("bytes per lookup").isLessThan(64);
+  }
+
   @Test
   void nestedPathsAddOffsets() throws Exception {
     BtfStruct task = btf.struct("task_struct");

@@ -2,6 +2,7 @@ package org.ktriage.ingest.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.ktriage.ingest.kernel.Backtraces;
 import org.ktriage.ingest.kernel.KernelTask;
 import org.ktriage.ingest.kernel.KernelView;
@@ -18,6 +19,12 @@ class OrcTableFuzzer {
   private static final String[] ANCHORS = {
     "__start_orc_unwind_ip", "__start_orc_unwind", "init_task", "__start_orc_unwind_ip"
   };
+
+  /** Opens the dump before the first input, whose time limit it would otherwise use up. */
+  @BeforeAll
+  static void openTheDump() throws Exception {
+    PatchedKernel.open(new byte[0]);
+  }
 
   @FuzzTest(maxDuration = "10s")
   void fuzz(byte[] data) throws Exception {

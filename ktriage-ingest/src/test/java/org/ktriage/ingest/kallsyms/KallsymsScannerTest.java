@@ -172,4 +172,90 @@ class KallsymsScannerTest {
           .isLessThanOrEqualTo(counting.storedBytes());
     }
   }
+
+  /** Memory holding {@code image} at {@code IMAGE}, nothing past it. */
+  private static KernelMemory imageMemory(byte[] image) {
+    PhysicalMemory physical =
+        new PhysicalMemory() {
+          @Override
+          public int pageSize() {
+            return 4096;
+          }
+
+          @Override
+          public PageState readPage(long pfn, byte[] dst) {
+            long from = pfn * 4096;
+            if (pfn < 0 || from >= image.length) {
+              return PageState.NOT_DUMPED;
+            }
+            int n = (int) Math.min(4096, image.length - from);
+            System.arraycopy(image, (int) from, dst, 0, n);
+            java.util.Arrays.fill(dst, n, 4096, (byte) 0);
+            return PageState.PRESENT;
+          }
+
+          @Override
+          public long storedBytes() {
+            return (image.length + 4095L) & ~4095L;
+          }
+
+          @Override
+          public long nextStoredPfn(long pfn, long limit) {
+            return pfn < limit && pfn * 4096 < image.length ? pfn : limit;
+          }
+
+          @Override
+          public java.util.List<String> problems() {
+            return java.util.List.of();
+          }
+
+          @Override
+          public void close() {}
+        };
+    return new KernelMemory(
+        physical,
+        va -> {
+          long off = va - IMAGE;
+          if (off < 0 || off >= (1L << 30)) {
+            throw new org.ktriage.ingest.bin.MissingMemoryException("not mapped");
+          }
+          return off;
+        });
+  }
+
+  private static final long IMAGE = 0xffffffff81000000L;
+
+  /**
+   * An image that is digit runs end to end ({@code "0\0" .. "9\0"}, as kallsyms_token_table holds
+   * them) makes every 20 bytes a candidate token table, and words before them claim counts of
+   * names: each candidate is tried within the memory stored around it, read once per page, where
+   * each used to read a zero-filled 20 MiB window (64 KiB of digit runs: 3 000 candidates, 60 GiB
+   * allocated) and to allocate arrays for the count a word claimed before checking the bytes hold
+   * that many names.
+   */
+  @org.junit.jupiter.api.Test
+  void candidatesCostTheStoredBytesOnly() {
+    byte[] image = new byte[64 << 10];
+    byte[] digits = "0\0001\0002\0003\0004\0005\0006\0007\0008\0009\000".getBytes();
+    for (int at = 0; at + digits.length <= image.length; at += digits.length) {
+      System.arraycopy(digits, 0, image, at, digits.length);
+    }
+    // kallsyms_num_syms-like words (4 M names, upper half zero) ahead of the token tables
+    for (int at = 0; at + 8 <= 8 << 10; at += 8) {
+      java.nio.ByteBuffer.wrap(image, at, 8)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .putLong(4_000_000L);
+    }
+    KernelMemory mem = imageMemory(image);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    assertThat(KallsymsScanner.scan(mem, IMAGE, null)).isNull(); // loads the classes
+    long allocated = threads.getCurrentThreadAllocatedBytes();
+    long start = System.nanoTime();
+    assertThat(KallsymsScanner.scan(mem, IMAGE, IMAGE)).isNull();
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+    assertThat(allocated).as("bytes allocated").isLessThan(32L << 20);
+    assertThat(tookMs).as("ms").isLessThan(5_000);
+  }
 }

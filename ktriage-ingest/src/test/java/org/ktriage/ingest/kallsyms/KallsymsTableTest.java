@@ -75,4 +75,162 @@ class KallsymsTableTest {
     assertThat(t.addressOf("sym7")).isEqualTo(0xffffffff81000000L + 16L * (n - 7));
     assertThat(millis).as("indexing %d names, ms", n).isLessThan(20_000);
   }
+
+  /** Every page present and full of {@code fill}, as far as a 64-bit address reaches. */
+  private static org.ktriage.ingest.mm.KernelMemory filledMemory(byte fill) {
+    org.ktriage.ingest.mm.PhysicalMemory physical =
+        new org.ktriage.ingest.mm.PhysicalMemory() {
+          @Override
+          public int pageSize() {
+            return 4096;
+          }
+
+          @Override
+          public org.ktriage.ingest.mm.PageState readPage(long pfn, byte[] dst) {
+            java.util.Arrays.fill(dst, fill);
+            return org.ktriage.ingest.mm.PageState.PRESENT;
+          }
+
+          @Override
+          public long storedBytes() {
+            return Long.MAX_VALUE;
+          }
+
+          @Override
+          public long nextStoredPfn(long pfn, long limit) {
+            return pfn;
+          }
+
+          @Override
+          public java.util.List<String> problems() {
+            return java.util.List.of();
+          }
+
+          @Override
+          public void close() {}
+        };
+    return new org.ktriage.ingest.mm.KernelMemory(physical, va -> va & ((1L << 40) - 1));
+  }
+
+  /**
+   * A hostile VMCOREINFO pointing kallsyms_num_syms and kallsyms_names at memory where every length
+   * byte says "2^15 - 1 tokens" would have the names read on through all the memory the dump holds
+   * (4 M names of 32 767 tokens): the read stops at a named cap, in bounded time and memory.
+   */
+  @Test
+  void namesThatRunOnStopAtTheCap() {
+    var info =
+        org.ktriage.ingest.vmcoreinfo.VmcoreInfo.parse(
+            "SYMBOL(kallsyms_names)=ffffffff81000000\n"
+                + "SYMBOL(kallsyms_num_syms)=ffffffff82000000\n"
+                + "SYMBOL(kallsyms_token_table)=ffffffff83000000\n"
+                + "SYMBOL(kallsyms_token_index)=ffffffff84000000\n"
+                + "SYMBOL(kallsyms_offsets)=ffffffff85000000\n"
+                + "SYMBOL(kallsyms_relative_base)=ffffffff86000000\n");
+    var mem = filledMemory((byte) 0x3d); // num_syms 0x3d3d3d3d is implausible
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KallsymsTable.load(info, mem))
+        .hasMessageContaining("implausible");
+    long start = System.nanoTime();
+    var ff = filledMemory((byte) 0xff);
+    var small =
+        org.ktriage.ingest.vmcoreinfo.VmcoreInfo.parse(
+            "SYMBOL(kallsyms_names)=ffffffff81000000\n"
+                + "SYMBOL(kallsyms_num_syms)=ffffffff82000000\n"
+                + "SYMBOL(kallsyms_token_table)=ffffffff83000000\n"
+                + "SYMBOL(kallsyms_token_index)=ffffffff84000000\n"
+                + "SYMBOL(kallsyms_offsets)=ffffffff85000000\n");
+    // num_syms reads 0xffffffff: implausible too; a plausible count comes from a patched word
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KallsymsTable.load(small, ff))
+        .hasMessageContaining("implausible");
+    var runOn = patchedU32(ff, 0xffffffff82000000L, 4_000_000);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KallsymsTable.load(small, runOn))
+        .isInstanceOf(org.ktriage.ingest.bin.MissingMemoryException.class)
+        .hasMessageContaining("kallsyms_names runs past 64 MiB");
+    assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(20_000);
+  }
+
+  /** {@code inner} with the u32 at {@code va} reading {@code value}. */
+  private static org.ktriage.ingest.mm.KernelMemory patchedU32(
+      org.ktriage.ingest.mm.KernelMemory inner, long va, int value) {
+    org.ktriage.ingest.mm.PhysicalMemory p = inner.physical();
+    long pfn = (va & ((1L << 40) - 1)) / 4096;
+    int off = (int) (va & 4095);
+    org.ktriage.ingest.mm.PhysicalMemory patched =
+        new org.ktriage.ingest.mm.PhysicalMemory() {
+          @Override
+          public int pageSize() {
+            return 4096;
+          }
+
+          @Override
+          public org.ktriage.ingest.mm.PageState readPage(long f, byte[] dst)
+              throws java.io.IOException {
+            var state = p.readPage(f, dst);
+            if (f == pfn) {
+              java.nio.ByteBuffer.wrap(dst)
+                  .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                  .putInt(off, value);
+            }
+            return state;
+          }
+
+          @Override
+          public long storedBytes() {
+            return p.storedBytes();
+          }
+
+          @Override
+          public long nextStoredPfn(long f, long limit) {
+            return p.nextStoredPfn(f, limit);
+          }
+
+          @Override
+          public java.util.List<String> problems() {
+            return p.problems();
+          }
+
+          @Override
+          public void close() {}
+        };
+    return new org.ktriage.ingest.mm.KernelMemory(patched, inner.translator());
+  }
+
+  /**
+   * The real kernel's table, loaded from the VMCOREINFO entries, keeps its names compressed: naming
+   * an address expands that symbol's name only (and the symbols at _stext's address, to pick the
+   * address encoding); the index by name is made when a name is first looked up. Both give what a
+   * full decode gives.
+   */
+  @Test
+  void theKernelsNamesAreExpandedWhenAskedFor() throws Exception {
+    java.nio.file.Path dump =
+        java.nio.file.Path.of(
+                java.util.Objects.requireNonNull(System.getProperty("ktriage.shared")))
+            .resolve("lab/fixtures/timer-after-unload-kdump.vmcore");
+    try (var v = org.ktriage.ingest.dump.Vmcore.open(dump)) {
+      var info = java.util.Objects.requireNonNull(v.vmcoreinfo());
+      var mem = v.kernelMemory();
+      KallsymsTable.load(info, mem); // loads the classes, fills the page cache
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      KallsymsTable t = KallsymsTable.load(info, mem);
+      Long stext = info.symbol("_stext");
+      KernelSymbol s = t.lookup(java.util.Objects.requireNonNull(stext) + 0x10);
+      long lazy = threads.getCurrentThreadAllocatedBytes() - allocated;
+      assertThat(s).isNotNull();
+      assertThat(java.util.Objects.requireNonNull(s).address()).isEqualTo(stext);
+      allocated = threads.getCurrentThreadAllocatedBytes();
+      assertThat(t.addressOf("_stext")).isEqualTo(stext);
+      long index = threads.getCurrentThreadAllocatedBytes() - allocated;
+      assertThat(t.size()).isGreaterThan(50_000);
+      // the compressed names and the addresses, against the expanded names and their index
+      assertThat(lazy).as("bytes allocated to load and name one address").isLessThan(index);
+      assertThat(t.addressOf("__run_timers")).isNotNull();
+      assertThat(t.lookup(java.util.Objects.requireNonNull(t.addressOf("__run_timers")) + 1))
+          .extracting(KernelSymbol::name)
+          .isEqualTo("__run_timers");
+    }
+  }
 }

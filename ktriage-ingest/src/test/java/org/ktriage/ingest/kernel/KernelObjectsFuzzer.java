@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.fuzz.PatchedKernel;
@@ -68,6 +69,12 @@ class KernelObjectsFuzzer {
   private static final String[] ANCHORS = {
     "init_task", "modules", "timer_bases", "hrtimer_bases", "runqueues", "__per_cpu_offset"
   };
+
+  /** Opens the dump before the first input, whose time limit it would otherwise use up. */
+  @BeforeAll
+  static void openTheDump() throws Exception {
+    PatchedKernel.open(new byte[0]);
+  }
 
   /**
    * Hostile bytes laid over the real kdump fixture's kernel objects (the task list from init_task,

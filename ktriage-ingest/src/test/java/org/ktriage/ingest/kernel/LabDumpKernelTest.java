@@ -190,6 +190,30 @@ class LabDumpKernelTest {
     }
   }
 
+  /**
+   * The ORC tables are read in place (arch/x86/kernel/unwind_orc.c {@code __orc_find()} is a binary
+   * search over them): opening them reads their ends, where it used to copy both whole tables (4
+   * bytes of orc_unwind_ip and 6 of orc_unwind per entry, decoded into 8-byte addresses) for every
+   * dump, and every fuzz input. The unwinds below check what the lookups find.
+   */
+  @Test
+  void orcTablesAreReadInPlace() throws Exception {
+    for (Lab lab : List.of(QEMU, KDUMP)) {
+      KernelView k = opened(lab).kernel();
+      OrcTable.read(k); // loads the classes
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      OrcTable t = OrcTable.read(k);
+      allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+      assertThat(t.size()).as(lab.dump()).isGreaterThan(10_000);
+      assertThat(allocated)
+          .as("bytes allocated to open %s's table", lab.dump())
+          .isLessThan(t.size());
+    }
+  }
+
   @Test
   void everySleepingTaskUnwindsToItsEntryPoint() throws Exception {
     for (Lab lab : List.of(QEMU, KDUMP)) {
