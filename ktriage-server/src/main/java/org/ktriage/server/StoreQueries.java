@@ -273,7 +273,7 @@ final class StoreQueries {
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            unlabelled.add(reportRow(rs, List.of()));
+            unlabelled.add(ReportRows.of(rs, List.of()));
           }
         }
       }
@@ -286,71 +286,14 @@ final class StoreQueries {
           rs -> labels.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)));
       List<ReportRow> out = new ArrayList<>();
       for (ReportRow r : unlabelled) {
-        out.add(withLabels(r, labels.getOrDefault(r.id(), List.of())));
+        out.add(ReportRows.withLabels(r, labels.getOrDefault(r.id(), List.of())));
       }
       return out;
     }
   }
 
   private static ReportRow reportRow(Connection c, ResultSet rs) throws SQLException {
-    return reportRow(rs, labels(c, rs.getLong(1)));
-  }
-
-  private static ReportRow reportRow(ResultSet rs, List<String> labels) throws SQLException {
-    long id = rs.getLong(1);
-    long bucket = rs.getLong(14);
-    Long bucketId = rs.wasNull() ? null : bucket;
-    return new ReportRow(
-        id,
-        rs.getString(2),
-        instant(rs, 3),
-        instant(rs, 4),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(7),
-        labels,
-        rs.getString(8),
-        rs.getLong(9),
-        rs.getBoolean(10),
-        rs.getString(11),
-        rs.getString(12),
-        rs.getString(13),
-        bucketId,
-        rs.getString(15));
-  }
-
-  private static ReportRow withLabels(ReportRow r, List<String> labels) {
-    return new ReportRow(
-        r.id(),
-        r.sha256(),
-        r.receivedAt(),
-        r.seenAt(),
-        r.submitter(),
-        r.host(),
-        r.release(),
-        labels,
-        r.contentKind(),
-        r.rawSize(),
-        r.crashFound(),
-        r.signature(),
-        r.title(),
-        r.failureClass(),
-        r.bucketId(),
-        r.rulebookVersion());
-  }
-
-  private static List<String> labels(Connection c, long reportId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT label FROM report_label WHERE report_id = ? ORDER BY label")) {
-      ps.setLong(1, reportId);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    }
+    return ReportRows.of(rs, ReportRows.labels(c, rs.getLong(1)));
   }
 
   /** A report's raw bytes as uploaded. */
@@ -492,7 +435,7 @@ final class StoreQueries {
     return out;
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
+  static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     if (t == null) {
       throw new SQLException("unexpected NULL time in column " + column);
