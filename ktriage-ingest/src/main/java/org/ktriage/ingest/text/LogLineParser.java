@@ -65,6 +65,15 @@ public final class LogLineParser {
    * fields in the cursor; allocates nothing on a plain line.
    */
   static void prefix(LineCursor c) {
+    if (c.at(0) == '[') {
+      // the common line, "[    0.000000] text": no quoting, indentation, clock, bare time, level,
+      // kmsg record or syslog stamp starts with a bracket (each step below asks for its own first
+      // char and would leave the line as it is), so the printk time is read first
+      PrintkTimes.timestamp(c);
+      LineDresses.afterTimestampSyslog(c);
+      PrintkTimes.embeddedTimestamp(c);
+      return;
+    }
     LineDresses.quote(c);
     int unindented = c.i;
     LineDresses.indent(c);

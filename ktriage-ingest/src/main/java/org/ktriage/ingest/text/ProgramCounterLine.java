@@ -47,19 +47,9 @@ final class ProgramCounterLine {
       }
     }
     if (c == 'E' && text.startsWith("EIP is at ", from)) {
-      Matcher m = ReportLine.EIP_IS_AT.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        TraceBuilder.PendingException next = ip;
-        if (ip == null) {
-          next = pending(m, span, false, m.group("uaddr"));
-        } else if (ip.function == null && m.group("func") != null) {
-          next =
-              new TraceBuilder.PendingException(
-                  m.group("func"), m.group("off"), group(m, "mod"), ip.ip, ip.userMode, ip.source);
-          next.registers.putAll(ip.registers);
-        }
-        return new Read(next, true);
+      Read r = eipIsAt(text, from, span, ip);
+      if (r != null) {
+        return r;
       }
     }
     if (c == 'N' && text.startsWith("NIP [", from)) {
@@ -109,6 +99,29 @@ final class ProgramCounterLine {
       }
     }
     return null;
+  }
+
+  /**
+   * i386 before v4.x: {@code EIP is at func+off/size} (arch/x86/kernel/process_32.c), which names
+   * the function of an {@code EIP: 0060:[<addr>]} line printed before it.
+   */
+  private static @Nullable Read eipIsAt(
+      String text, int from, SourceSpan span, TraceBuilder.@Nullable PendingException ip) {
+    Matcher m = ReportLine.EIP_IS_AT.matcher(text);
+    m.region(from, text.length());
+    if (!m.lookingAt()) {
+      return null;
+    }
+    TraceBuilder.PendingException next = ip;
+    if (ip == null) {
+      next = pending(m, span, false, m.group("uaddr"));
+    } else if (ip.function == null && m.group("func") != null) {
+      next =
+          new TraceBuilder.PendingException(
+              m.group("func"), m.group("off"), group(m, "mod"), ip.ip, ip.userMode, ip.source);
+      next.registers.putAll(ip.registers);
+    }
+    return new Read(next, true);
   }
 
   static boolean startsWithAny(String text, int from, List<String> prefixes) {

@@ -783,12 +783,15 @@ public final class ReportKinds {
         }
       }
     }
-    for (byte[] literal : CONTAINS_BYTES) {
-      byte head = literal[0];
-      int last = Math.min(end - literal.length, from + CONTAINS_REACH);
-      for (int k = from + 1; k <= last; k++) {
-        if (b[k] == head && bytesAt(b, k, end, literal)) {
-          return true;
+    // one pass over the reach for every contains literal: a table of their first bytes
+    int last = Math.min(end - 1, from + CONTAINS_REACH);
+    for (int k = from + 1; k <= last; k++) {
+      int x = b[k];
+      if (x >= 0 && CONTAINS_HEADS[x]) {
+        for (byte[] literal : CONTAINS_BYTES) {
+          if (literal[0] == x && bytesAt(b, k, end, literal)) {
+            return true;
+          }
         }
       }
     }
@@ -806,6 +809,16 @@ public final class ReportKinds {
           .map(r -> ascii(r.contains()))
           .filter(java.util.Objects::nonNull)
           .toArray(byte[][]::new);
+
+  private static final boolean[] CONTAINS_HEADS = heads();
+
+  private static boolean[] heads() {
+    boolean[] h = new boolean[128];
+    for (byte[] literal : CONTAINS_BYTES) {
+      h[literal[0]] = true;
+    }
+    return h;
+  }
 
   private static byte[][][] prefixBytes() {
     byte[][][] by = new byte[128][][];
