@@ -148,6 +148,7 @@ seeds("fuzz", "InputFormatsFuzzer", [
     ("log.zst", compressed("zstd", log, "-19c", "-q")),
     ("log.bz2", compressed("bzip2", log, "-9c")),
     ("log.lz4", compressed("lz4", log, "-9c", "-q")),
+    ("log.lzo", compressed("lzop", log, "-9c")),
     ("log.gz.xz", compressed("xz", compressed("gzip", log, "-9c"), "-9c", "--check=crc32")),
     ("kdump-head.zst", compressed("zstd", dump_head, "-19c", "-q")),
 ])

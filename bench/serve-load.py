@@ -176,7 +176,7 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
 
 
-def queries(port, args):
+def queries(port, args, server_pid):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     status, body, _ = request(conn, "GET", "/health")
     print("stored:", body.decode().strip())
@@ -195,21 +195,32 @@ def queries(port, args):
         "dashboard bucket list": lambda: lists[rnd.randrange(len(lists))].replace("/api/v1", ""),
         "dashboard bucket page": lambda: "/buckets/%d" % rnd.choice(ids),
     }
-    # warm-up, not timed: each list once through the API and the dashboard (the JIT and the
-    # database's cache start cold after a restart; the figures are for a service that runs)
+    # warm-up, not timed: each list once and 20 bucket pages through the API and the dashboard
+    # (the JIT and the database's cache start cold after a restart; the figures are for a service
+    # that runs)
     for path in lists:
         request(conn, "GET", path)
         request(conn, "GET", path.replace("/api/v1", ""))
+    for bucket in ids[:20]:
+        request(conn, "GET", "/api/v1/buckets/%d" % bucket)
+        request(conn, "GET", "/buckets/%d" % bucket)
     for name, path in cases.items():
         times = []
+        cpu0 = cpu_seconds(server_pid)
+        db0 = tree_cpu_seconds(args.db_pid) if args.db_pid else float("nan")
         for _ in range(args.queries):
             status, _, dt = request(conn, "GET", path())
             if status != 200:
                 print("  %s: HTTP %d" % (name, status))
             times.append(dt)
-        print("%-22s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%d requests, %d buckets)" % (
-            name, 1000 * statistics.median(times), 1000 * pct(times, 95), 1000 * max(times),
-            len(times), len(ids)))
+        # CPU per request (server process; database with --db-pid): what the figure costs
+        # whatever share of the machine the load leaves it
+        cpu = 1000 * (cpu_seconds(server_pid) - cpu0) / len(times)
+        db = 1000 * (tree_cpu_seconds(args.db_pid) - db0) / len(times) if args.db_pid else float("nan")
+        print("%-22s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%d requests, %d buckets);"
+              " CPU server %.1f + database %.1f ms/request; load %.1f" % (
+                  name, 1000 * statistics.median(times), 1000 * pct(times, 95), 1000 * max(times),
+                  len(times), len(ids), cpu, db, os.getloadavg()[0]))
 
 
 def retriage(port, args):
@@ -242,6 +253,17 @@ def retriage(port, args):
         print("retriage: %d of %d reports in %.0f s = %.0f reports/s (bounded); the whole store"
               " would take %.0f s at this rate; last error %s" % (
                   done, todo, elapsed, rate, todo / rate if rate else float("nan"), state["lastError"]))
+        if staged is not None:
+            # the preview of what is done so far: the same grouped join, over the reports done
+            t1 = time.monotonic()
+            status, body, _ = request(conn, "GET", "/api/v1/retriage/preview")
+            if status == 200:
+                p = json.loads(body)
+                print("retriage: partial preview in %.1f s: %d compared, %d moved, merged %d,"
+                      " split %d, new %d, gone %d" % (
+                          time.monotonic() - t1, p["reportsCompared"], p["reportsMoved"],
+                          p["counts"]["merged"], p["counts"]["split"], p["counts"]["new"],
+                          p["counts"]["gone"]))
     if staged is not None:
         request(conn, "POST", "/api/v1/retriage/%d/discard" % staged["generation"])
 
@@ -289,7 +311,7 @@ def main():
             corpus = load_corpus()
             warm_up(port, corpus, args)
             ingest(port, corpus, args, server.pid)
-        queries(port, args)
+        queries(port, args, server.pid)
         if args.retriage > 0:
             retriage(port, args)
     finally:

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The bucket resources of the JSON API: the filtered list, one bucket, its lifecycle changes. */
@@ -103,13 +104,14 @@ final class BucketsApi {
 
   private ObjectNode bucketDetail(Store.BucketRow b) throws SQLException {
     ObjectNode o = bucketJson(b);
-    o.set("titles", facetJson(queries.facets(b.id(), "title")));
-    o.set("releases", facetJson(queries.facets(b.id(), "release")));
-    o.set("hosts", facetJson(queries.facets(b.id(), "host")));
-    o.set("labels", facetJson(queries.facets(b.id(), "label")));
-    o.set("functions", facetJson(queries.facets(b.id(), "function")));
-    o.set("modules", facetJson(queries.facets(b.id(), "module")));
-    List<Store.FacetCount> days = new ArrayList<>(queries.facets(b.id(), "day"));
+    Map<String, List<Store.FacetCount>> facets = queries.facets(b.id(), StoreQueries.PAGE_FACETS);
+    o.set("titles", facetJson(facets.getOrDefault("title", List.of())));
+    o.set("releases", facetJson(facets.getOrDefault("release", List.of())));
+    o.set("hosts", facetJson(facets.getOrDefault("host", List.of())));
+    o.set("labels", facetJson(facets.getOrDefault("label", List.of())));
+    o.set("functions", facetJson(facets.getOrDefault("function", List.of())));
+    o.set("modules", facetJson(facets.getOrDefault("module", List.of())));
+    List<Store.FacetCount> days = new ArrayList<>(facets.getOrDefault("day", List.of()));
     days.sort(java.util.Comparator.comparing(Store.FacetCount::value));
     ArrayNode perDay = o.putArray("days");
     for (Store.FacetCount f : days) {

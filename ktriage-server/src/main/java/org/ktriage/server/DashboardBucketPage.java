@@ -49,14 +49,39 @@ final class DashboardBucketPage {
 
   private Views.BucketPage bucketView(
       Store.BucketRow b, DashboardAccess.Viewer who, @Nullable String error) throws SQLException {
+    Map<String, List<Store.FacetCount>> facets = queries.facets(b.id(), StoreQueries.PAGE_FACETS);
     List<FacetGroup> where = new ArrayList<>();
-    where.add(group("Releases", "releases", b.id(), "release", v -> "/releases/" + encode(v)));
-    where.add(group("Hosts", "hosts", b.id(), "host", v -> "/buckets?host=" + encode(v)));
-    where.add(group("Labels", "labels", b.id(), "label", v -> "/buckets?label=" + encode(v)));
     where.add(
-        group("Functions", "functions", b.id(), "function", v -> "/buckets?function=" + encode(v)));
-    where.add(group("Modules", "modules", b.id(), "module", v -> "/buckets?module=" + encode(v)));
-    where.add(group("Titles", "titles", b.id(), "title", v -> null));
+        group(
+            "Releases",
+            "releases",
+            facets.getOrDefault("release", List.of()),
+            v -> "/releases/" + encode(v)));
+    where.add(
+        group(
+            "Hosts",
+            "hosts",
+            facets.getOrDefault("host", List.of()),
+            v -> "/buckets?host=" + encode(v)));
+    where.add(
+        group(
+            "Labels",
+            "labels",
+            facets.getOrDefault("label", List.of()),
+            v -> "/buckets?label=" + encode(v)));
+    where.add(
+        group(
+            "Functions",
+            "functions",
+            facets.getOrDefault("function", List.of()),
+            v -> "/buckets?function=" + encode(v)));
+    where.add(
+        group(
+            "Modules",
+            "modules",
+            facets.getOrDefault("module", List.of()),
+            v -> "/buckets?module=" + encode(v)));
+    where.add(group("Titles", "titles", facets.getOrDefault("title", List.of()), v -> null));
     where.removeIf(g -> g.values().isEmpty());
     List<Views.EventLine> events = new ArrayList<>();
     for (Store.Event e : queries.events(b.id())) {
@@ -89,7 +114,7 @@ final class DashboardBucketPage {
         html.page(b.title(), who, ""),
         DashboardHtml.line(b),
         b.signature(),
-        trend(queries.facets(b.id(), "day")),
+        trend(facets.getOrDefault("day", List.of())),
         where,
         events,
         examples,
@@ -98,15 +123,13 @@ final class DashboardBucketPage {
         "/api/v1/buckets/" + b.id());
   }
 
-  private FacetGroup group(
+  private static FacetGroup group(
       String heading,
       String id,
-      long bucketId,
-      String facet,
-      java.util.function.Function<String, @Nullable String> url)
-      throws SQLException {
+      List<Store.FacetCount> counts,
+      java.util.function.Function<String, @Nullable String> url) {
     List<FacetLine> values = new ArrayList<>();
-    for (Store.FacetCount f : queries.facets(bucketId, facet)) {
+    for (Store.FacetCount f : counts) {
       values.add(
           new FacetLine(
               f.value(),

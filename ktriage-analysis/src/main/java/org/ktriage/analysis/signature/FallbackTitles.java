@@ -117,7 +117,7 @@ final class FallbackTitles {
         sb.append(text.get(j)).append('\n');
       }
     }
-    StackFrames.Result r = stackFrames.extract(spec, sb.toString());
+    StackFrames.Result r = stackFrames.extract(spec, sb.toString(), null);
     if (!r.ok() || r.frames().isEmpty()) {
       return "";
     }

@@ -43,11 +43,12 @@ final class TitleEngine {
    */
   @Nullable CrashTitle title(
       List<String> text, List<String> context, @Nullable String primaryFunction) {
-    CrashTitle t = syzkallerTitle(text, context);
+    CrashTitle t = syzkallerTitle(text, context, primaryFunction);
     return t != null ? t : fallback.title(text, context, primaryFunction);
   }
 
-  private @Nullable CrashTitle syzkallerTitle(List<String> text, List<String> context) {
+  private @Nullable CrashTitle syzkallerTitle(
+      List<String> text, List<String> context, @Nullable String primaryFunction) {
     int start = -1;
     OopsRule oops = null;
     for (int i = 0; i < text.size() && oops == null; i++) {
@@ -64,7 +65,7 @@ final class TitleEngine {
     }
     String ctx = context.get(start);
     Extracted report = collectReport(text, context, start, ctx);
-    Description d = describe(report.text.substring(0, report.end), oops);
+    Description d = describe(report.text.substring(0, report.end), oops, primaryFunction);
     String reportText = report.text;
     if (d == null) {
       StringBuilder raw = new StringBuilder();
@@ -72,7 +73,7 @@ final class TitleEngine {
         raw.append(text.get(i)).append('\n');
       }
       reportText = raw.toString();
-      d = describe(reportText, oops);
+      d = describe(reportText, oops, primaryFunction);
       if (d == null) {
         d = new Description(text.get(start), List.of(), null, null);
       }
@@ -179,8 +180,13 @@ final class TitleEngine {
   private record Description(
       String title, List<String> alts, @Nullable String corrupted, @Nullable Format format) {}
 
-  /** Picks the format matching earliest and builds title and alternative titles. */
-  private @Nullable Description describe(String out, OopsRule oops) {
+  /**
+   * Picks the format matching earliest and builds title and alternative titles; {@code
+   * primaryFunction} is the function analysis blamed, named when only a relaxed reading of the
+   * stack found frames and it is one of them (see {@link StackFrames}).
+   */
+  private @Nullable Description describe(
+      String out, OopsRule oops, @Nullable String primaryFunction) {
     int startPos = out.length();
     String desc = null;
     String corrupted = null;
@@ -213,7 +219,8 @@ final class TitleEngine {
       List<Guilty> frames = List.of();
       corrupted = null;
       if (f.stack() != null) {
-        StackFrames.Result r = stackFrames.extract(f.stack(), out.substring(match.start()));
+        StackFrames.Result r =
+            stackFrames.extract(f.stack(), out.substring(match.start()), primaryFunction);
         frames = r.frames();
         if (!r.ok()) {
           corrupted = NO_FRAMES;

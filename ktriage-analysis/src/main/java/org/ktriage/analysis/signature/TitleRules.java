@@ -73,6 +73,21 @@ final class TitleRules {
   final Pattern callTrace;
   final Pattern rip;
 
+  /** A WARNING's first part: the faulting-PC line, or powerpc's {@code --- interrupt:} line. */
+  private final Pattern warningRip;
+
+  /** Frame lines of a relaxed reading ({@link StackFrames}): shapes only a frame line has. */
+  final List<Pattern> relaxedFrames;
+
+  /** The relaxed frame lines and x86's {@code ? func} frames: a relaxed reading's last resort. */
+  final List<Pattern> questionableFrames;
+
+  /** Lines after which a relaxed reading reads no more frames of the report. */
+  final List<Pattern> relaxedStackEnds;
+
+  private final Pattern relaxedRip;
+  private final Pattern relaxedWarningRip;
+
   /**
    * The frame of a report syzkaller does not title ({@link FallbackTitles}): the program-counter
    * line, else the first frame under the call trace heading, with the global skip list.
@@ -81,6 +96,8 @@ final class TitleRules {
 
   /** The frame of a trace printed without heading (arm32's unwinder, a paste): its first frame. */
   final StackSpec fallbackBareStack;
+
+  private static final String INTERRUPT_FRAME = "--- interrupt: [0-9]+ at {{FUNC}}";
 
   private static @Nullable TitleRules instance;
 
@@ -106,10 +123,19 @@ final class TitleRules {
 
   private TitleRules(JsonNode root) {
     rip = compile("{{RIP}}");
+    warningRip = compile("(?:{{RIP}}|" + INTERRUPT_FRAME + ")");
+    String relaxedPc = root.path("relaxedRip").asText();
+    relaxedRip = compile("(?:{{RIP}}|" + relaxedPc + ")");
+    relaxedWarningRip = compile("(?:{{RIP}}|" + INTERRUPT_FRAME + "|" + relaxedPc + ")");
+    relaxedStackEnds = compileAll(root.path("relaxedStackEnds"));
     callTrace = compile(root.path("callTrace").asText());
     stackStarts = compileAll(root.path("stackStarts"));
     riscvStackStart = compile(root.path("riscvStackStart").asText());
     frameLines = compileAll(root.path("frameLines"));
+    relaxedFrames = compileAll(root.path("relaxedFrameLines"));
+    List<Pattern> withQuestionable = new ArrayList<>(relaxedFrames);
+    withQuestionable.addAll(compileAll(root.path("questionableFrameLines")));
+    questionableFrames = List.copyOf(withQuestionable);
     corruptedLines = compileAll(root.path("corruptedLines"));
     stripPrefixes = strings(root.path("stripPrefixes"));
     stallAnchors = alternation(strings(root.path("stallAnchors")));
@@ -206,9 +232,7 @@ final class TitleRules {
     if (s.path("warning").asBoolean(false)) {
       // A WARNING's stack starts at the RIP line (x86) or "--- interrupt:" (powerpc); older
       // kernels print only "Call Trace:".
-      parts =
-          List.of(
-              new Part(compile("(?:{{RIP}}|--- interrupt: [0-9]+ at {{FUNC}})")), new Part(null));
+      parts = List.of(new Part(warningRip), new Part(null));
       parts2 = List.of(new Part(callTrace), new Part(null));
     } else {
       parts = parts(s.path("parts"));
@@ -240,6 +264,23 @@ final class TitleRules {
       }
     }
     return List.copyOf(parts);
+  }
+
+  /** The pattern a relaxed reading uses for a part: the faulting-PC lines in more spellings. */
+  @Nullable Pattern relaxed(@Nullable Pattern part) {
+    if (part == rip) {
+      return relaxedRip;
+    }
+    return part == warningRip ? relaxedWarningRip : part;
+  }
+
+  /**
+   * Whether a relaxed reading goes on without this part when the report does not show it: the
+   * faulting-PC line and the call-trace heading, which older kernels and pastes leave out (other
+   * parts mark where the guilty stack is and stay required).
+   */
+  boolean mayBeMissing(@Nullable Pattern part) {
+    return part == rip || part == warningRip || part == callTrace;
   }
 
   /** Compiles with only {@code \n} as line terminator, as console text is split on it. */

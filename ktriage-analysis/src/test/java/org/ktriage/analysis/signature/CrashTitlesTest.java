@@ -101,4 +101,140 @@ class CrashTitlesTest {
     assertThat(t.title()).isEqualTo("out of memory");
     assertThat(t.corrupted()).isFalse();
   }
+
+  /**
+   * An arm 3.x trace has no heading and reads "[<pc>] (f+off/size) from [<lr>] (g+off/size)"; a 3.x
+   * WARN line reads "WARNING: at file:line f+off/size()". Neither is a form syzkaller's rules read
+   * (the title was the raw WARNING line). Gioh Kim's report to linux-mm, 2014-05-16
+   * (https://lore.kernel.org/linux-mm/5375C619.8010501@lge.com/), first frames.
+   */
+  @Test
+  void arm32TraceWithoutHeadingTitlesAnOldWarning() throws Exception {
+    String log =
+        ""
+            + "[    1.474523] ------------[ cut here ]------------\n"
+            + "[    1.479150] WARNING: at arch/arm/mm/dma-mapping.c:496"
+            + " __dma_alloc.isra.19+0x1b8/0x1e0()\n"
+            + "[    1.487160] coherent pool not initialised!\n"
+            + "[    1.491249] Modules linked in:\n"
+            + "[    1.494317] CPU: 1 PID: 1 Comm: swapper/0 Not tainted 3.10.19+ #55\n"
+            + "[    1.500521] [<80013e20>] (unwind_backtrace+0x0/0xf8) from [<80011c60>]"
+            + " (show_stack+0x10/0x14)\n"
+            + "[    1.509064] [<80011c60>] (show_stack+0x10/0x14) from [<8001eedc>]"
+            + " (warn_slowpath_common+0x4c/0x6c)\n"
+            + "[    1.518038] [<8001eedc>] (warn_slowpath_common+0x4c/0x6c) from [<8001ef90>]"
+            + " (warn_slowpath_fmt+0x30/0x40)\n"
+            + "[    1.527616] [<8001ef90>] (warn_slowpath_fmt+0x30/0x40) from [<80017c28>]"
+            + " (__dma_alloc.isra.19+0x1b8/0x1e0)\n"
+            + "[    1.537282] [<80017c28>] (__dma_alloc.isra.19+0x1b8/0x1e0) from [<80017d7c>]"
+            + " (arm_dma_alloc+0x90/0x98)\n"
+            + "[    1.546608] [<80017d7c>] (arm_dma_alloc+0x90/0x98) from [<8034a860>]"
+            + " (ohci_init+0x1b0/0x278)\n"
+            + "[    1.674264] ---[ end trace 6f1857db5ef45cb9 ]---\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("WARNING in __dma_alloc");
+    assertThat(t.type()).isEqualTo("WARNING");
+  }
+
+  /**
+   * A kernel without frame pointers marks every frame "? " (unreliable): syzkaller's rules read
+   * none and end the title "in corrupted"; read as a last resort, they name the WARN's site. The
+   * i386 4.8 example of Documentation/admin-guide/bug-hunting.rst, first frames.
+   */
+  @Test
+  void unreliableFramesAreReadWhenNoOtherFrameIsShown() throws Exception {
+    String log =
+        ""
+            + "------------[ cut here ]------------\n"
+            + "WARNING: CPU: 1 PID: 28102 at kernel/module.c:1108 module_put+0x57/0x70\n"
+            + "Modules linked in: dvb_usb_gp8psk(-) dvb_usb dvb_core nvidia_drm(PO)\n"
+            + "CPU: 1 PID: 28102 Comm: rmmod Tainted: P        WC O 4.8.4-build.1 #1\n"
+            + "Hardware name: MSI MS-7309/MS-7309, BIOS V1.12 02/23/2009\n"
+            + " 00000000 c12ba080 00000000 00000000 c103ed6a c1616014 00000001 00006dc6\n"
+            + "Call Trace:\n"
+            + " [<c12ba080>] ? dump_stack+0x44/0x64\n"
+            + " [<c103ed6a>] ? __warn+0xfa/0x120\n"
+            + " [<c109e8a7>] ? module_put+0x57/0x70\n"
+            + " [<c103ee33>] ? warn_slowpath_null+0x23/0x30\n"
+            + " [<f80ca4d0>] ? gp8psk_fe_set_frontend+0x460/0x460 [dvb_usb_gp8psk]\n"
+            + " [<c109f617>] ? symbol_put_addr+0x27/0x50\n"
+            + "---[ end trace 6ebc60ef3981792f ]---\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("WARNING in module_put");
+  }
+
+  /**
+   * i386 2.6 prints the faulting PC of a soft lockup only as "EIP is at f+off/size"; the stall is
+   * named by the frame above kthread, reliable frames first. A soft lockup posted to the Ubuntu
+   * forums ("PPA 1455 USB Sound card - Soft Lockup", 2011-12-12 reply), syslog-dressed, cut.
+   */
+  @Test
+  void i386EipLineAndReliableFramesTitleASoftLockup() throws Exception {
+    String p = "Dec 12 15:42:34 kahvi kernel: [ 1432.373308] ";
+    String log =
+        "Dec 12 15:42:34 kahvi kernel: [ 1432.372000] BUG: soft lockup - CPU#0 stuck for 61s!"
+            + " [khubd:29]\n"
+            + p
+            + "Modules linked in: binfmt_misc snd_hda_codec_realtek snd_usb_audio\n"
+            + p
+            + "Pid: 29, comm: khubd Not tainted (2.6.32-35-generic #78-Ubuntu) G31M-ES2L\n"
+            + p
+            + "EIP: 0060:[<f81deb21>] EFLAGS: 00000292 CPU: 0\n"
+            + p
+            + "EIP is at snd_usb_find_desc+0x61/0x70 [snd_usb_audio]\n"
+            + p
+            + "EAX: f3ffa43c EBX: f3ffa44d ECX: 00000024 EDX: f3ffa51b\n"
+            + p
+            + "Call Trace:\n"
+            + p
+            + " [<f81d5e3a>] find_audio_control_unit+0x2a/0x70 [snd_usb_audio]\n"
+            + p
+            + " [<f81d5ead>] check_input_term+0x2d/0x240 [snd_usb_audio]\n"
+            + p
+            + " [<c04465d5>] hub_events+0x1f5/0x510\n"
+            + p
+            + " [<c01687ff>] ? finish_wait+0x4f/0x70\n"
+            + p
+            + " [<c044692a>] hub_thread+0x3a/0x140\n"
+            + p
+            + " [<c0168690>] ? autoremove_wake_function+0x0/0x50\n"
+            + p
+            + " [<c0168404>] kthread+0x74/0x80\n"
+            + p
+            + " [<c0104087>] kernel_thread_helper+0x7/0x10\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("BUG: soft lockup in hub_thread");
+  }
+
+  /**
+   * Before 3.0 lockdep_rcu_dereference() (kernel/lockdep.c) headed the report "[ INFO: suspicious
+   * rcu_dereference_check() usage. ]", which syzkaller's rules do not know: titled as the later
+   * "suspicious RCU usage". Greg Thelen's report to linux-mm, 2010-11-12
+   * (https://lore.kernel.org/linux-mm/1289547167-32675-1-git-send-email-gthelen@google.com/).
+   */
+  @Test
+  void oldRcuDereferenceHeaderIsTitledAsSuspiciousRcuUsage() throws Exception {
+    String log =
+        ""
+            + "===================================================\n"
+            + "[ INFO: suspicious rcu_dereference_check() usage. ]\n"
+            + "---------------------------------------------------\n"
+            + "kernel/pid.c:419 invoked rcu_dereference_check() without protection!\n"
+            + "\n"
+            + "other info that might help us debug this:\n"
+            + "\n"
+            + "rcu_scheduler_active = 1, debug_locks = 0\n"
+            + "1 lock held by ureadahead/1355:\n"
+            + " #0:  (tasklist_lock){.+.+..}, at: [<ffffffff8115bc09>] sys_ioprio_set+0x7f/0x29e\n"
+            + "\n"
+            + "stack backtrace:\n"
+            + "Pid: 1355, comm: ureadahead Not tainted 2.6.37-dbg-DEV #1\n"
+            + "Call Trace:\n"
+            + " [<ffffffff8109c10c>] lockdep_rcu_dereference+0xaa/0xb3\n"
+            + " [<ffffffff81088cbf>] find_task_by_pid_ns+0x44/0x5d\n"
+            + " [<ffffffff81088cfa>] find_task_by_vpid+0x22/0x24\n"
+            + " [<ffffffff8115bc3e>] sys_ioprio_set+0xb4/0x29e\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("INFO: suspicious RCU usage in find_task_by_pid_ns");
+  }
 }

@@ -29,6 +29,10 @@ public enum InputFormats {
   GZIP("gzip", Magic.bytes(0x1f, 0x8b), new Container(in -> new GZIPInputStream(in, 1 << 16))),
   KDUMP("vmcore-kdump", Magic.text("KDUMP   "), new Dump(InputFormat.VMCORE_KDUMP)),
   LZ4("lz4", Magic.bytes(0x04, 0x22, 0x4d, 0x18), new Container(Lz4FrameInputStream::new)),
+  LZOP(
+      "lzop",
+      Magic.bytes(0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n'),
+      new Container(LzopInputStream::new)),
   TEXT("text", Magic::kernelText, new Text()),
   XZ("xz", Magic.bytes(0xfd, '7', 'z', 'X', 'Z', 0), new Container(XZInputStream::new)),
   ZSTD("zstd", Magic.bytes(0x28, 0xb5, 0x2f, 0xfd), new Container(ZstdInputStream::new));

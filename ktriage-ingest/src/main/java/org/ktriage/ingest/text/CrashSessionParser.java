@@ -30,10 +30,10 @@ import org.ktriage.model.StackSegment;
  */
 public final class CrashSessionParser implements Consumer<LogRecord> {
   /** Column of the colon in {@code sys} rows (labels right-aligned to 12 characters). */
-  private static final int SYS_COLON = 12;
+  static final int SYS_COLON = 12;
 
   private static final Pattern PROMPT = Pattern.compile("crash(?:64)?> ?(?<cmd>.*)");
-  private static final Set<String> SYS_LABELS =
+  static final Set<String> SYS_LABELS =
       Set.of(
           "KERNEL",
           "DUMPFILE",
@@ -114,7 +114,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
   public void accept(LogRecord r) {
     String text = r.text();
     int from = ReportBuilder.firstNonSpace(text);
-    if (bt == null && !inMod && !inPs && !isLogCommand() && !mayBeCrash(text, from)) {
+    if (bt == null && !inMod && !inPs && !isLogCommand() && !CrashShapes.mayStart(text, from)) {
       // cheap path for ordinary log lines: no crash command output can start this way
       logSink.accept(r);
       return;
@@ -223,33 +223,18 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
     logSink.accept(r);
   }
 
-  /** Whether the line could start crash output: a prompt, a {@code sys} row, a table header. */
-  private static boolean mayBeCrash(String text, int from) {
-    if (from >= text.length()) {
-      return false;
-    }
-    char c = text.charAt(from);
-    if (c == 'c') {
-      return text.startsWith("crash", from);
-    }
-    if (c == '0') {
-      return text.startsWith("0x", from); // a dis line
-    }
-    if (c == 'P') {
-      return text.startsWith("PID", from) || text.startsWith("PANIC: ", from);
-    }
-    if (c == 'M') {
-      return text.startsWith("MODULE", from)
-          || text.startsWith("MACHINE: ", from)
-          || text.startsWith("MEMORY: ", from);
-    }
-    // sys rows: the label ends in column 12 (give or take a quoting space)
-    for (int k = SYS_COLON - 2; k <= SYS_COLON + 1 && k + 1 < text.length(); k++) {
-      if (text.charAt(k) == ':' && text.charAt(k + 1) == ' ') {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * Whether a plain ASCII line (its prefixes read into {@code c}, {@code from} its text's first
+   * non-blank) needs {@link #accept}: inside a {@code bt}, {@code mod}, {@code ps} or {@code log}
+   * listing every line does; otherwise only one {@link CrashShapes#mayStart} lets through. When
+   * false, {@link #accept} would only pass the line on to the log sink.
+   */
+  boolean wants(LineCursor c, int from) {
+    return bt != null
+        || inMod
+        || inPs
+        || isLogCommand()
+        || CrashShapes.mayStart(c.b, c.i, from, c.n);
   }
 
   private boolean isLogCommand() {

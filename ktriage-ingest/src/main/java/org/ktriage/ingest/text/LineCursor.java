@@ -6,34 +6,50 @@ import org.jspecify.annotations.Nullable;
 /**
  * One line being read by {@link LogLineParser}: the position, the fields read so far, and the
  * primitives every prefix form shares (the printk level {@code <N>}, the printk caller id).
+ *
+ * <p>The line is read as bytes, one per char: either a line's own {@code String} (a char above 0xff
+ * reads as {@code ?}, compared with ASCII only) or, on the text reader's common path, the bytes of
+ * a plain ASCII line straight from {@link LineReader}'s buffer, with no {@code String} made unless
+ * a field or a rare prefix form asks for one. Reused from line to line ({@link #reset}); the fields
+ * are primitives and the caller id a range of the line, so reading a prefix allocates nothing.
  */
-final class LineCursor {
-  final String s;
-  final int n;
+final class LineCursor implements CharSequence {
+  /** The line as a string, or null while it is only bytes (then every byte is ASCII). */
+  private @Nullable String s;
+
+  byte[] b;
+  int n;
   int i;
-  int level = -1;
-  @Nullable Long nanos;
+  int level;
+  long nanos;
+  boolean hasNanos;
   @Nullable Long wallSeconds;
-  @Nullable String caller;
   boolean sawSyslog;
 
   /** A printk time bracket without an absolute time was read: {@code []}, {@code [ +0.5]}. */
   boolean sawStamp;
 
   /**
-   * The line's chars as bytes, one per char (a char above 0xff as {@code ?}, compared with ASCII
-   * only): every prefix read here is ASCII, and an array read costs less than {@code String.charAt}
-   * on every char.
+   * The caller id as a range of the line ({@code callerFrom < 0}: none), after a tag char the id
+   * lacks in the line ({@code T} for a vendor's task id, {@code C} for a vendor's CPU; 0: none).
    */
-  final byte[] b;
+  int callerFrom;
+
+  int callerTo;
+  char callerTag;
 
   LineCursor(String s, byte @Nullable [] latin1) {
-    this.s = s;
-    this.n = s.length();
-    if (latin1 != null && latin1.length >= n) {
-      this.b = latin1;
-      return;
-    }
+    this.b = latin1 != null && latin1.length >= s.length() ? latin1 : latin1(s);
+    reset(s, b, s.length());
+  }
+
+  /** A cursor for lines given as bytes ({@link #reset(byte[], int)}). */
+  LineCursor() {
+    this.b = new byte[0];
+  }
+
+  private static byte[] latin1(String s) {
+    int n = s.length();
     byte[] latin = s.getBytes(StandardCharsets.ISO_8859_1);
     if (latin.length != n) {
       // a surrogate pair encodes as one '?': keep one byte per char so indices stay the same
@@ -43,16 +59,115 @@ final class LineCursor {
         latin[k] = c > 0xff ? (byte) '?' : (byte) c;
       }
     }
-    this.b = latin;
+    return latin;
+  }
+
+  /** Starts on an ASCII line held in {@code bytes[0..len)} (not copied: valid until the next). */
+  void reset(byte[] bytes, int len) {
+    reset(null, bytes, len);
+  }
+
+  private void reset(@Nullable String str, byte[] bytes, int len) {
+    s = str;
+    b = bytes;
+    n = len;
+    i = 0;
+    level = -1;
+    nanos = 0;
+    hasNanos = false;
+    wallSeconds = null;
+    sawSyslog = false;
+    sawStamp = false;
+    callerFrom = -1;
+    callerTo = -1;
+    callerTag = 0;
   }
 
   char at(int k) {
     return k < n ? (char) (b[k] & 0xff) : '\0';
   }
 
+  @Override
+  public char charAt(int k) {
+    String str = s;
+    return str != null ? str.charAt(k) : (char) (b[k] & 0xff);
+  }
+
+  @Override
+  public int length() {
+    return n;
+  }
+
+  @Override
+  public CharSequence subSequence(int start, int end) {
+    return substring(start, end);
+  }
+
+  /** The whole line as a string (made once when the cursor has only bytes). */
+  @Override
+  public String toString() {
+    String str = s;
+    if (str == null) {
+      str = new String(b, 0, n, StandardCharsets.ISO_8859_1);
+      s = str;
+    }
+    return str;
+  }
+
+  String substring(int from, int to) {
+    String str = s;
+    return str != null
+        ? str.substring(from, to)
+        : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  boolean startsWith(String literal, int k) {
+    int len = literal.length();
+    if (k < 0 || k + len > n) {
+      return false;
+    }
+    String str = s;
+    if (str != null) {
+      return str.startsWith(literal, k);
+    }
+    for (int j = 0; j < len; j++) {
+      if (b[k + j] != literal.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  int indexOf(char c, int from) {
+    String str = s;
+    if (str != null) {
+      return str.indexOf(c, from);
+    }
+    for (int k = Math.max(from, 0); k < n; k++) {
+      if (b[k] == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  int indexOf(String literal, int from) {
+    String str = s;
+    if (str != null) {
+      return str.indexOf(literal, from);
+    }
+    char first = literal.charAt(0);
+    for (int k = indexOf(first, from); k >= 0; k = indexOf(first, k + 1)) {
+      if (startsWith(literal, k)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   /** An upper-case letter at k, read from the string (any script, as {@link #b} has not). */
   boolean upper(int k) {
-    return k < n && Character.isUpperCase(s.charAt(k));
+    return k < n && Character.isUpperCase(charAt(k));
   }
 
   static boolean digit(char c) {
@@ -66,12 +181,38 @@ final class LineCursor {
 
   /** Whether any prefix was read (a time, level, caller id or syslog tag). */
   boolean recognized() {
-    return nanos != null
+    return hasNanos
         || wallSeconds != null
         || level >= 0
-        || caller != null
+        || callerFrom >= 0
         || sawSyslog
         || sawStamp;
+  }
+
+  /** The printk time in nanoseconds, or null. */
+  @Nullable Long nanosOrNull() {
+    return hasNanos ? Long.valueOf(nanos) : null;
+  }
+
+  /** Takes a caller id: the line's chars {@code [from, to)} after {@code tag} (0: none). */
+  void caller(int from, int to, char tag) {
+    callerFrom = from;
+    callerTo = to;
+    callerTag = tag;
+  }
+
+  /** Drops the caller id read so far. */
+  void noCaller() {
+    caller(-1, -1, (char) 0);
+  }
+
+  /** The caller id read, or null (a string made on each call). */
+  @Nullable String caller() {
+    if (callerFrom < 0) {
+      return null;
+    }
+    String id = substring(callerFrom, callerTo);
+    return callerTag == 0 ? id : callerTag + id;
   }
 
   /** {@code <N>} with N up to 3 digits. */
@@ -132,7 +273,7 @@ final class LineCursor {
         end++;
       }
       if (at(end) == ']') {
-        caller = "C" + s.substring(k, end);
+        caller(k, end, 'C');
         i = end + 1;
       }
       return;
@@ -140,7 +281,7 @@ final class LineCursor {
     if (end < 0 || at(end) != ']') {
       return;
     }
-    caller = s.substring(k, end);
+    caller(k, end, (char) 0);
     i = end + 1;
   }
 }

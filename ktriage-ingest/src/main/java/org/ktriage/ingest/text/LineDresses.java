@@ -32,7 +32,7 @@ final class LineDresses {
         j++;
       }
     }
-    if (PS_ROW.matcher(cur.s).lookingAt()) {
+    if (PS_ROW.matcher(cur).lookingAt()) {
       return;
     }
     cur.i = j;
@@ -59,10 +59,10 @@ final class LineDresses {
                     || cur.at(j + 1) == '+'
                     || cur.upper(j + 1)))
             || PrintkTimes.bareSecondsEnd(cur, j) > 0
-            || SyslogStamp.end(cur.s, j) > 0
+            || SyslogStamp.end(cur, j) > 0
             || (c == '<' && LineCursor.digit(cur.at(j + 1)))
-            || cur.s.startsWith("kernel:", j)
-            || SyslogStamp.clock(cur.s, j) > 0;
+            || cur.startsWith("kernel:", j)
+            || SyslogStamp.clock(cur, j) > 0;
     if (prefix) {
       cur.i = j;
     }
@@ -73,7 +73,7 @@ final class LineDresses {
    * captures: {@code 22:55:37.474589 <1>[ 5.816009] …}); taken only when a kernel prefix follows.
    */
   static void consoleClock(LineCursor cur) {
-    int t = SyslogStamp.clock(cur.s, cur.i);
+    int t = SyslogStamp.clock(cur, cur.i);
     if (t < 0 || cur.at(t) != ' ') {
       return;
     }
@@ -92,7 +92,7 @@ final class LineDresses {
    * from syslogd@host at …} then {@code kernel:NMI watchdog: BUG: soft lockup …}).
    */
   static void gluedKernelTag(LineCursor cur) {
-    if (cur.sawSyslog || !cur.s.startsWith("kernel:", cur.i)) {
+    if (cur.sawSyslog || !cur.startsWith("kernel:", cur.i)) {
       return;
     }
     cur.i += 7;
@@ -129,12 +129,12 @@ final class LineDresses {
     }
     cur.level = (int) (nums[0] & 7);
     cur.nanos = nums[2] * 1000L;
+    cur.hasNanos = true;
     cur.i = j + 1;
     // caller id as a kmsg field: "…,-,caller=T123;"
-    String head = cur.s.substring(flagsStart, j);
-    int ci = head.indexOf("caller=");
-    if (ci >= 0) {
-      cur.caller = head.substring(ci + 7);
+    int ci = cur.indexOf("caller=", flagsStart);
+    if (ci >= 0 && ci + 7 <= j) {
+      cur.caller(ci + 7, j, (char) 0);
     }
     return true;
   }
@@ -144,12 +144,12 @@ final class LineDresses {
    * ({@link SyslogStamp}); a tool's {@code yyyy/mm/dd hh:mm:ss } prefix has no host or tag.
    */
   static void syslog(LineCursor cur) {
-    int tool = SyslogStamp.toolPrefixEnd(cur.s, cur.i);
+    int tool = SyslogStamp.toolPrefixEnd(cur, cur.i);
     if (tool >= 0) {
       cur.i = tool;
       return;
     }
-    int j = SyslogStamp.end(cur.s, cur.i);
+    int j = SyslogStamp.end(cur, cur.i);
     if (j < 0 || cur.at(j) != ' ') {
       return;
     }
@@ -164,7 +164,7 @@ final class LineDresses {
     int k = j;
     int facilityLevel = -1;
     for (int token = 0; token < 3 && k < cur.n; token++) {
-      if (cur.s.startsWith("kernel:", k)) {
+      if (cur.startsWith("kernel:", k)) {
         cur.i = k + 7;
         cur.sawSyslog = true;
         cur.skipOneSpace();
@@ -173,8 +173,8 @@ final class LineDresses {
         }
         return;
       }
-      if (cur.s.startsWith("kernel[", k)) {
-        int close = cur.s.indexOf("]: ", k);
+      if (cur.startsWith("kernel[", k)) {
+        int close = cur.indexOf("]: ", k);
         if (close > 0 && close - k < 16) {
           cur.i = close + 3;
           cur.sawSyslog = true;
@@ -190,12 +190,12 @@ final class LineDresses {
         cur.sawSyslog = true;
         return;
       }
-      int sp = cur.s.indexOf(' ', k);
+      int sp = cur.indexOf(' ', k);
       if (sp < 0 || sp - k > 64 || cur.at(sp - 1) == ':') {
         return;
       }
-      if (cur.s.startsWith("kern.", k)) {
-        facilityLevel = SYSLOG_LEVELS.indexOf(cur.s.substring(k + 5, sp));
+      if (cur.startsWith("kern.", k)) {
+        facilityLevel = SYSLOG_LEVELS.indexOf(cur.substring(k + 5, sp));
       }
       k = sp + 1;
     }
@@ -232,17 +232,17 @@ final class LineDresses {
     if (cur.at(k) != ':') {
       return;
     }
-    int close = cur.s.indexOf(']', k);
+    int close = cur.indexOf(']', k);
     if (close < 0 || close - k > 17) {
       return;
     }
-    cur.caller = "T" + cur.s.substring(pid, k);
+    cur.caller(pid, k, 'T');
     cur.i = close + 1;
   }
 
   /** {@code journalctl -o short-monotonic}: {@code [ 12.345678] host kernel: text}. */
   static void afterTimestampSyslog(LineCursor cur) {
-    if (cur.sawSyslog || cur.nanos == null) {
+    if (cur.sawSyslog || !cur.hasNanos) {
       return;
     }
     // the host name is one token: look for " kernel: " right after it
@@ -250,7 +250,7 @@ final class LineDresses {
     for (int k = cur.i; k < end; k++) {
       char ch = cur.at(k);
       if (ch == ' ') {
-        if (cur.s.startsWith(" kernel: ", k)) {
+        if (cur.startsWith(" kernel: ", k)) {
           cur.i = k + 9;
           cur.level();
         }

@@ -27,6 +27,7 @@ public final class LineReader implements Closeable {
   private long bytesRead;
   private boolean lastTruncated;
   private boolean lastClean;
+  private int lastLength;
 
   public LineReader(InputStream in) {
     this.in = in;
@@ -34,6 +35,18 @@ public final class LineReader implements Closeable {
 
   /** The next line without its terminator, or null at end of input. */
   public @Nullable String readLine() throws IOException {
+    if (!advance()) {
+      return null;
+    }
+    return lineString();
+  }
+
+  /**
+   * Reads the next line into this reader's own buffer, or returns false at end of input; its bytes
+   * are {@link #lineBytes()} up to {@link #lineLength()} when {@link #lineClean()}, and {@link
+   * #lineString()} decodes it (once).
+   */
+  boolean advance() throws IOException {
     int len = 0;
     boolean clean = true;
     boolean over = false;
@@ -42,7 +55,7 @@ public final class LineReader implements Closeable {
       if (pos >= limit) {
         if (eof || !fill()) {
           if (!any) {
-            return null;
+            return false;
           }
           break;
         }
@@ -83,10 +96,34 @@ public final class LineReader implements Closeable {
       truncatedLines++;
     }
     lastClean = clean;
-    if (clean) {
-      return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+    lastLength = len;
+    return true;
+  }
+
+  /**
+   * The line last read as a string: its bytes as ISO 8859-1 when {@link #lineClean()}, otherwise
+   * without control bytes and escapes, decoded as UTF-8 (which rewrites the buffer: call once).
+   */
+  String lineString() {
+    if (lastClean) {
+      return new String(line, 0, lastLength, StandardCharsets.ISO_8859_1);
     }
-    return decodeDirty(len);
+    return decodeDirty(lastLength);
+  }
+
+  /** Whether the line last read is plain ASCII (no control byte but tab, nothing above 0x7e). */
+  boolean lineClean() {
+    return lastClean;
+  }
+
+  /** The buffer holding the line last read from index 0, valid until the next read. */
+  byte[] lineBytes() {
+    return line;
+  }
+
+  /** Length of the line last read, in bytes. */
+  int lineLength() {
+    return lastLength;
   }
 
   private boolean fill() throws IOException {

@@ -56,6 +56,15 @@ public final class LogLineParser {
 
   private static Parsed parse(String line, byte @Nullable [] latin1) {
     LineCursor c = new LineCursor(line, latin1);
+    prefix(c);
+    return new Parsed(c.nanosOrNull(), c.wallSeconds, c.level, c.caller(), line.substring(c.i));
+  }
+
+  /**
+   * Reads the prefixes of the cursor's line, leaving {@code c.i} at the start of its text and the
+   * fields in the cursor; allocates nothing on a plain line.
+   */
+  static void prefix(LineCursor c) {
     LineDresses.quote(c);
     int unindented = c.i;
     LineDresses.indent(c);
@@ -75,6 +84,16 @@ public final class LogLineParser {
       // blanks before ordinary text are part of it (" <IRQ>", " [<ffffffff…>] frame")
       c.i = unindented;
     }
-    return new Parsed(c.nanos, c.wallSeconds, c.level, c.caller, line.substring(c.i));
+  }
+
+  /** The record of the line the cursor has read ({@link #prefix}). */
+  static LogRecord record(LineCursor c, long seq, String path, int lineNumber) {
+    return new LogRecord(
+        seq,
+        c.nanosOrNull(),
+        c.level,
+        c.caller(),
+        c.substring(c.i, c.n),
+        SourceSpan.line(path, lineNumber));
   }
 }

@@ -17,6 +17,9 @@ public final class LogReader implements Iterator<LogRecord>, Closeable {
   private final LineReader lines;
   private final String path;
   private long seq;
+  private long lineSeq = -1;
+  private final LineCursor cursor = new LineCursor();
+  private boolean parsed;
   private @Nullable LogRecord next;
   private boolean done;
 
@@ -33,18 +36,66 @@ public final class LogReader implements Iterator<LogRecord>, Closeable {
     if (done) {
       return false;
     }
-    String line;
     try {
-      line = lines.readLine();
+      if (!advanceLine()) {
+        done = true;
+        return false;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (line == null) {
-      done = true;
+    next = record();
+    return true;
+  }
+
+  /**
+   * Reads the next line, or returns false at end of input; the line is then read through {@link
+   * #cursor()} or {@link #record()} (not both needed), until the next call. Not mixed with {@link
+   * #hasNext()}/{@link #next()}.
+   */
+  boolean advanceLine() throws IOException {
+    if (!lines.advance()) {
       return false;
     }
-    next = LogLineParser.record(line, lines.lastLineBytes(), seq++, path, lines.lineNumber());
+    lineSeq = seq++;
+    parsed = false;
     return true;
+  }
+
+  /**
+   * The line last read with its prefixes read ({@link LogLineParser#prefix}), when it is plain
+   * ASCII: a cursor over the reader's own buffer, reused for every line, no {@code String} made;
+   * otherwise null.
+   */
+  @Nullable LineCursor cursor() {
+    if (!lines.lineClean()) {
+      return null;
+    }
+    if (!parsed) {
+      cursor.reset(lines.lineBytes(), lines.lineLength());
+      LogLineParser.prefix(cursor);
+      parsed = true;
+    }
+    return cursor;
+  }
+
+  /** The record of the line last read. */
+  LogRecord record() {
+    LineCursor c = cursor();
+    if (c != null) {
+      return LogLineParser.record(c, lineSeq, path, lines.lineNumber());
+    }
+    return LogLineParser.record(lines.lineString(), lineSeq, path, lines.lineNumber());
+  }
+
+  /** The sequence number of the line last read (0-based). */
+  long lineSeq() {
+    return lineSeq;
+  }
+
+  /** The 1-based number of the line last read. */
+  int lineNumber() {
+    return lines.lineNumber();
   }
 
   @Override

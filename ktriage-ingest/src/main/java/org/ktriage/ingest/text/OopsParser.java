@@ -24,6 +24,15 @@ public final class OopsParser implements Consumer<LogRecord> {
 
   private static final String CUT = "------------[ cut here ]------------";
 
+  /** The line panic() ends with (kernel/panic.c). */
+  private static final String END_PANIC = "---[ end Kernel panic";
+
+  private static final byte[] CUT_BYTES = ReportShapes.ascii(CUT);
+  private static final byte[] END_PANIC_BYTES = ReportShapes.ascii(END_PANIC);
+
+  /** For {@link #wants}: fault information tested on a line's bytes in place. */
+  private final java.util.regex.Matcher faultInfo = ReportShapes.faultInfoMatcher();
+
   /** Reports kept; later ones are counted in {@link #droppedReports()} (bounded memory). */
   public static final int MAX_REPORTS = org.ktriage.ingest.bin.ReadLimits.REPORTS_PER_LOG;
 
@@ -103,7 +112,7 @@ public final class OopsParser implements Consumer<LogRecord> {
         faultInfo(k, text, from, r);
         bareLine(r);
         if (lastClosed != null
-            && text.startsWith("---[ end Kernel panic", from)
+            && text.startsWith(END_PANIC, from)
             && lastClosed.panicMessage != null
             && !lastClosed.endPanic) {
           lastClosed.lines.add(r);
@@ -121,6 +130,39 @@ public final class OopsParser implements Consumer<LogRecord> {
     }
     List<LogRecord> info = pendingFault.remove(k);
     header(k, cur, hm, r, info);
+  }
+
+  /**
+   * Whether a plain ASCII line (its prefixes read into {@code c}, {@code from} its text's first
+   * non-blank) needs {@link #accept}: while a report is open, a report without header is being read
+   * or fault-information lines wait for a die header, every line does; otherwise only a line whose
+   * bytes may be a header, a cut line, the end of a panic, fault information or, while no report
+   * was found, the opening of a report without header ({@link ReportShapes}). When false, {@link
+   * #skipped} does all that {@link #accept} would.
+   */
+  boolean wants(LineCursor c, int from) {
+    if (!open.isEmpty() || bare != null || !pendingFault.isEmpty()) {
+      return true;
+    }
+    byte[] b = c.b;
+    int n = c.n;
+    return ReportShapes.mayBeHeader(b, from, n)
+        || ReportShapes.at(b, from, n, CUT_BYTES)
+        || ReportShapes.at(b, from, n, END_PANIC_BYTES)
+        || ReportShapes.mayBeFaultInfo(b, from, n, c, faultInfo)
+        || (huntingBare() && ReportShapes.mayOpenTrace(b, from, n));
+  }
+
+  /** A line {@link #wants} declined: only what it tells about the log's prefixes is kept. */
+  void skipped(LineCursor c) {
+    if (c.callerFrom >= 0) {
+      callersSeen = true;
+    } else if (callersSeen) {
+      return;
+    }
+    if (c.hasNanos) {
+      timestampsSeen = true;
+    }
   }
 
   /** Keeps a run of fault-information lines outside any report; any other line ends the run. */
@@ -142,7 +184,7 @@ public final class OopsParser implements Consumer<LogRecord> {
    * Only the first such report is kept, and only while no report has a header.
    */
   private void bareLine(LogRecord r) {
-    if (bareKept != null || !closedOrder.isEmpty() || !open.isEmpty()) {
+    if (!huntingBare()) {
       return;
     }
     ReportBuilder b = bare;
@@ -161,6 +203,11 @@ public final class OopsParser implements Consumer<LogRecord> {
         bare = ReportBuilder.traceOnly(r);
       }
     }
+  }
+
+  /** Whether a report without header is looked for: none kept, no report found, none open. */
+  private boolean huntingBare() {
+    return bareKept == null && closedOrder.isEmpty() && open.isEmpty();
   }
 
   private void bareEnded(ReportBuilder b) {

@@ -49,11 +49,11 @@ final class PrintkTimes {
       cur.callerAfter();
       cur.skipOneSpace();
     } else if (c >= 'A' && c <= 'Z') {
-      int close = cur.s.indexOf(']', j);
+      int close = cur.indexOf(']', j);
       if (close < 0 || close - j > 32) {
         return;
       }
-      String when = cur.s.substring(j, close).replaceAll("\\s+", " ");
+      String when = cur.substring(j, close).replaceAll("\\s+", " ");
       // the weekday is dropped: some tools print a wrong one, and the date says it all
       int sp = when.indexOf(' ');
       when = sp < 0 ? when : when.substring(sp + 1);
@@ -62,7 +62,7 @@ final class PrintkTimes {
       } catch (DateTimeParseException e) {
         // dmesg --human's "[Oct 2 02:15]" before the first line of each minute: no year, no
         // seconds (util-linux dmesg.c, DMESG_TIMEFTM_RELTIME)
-        if (!HUMAN_MINUTE.matcher(cur.s).region(j, close).matches()) {
+        if (!HUMAN_MINUTE.matcher(cur).region(j, close).matches()) {
           return;
         }
         cur.sawStamp = true;
@@ -104,7 +104,7 @@ final class PrintkTimes {
     }
     // caller id inside the bracket: "[  12.345678 T123]" or "[  12.345678][ T123]"
     int afterNum = j;
-    String inner = null;
+    int inner = -1;
     if (cur.at(j) == ' ' || cur.at(j) == ',') {
       int k = j;
       while (cur.at(k) == ' ' || cur.at(k) == ',') {
@@ -112,7 +112,7 @@ final class PrintkTimes {
       }
       int idEnd = cur.callerIdEnd(k);
       if (idEnd > 0 && cur.at(idEnd) == ']') {
-        inner = cur.s.substring(k, idEnd);
+        inner = k;
         j = idEnd;
       } else {
         // "[   63.211405 ]": blanks before the bracket closes (a log collector's padding)
@@ -126,7 +126,12 @@ final class PrintkTimes {
       return;
     }
     cur.nanos = secs * 1_000_000_000L + frac;
-    cur.caller = inner;
+    cur.hasNanos = true;
+    if (inner >= 0) {
+      cur.caller(inner, j, (char) 0);
+    } else {
+      cur.noCaller();
+    }
     cur.i = j + 1;
     if (cur.at(cur.i) == ':' && cur.at(cur.i + 1) == ' ') {
       // "[10086.884661]: " as sdb and some log collectors print it
@@ -209,10 +214,18 @@ final class PrintkTimes {
     if (end < 0) {
       return;
     }
-    int dot = cur.s.indexOf('.', cur.i);
-    long secs = Long.parseLong(cur.s.substring(cur.i, dot));
-    long micros = Long.parseLong(cur.s.substring(dot + 1, dot + 7));
+    // digits, a dot and six digits (bareSecondsEnd): read in place
+    long secs = 0;
+    int k = cur.i;
+    for (; cur.at(k) != '.'; k++) {
+      secs = secs * 10 + (cur.at(k) - '0');
+    }
+    long micros = 0;
+    for (int f = k + 1; f < k + 7; f++) {
+      micros = micros * 10 + (cur.at(f) - '0');
+    }
     cur.nanos = secs * 1_000_000_000L + micros * 1000L;
+    cur.hasNanos = true;
     cur.i = end;
     if (cur.at(cur.i) == '<') {
       // the level and one blank that separates it from the text
@@ -227,34 +240,41 @@ final class PrintkTimes {
    * kernel text starts at the last such time.
    */
   static void embeddedTimestamp(LineCursor cur) {
-    boolean leading = cur.nanos != null;
-    int k = cur.s.indexOf('[', cur.i + 1);
+    boolean leading = cur.hasNanos;
+    int k = cur.indexOf('[', cur.i + 1);
     while (k > 0) {
       int save = cur.i;
-      Long saveNanos = cur.nanos;
-      String saveCaller = cur.caller;
+      long saveNanos = cur.nanos;
+      boolean saveHasNanos = cur.hasNanos;
+      int saveFrom = cur.callerFrom;
+      int saveTo = cur.callerTo;
+      char saveTag = cur.callerTag;
       boolean saveStamp = cur.sawStamp;
       cur.i = k;
-      cur.nanos = null;
+      cur.hasNanos = false;
       timestamp(cur);
       cur.sawStamp = saveStamp;
-      if (cur.nanos != null) {
+      if (cur.hasNanos) {
         // with a time of its own, the line keeps its text unless only the later part is a report
-        if (leading
-            && (ReportFormats.match(cur.s, ReportBuilder.firstNonSpace(cur.s, save)) != null
-                || ReportFormats.match(cur.s, cur.i) == null)) {
-          cur.i = save;
-          cur.nanos = saveNanos;
-          cur.caller = saveCaller;
-          return;
+        if (leading) {
+          String line = cur.toString();
+          if (ReportFormats.match(line, ReportBuilder.firstNonSpace(line, save)) != null
+              || ReportFormats.match(line, cur.i) == null) {
+            cur.i = save;
+            cur.nanos = saveNanos;
+            cur.hasNanos = saveHasNanos;
+            cur.caller(saveFrom, saveTo, saveTag);
+            return;
+          }
         }
-        k = cur.s.indexOf('[', cur.i);
+        k = cur.indexOf('[', cur.i);
         continue;
       }
       cur.i = save;
       cur.nanos = saveNanos;
-      cur.caller = saveCaller;
-      k = cur.s.indexOf('[', k + 1);
+      cur.hasNanos = saveHasNanos;
+      cur.caller(saveFrom, saveTo, saveTag);
+      k = cur.indexOf('[', k + 1);
     }
   }
 }

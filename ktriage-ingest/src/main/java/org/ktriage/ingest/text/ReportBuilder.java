@@ -115,7 +115,7 @@ final class ReportBuilder {
   }
 
   /** The program-counter lines that open a report without header (x86, powerpc, s390, others). */
-  private static final List<String> TRACE_ONLY_PC =
+  static final List<String> TRACE_ONLY_PC =
       java.util.stream.Stream.concat(
               java.util.stream.Stream.of("RIP: ", "EIP: ", "NIP [", "Krnl PSW : "),
               ReportLine.PC_PREFIXES.stream())

@@ -1,6 +1,5 @@
 package org.ktriage.ingest.text;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -426,70 +425,9 @@ final class ReportLine {
     return by;
   }
 
-  /**
-   * Whether the line from {@code from} could be a frame at all, by the literal each frame form
-   * above needs where it needs it: a function's offset {@code +0x} (every {@code sym+off/size} the
-   * kernel's {@code %pS} prints, lib/vsprintf.c symbol_string()), a bracketed address {@code [<}
-   * (old x86, arm32, s390), a bare address only at the start ({@code 0x…} or {@code ? 0x…}), a
-   * source position ({@code .c:N}, {@code .h:N}, {@code .S:N}) or a debugger's frame number ({@code
-   * #N}). One pass over the line's bytes: most lines of a long log ({@code [mem 0x…]}, {@code
-   * last_pfn = 0x…}) carry none of these and skip every regular expression.
-   */
-  static boolean mayBeFrame(String text, int from) {
-    int n = text.length();
-    if (from >= n) {
-      return false;
-    }
-    char first = text.charAt(from);
-    if (first == '#') {
-      return true;
-    }
-    int start = first == '?' && text.startsWith("? ", from) ? from + 2 : from;
-    if (text.startsWith("0x", start)) {
-      return true;
-    }
-    // one pass over the line's bytes (a char above 0xff reads as '?', never one of these)
-    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-    if (b.length != n) {
-      // a surrogate pair encoded as one byte: compare chars
-      return text.indexOf("+0x", from) >= 0 || text.indexOf("[<", from) >= 0 || sourced(text, from);
-    }
-    for (int k = from + 1; k < n; k++) {
-      byte c = b[k];
-      if (c == 'x') {
-        if (b[k - 1] == '0' && k - 2 >= from && b[k - 2] == '+') {
-          return true;
-        }
-      } else if (c == '<') {
-        if (b[k - 1] == '[') {
-          return true;
-        }
-      } else if (c == ':') {
-        byte p = b[k - 1];
-        if ((p == 'c' || p == 'h' || p == 'S') && k - 2 >= from && b[k - 2] == '.') {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** A source position {@code .c:}, {@code .h:} or {@code .S:} at or after {@code from}. */
-  private static boolean sourced(String text, int from) {
-    for (int colon = text.indexOf(':', from + 2);
-        colon >= 0;
-        colon = text.indexOf(':', colon + 1)) {
-      char c = text.charAt(colon - 1);
-      if ((c == 'c' || c == 'h' || c == 'S') && text.charAt(colon - 2) == '.') {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** A frame parsed from a trace line, or null. */
   static @Nullable Frame frame(String text, int from, SourceSpan span) {
-    if (!mayBeFrame(text, from)) {
+    if (!ReportShapes.mayBeFrame(text, from)) {
       return null;
     }
     String t = text.substring(from).stripTrailing();

@@ -10,7 +10,7 @@ package org.ktriage.ingest.text;
 final class SyslogStamp {
   private SyslogStamp() {}
 
-  private static char at(String s, int k) {
+  private static char at(CharSequence s, int k) {
     return k < s.length() ? s.charAt(k) : '\0';
   }
 
@@ -22,7 +22,7 @@ final class SyslogStamp {
    * A fuzzer or tool log prefix {@code 2018/01/09 14:28:48 } before kernel text; the index after
    * its trailing blank, or -1.
    */
-  static int toolPrefixEnd(String s, int j) {
+  static int toolPrefixEnd(CharSequence s, int j) {
     if (!(digit(at(s, j)) && at(s, j + 4) == '/' && at(s, j + 7) == '/' && at(s, j + 10) == ' ')) {
       return -1;
     }
@@ -31,7 +31,7 @@ final class SyslogStamp {
   }
 
   /** A BSD or ISO syslog stamp at j; the index after it (before the blank), or -1. */
-  static int end(String s, int j) {
+  static int end(CharSequence s, int j) {
     char c = at(s, j);
     if (Character.isLetter(c) || (digit(c) && monthWord(s, j) > 0)) {
       // "Nov 17 05:56:07 ", a localized month ("июл 27", "sept. 27"), or logread's
@@ -98,7 +98,7 @@ final class SyslogStamp {
    * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a number
    * and the CJK month sign), and the blanks after it; the index after them or -1.
    */
-  static int monthWord(String s, int j) {
+  static int monthWord(CharSequence s, int j) {
     int k = j;
     if (digit(at(s, k))) {
       // a numbered month: "8月 14 10:24:12" (Chinese and Japanese locales), "8월" (Korean)
@@ -136,7 +136,7 @@ final class SyslogStamp {
   }
 
   /** {@code hh:mm:ss[.frac]} at j; the index after it or -1. */
-  static int clock(String s, int j) {
+  static int clock(CharSequence s, int j) {
     if (!(digit(at(s, j))
         && digit(at(s, j + 1))
         && at(s, j + 2) == ':'

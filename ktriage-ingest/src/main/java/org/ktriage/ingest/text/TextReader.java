@@ -2,7 +2,6 @@ package org.ktriage.ingest.text;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +20,10 @@ import org.ktriage.model.PanicInfo;
  * crash} output is taken by {@link CrashSessionParser}, every other line goes to {@link OopsParser}
  * and to a bounded window of log records ({@link #LOG_WINDOW} most recent lines; the lines of
  * reports are kept inside the reports whatever their age).
+ *
+ * <p>A plain ASCII line stays bytes: its prefixes are read in place, and only when one of the three
+ * readers {@code wants} it (it may be crash output, report material, or a report is open) does it
+ * become a {@link LogRecord}; the others are tallied and kept as bytes in the log window.
  */
 public final class TextReader {
   /** Log records kept besides those inside reports. */
@@ -43,16 +46,30 @@ public final class TextReader {
 
   /** Reads the stream (not closed here). */
   public static TextResult read(InputStream in, String path) throws IOException {
+    return read(in, path, true);
+  }
+
+  /**
+   * Reads the stream; {@code bytesWhenPlain} false makes every line a record (what the byte-level
+   * tests must never change: compared on real logs by {@code LineGateTest}).
+   */
+  static TextResult read(InputStream in, String path, boolean bytesWhenPlain) throws IOException {
     OopsParser oopses = new OopsParser();
-    LogTally log = new LogTally(LOG_WINDOW);
+    LogTally log = new LogTally(LOG_WINDOW, path);
     CrashSessionParser crash = new CrashSessionParser(oopses.andThen(log));
     LogReader reader = new LogReader(in, path);
-    try {
-      while (reader.hasNext()) {
-        crash.accept(reader.next());
+    while (reader.advanceLine()) {
+      LineCursor c = bytesWhenPlain ? reader.cursor() : null;
+      if (c != null) {
+        int from = ReportShapes.firstNonBlank(c.b, c.i, c.n);
+        if (!crash.wants(c, from) && !oopses.wants(c, from) && !log.wants(c)) {
+          // the common line: nothing crash-shaped, no report open; it stays bytes
+          oopses.skipped(c);
+          log.skipped(c, reader.lineSeq(), reader.lineNumber());
+          continue;
+        }
       }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      crash.accept(reader.record());
     }
     crash.finish();
     List<Oops> found = oopses.finish();

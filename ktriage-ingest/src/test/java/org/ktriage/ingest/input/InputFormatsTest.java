@@ -19,8 +19,8 @@ import org.ktriage.testkit.Shared;
 
 /**
  * Each registry line reads real data: the lab's kernel log compressed by the real tools (gzip, xz,
- * zstd, bzip2, lz4 — bzip2 and lz4 were added as one line each plus a reader) reads as the plain
- * log does; a compressed dump reads as the dump; no magic means a one-line refusal.
+ * zstd, bzip2, lz4, lzop — bzip2, lz4 and lzop were added as one line each plus a reader) reads as
+ * the plain log does; a compressed dump reads as the dump; no magic means a one-line refusal.
  */
 class InputFormatsTest {
   @TempDir Path tmp;
@@ -40,7 +40,7 @@ class InputFormatsTest {
     CrashReport plain = Ingest.read(List.of(log), Strictness.LENIENT);
     assertThat(plain.oopses()).isNotEmpty();
     String[][] tools = {
-      {"gzip", "-c"}, {"xz", "-c"}, {"zstd", "-qc"}, {"bzip2", "-c"}, {"lz4", "-qc"}
+      {"gzip", "-c"}, {"xz", "-c"}, {"zstd", "-qc"}, {"bzip2", "-c"}, {"lz4", "-qc"}, {"lzop", "-c"}
     };
     for (String[] tool : tools) {
       Path packed = compress(log, tool);
@@ -148,5 +148,45 @@ class InputFormatsTest {
       // first read even with only the checksum cut): a cut zstd log is a one-line refusal
       assertThat(partials).as(tool[0]).isGreaterThan(tool[0].equals("zstd") ? -1 : 2);
     }
+  }
+
+  /**
+   * lzop writes blocks of 256 KiB (lzop's BLOCK_SIZE) and has no option to change it: a log of
+   * three blocks cut anywhere is a PARTIAL report of the whole blocks before the cut, a one-line
+   * refusal when the cut falls in the header or the first block, and never anything else.
+   */
+  @Test
+  void aCutLzopLogIsAPartialReportOfTheBlocksBeforeTheCut() throws Exception {
+    byte[] one = Files.readAllBytes(Shared.path("lab/fixtures/timer-after-unload-kdump.dmesg.txt"));
+    Path log = tmp.resolve("many.log");
+    try (var out = Files.newOutputStream(log)) {
+      for (int i = 0; i < 24; i++) {
+        out.write(one);
+      }
+    }
+    byte[] packed = Files.readAllBytes(compress(log, "lzop", "-c"));
+    int partials = 0;
+    for (int k = 1; k <= 24; k++) {
+      // the last cut drops only the end-of-file block's u32 0
+      int at = k == 24 ? packed.length - 4 : (int) ((long) packed.length * k / 24);
+      Path cut = tmp.resolve("cut-" + at + ".lzo");
+      Files.write(cut, java.util.Arrays.copyOf(packed, at));
+      String what = "lzop cut at " + at + " of " + packed.length;
+      CrashReport r;
+      try {
+        r = Ingest.read(List.of(cut), Strictness.LENIENT);
+      } catch (UnreadableInputException e) {
+        assertThat(e.getMessage()).as(what).doesNotContain("\n");
+        assertThat(e.getMessage()).as(what).containsAnyOf("corrupt lzop data", "no kernel log");
+        continue;
+      }
+      partials++;
+      assertThat(r.completeness().partial()).as(what).isTrue();
+      assertThat(r.completeness().problems())
+          .as(what)
+          .anyMatch(p -> p.contains("lzop data is cut or corrupt after"));
+      assertThat(r.oopses()).as(what).isNotEmpty();
+    }
+    assertThat(partials).isGreaterThan(8);
   }
 }

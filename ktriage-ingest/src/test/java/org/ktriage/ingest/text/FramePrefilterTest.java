@@ -57,7 +57,7 @@ class FramePrefilterTest {
         if (ReportLine.frame(text, from, r.source()) != null) {
           frames++;
         }
-        if (ReportLine.mayBeFrame(text, from)) {
+        if (ReportShapes.mayBeFrame(text, from)) {
           continue;
         }
         ruledOut++;
@@ -77,14 +77,15 @@ class FramePrefilterTest {
 
   @Test
   void boardLinesWithAddressesAreRuledOutAndFramesAreNot() {
-    assertThat(ReportLine.mayBeFrame("BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff]", 0))
+    assertThat(ReportShapes.mayBeFrame("BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff]", 0))
         .isFalse();
-    assertThat(ReportLine.mayBeFrame("last_pfn = 0xffe0 max_arch_pfn = 0x400000000", 0)).isFalse();
-    assertThat(ReportLine.mayBeFrame(" ? __die+0x20/0x70", 1)).isTrue();
-    assertThat(ReportLine.mayBeFrame("[<ffffffff81234567>] do_exit+0x1/0x2", 0)).isTrue();
-    assertThat(ReportLine.mayBeFrame("? 0xffffffffc0a01000", 0)).isTrue();
-    assertThat(ReportLine.mayBeFrame("do_exit (kernel/exit.c:812)", 0)).isTrue();
-    assertThat(ReportLine.mayBeFrame("#0 0xffffffff81000000 in f ()", 0)).isTrue();
+    assertThat(ReportShapes.mayBeFrame("last_pfn = 0xffe0 max_arch_pfn = 0x400000000", 0))
+        .isFalse();
+    assertThat(ReportShapes.mayBeFrame(" ? __die+0x20/0x70", 1)).isTrue();
+    assertThat(ReportShapes.mayBeFrame("[<ffffffff81234567>] do_exit+0x1/0x2", 0)).isTrue();
+    assertThat(ReportShapes.mayBeFrame("? 0xffffffffc0a01000", 0)).isTrue();
+    assertThat(ReportShapes.mayBeFrame("do_exit (kernel/exit.c:812)", 0)).isTrue();
+    assertThat(ReportShapes.mayBeFrame("#0 0xffffffff81000000 in f ()", 0)).isTrue();
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.ktriage.testkit.Shared;
 /** The log lines of a real console log (the lab's bug-on scenario, 430 lines), tallied. */
 class LogTallyTest {
   private static LogTally tally(Path f, int window) throws Exception {
-    LogTally t = new LogTally(window);
+    LogTally t = new LogTally(window, "t.log");
     try (InputStream in = Files.newInputStream(f)) {
       LogReader r = new LogReader(in, f.toString());
       while (r.hasNext()) {

@@ -420,6 +420,23 @@ public final class ReportKinds {
                   List.of(),
                   List.of(),
                   List.of())),
+          // 2.6's NMI for a memory parity error or a PCI SERR (reason port 0x61 bit 7;
+          // arch/i386/kernel/traps.c and arch/x86_64/kernel/traps.c mem_parity_error): "Uhhuh. NMI
+          // received. Dazed and confused, but trying to continue" then "You probably have a
+          // hardware problem with your RAM chips" (v2.6.35+ pci_serr_error prints "NMI: PCI system
+          // error (SERR) for reason …" instead). Printed from the NMI handler without a stack.
+          titled(
+              "mce",
+              "Uhhuh. NMI received. Dazed and confused",
+              "Uhhuh\\. NMI received\\. Dazed and confused",
+              OPENS,
+              new TitleFormat(
+                  "Uhhuh. NMI received. Dazed and confused",
+                  "Uhhuh\\. NMI received\\. Dazed and confused",
+                  "Uhhuh. NMI received. Dazed and confused",
+                  List.of(),
+                  List.of(),
+                  List.of())),
           // grsecurity/PaX's size_overflow gcc plugin: an integer overflow in a size computation
           // (fs/exec.c report_size_overflow: "PAX: size overflow detected in function %s %s:%u
           // %s", then dump_stack())
@@ -675,6 +692,86 @@ public final class ReportKinds {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a header may match the line whose text is the ASCII bytes {@code b[start..end)}, read
+   * from {@code from} as {@link #match} reads it: the same literals (a prefix at {@code from}, a
+   * {@code contains} literal within {@link #CONTAINS_REACH}), compared on the bytes, no pattern run
+   * and no {@code String} made. False means {@link #match} returns null on that text; true that it
+   * must be asked. For readers that see every line of a long log.
+   */
+  public static boolean mayMatch(byte[] b, int from, int end) {
+    if (from >= end) {
+      return false;
+    }
+    int first = b[from];
+    if (first >= 0) {
+      for (byte[] prefix : PREFIX_BYTES[first]) {
+        if (bytesAt(b, from, end, prefix)) {
+          return true;
+        }
+      }
+    }
+    for (byte[] literal : CONTAINS_BYTES) {
+      byte head = literal[0];
+      int last = Math.min(end - literal.length, from + CONTAINS_REACH);
+      for (int k = from + 1; k <= last; k++) {
+        if (b[k] == head && bytesAt(b, k, end, literal)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@link #BY_FIRST_CHAR}'s prefixes and {@link #CONTAINING}'s literals as ASCII bytes, for {@link
+   * #mayMatch}; a literal with a char above ASCII is left out (it is never in an ASCII line).
+   */
+  private static final byte[][][] PREFIX_BYTES = prefixBytes();
+
+  private static final byte[][] CONTAINS_BYTES =
+      java.util.Arrays.stream(CONTAINING)
+          .map(r -> ascii(r.contains()))
+          .filter(java.util.Objects::nonNull)
+          .toArray(byte[][]::new);
+
+  private static byte[][][] prefixBytes() {
+    byte[][][] by = new byte[128][][];
+    for (int c = 0; c < 128; c++) {
+      by[c] =
+          java.util.Arrays.stream(BY_FIRST_CHAR[c])
+              .map(r -> ascii(r.prefix()))
+              .filter(java.util.Objects::nonNull)
+              .toArray(byte[][]::new);
+    }
+    return by;
+  }
+
+  private static byte @Nullable [] ascii(String literal) {
+    byte[] out = new byte[literal.length()];
+    for (int k = 0; k < out.length; k++) {
+      char c = literal.charAt(k);
+      if (c > 0x7f) {
+        return null;
+      }
+      out[k] = (byte) c;
+    }
+    return out;
+  }
+
+  private static boolean bytesAt(byte[] b, int at, int end, byte[] literal) {
+    int len = literal.length;
+    if (at + len > end) {
+      return false;
+    }
+    for (int j = 0; j < len; j++) {
+      if (b[at + j] != literal[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A header that matched a line, with its match. */
