@@ -134,51 +134,11 @@ public final class OrcUnwinder {
         if (e.type() == OrcTable.Type.UNDEFINED) {
           return new Result(frames, Stop.UNDEFINED);
         }
-        long cfa;
-        boolean indirect = false;
-        switch (e.spReg()) {
-          case OrcTable.REG_SP -> cfa = curSp + e.spOffset();
-          case OrcTable.REG_BP -> {
-            if (curBp == 0) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = curBp + e.spOffset();
-          }
-          case OrcTable.REG_SP_INDIRECT -> {
-            cfa = curSp;
-            indirect = true;
-          }
-          case OrcTable.REG_BP_INDIRECT -> {
-            if (curBp == 0) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = curBp + e.spOffset();
-            indirect = true;
-          }
-          case OrcTable.REG_R10, OrcTable.REG_R13, OrcTable.REG_DI, OrcTable.REG_DX -> {
-            String name =
-                switch (e.spReg()) {
-                  case OrcTable.REG_R10 -> "R10";
-                  case OrcTable.REG_R13 -> "R13";
-                  case OrcTable.REG_DI -> "RDI";
-                  default -> "RDX";
-                };
-            Long v = curRegs == null ? null : curRegs.get(name);
-            if (v == null) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = v;
-          }
-          default -> {
-            return new Result(frames, Stop.UNDEFINED);
-          }
+        Long cfaOrNull = cfa(e, curSp, curBp, curRegs);
+        if (cfaOrNull == null) {
+          return new Result(frames, Stop.UNDEFINED);
         }
-        if (indirect) {
-          cfa = k.memory().readU64Le(cfa);
-          if (e.spReg() == OrcTable.REG_SP_INDIRECT) {
-            cfa += e.spOffset();
-          }
-        }
+        long cfa = cfaOrNull;
         long nextIp;
         long nextSp;
         Map<String, Long> nextRegs = null;
@@ -219,25 +179,11 @@ public final class OrcUnwinder {
             return new Result(frames, Stop.UNDEFINED);
           }
         }
-        long nextBp = curBp;
-        switch (e.bpReg()) {
-          case OrcTable.REG_UNDEFINED -> {
-            if (nextRegs != null && nextRegs.get("RBP") != null) {
-              nextBp = nextRegs.get("RBP");
-            }
-          }
-          case OrcTable.REG_PREV_SP -> nextBp = k.memory().readU64Le(cfa + e.bpOffset());
-          case OrcTable.REG_BP -> {
-            if (curBp == 0) {
-              nextBp = 0;
-            } else {
-              nextBp = k.memory().readU64Le(curBp + e.bpOffset());
-            }
-          }
-          default -> {
-            return new Result(frames, Stop.UNDEFINED);
-          }
+        Long nextBpOrNull = nextBp(e, cfa, curBp, nextRegs);
+        if (nextBpOrNull == null) {
+          return new Result(frames, Stop.UNDEFINED);
         }
+        long nextBp = nextBpOrNull;
         if (nextIp == 0) {
           return new Result(frames, Stop.END_OF_STACK);
         }
@@ -251,6 +197,88 @@ public final class OrcUnwinder {
     } catch (UnreadableInputException unreadable) {
       return new Result(frames, Stop.BAD_STACK);
     }
+  }
+
+  /**
+   * The canonical frame address of an ORC entry (arch/x86/kernel/unwind_orc.c {@code
+   * unwind_next_frame()}: sp_reg plus sp_offset, through memory for the indirect kinds), or null
+   * where it is undefined.
+   */
+  private @Nullable Long cfa(
+      OrcTable.Entry e, long curSp, long curBp, @Nullable Map<String, Long> curRegs)
+      throws UnreadableInputException {
+    long cfa;
+    boolean indirect = false;
+    switch (e.spReg()) {
+      case OrcTable.REG_SP -> cfa = curSp + e.spOffset();
+      case OrcTable.REG_BP -> {
+        if (curBp == 0) {
+          return null;
+        }
+        cfa = curBp + e.spOffset();
+      }
+      case OrcTable.REG_SP_INDIRECT -> {
+        cfa = curSp;
+        indirect = true;
+      }
+      case OrcTable.REG_BP_INDIRECT -> {
+        if (curBp == 0) {
+          return null;
+        }
+        cfa = curBp + e.spOffset();
+        indirect = true;
+      }
+      case OrcTable.REG_R10, OrcTable.REG_R13, OrcTable.REG_DI, OrcTable.REG_DX -> {
+        String name =
+            switch (e.spReg()) {
+              case OrcTable.REG_R10 -> "R10";
+              case OrcTable.REG_R13 -> "R13";
+              case OrcTable.REG_DI -> "RDI";
+              default -> "RDX";
+            };
+        Long v = curRegs == null ? null : curRegs.get(name);
+        if (v == null) {
+          return null;
+        }
+        cfa = v;
+      }
+      default -> {
+        return null;
+      }
+    }
+    if (indirect) {
+      cfa = k.memory().readU64Le(cfa);
+      if (e.spReg() == OrcTable.REG_SP_INDIRECT) {
+        cfa += e.spOffset();
+      }
+    }
+    return cfa;
+  }
+
+  /** The caller's frame pointer as the entry's bp_reg says, or null where it is undefined. */
+  private @Nullable Long nextBp(
+      OrcTable.Entry e, long cfa, long curBp, @Nullable Map<String, Long> nextRegs)
+      throws UnreadableInputException {
+    long nextBp = curBp;
+    switch (e.bpReg()) {
+      case OrcTable.REG_UNDEFINED -> {
+        if (nextRegs != null && nextRegs.get("RBP") != null) {
+          nextBp = nextRegs.get("RBP");
+        }
+      }
+      case OrcTable.REG_PREV_SP -> nextBp = k.memory().readU64Le(cfa + e.bpOffset());
+      case OrcTable.REG_BP -> {
+        if (curBp == 0) {
+          nextBp = 0;
+        } else {
+          nextBp = k.memory().readU64Le(curBp + e.bpOffset());
+        }
+      }
+      default -> {
+        return null;
+      }
+    }
+    return nextBp;
   }
 
   /** A CALL step must move up within one stack or leave it for another known stack. */

@@ -13,6 +13,7 @@ import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.Hit;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.Frame;
@@ -114,25 +115,9 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
         new Evidence(
             "fault in the timer softirq at " + p.where() + " (" + p.context().id() + ")",
             p.source()));
-    String what;
-    if (register == null) {
-      what = "fault address " + a;
-    } else if (ptr != null && register.equals(ptr.register()) && ptr.value() != addr) {
-      // the operand's displacement was added: name the register's own value too
-      what =
-          "faulting instruction's access at "
-              + a
-              + " ("
-              + register
-              + " = "
-              + Hex.reg(ptr.value())
-              + " plus the displacement)";
-    } else {
-      what = "faulting instruction's " + register + " = " + a;
-    }
     ev.add(
         Evidence.about(
-            what + " lies in the module area",
+            operand(register, ptr, addr) + " lies in the module area",
             register == null && p.report() != null
                 ? p.report().oops().span()
                 : site.frame().source(),
@@ -143,7 +128,7 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     }
     if (f.moduleRangesKnown()) {
       ev.add(Evidence.about("no loaded module covers " + a + " (module list checked)", null, addr));
-      confidence += 0.05;
+      confidence += 0.05 + freedModuleMemory(f, addr, ev);
     } else {
       missing.add("module address ranges (crash> mod) to prove no loaded module covers " + a);
     }
@@ -174,6 +159,44 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       missing.add("CR2 (the fault address) was not printed; " + register + " was used instead");
     }
     return new Hit(values, ev, Math.min(confidence, 0.95), missing);
+  }
+
+  /** How the evidence names the address: the fault address, or the operand's register. */
+  private static String operand(
+      @Nullable String register, Instructions.@Nullable Pointer ptr, long addr) {
+    String a = Hex.reg(addr);
+    if (register == null) {
+      return "fault address " + a;
+    }
+    if (ptr != null && register.equals(ptr.register()) && ptr.value() != addr) {
+      // the operand's displacement was added: name the register's own value too
+      return "faulting instruction's access at "
+          + a
+          + " ("
+          + register
+          + " = "
+          + Hex.reg(ptr.value())
+          + " plus the displacement)";
+    }
+    return "faulting instruction's " + register + " = " + a;
+  }
+
+  /**
+   * From a dump: what the address is in its memory, as {@code crash}'s {@code kmem} says it (read
+   * by the dump reader into the report's address facts): module-area memory that no module on the
+   * {@code modules} list covers, the freed memory of an unloaded module. Added to {@code ev};
+   * returns the confidence it adds.
+   */
+  private static double freedModuleMemory(CrashFacts f, long addr, List<Evidence> ev) {
+    for (AddressFact fact : f.report().addressFacts()) {
+      if (fact.address() == addr && fact.kind().equals("freed-module-area")) {
+        ev.add(
+            Evidence.about(
+                String.format("kmem %016x: %s", addr, fact.description()), fact.source(), addr));
+        return 0.05;
+      }
+    }
+    return 0;
   }
 
   /**
