@@ -148,26 +148,34 @@ final class CollectCommand implements Callable<Integer> {
         return ExitCode.UNREADABLE;
       }
     }
+    return run(options(base, token == null || token.isBlank() ? null : token));
+  }
+
+  /** The collector's options: the flags given, the defaults for the rest. */
+  private Collector.Options options(URI base, @Nullable String token) {
     HostIdentity id = HostIdentity.current();
     if (host != null) {
       id = new HostIdentity(HostIdentity.cleanHost(host), id.machineId(), id.runningRelease());
     }
-    Collector.Options options =
-        new Collector.Options(
-            base,
-            token == null || token.isBlank() ? null : token,
-            state != null ? state : defaultState(),
-            kdumpDirs.isEmpty() ? List.of(Path.of("/var/crash")) : kdumpDirs,
-            pstoreDirs.isEmpty()
-                ? List.of(Path.of("/sys/fs/pstore"), Path.of("/var/lib/systemd/pstore"))
-                : pstoreDirs,
-            files,
-            id,
-            labels,
-            Duration.ofSeconds(retryForSeconds),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(60),
-            VersionProvider.version());
+    return new Collector.Options(
+        base,
+        token,
+        state != null ? state : defaultState(),
+        kdumpDirs.isEmpty() ? List.of(Path.of("/var/crash")) : kdumpDirs,
+        pstoreDirs.isEmpty()
+            ? List.of(Path.of("/sys/fs/pstore"), Path.of("/var/lib/systemd/pstore"))
+            : pstoreDirs,
+        files,
+        id,
+        labels,
+        Duration.ofSeconds(retryForSeconds),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(60),
+        VersionProvider.version());
+  }
+
+  /** Runs the collector, one line per step; the exit code from what was left undone. */
+  private int run(Collector.Options options) throws InterruptedException {
     PrintWriter out = terminal.out();
     int[] already = {0};
     Collector.Summary s;
@@ -185,7 +193,7 @@ final class CollectCommand implements Callable<Integer> {
                   })
               .run();
     } catch (IOException e) {
-      err.println("ktriage collect: " + Messages.oneLine(e.getMessage()));
+      terminal.err().println("ktriage collect: " + Messages.oneLine(e.getMessage()));
       return ExitCode.UNREADABLE;
     }
     if (s.sent() == 0 && s.pending() == 0 && s.refused() == 0 && s.unreadable() == 0) {

@@ -138,26 +138,18 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Path dir = data != null ? data : defaultDataDir();
     ServerConfig config =
-        ServerConfig.defaults(dir)
-            .withPort(port)
-            .withJdbc(
+        new ServerConfig.Builder(dir)
+            .host(host)
+            .port(port)
+            .jdbc(
                 db,
                 terminal.env().get("KTRIAGE_DB_USER"),
                 terminal.env().get("KTRIAGE_DB_PASSWORD"))
-            .withLimits(maxBodyMib << 20, maxInflatedMib << 20);
-    config =
-        new ServerConfig(
-            host,
-            config.port(),
-            config.dataDir(),
-            config.jdbcUrl(),
-            config.jdbcUser(),
-            config.jdbcPassword(),
-            config.maxBodyBytes(),
-            config.maxInflatedBytes(),
-            userHeader,
-            scrub,
-            keepRetired);
+            .limits(maxBodyMib << 20, maxInflatedMib << 20)
+            .userHeader(userHeader)
+            .scrub(scrub)
+            .keepRetired(keepRetired)
+            .build();
     if (newToken != null) {
       return createToken(config, newToken);
     }

@@ -7,19 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.analysis.bucket.Bucket;
+import org.ktriage.analysis.bucket.BucketTable;
 import org.ktriage.analysis.bucket.Buckets;
 import org.ktriage.analysis.bucket.MergeSuggestion;
 import org.ktriage.analysis.bucket.TriageResult;
@@ -121,49 +116,31 @@ public final class TriageCommand implements Callable<Integer> {
       err.println("ktriage triage: no input files");
       return ExitCode.USAGE;
     }
-    ConcurrentLinkedQueue<TriageResult> results = new ConcurrentLinkedQueue<>();
-    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    AtomicInteger done = new AtomicInteger();
     TriageOutput output = new TriageOutput(out);
-    int workers = Math.max(1, jobs);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            workers,
-            r -> {
-              Thread t = new Thread(r, "ktriage-triage");
-              t.setDaemon(true);
-              return t;
-            });
-    // Bounded in-flight work: at most a few inputs per worker are read at any time.
-    Semaphore slots = new Semaphore(workers * 2);
+    int workers = Math.max(1, Math.min(jobs, files.size()));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    // each worker takes the next input, reads, analyses and folds it into its own table; no
+    // result outlives its input (memory grows with the buckets, not the inputs), nothing is
+    // shared but the input counter and, for jsonl, the output
+    BucketTable[] tables = new BucketTable[workers];
+    Thread[] threads = new Thread[workers];
     ProgressBar bar = new ProgressBar(err, interactive && !noProgress, files.size(), done);
     try {
-      for (InputFiles.Input in : files) {
-        slots.acquire();
-        pool.execute(
-            () -> {
-              try {
-                List<TriageResult> rs = triage(in, stdin);
-                results.addAll(rs);
-                if (format == Format.jsonl) {
-                  rs.forEach(output::jsonLine);
-                }
-              } catch (OutOfMemoryError | RuntimeException e) {
-                // out of heap outside one input's own handling (collecting, printing): the run
-                // ends with one line, from this thread, not the JVM's dump of a worker thread
-                failure.compareAndSet(null, e);
-              } finally {
-                done.incrementAndGet();
-                slots.release();
-              }
-            });
+      for (int w = 0; w < workers; w++) {
+        BucketTable table = new BucketTable();
+        tables[w] = table;
+        threads[w] =
+            new Thread(
+                () -> work(files, next, done, failure, table, output), "ktriage-triage-" + w);
+        threads[w].setDaemon(true);
+        threads[w].start();
       }
-      pool.shutdown();
-      while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-        // keep waiting; the progress bar ticks meanwhile
+      for (Thread t : threads) {
+        t.join();
       }
     } finally {
-      pool.shutdownNow();
       bar.close();
     }
     Throwable failed = failure.get();
@@ -176,19 +153,21 @@ public final class TriageCommand implements Callable<Integer> {
       err.flush();
       return ExitCode.UNREADABLE;
     }
-    List<TriageResult> all = new ArrayList<>(results);
-    all.sort(Comparator.comparing(TriageResult::path).thenComparingInt(TriageResult::incident));
-    List<Bucket> buckets = Buckets.group(all);
+    BucketTable table = tables[0];
+    for (int w = 1; w < workers; w++) {
+      table.merge(tables[w]);
+    }
+    List<Bucket> buckets = table.buckets();
     List<MergeSuggestion> merges = Buckets.suggestMerges(buckets, mergeThreshold);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    Summary summary = Summary.of(all, buckets.size(), seconds);
+    Summary summary = Summary.of(table, seconds);
     switch (format) {
-      case table -> output.table(buckets, merges, all, summary);
+      case table -> output.table(buckets, merges, table, summary);
       case csv -> output.csv(buckets);
-      case json -> output.json(buckets, merges, all, summary);
+      case json -> output.json(buckets, merges, table, summary);
       case jsonl -> {}
       case html -> {
-        if (page == null || !new TriageHtml(page, err).write(buckets, merges, all, summary)) {
+        if (page == null || !new TriageHtml(page, err).write(buckets, merges, table, summary)) {
           err.flush();
           return ExitCode.UNREADABLE;
         }
@@ -199,10 +178,37 @@ public final class TriageCommand implements Callable<Integer> {
       err.println(summary.line());
     }
     err.flush();
-    if (summary.unreadable() == all.size()) {
+    if (summary.unreadable() == summary.inputs()) {
       return ExitCode.UNREADABLE;
     }
     return summary.crashes() == 0 ? ExitCode.NO_CRASH : ExitCode.ANALYSED;
+  }
+
+  /** One worker: triages inputs until none is left or a run-ending failure was seen. */
+  private void work(
+      List<InputFiles.Input> files,
+      AtomicInteger next,
+      AtomicInteger done,
+      AtomicReference<@Nullable Throwable> failure,
+      BucketTable table,
+      TriageOutput output) {
+    for (int i = next.getAndIncrement();
+        i < files.size() && failure.get() == null;
+        i = next.getAndIncrement()) {
+      try {
+        List<TriageResult> rs = triage(files.get(i), stdin);
+        table.addInput(rs);
+        if (format == Format.jsonl) {
+          rs.forEach(output::jsonLine);
+        }
+      } catch (OutOfMemoryError | RuntimeException e) {
+        // out of heap outside one input's own handling (collecting, printing): the run ends
+        // with one line, from the command's thread, not the JVM's dump of a worker thread
+        failure.compareAndSet(null, e);
+      } finally {
+        done.incrementAndGet();
+      }
+    }
   }
 
   /** Why {@code -o} does not fit the format, or null when it does. */
@@ -226,32 +232,14 @@ public final class TriageCommand implements Callable<Integer> {
   /** Counts for the summary line. */
   record Summary(
       int inputs, int crashes, int noCrash, int unreadable, int buckets, double seconds) {
-    static Summary of(List<TriageResult> all, int buckets, double seconds) {
-      int crashes = 0;
-      int unreadable = 0;
-      int inputs = 0;
-      int withCrash = 0;
-      String lastPath = null;
-      boolean pathCrashed = false;
-      for (TriageResult r : all) {
-        if (!r.path().equals(lastPath)) {
-          inputs++;
-          lastPath = r.path();
-          pathCrashed = false;
-        }
-        if (r.error() != null) {
-          unreadable++;
-        } else if (r.hasCrash()) {
-          // independent crashes of one log count as separate reports
-          crashes++;
-          if (!pathCrashed) {
-            withCrash++;
-            pathCrashed = true;
-          }
-        }
-      }
+    static Summary of(BucketTable table, double seconds) {
       return new Summary(
-          inputs, crashes, inputs - withCrash - unreadable, unreadable, buckets, seconds);
+          table.inputs(),
+          table.crashes(),
+          table.withoutCrash(),
+          table.unreadable().size(),
+          table.size(),
+          seconds);
     }
 
     String line() {

@@ -16,9 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.Analyzer;
 import org.ktriage.analysis.bucket.Bucket;
+import org.ktriage.analysis.bucket.BucketTable;
 import org.ktriage.analysis.bucket.MergeSuggestion;
-import org.ktriage.analysis.bucket.SeenSeries;
-import org.ktriage.analysis.bucket.TriageResult;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.model.CrashReport;
@@ -61,7 +60,7 @@ final class TriageHtml {
   boolean write(
       List<Bucket> buckets,
       List<MergeSuggestion> merges,
-      List<TriageResult> all,
+      BucketTable table,
       TriageCommand.Summary summary) {
     Map<String, String> links = new LinkedHashMap<>();
     Path dir = reportsDir(page);
@@ -94,10 +93,10 @@ final class TriageHtml {
     TriageRun run =
         new TriageRun(
             buckets,
-            SeenSeries.bySignature(all),
+            table.seen(),
             links,
             merges,
-            all.stream().filter(r -> r.error() != null).toList(),
+            table.unreadable(),
             summary.inputs(),
             summary.crashes(),
             summary.noCrash());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.bucket.Bucket;
+import org.ktriage.analysis.bucket.BucketTable;
 import org.ktriage.analysis.bucket.MergeSuggestion;
 import org.ktriage.analysis.bucket.TriageResult;
 
@@ -50,7 +51,7 @@ final class TriageOutput {
   void table(
       List<Bucket> buckets,
       List<MergeSuggestion> merges,
-      List<TriageResult> all,
+      BucketTable table,
       TriageCommand.Summary summary) {
     aligned(bucketRows(buckets));
     if (!merges.isEmpty()) {
@@ -65,7 +66,7 @@ final class TriageOutput {
             m.similarity());
       }
     }
-    List<TriageResult> unreadable = all.stream().filter(r -> r.error() != null).toList();
+    List<TriageResult> unreadable = table.unreadable();
     if (!unreadable.isEmpty()) {
       out.println();
       out.println("Unreadable inputs:");
@@ -73,7 +74,7 @@ final class TriageOutput {
         out.println("  " + r.path() + ": " + r.error());
       }
     }
-    List<TriageResult> partial = readInPart(all);
+    List<TriageResult> partial = table.readInPart();
     if (!partial.isEmpty()) {
       out.println();
       out.println("Inputs read in part (PARTIAL):");
@@ -168,7 +169,7 @@ final class TriageOutput {
   void json(
       List<Bucket> buckets,
       List<MergeSuggestion> merges,
-      List<TriageResult> all,
+      BucketTable table,
       TriageCommand.Summary summary) {
     Map<String, Object> root = new LinkedHashMap<>();
     List<Map<String, Object>> bs = new ArrayList<>();
@@ -198,17 +199,15 @@ final class TriageOutput {
     }
     root.put("mergeSuggestions", ms);
     List<Map<String, Object>> un = new ArrayList<>();
-    for (TriageResult r : all) {
-      if (r.error() != null) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", r.path());
-        m.put("error", r.error());
-        un.add(m);
-      }
+    for (TriageResult r : table.unreadable()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", r.path());
+      m.put("error", r.error());
+      un.add(m);
     }
     root.put("unreadable", un);
     List<Map<String, Object>> part = new ArrayList<>();
-    for (TriageResult r : readInPart(all)) {
+    for (TriageResult r : table.readInPart()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("path", r.path());
       m.put("problems", r.problems());
@@ -224,13 +223,6 @@ final class TriageOutput {
     s.put("seconds", Math.round(summary.seconds() * 1000) / 1000.0);
     root.put("summary", s);
     out.println(write(root, true));
-  }
-
-  /** One result per input read with problems (its first crash's: they share the input). */
-  private static List<TriageResult> readInPart(List<TriageResult> all) {
-    return all.stream()
-        .filter(r -> r.error() == null && r.incident() == 0 && !r.problems().isEmpty())
-        .toList();
   }
 
   private String write(Object value, boolean pretty) {

@@ -7,49 +7,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.ingest.dump.DumpContents;
-import org.ktriage.ingest.dump.Vmcore;
-import org.ktriage.ingest.dump.VmcoreReader;
 import org.ktriage.ingest.input.InputFormats;
 import org.ktriage.ingest.input.Inputs;
-import org.ktriage.ingest.insn.KernelTextInstructions;
-import org.ktriage.ingest.kernel.DumpObjects;
 import org.ktriage.ingest.text.OopsParser;
-import org.ktriage.ingest.text.ReportFormats;
 import org.ktriage.ingest.text.TextReader;
-import org.ktriage.model.AddressFact;
 import org.ktriage.model.Completeness;
-import org.ktriage.model.ContextKind;
-import org.ktriage.model.CpuState;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.InputFormat;
 import org.ktriage.model.InputSource;
-import org.ktriage.model.KernelInfo;
 import org.ktriage.model.KernelModule;
-import org.ktriage.model.LockWait;
 import org.ktriage.model.LogRecord;
-import org.ktriage.model.MemoryLayout;
 import org.ktriage.model.Oops;
 import org.ktriage.model.PanicInfo;
-import org.ktriage.model.PendingCallback;
-import org.ktriage.model.RegisterSet;
-import org.ktriage.model.StackSegment;
 
 /**
- * Entry point of the ingest layer: sniffs each input's format, reads it, and merges all inputs of
- * one crash into one {@link CrashReport}.
+ * Entry point of the ingest layer: sniffs each input's format, reads it (a text input here, a dump
+ * through {@link VmcoreInput}, a kdump directory file by file), and merges all inputs of one crash
+ * into one {@link CrashReport} ({@link ReportMerge}, which fills what the log implies with {@link
+ * ImpliedFacts}).
  */
 public final class Ingest {
-  private static final Pattern CPU_IN_HEADLINE =
-      Pattern.compile("(?:CPU#|[Cc][Pp][Uu] |CPU: )(\\d+)");
 
   private Ingest() {}
 
@@ -95,7 +75,7 @@ public final class Ingest {
         parts.add(readFile(p, strictness, stdin, systemMap));
       }
     }
-    CrashReport merged = merge(parts);
+    CrashReport merged = ReportMerge.of(parts);
     if (strictness == Strictness.STRICT && merged.completeness().partial()) {
       throw new UnreadableInputException(
           "strict: " + String.join("; ", merged.completeness().problems()));
@@ -108,134 +88,13 @@ public final class Ingest {
     return OopsParser.parse(records);
   }
 
-  private static CrashReport readVmcore(
-      Inputs.Opened in, Strictness strictness, @Nullable Path systemMap)
-      throws UnreadableInputException {
-    DumpContents c;
-    DumpObjects.Result objects;
-    List<Oops> oopses;
-    Path file = in.file();
-    try (Vmcore v = Vmcore.open(file)) {
-      c = new VmcoreReader(strictness, systemMap).read(v);
-      List<Oops> parsed = OopsParser.parse(c.log());
-      objects = DumpObjects.read(v, c.cpus(), addressesOfInterest(parsed));
-      oopses = KernelTextInstructions.decode(v, parsed);
-    } catch (IOException e) {
-      // a dump exists because the kernel crashed (or someone dumped it on purpose): one its
-      // readers cannot follow past a cut or a corrupt part still gets a report, PARTIAL, that
-      // says what could not be read and why; only a file that is not a dump at all is refused
-      if (in.format().reader() instanceof InputFormats.Dump d
-          && strictness == Strictness.LENIENT
-          && headerWhole(file, d.format())) {
-        return unreadDump(in, file, d.format(), e);
-      }
-      if (e instanceof UnreadableInputException) {
-        throw new UnreadableInputException(in.named(oneLine(e)), e);
-      }
-      throw new UnreadableInputException(in.named(file + ": " + oneLine(e)), e);
-    }
-    Completeness completeness =
-        containerProblems(in).plus(c.completeness()).plus(new Completeness(false, objects.notes()));
-    if (!file.toString().equals(in.name())) {
-      completeness =
-          new Completeness(
-              completeness.partial(), completeness.problems().stream().map(in::named).toList());
-    }
-    return CrashReport.builder()
-        .sources(List.of(new InputSource(in.name(), c.format())))
-        .kernel(c.kernel())
-        .log(c.log())
-        .oopses(oopses)
-        .cpus(objects.cpus())
-        .modules(objects.modules())
-        .completeness(completeness)
-        .pendingCallbacks(objects.pending())
-        .lockWaits(objects.lockWaits())
-        .addressFacts(objects.addressFacts())
-        .build();
-  }
-
-  /**
-   * True when the file holds at least its format's main header: the ELF header (64 bytes,
-   * Elf64_Ehdr), kdump's struct disk_dump_header (464 bytes, makedumpfile diskdump_mod.h), the
-   * flattened format's 4096-byte makedumpfile_header (MAX_SIZE_MDF_HEADER). A shorter file is not a
-   * dump one can say anything about; it is refused in one line.
-   */
-  private static boolean headerWhole(Path file, InputFormat format) {
-    long need =
-        switch (format) {
-          case VMCORE_ELF -> 64;
-          case VMCORE_KDUMP -> 464;
-          case VMCORE_FLATTENED -> 4096;
-          default -> Long.MAX_VALUE;
-        };
-    try {
-      return Files.size(file) >= need;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * The report of a dump whose header was recognised but whose readers stopped (cut before its
-   * notes, its bitmaps or its log, or corrupt there): the kernel its header names is kept; no
-   * kernel log, CPUs or registers could be read, and the report says so and why.
-   */
-  private static CrashReport unreadDump(
-      Inputs.Opened in, Path file, InputFormat format, IOException e) {
-    String reason = oneLine(e);
-    String name = in.name();
-    if (reason.startsWith(name + ": ")) {
-      reason = reason.substring(name.length() + 2);
-    }
-    List<String> problems = new ArrayList<>(containerProblems(in).problems());
-    problems.add(
-        name
-            + ": the "
-            + format.id()
-            + " dump could not be read ("
-            + reason
-            + "): no kernel log, CPU registers or modules were read from it; a cut copy (check"
-            + " its size against the original) or a corrupt dump");
-    return CrashReport.builder()
-        .sources(List.of(new InputSource(name, format)))
-        .kernel(Vmcore.headerKernel(file))
-        .completeness(new Completeness(true, problems))
-        .build();
-  }
-
-  /** Reports whose addresses are looked up in a dump's memory (the first failures matter most). */
-  static final int ADDRESS_REPORTS = 3;
-
-  /**
-   * The fault address and the register values of the first reports: what {@code crash}'s {@code
-   * kmem} is asked about first when a report names a bad pointer.
-   */
-  static List<Long> addressesOfInterest(List<Oops> oopses) {
-    List<Long> out = new ArrayList<>();
-    for (Oops o : oopses.subList(0, Math.min(ADDRESS_REPORTS, oopses.size()))) {
-      if (o.faultAddress() != null) {
-        out.add(o.faultAddress());
-      }
-      if (o.ip() != null) {
-        for (Map.Entry<String, Long> r : o.ip().registers().values().entrySet()) {
-          switch (r.getKey()) {
-            case "RIP", "EFLAGS", "RFLAGS", "CS", "SS", "ORIG_RAX", "PC", "PSTATE" -> {}
-            default -> out.add(r.getValue());
-          }
-        }
-      }
-    }
-    return out;
-  }
-
   private static CrashReport readFile(
       Path p, Strictness strictness, InputStream stdin, @Nullable Path systemMap)
       throws UnreadableInputException {
     try (Inputs.Opened in = Inputs.open(p, stdin)) {
       InputFormats f = in.format();
       if (f.reader() instanceof InputFormats.Dump) {
-        return readVmcore(in, strictness, systemMap);
+        return VmcoreInput.read(in, strictness, systemMap);
       }
       TextReader.TextResult t = TextReader.read(in.stream(), in.name());
       if (!t.kernelText()) {
@@ -254,7 +113,7 @@ public final class Ingest {
   }
 
   /** What the input's containers could not give (cut, corrupt, capped): a PARTIAL report. */
-  private static Completeness containerProblems(Inputs.Opened in) {
+  static Completeness containerProblems(Inputs.Opened in) {
     List<String> problems = in.problems();
     return problems.isEmpty() ? Completeness.whole() : new Completeness(true, problems);
   }
@@ -324,7 +183,7 @@ public final class Ingest {
               + ": no vmcore-dmesg.txt, dmesg or crash output readable in this directory"
               + (problems.isEmpty() ? "" : " (" + problems.get(0) + ")"));
     }
-    CrashReport merged = merge(parts);
+    CrashReport merged = ReportMerge.of(parts);
     List<InputSource> sources = new ArrayList<>();
     sources.add(new InputSource(dir.toString(), InputFormat.KDUMP_DIRECTORY));
     sources.addAll(merged.sources());
@@ -334,227 +193,7 @@ public final class Ingest {
         .build();
   }
 
-  /** Merges the reports of several inputs of one crash. */
-  static CrashReport merge(List<CrashReport> parts) {
-    if (parts.size() == 1) {
-      CrashReport only = parts.get(0);
-      return withDerived(only);
-    }
-    List<InputSource> sources = new ArrayList<>();
-    Completeness completeness = Completeness.whole();
-    CrashReport logPart = parts.get(0);
-    CrashReport oopsPart = parts.get(0);
-    for (CrashReport r : parts) {
-      sources.addAll(r.sources());
-      completeness = completeness.plus(r.completeness());
-      if (r.log().size() > logPart.log().size()) {
-        logPart = r;
-      }
-      if (r.oopses().size() > oopsPart.oopses().size()) {
-        oopsPart = r;
-      }
-    }
-    List<CrashReport> sessionsFirst = new ArrayList<>(parts);
-    sessionsFirst.sort(Comparator.comparingInt(Ingest::infoRank));
-    KernelInfo k = KernelInfo.unknown();
-    for (CrashReport r : sessionsFirst) {
-      k = mergeKernel(k, r.kernel());
-    }
-    List<CpuState> cpus = List.of();
-    PanicInfo crashPanic = null;
-    List<KernelModule> modules = List.of();
-    String lastUnloaded = null;
-    List<PendingCallback> pending = List.of();
-    List<LockWait> lockWaits = List.of();
-    List<AddressFact> addressFacts = List.of();
-    for (CrashReport r : sessionsFirst) {
-      if (addressFacts.isEmpty()) {
-        addressFacts = r.addressFacts();
-      }
-      if (pending.isEmpty()) {
-        pending = r.pendingCallbacks();
-      }
-      if (lockWaits.isEmpty()) {
-        lockWaits = r.lockWaits();
-      }
-      if (segmentCount(r.cpus()) > segmentCount(cpus) || (cpus.isEmpty() && !r.cpus().isEmpty())) {
-        cpus = r.cpus();
-      }
-      if (crashPanic == null && r.panic() != null) {
-        crashPanic = r.panic();
-      }
-      if (modules.isEmpty() && !r.modules().isEmpty()) {
-        modules = r.modules();
-      }
-      if (lastUnloaded == null) {
-        lastUnloaded = r.lastUnloaded();
-      }
-    }
-    return withDerived(
-        CrashReport.builder()
-            .sources(sources)
-            .kernel(k)
-            .log(logPart.log())
-            .oopses(oopsPart.oopses())
-            .cpus(cpus)
-            .panic(crashPanic)
-            .modules(modules)
-            .lastUnloaded(lastUnloaded)
-            .completeness(completeness)
-            .pendingCallbacks(pending)
-            .lockWaits(lockWaits)
-            .addressFacts(addressFacts)
-            .build());
-  }
-
-  private static int segmentCount(List<CpuState> cpus) {
-    return cpus.stream().mapToInt(c -> c.segments().size()).sum();
-  }
-
-  private static int infoRank(CrashReport r) {
-    InputFormat f = r.sources().isEmpty() ? InputFormat.UNKNOWN : r.sources().get(0).format();
-    return switch (f) {
-      case CRASH_SESSION -> 0;
-      case VMCORE_ELF, VMCORE_KDUMP, VMCORE_FLATTENED -> 1;
-      default -> 2;
-    };
-  }
-
-  private static KernelInfo mergeKernel(KernelInfo a, KernelInfo b) {
-    MemoryLayout layout = a.layout().equals(MemoryLayout.unknown()) ? b.layout() : a.layout();
-    return new KernelInfo(
-        a.release() != null ? a.release() : b.release(),
-        a.version() != null ? a.version() : b.version(),
-        a.arch() != null ? a.arch() : b.arch(),
-        a.hostname() != null ? a.hostname() : b.hostname(),
-        a.taint() != null ? a.taint() : b.taint(),
-        a.hardware() != null ? a.hardware() : b.hardware(),
-        layout);
-  }
-
-  /**
-   * Fills what the log implies: the panic message from {@code Kernel panic - not syncing:} (task
-   * and CPU from {@code crash} when known), and per-CPU stacks from each CPU's first report when no
-   * {@code crash} session or dump gave any.
-   */
-  private static CrashReport withDerived(CrashReport r) {
-    Oops panicking = null;
-    for (Oops o : r.oopses()) {
-      if (o.panicMessage() != null) {
-        panicking = o;
-      }
-    }
-    PanicInfo panic = r.panic();
-    if (panicking != null) {
-      String msg = panicking.panicMessage();
-      if (panic == null) {
-        panic =
-            new PanicInfo(
-                msg == null ? "" : msg,
-                panicking.cpu(),
-                panicking.comm(),
-                panicking.pid(),
-                panicking.span());
-      } else if (msg != null) {
-        panic =
-            new PanicInfo(
-                msg,
-                panic.cpu() != null ? panic.cpu() : panicking.cpu(),
-                panic.task() != null ? panic.task() : panicking.comm(),
-                panic.pid() != null ? panic.pid() : panicking.pid(),
-                panicking.span());
-      }
-    }
-    List<CpuState> cpus = r.cpus().isEmpty() ? cpusFromReports(r.oopses(), panic) : r.cpus();
-    if (panic != null && panic.cpu() == null) {
-      List<CpuState> onPanicCpu = cpus.stream().filter(CpuState::panicCpu).toList();
-      if (onPanicCpu.size() == 1) {
-        CpuState c = onPanicCpu.get(0);
-        panic =
-            new PanicInfo(
-                panic.message(),
-                c.cpu(),
-                panic.task() != null ? panic.task() : c.comm(),
-                panic.pid() != null ? panic.pid() : c.pid(),
-                panic.source());
-      }
-    }
-    List<KernelModule> modules = r.modules();
-    String lastUnloaded = r.lastUnloaded();
-    for (Oops o : r.oopses()) {
-      if (modules.isEmpty() && !o.modules().isEmpty()) {
-        modules = o.modules();
-      }
-      if (lastUnloaded == null && o.lastUnloaded() != null) {
-        lastUnloaded = o.lastUnloaded();
-      }
-    }
-    KernelInfo k = r.kernel();
-    if (!r.oopses().isEmpty()) {
-      Oops first = r.oopses().get(0);
-      k =
-          mergeKernel(
-              k,
-              new KernelInfo(
-                  first.release(),
-                  null,
-                  null,
-                  null,
-                  first.taint(),
-                  first.hardware(),
-                  MemoryLayout.unknown()));
-    }
-    return r.toBuilder()
-        .kernel(k)
-        .cpus(cpus)
-        .panic(panic)
-        .modules(modules)
-        .lastUnloaded(lastUnloaded)
-        .build();
-  }
-
-  /** One {@link CpuState} per CPU from its first report with a trace or registers. */
-  static List<CpuState> cpusFromReports(List<Oops> oopses, @Nullable PanicInfo panic) {
-    List<CpuState> out = new ArrayList<>();
-    Set<Integer> seen = new HashSet<>();
-    for (Oops o : oopses) {
-      if (o.trace().isEmpty() && o.ip() == null) {
-        continue;
-      }
-      Integer cpu = o.cpu();
-      if (cpu == null) {
-        Matcher m = CPU_IN_HEADLINE.matcher(o.headline());
-        cpu = m.find() ? Integer.valueOf(m.group(1)) : Integer.valueOf(-1);
-      }
-      if (!seen.add(cpu)) {
-        continue;
-      }
-      List<StackSegment> segments = new ArrayList<>();
-      if (o.ip() != null && !o.ip().userMode()) {
-        segments.add(new StackSegment(ipContext(o), null, List.of(), o.ip()));
-      }
-      segments.addAll(o.trace());
-      boolean panicCpu = panic != null && panic.cpu() != null && panic.cpu().equals(cpu);
-      out.add(
-          new CpuState(
-              cpu, o.pid(), o.comm(), null, RegisterSet.empty(), segments, panicCpu, o.span()));
-    }
-    out.sort(Comparator.comparingInt(CpuState::cpu));
-    return out;
-  }
-
-  /** Context of the registers printed before the trace: a lockup interrupt or an exception. */
-  private static ContextKind ipContext(Oops o) {
-    ReportFormats.HeaderMatch hm = ReportFormats.match(o.headline(), 0);
-    String family = hm == null ? "" : hm.rule().family();
-    return switch (family) {
-      case "soft-lockup" -> ContextKind.HARDIRQ;
-      case "hard-lockup" -> ContextKind.NMI;
-      default -> ContextKind.EXCEPTION;
-    };
-  }
-
-  private static String oneLine(Exception e) {
+  static String oneLine(Exception e) {
     String m = e.getMessage();
     String s = m == null ? e.getClass().getSimpleName() : m;
     return s.replace('\n', ' ');

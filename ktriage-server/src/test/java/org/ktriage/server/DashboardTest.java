@@ -208,7 +208,7 @@ class DashboardTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""))
         .isEqualTo("text/html;charset=utf-8");
-    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(DashboardPages.CSP);
+    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(DashboardHtml.CSP);
     assertThat(r.body()).startsWith("<!DOCTYPE html>").contains("</html>");
   }
 

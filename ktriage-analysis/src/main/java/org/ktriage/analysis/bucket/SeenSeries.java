@@ -6,10 +6,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,18 +51,25 @@ public record SeenSeries(LocalDate firstDay, int daysPerBin, List<Integer> count
 
   /** The series of the given sightings, or null when there are none. */
   public static @Nullable SeenSeries of(Collection<Instant> seen) {
-    if (seen.isEmpty()) {
+    TreeMap<LocalDate, Integer> days = new TreeMap<>();
+    for (Instant t : seen) {
+      days.merge(day(t), 1, Integer::sum);
+    }
+    return ofDays(days);
+  }
+
+  /** The series of sightings counted per UTC day, or null when there are none. */
+  public static @Nullable SeenSeries ofDays(SortedMap<LocalDate, Integer> days) {
+    if (days.isEmpty()) {
       return null;
     }
-    LocalDate first = day(seen.stream().min(Comparator.naturalOrder()).orElseThrow());
-    LocalDate last = day(seen.stream().max(Comparator.naturalOrder()).orElseThrow());
-    long days = ChronoUnit.DAYS.between(first, last) + 1;
-    int perBin = (int) ((days + MAX_BINS - 1) / MAX_BINS);
-    int bins = (int) ((days + perBin - 1) / perBin);
+    LocalDate first = days.firstKey();
+    LocalDate last = days.lastKey();
+    long span = ChronoUnit.DAYS.between(first, last) + 1;
+    int perBin = (int) ((span + MAX_BINS - 1) / MAX_BINS);
+    int bins = (int) ((span + perBin - 1) / perBin);
     int[] counts = new int[bins];
-    for (Instant t : seen) {
-      counts[(int) (ChronoUnit.DAYS.between(first, day(t)) / perBin)]++;
-    }
+    days.forEach((d, n) -> counts[(int) (ChronoUnit.DAYS.between(first, d) / perBin)] += n);
     List<Integer> list = new ArrayList<>(bins);
     for (int c : counts) {
       list.add(c);
@@ -75,22 +82,11 @@ public record SeenSeries(LocalDate firstDay, int daysPerBin, List<Integer> count
    * are absent), grouped the same way as {@link Buckets#group}.
    */
   public static Map<String, SeenSeries> bySignature(List<TriageResult> results) {
-    Map<String, List<Instant>> seen = new LinkedHashMap<>();
+    BucketTable table = new BucketTable();
     for (TriageResult r : results) {
-      String sig = r.signature();
-      Instant t = r.seen();
-      if (r.hasCrash() && sig != null && t != null) {
-        seen.computeIfAbsent(sig, k -> new ArrayList<>()).add(t);
-      }
+      table.add(r);
     }
-    Map<String, SeenSeries> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Instant>> e : seen.entrySet()) {
-      SeenSeries s = of(e.getValue());
-      if (s != null) {
-        out.put(e.getKey(), s);
-      }
-    }
-    return out;
+    return table.seen();
   }
 
   private static LocalDate day(Instant t) {

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.ktriage.analysis.classify.FailureClassifier;
+import org.ktriage.analysis.classify.PrintedFaultAddress;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.ExceptionFrame;
 import org.ktriage.model.FailureClass;
@@ -41,15 +41,15 @@ public final class FaultAddress {
     switch (c) {
       case PAGE_FAULT, NULL_DEREF -> {
         // the address line of the arch (arm show_pte, riscv badaddr, ppc DAR) when ingest kept none
-        return FailureClassifier.faultAddress(o);
+        return PrintedFaultAddress.of(o);
       }
       case USE_AFTER_FREE -> {
-        // a page fault or #GP on freed memory (FailureClassifier): its address either way
+        // a page fault or #GP on freed memory (ClassRefinements): its address either way
         Matcher m = GPF_ADDRESS.matcher(o.headline());
         if (o.headline().contains("general protection") && m.find()) {
           return Long.parseUnsignedLong(m.group(1).substring(2), 16);
         }
-        return FailureClassifier.faultAddress(o);
+        return PrintedFaultAddress.of(o);
       }
       case STACK_OVERFLOW -> {
         return o.faultAddress();

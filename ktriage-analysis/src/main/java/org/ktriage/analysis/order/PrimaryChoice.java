@@ -3,6 +3,7 @@ package org.ktriage.analysis.order;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.classify.ClassRefinements;
 import org.ktriage.analysis.classify.FailureClassifier;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.analysis.stack.FrameNames;
@@ -55,8 +56,7 @@ final class PrimaryChoice {
           cpuFault,
           null,
           faultCpu.cpu(),
-          refineByPanic(
-              f, FailureClassifier.ofSavedFrame(cpuFault.faultClass(), cpuFault.frame())));
+          ClassRefinements.ofSavedFrame(cpuFault.faultClass(), cpuFault.frame(), panicMessage(f)));
     }
     if (first != null) {
       Primary p = fromReport(f, first);
@@ -194,23 +194,9 @@ final class PrimaryChoice {
     return found;
   }
 
-  /**
-   * A CPU exception seen only on a stack says less than the headline crash keeps as its {@code
-   * PANIC:} string: a #UD the kernel reported as {@code kernel BUG at} is a BUG(), a #PF it
-   * reported as a NULL pointer dereference is one.
-   */
-  private static FailureClass refineByPanic(CrashFacts f, FailureClass fault) {
+  private static @Nullable String panicMessage(CrashFacts f) {
     PanicInfo panic = f.report().panic();
-    if (panic == null) {
-      return fault;
-    }
-    FailureClass said =
-        FailureClassifier.classifyText(FailureClassifier.panicText(panic.message()));
-    if ((fault == FailureClass.INVALID_OPCODE && said == FailureClass.BUG)
-        || (fault == FailureClass.PAGE_FAULT && said == FailureClass.NULL_DEREF)) {
-      return said;
-    }
-    return fault;
+    return panic == null ? null : panic.message();
   }
 
   /**

@@ -30,76 +30,89 @@ final class RequiredLiteral {
   }
 
   static String compute(Pattern p) {
-    if (p.flags() != 0) {
-      return "";
+    return p.flags() != 0 ? "" : new Scan(p.pattern()).literal();
+  }
+
+  /** One left-to-right scan of a pattern's source, keeping the longest top-level run. */
+  private static final class Scan {
+    private final String re;
+    private final StringBuilder run = new StringBuilder();
+    private String best = "";
+    private int depth;
+    private int i;
+
+    /** Set when the pattern has no required literal at all. */
+    private boolean none;
+
+    Scan(String re) {
+      this.re = re;
     }
-    String re = p.pattern();
-    String best = "";
-    StringBuilder run = new StringBuilder();
-    int depth = 0;
-    int i = 0;
-    while (i < re.length()) {
-      char c = re.charAt(i);
-      if (depth > 0) {
-        // inside a group: only its end matters (escapes and classes skipped whole)
-        if (c == '\\') {
-          i += 2;
-          continue;
+
+    String literal() {
+      while (i < re.length() && !none) {
+        if (depth > 0) {
+          inGroup(re.charAt(i));
+        } else {
+          topLevel(re.charAt(i));
         }
-        if (c == '[') {
-          i = classEnd(re, i);
-          if (i < 0) {
-            return "";
-          }
-          continue;
-        }
-        if (c == '(') {
-          depth++;
-        } else if (c == ')') {
-          depth--;
-          i++;
-          i = skipQuantifier(re, i);
-          continue;
-        }
-        i++;
-        continue;
       }
+      return none || depth != 0 ? "" : longer(best, run);
+    }
+
+    /** Inside a group only its end matters (escapes and classes skipped whole). */
+    private void inGroup(char c) {
       switch (c) {
-        case '|' -> {
-          return ""; // a top-level alternative need not contain anything
+        case '\\' -> i += 2;
+        case '[' -> {
+          i = classEnd(re, i);
+          none = i < 0;
         }
+        case '(' -> {
+          depth++;
+          i++;
+        }
+        case ')' -> {
+          depth--;
+          i = skipQuantifier(re, i + 1);
+        }
+        default -> i++;
+      }
+    }
+
+    private void topLevel(char c) {
+      switch (c) {
+        case '|' -> none = true; // a top-level alternative need not contain anything
         case '(' -> {
           if (re.startsWith("(?", i)
               && i + 2 < re.length()
               && "<:=!>".indexOf(re.charAt(i + 2)) < 0) {
-            return ""; // inline flags such as (?i) change what a literal means
+            none = true; // inline flags such as (?i) change what a literal means
+            return;
           }
-          best = longer(best, run);
-          run.setLength(0);
+          endRun();
           depth = 1;
           i++;
         }
         case '[' -> {
-          best = longer(best, run);
-          run.setLength(0);
+          endRun();
           i = classEnd(re, i);
           if (i < 0) {
-            return "";
+            none = true;
+            return;
           }
           i = skipQuantifier(re, i);
         }
         case '\\' -> {
           // an escape: a class (\S, \d), an anchor (\b) or a quoted character; none is counted
-          best = longer(best, run);
-          run.setLength(0);
+          endRun();
           if (i + 1 < re.length() && re.charAt(i + 1) == 'Q') {
-            return "";
+            none = true;
+            return;
           }
           i = skipQuantifier(re, i + 2);
         }
         case '.', '^', '$' -> {
-          best = longer(best, run);
-          run.setLength(0);
+          endRun();
           i = skipQuantifier(re, i + 1);
         }
         case '?', '*', '{', '+' -> {
@@ -108,8 +121,7 @@ final class RequiredLiteral {
           if (c != '+' && run.length() > 0) {
             run.setLength(run.length() - 1);
           }
-          best = longer(best, run);
-          run.setLength(0);
+          endRun();
           i = skipQuantifier(re, i);
         }
         default -> {
@@ -118,7 +130,11 @@ final class RequiredLiteral {
         }
       }
     }
-    return depth == 0 ? longer(best, run) : "";
+
+    private void endRun() {
+      best = longer(best, run);
+      run.setLength(0);
+    }
   }
 
   private static String longer(String best, StringBuilder run) {

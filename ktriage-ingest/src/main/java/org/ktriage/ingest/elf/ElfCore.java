@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.CorruptDumpException;
@@ -195,55 +193,6 @@ public final class ElfCore implements PhysicalMemory {
       phnum = ReadLimits.PROGRAM_HEADERS;
     }
     return phnum;
-  }
-
-  /** PT_NOTE segments read once each, within {@link ReadLimits#NOTE_BYTES} and NOTES. */
-  private static final class NoteSegments {
-    private final DumpSource src;
-    private final String file;
-    private final Set<String> notesSeen = new HashSet<>();
-    private long noteBytes;
-    final List<ElfNote> notes = new ArrayList<>();
-
-    NoteSegments(DumpSource src) {
-      this.src = src;
-      this.file = src.name();
-    }
-
-    /** The PT_NOTE (program header at file offset {@code at}) of {@code filesz} bytes at off. */
-    void read(long at, long off, long filesz, List<String> problems) throws IOException {
-      if (off < 0 || off > src.size() || src.size() - off < filesz) {
-        problems.add(
-            file
-                + ": PT_NOTE at offset "
-                + at
-                + " points at "
-                + filesz
-                + " bytes at "
-                + off
-                + " outside the file; its notes are missing");
-        return;
-      }
-      if (!notesSeen.add(off + "+" + filesz)) {
-        return; // another PT_NOTE for the same bytes adds nothing
-      }
-      if (noteBytes + filesz > ReadLimits.NOTE_BYTES || notes.size() >= ReadLimits.NOTES) {
-        problems.add(
-            file
-                + ": PT_NOTE at offset "
-                + at
-                + " and later ones not read: the notes exceed the cap of "
-                + ReadLimits.NOTE_BYTES
-                + " bytes or "
-                + ReadLimits.NOTES
-                + " notes (ReadLimits.NOTE_BYTES, NOTES)");
-        noteBytes = Long.MAX_VALUE / 2;
-        return;
-      }
-      noteBytes += filesz;
-      byte[] blob = src.readFully(off, (int) filesz, "PT_NOTE segment");
-      notes.addAll(ElfNotes.parse(blob, off, file, problems));
-    }
   }
 
   /** A problem when the PT_LOAD data runs past the end of the file. */

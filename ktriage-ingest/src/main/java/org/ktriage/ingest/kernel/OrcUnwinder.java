@@ -117,28 +117,17 @@ public final class OrcUnwinder {
       @Nullable Map<String, Long> regs,
       List<StackRange> stacks,
       List<UnwoundFrame> frames) {
-    long curIp = ip;
-    long curSp = sp;
-    long curBp = bp;
-    boolean curSignal = signal;
-    Map<String, Long> curRegs = regs;
     try {
       while (frames.size() < MAX_FRAMES) {
-        OrcTable.Entry e = orc.find(curSignal ? curIp : curIp - 1);
+        OrcTable.Entry e = orc.find(signal ? ip : ip - 1);
         if (e == null) {
           return new Result(frames, Stop.NO_ORC);
         }
-        if (e.type() == OrcTable.Type.END_OF_STACK) {
-          return new Result(frames, Stop.END_OF_STACK);
+        Long cfa = e.type() == OrcTable.Type.END_OF_STACK ? null : cfa(e, sp, bp, regs);
+        if (cfa == null) {
+          boolean end = e.type() == OrcTable.Type.END_OF_STACK;
+          return new Result(frames, end ? Stop.END_OF_STACK : Stop.UNDEFINED);
         }
-        if (e.type() == OrcTable.Type.UNDEFINED) {
-          return new Result(frames, Stop.UNDEFINED);
-        }
-        Long cfaOrNull = cfa(e, curSp, curBp, curRegs);
-        if (cfaOrNull == null) {
-          return new Result(frames, Stop.UNDEFINED);
-        }
-        long cfa = cfaOrNull;
         long nextIp;
         long nextSp;
         Map<String, Long> nextRegs = null;
@@ -149,7 +138,7 @@ public final class OrcUnwinder {
             nextIp = k.memory().readU64Le(slot);
             nextSp = cfa;
             nextSignal = e.signal();
-            if (!movesUp(curSp, nextSp, stacks)) {
+            if (!movesUp(sp, nextSp, stacks)) {
               return new Result(frames, Stop.BAD_STACK);
             }
             frames.add(frame(slot, nextIp, stacks, null));
@@ -179,19 +168,18 @@ public final class OrcUnwinder {
             return new Result(frames, Stop.UNDEFINED);
           }
         }
-        Long nextBpOrNull = nextBp(e, cfa, curBp, nextRegs);
-        if (nextBpOrNull == null) {
+        Long nextBp = nextBp(e, cfa, bp, nextRegs);
+        if (nextBp == null) {
           return new Result(frames, Stop.UNDEFINED);
         }
-        long nextBp = nextBpOrNull;
         if (nextIp == 0) {
           return new Result(frames, Stop.END_OF_STACK);
         }
-        curIp = nextIp;
-        curSp = nextSp;
-        curBp = nextBp;
-        curSignal = nextSignal;
-        curRegs = nextRegs;
+        ip = nextIp;
+        sp = nextSp;
+        bp = nextBp;
+        signal = nextSignal;
+        regs = nextRegs;
       }
       return new Result(frames, Stop.TOO_DEEP);
     } catch (UnreadableInputException unreadable) {
@@ -207,6 +195,9 @@ public final class OrcUnwinder {
   private @Nullable Long cfa(
       OrcTable.Entry e, long curSp, long curBp, @Nullable Map<String, Long> curRegs)
       throws UnreadableInputException {
+    if (e.type() == OrcTable.Type.UNDEFINED) {
+      return null;
+    }
     long cfa;
     boolean indirect = false;
     switch (e.spReg()) {

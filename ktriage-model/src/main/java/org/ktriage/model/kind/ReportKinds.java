@@ -597,6 +597,15 @@ public final class ReportKinds {
                   + "|Machine halted"),
           wording(FailureClass.LIST_CORRUPTION, "list_(add|del) corruption"));
 
+  /**
+   * Panic messages that only say an oops was fatal: {@code Fatal exception} (x86 oops_end,
+   * arm64/s390/powerpc die after an exception in kernel mode; {@code … in interrupt} in an
+   * interrupt) and {@code Oopsed too often} (kernel/panic.c check_panic_on_oops, oops_limit): the
+   * oops before them names the class, so the wording proves none.
+   */
+  public static final Wording FATAL_EXCEPTION =
+      wording(FailureClass.UNKNOWN, "^Fatal exception|Oopsed too often");
+
   // arrays, not lists: every line of a log is tried against them, and a list's iterator is one
   // allocation and several interface calls a line
   private static final ReportKind[][] BY_FIRST_CHAR = index();

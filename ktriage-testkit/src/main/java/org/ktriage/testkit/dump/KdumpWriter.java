@@ -121,9 +121,6 @@ public final class KdumpWriter {
       all.add(new Note("VMCOREINFO", 0, vmcoreinfo.getBytes(StandardCharsets.ISO_8859_1)));
     }
     byte[] noteBlob = Note.encode(all);
-    long noteOff = BS + 104L;
-    // the VMCOREINFO desc is the last note's descriptor
-    long viOff = noteOff + noteBlob.length - pad4(vmcoreinfo.length());
     int subHdrBlocks = (104 + noteBlob.length + BS - 1) / BS;
     long oneBitmap = ((maxMapnr + 7) / 8 + BS - 1) / BS * BS;
     long bitmapBlocks = 2 * oneBitmap / BS;
@@ -144,6 +141,33 @@ public final class KdumpWriter {
     }
     Collections.sort(dumpedPfns);
     long pageDataStart = dataOffset + 24L * dumpedPfns.size();
+    PageData pages = pageData(image, dumpedPfns, pageDataStart);
+
+    byte[] out = new byte[(int) (pageDataStart + pages.data().length)];
+    diskDumpHeader(out, subHdrBlocks, bitmapBlocks, maxMapnr);
+    subHeader(out, new PfnRange(startPfn, endPfn, maxMapnr, split), noteBlob.length);
+    System.arraycopy(noteBlob, 0, out, (int) NOTE_OFFSET, noteBlob.length);
+    long bm = (1L + subHdrBlocks) * BS;
+    System.arraycopy(ram, 0, out, (int) bm, ram.length);
+    System.arraycopy(dumped, 0, out, (int) (bm + oneBitmap), dumped.length);
+    System.arraycopy(pages.descs(), 0, out, (int) dataOffset, pages.descs().length);
+    System.arraycopy(pages.data(), 0, out, (int) pageDataStart, pages.data().length);
+    return out;
+  }
+
+  /** The notes start right after the 104 bytes of kdump_sub_header v6, in block 1. */
+  private static final long NOTE_OFFSET = BS + 104L;
+
+  /** page_desc[] (one 24-byte descriptor per dumped page) and the page data they point into. */
+  @SuppressWarnings("ArrayRecordComponent") // written out once, never compared
+  private record PageData(byte[] descs, byte[] data) {}
+
+  /**
+   * The descriptors and data of the dumped pages, data starting at {@code pageDataStart}: a shared
+   * zero page first when dump level bit 1 (zero pages excluded) is set, the last descriptor left
+   * unwritten (offset 0, no data) when the dump is incomplete.
+   */
+  private PageData pageData(PhysicalImage image, List<Long> dumpedPfns, long pageDataStart) {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     ByteArrayOutputStream descs = new ByteArrayOutputStream();
     long zeroPageOff = -1;
@@ -166,8 +190,11 @@ public final class KdumpWriter {
         data.writeBytes(p.bytes);
       }
     }
+    return new PageData(descs.toByteArray(), data.toByteArray());
+  }
 
-    byte[] out = new byte[(int) (pageDataStart + data.size())];
+  /** struct disk_dump_header in block 0 (makedumpfile diskdump_mod.h). */
+  private void diskDumpHeader(byte[] out, int subHdrBlocks, long bitmapBlocks, long maxMapnr) {
     byte[] sig = "KDUMP   ".getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(sig, 0, out, 0, 8);
     LittleEndianOut.putU32(out, 8, headerVersion);
@@ -182,34 +209,36 @@ public final class KdumpWriter {
     LittleEndianOut.putU32(out, 436, bitmapBlocks);
     LittleEndianOut.putU32(out, 440, maxMapnr);
     LittleEndianOut.putU32(out, 460, 1);
+  }
+
+  /** The pfn range one file of a (split) set covers, of a machine with {@code maxMapnr} pages. */
+  private record PfnRange(long start, long end, long maxMapnr, boolean split) {}
+
+  /**
+   * struct kdump_sub_header in block 1, with the fields its header version has: v3 the VMCOREINFO
+   * note's descriptor (the last note's), v4 the notes, v6 the 64-bit pfn range and max_mapnr.
+   */
+  private void subHeader(byte[] out, PfnRange r, int notesLength) {
     int sh = BS;
     LittleEndianOut.putU64(out, sh, physBase);
     LittleEndianOut.putU32(out, sh + 8, dumpLevel);
-    LittleEndianOut.putU32(out, sh + 12, split ? 1 : 0);
-    LittleEndianOut.putU64(out, sh + 16, startPfn);
-    LittleEndianOut.putU64(out, sh + 24, endPfn);
+    LittleEndianOut.putU32(out, sh + 12, r.split() ? 1 : 0);
+    LittleEndianOut.putU64(out, sh + 16, r.start());
+    LittleEndianOut.putU64(out, sh + 24, r.end());
     if (headerVersion >= 3 && !vmcoreinfo.isEmpty()) {
+      long viOff = NOTE_OFFSET + notesLength - pad4(vmcoreinfo.length());
       LittleEndianOut.putU64(out, sh + 32, viOff);
       LittleEndianOut.putU64(out, sh + 40, vmcoreinfo.length());
     }
     if (headerVersion >= 4) {
-      LittleEndianOut.putU64(out, sh + 48, noteOff);
-      LittleEndianOut.putU64(out, sh + 56, noteBlob.length);
+      LittleEndianOut.putU64(out, sh + 48, NOTE_OFFSET);
+      LittleEndianOut.putU64(out, sh + 56, notesLength);
     }
     if (headerVersion >= 6) {
-      LittleEndianOut.putU64(out, sh + 80, startPfn);
-      LittleEndianOut.putU64(out, sh + 88, endPfn);
-      LittleEndianOut.putU64(out, sh + 96, maxMapnr);
+      LittleEndianOut.putU64(out, sh + 80, r.start());
+      LittleEndianOut.putU64(out, sh + 88, r.end());
+      LittleEndianOut.putU64(out, sh + 96, r.maxMapnr());
     }
-    System.arraycopy(noteBlob, 0, out, (int) noteOff, noteBlob.length);
-    long bm = (1L + subHdrBlocks) * BS;
-    System.arraycopy(ram, 0, out, (int) bm, ram.length);
-    System.arraycopy(dumped, 0, out, (int) (bm + oneBitmap), dumped.length);
-    byte[] d = descs.toByteArray();
-    System.arraycopy(d, 0, out, (int) dataOffset, d.length);
-    byte[] pd = data.toByteArray();
-    System.arraycopy(pd, 0, out, (int) pageDataStart, pd.length);
-    return out;
   }
 
   /**

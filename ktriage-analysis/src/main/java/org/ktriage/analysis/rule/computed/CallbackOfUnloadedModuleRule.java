@@ -59,56 +59,78 @@ public final class CallbackOfUnloadedModuleRule implements ComputedRule {
     return new Hit(values, queued.evidence(), queued.confidence(), queued.missing());
   }
 
-  private static @Nullable Hit fromExecution(CrashFacts f) {
-    Primary p = f.primary();
-    Long target = null;
-    Evidence targetEvidence = null;
-    List<Frame> callers = List.of();
-    if (p != null && p.site() != null) {
-      ExceptionFrame e = p.site().frame();
-      Long ip = e.ip();
-      boolean unnamed = e.function() == null || e.function().startsWith("0x");
-      if (ip == null && unnamed && e.function() != null) {
-        ip = parseHex(e.function());
-      }
-      if (ip != null
-          && unnamed
-          && f.addresses().classify(ip) == AddressKind.MODULE_AREA
-          && f.moduleCovering(ip).isEmpty()) {
-        target = ip;
-        targetEvidence =
-            Evidence.about(
-                "RIP " + Hex.reg(ip) + " has no symbol and lies in the module area",
-                e.source(),
-                ip);
-        callers = p.site().outer();
-      }
+  /**
+   * Module-area text no loaded module covers that execution reached, how it was seen, and the
+   * callers above it (empty when only the workqueue line showed it).
+   */
+  private record Target(long address, Evidence evidence, List<Frame> callers) {}
+
+  /**
+   * The fault's program counter when it has no symbol and lies in module-area memory no loaded
+   * module covers (an instruction fetch in freed module text), or null.
+   */
+  private static @Nullable Target unnamedModuleText(CrashFacts f, @Nullable Primary p) {
+    if (p == null || p.site() == null) {
+      return null;
     }
-    if (target == null) {
-      for (ReportView v : f.reports()) {
-        for (LogRecord l : v.oops().lines()) {
-          Matcher m = WORKQUEUE_RAW.matcher(l.text().strip());
-          if (m.find()) {
-            long fn = Long.parseUnsignedLong(m.group(2).substring(2), 16);
-            if (f.addresses().classify(fn) == AddressKind.MODULE_AREA
-                && f.moduleCovering(fn).isEmpty()) {
-              target = fn;
-              targetEvidence =
-                  Evidence.about(
-                      "work function printed as a raw address: " + l.text().strip(),
-                      l.source(),
-                      fn);
-              break;
-            }
-          }
+    ExceptionFrame e = p.site().frame();
+    Long ip = e.ip();
+    boolean unnamed = e.function() == null || e.function().startsWith("0x");
+    if (ip == null && unnamed && e.function() != null) {
+      ip = parseHex(e.function());
+    }
+    if (ip == null
+        || !unnamed
+        || f.addresses().classify(ip) != AddressKind.MODULE_AREA
+        || f.moduleCovering(ip).isPresent()) {
+      return null;
+    }
+    return new Target(
+        ip,
+        Evidence.about(
+            "RIP " + Hex.reg(ip) + " has no symbol and lies in the module area", e.source(), ip),
+        p.site().outer());
+  }
+
+  /**
+   * The work function a report's {@code Workqueue:} line prints as a raw address because no symbol
+   * covers it (kernel/workqueue.c print_worker_info prints {@code %ps}), when it lies in
+   * module-area memory no loaded module covers; the first such line of the first report with one.
+   */
+  private static @Nullable Target rawWorkFunction(CrashFacts f) {
+    for (ReportView v : f.reports()) {
+      for (LogRecord l : v.oops().lines()) {
+        Matcher m = WORKQUEUE_RAW.matcher(l.text().strip());
+        if (!m.find()) {
+          continue;
+        }
+        long fn = Long.parseUnsignedLong(m.group(2).substring(2), 16);
+        if (f.addresses().classify(fn) == AddressKind.MODULE_AREA
+            && f.moduleCovering(fn).isEmpty()) {
+          return new Target(
+              fn,
+              Evidence.about(
+                  "work function printed as a raw address: " + l.text().strip(), l.source(), fn),
+              List.of());
         }
       }
     }
-    if (target == null) {
+    return null;
+  }
+
+  private static @Nullable Hit fromExecution(CrashFacts f) {
+    Primary p = f.primary();
+    Target t = unnamedModuleText(f, p);
+    if (t == null) {
+      t = rawWorkFunction(f);
+    }
+    if (t == null) {
       return null;
     }
+    long target = t.address();
+    List<Frame> callers = t.callers();
     List<Evidence> ev = new ArrayList<>();
-    ev.add(targetEvidence);
+    ev.add(t.evidence());
     String dispatcher = "an indirect call";
     String dispatcherFrame = "unknown";
     for (Frame fr : callers) {

@@ -134,85 +134,11 @@ public final class HungTaskRule implements ComputedRule {
     values.put("task", task(m));
     values.put("seconds", m.group("seconds"));
     ev.add(new Evidence(first.oops().headline().strip(), first.oops().span()));
-    String waitsOn = null;
-    String waitFrame = null;
-    for (StackSegment s : first.oops().trace()) {
-      for (Frame fr : s.frames()) {
-        if (!fr.reliable() || waitsOn != null) {
-          continue;
-        }
-        String b = FrameNames.base(fr.function());
-        for (String[] w : WAITS) {
-          if (b.startsWith(w[0])) {
-            waitsOn = w[1];
-            waitFrame = fr.where();
-            ev.add(new Evidence("waits in " + fr.where() + ": " + w[1], fr.source()));
-            break;
-          }
-        }
-      }
-    }
-    if (waitsOn == null) {
-      waitsOn = "something it sleeps on";
-      missing.add("a reliable trace of the hung task (the wait primitive under schedule())");
-    }
-    values.put("waitsOn", waitsOn);
-    values.put("waitFrame", waitFrame == null ? "trace unclear" : waitFrame);
-    String owner = "";
-    for (LogRecord l : f.logLines()) {
-      Matcher b = BLOCKER.matcher(l.text());
-      if (b.find()) {
-        owner =
-            b.group(2) == null
-                ? "; the " + b.group(1) + "'s owner was not found"
-                : "; the " + b.group(1) + " is likely held by " + b.group(2);
-        ev.add(new Evidence(l.text().strip(), l.source()));
-        break;
-      }
-    }
-    LockWait wait = lockWait(f, m.group(1));
-    if (wait != null) {
-      String lock = Hex.reg(wait.lockAddress());
-      values.put("lock", lock);
-      values.put("lockKind", wait.kind());
-      Integer ownerPid = wait.ownerPid();
-      if (ownerPid == null) {
-        owner = "; the " + wait.kind() + " " + lock + " has no owner task in the dump";
-      } else {
-        values.put("ownerPid", Integer.toString(ownerPid));
-        String stack = stackText(f, wait.ownerStack());
-        owner =
-            "; the "
-                + wait.kind()
-                + " "
-                + lock
-                + (wait.readerOwned() ? " is held for reading, last by " : " is held by ")
-                + wait.ownerComm()
-                + " (pid "
-                + ownerPid
-                + (wait.ownerState() == null ? "" : ", state " + wait.ownerState())
-                + ")"
-                + (stack.isEmpty() ? "" : ", which sits in " + stack);
-        ev.add(
-            Evidence.about(
-                "lock owner from memory: "
-                    + wait.waiterComm()
-                    + ":"
-                    + wait.waiterPid()
-                    + " waits on "
-                    + wait.kind()
-                    + " "
-                    + lock
-                    + " owned by "
-                    + wait.ownerComm()
-                    + ":"
-                    + ownerPid,
-                wait.source(),
-                wait.lockAddress()));
-        if (!stack.isEmpty()) {
-          ev.add(new Evidence("owner's stack: " + stack, wait.source()));
-        }
-      }
+    waitPrimitive(first, values, ev, missing);
+    String owner = printedOwner(f, ev);
+    String inMemory = ownerInMemory(f, m.group(1), values, ev);
+    if (inMemory != null) {
+      owner = inMemory;
     }
     if (owner.isEmpty()) {
       missing.add("the lock owner (crash> struct mutex <lock>; CONFIG_DETECT_HUNG_TASK_BLOCKER)");
@@ -224,6 +150,101 @@ public final class HungTaskRule implements ComputedRule {
             ? " (" + tasks.size() + " tasks hang: " + String.join(", ", tasks) + ")"
             : "");
     return new Hit(values, ev, 0.75, missing);
+  }
+
+  /**
+   * What the hung task waits for: the first reliable frame of its trace that is a wait primitive
+   * (under {@code schedule()}), put in {@code waitsOn}/{@code waitFrame}.
+   */
+  private static void waitPrimitive(
+      ReportView first, Map<String, String> values, List<Evidence> ev, List<String> missing) {
+    for (StackSegment s : first.oops().trace()) {
+      for (Frame fr : s.frames()) {
+        if (!fr.reliable()) {
+          continue;
+        }
+        String b = FrameNames.base(fr.function());
+        for (String[] w : WAITS) {
+          if (b.startsWith(w[0])) {
+            values.put("waitsOn", w[1]);
+            values.put("waitFrame", fr.where());
+            ev.add(new Evidence("waits in " + fr.where() + ": " + w[1], fr.source()));
+            return;
+          }
+        }
+      }
+    }
+    values.put("waitsOn", "something it sleeps on");
+    values.put("waitFrame", "trace unclear");
+    missing.add("a reliable trace of the hung task (the wait primitive under schedule())");
+  }
+
+  /**
+   * The owner the kernel printed (CONFIG_DETECT_HUNG_TASK_BLOCKER, kernel/hung_task.c
+   * debug_show_blocker: "… is blocked on a mutex likely owned by task …"), or "" when none.
+   */
+  private static String printedOwner(CrashFacts f, List<Evidence> ev) {
+    for (LogRecord l : f.logLines()) {
+      Matcher b = BLOCKER.matcher(l.text());
+      if (b.find()) {
+        ev.add(new Evidence(l.text().strip(), l.source()));
+        return b.group(2) == null
+            ? "; the " + b.group(1) + "'s owner was not found"
+            : "; the " + b.group(1) + " is likely held by " + b.group(2);
+      }
+    }
+    return "";
+  }
+
+  /**
+   * The owner of the lock the hung task ({@code comm:pid}) waits on, read from a dump's memory, or
+   * null when the dump showed no such wait.
+   */
+  private static @Nullable String ownerInMemory(
+      CrashFacts f, String task, Map<String, String> values, List<Evidence> ev) {
+    LockWait wait = lockWait(f, task);
+    if (wait == null) {
+      return null;
+    }
+    String lock = Hex.reg(wait.lockAddress());
+    values.put("lock", lock);
+    values.put("lockKind", wait.kind());
+    Integer ownerPid = wait.ownerPid();
+    if (ownerPid == null) {
+      return "; the " + wait.kind() + " " + lock + " has no owner task in the dump";
+    }
+    values.put("ownerPid", Integer.toString(ownerPid));
+    String stack = stackText(f, wait.ownerStack());
+    ev.add(
+        Evidence.about(
+            "lock owner from memory: "
+                + wait.waiterComm()
+                + ":"
+                + wait.waiterPid()
+                + " waits on "
+                + wait.kind()
+                + " "
+                + lock
+                + " owned by "
+                + wait.ownerComm()
+                + ":"
+                + ownerPid,
+            wait.source(),
+            wait.lockAddress()));
+    if (!stack.isEmpty()) {
+      ev.add(new Evidence("owner's stack: " + stack, wait.source()));
+    }
+    return "; the "
+        + wait.kind()
+        + " "
+        + lock
+        + (wait.readerOwned() ? " is held for reading, last by " : " is held by ")
+        + wait.ownerComm()
+        + " (pid "
+        + ownerPid
+        + (wait.ownerState() == null ? "" : ", state " + wait.ownerState())
+        + ")"
+        + (stack.isEmpty() ? "" : ", which sits in " + stack);
   }
 
   /**

@@ -16,6 +16,7 @@ import org.ktriage.analysis.stack.FrameNames;
 import org.ktriage.model.AddressFact;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.Evidence;
+import org.ktriage.model.FaultingInstruction;
 import org.ktriage.model.Frame;
 import org.ktriage.model.Hex;
 import org.ktriage.model.PendingCallback;
@@ -63,47 +64,17 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       return null;
     }
     FaultSite site = p.site();
-    String timerFrame = null;
-    if (p.function() != null && FrameNames.isTimerSoftirq(p.function())) {
-      timerFrame = p.where();
-    } else {
-      for (Frame fr : site.outer()) {
-        if (fr.reliable() && FrameNames.isTimerSoftirq(fr.function())) {
-          timerFrame = fr.where();
-          break;
-        }
-        if (fr.reliable()) {
-          break; // only the caller right above the fault counts
-        }
-      }
-    }
+    String timerFrame = timerFrame(p, site);
     if (timerFrame == null) {
       return null;
     }
-    Long addr = p.address();
-    String register = p.addressRegister();
-    boolean decoded = false;
-    Instructions.Pointer ptr = Instructions.pointer(p);
-    org.ktriage.model.FaultingInstruction insn = Instructions.of(p);
-    if ((addr == null || p.addressKind() != AddressKind.MODULE_AREA)
-        && ptr != null
-        && f.addresses().classify(ptr.value()) == AddressKind.MODULE_AREA) {
-      // no CR2 (a crash session): the decoded instruction names the register, no guessing
-      Long ea = insn == null ? null : insn.effectiveAddress();
-      addr = ea != null ? ea : ptr.value();
-      register = ptr.register();
-      decoded = true;
-    } else if (addr == null || p.addressKind() != AddressKind.MODULE_AREA) {
-      FaultAddress.RegisterGuess g = FaultAddress.guess(f, site.frame());
-      if (g != null && g.kind() == AddressKind.MODULE_AREA) {
-        addr = g.value();
-        register = g.register();
-      } else {
-        // no module-area address (another architecture's layout, no CR2): the log's own record
-        // of an unload before the fault still makes it the pattern, and names the module
-        return fromUnloadMessage(f, p, site, timerFrame);
-      }
+    ModuleAddress m = moduleAddress(f, p, site);
+    if (m == null) {
+      // no module-area address (another architecture's layout, no CR2): the log's own record
+      // of an unload before the fault still makes it the pattern, and names the module
+      return fromUnloadMessage(f, p, site, timerFrame);
     }
+    long addr = m.value();
     if (f.moduleCovering(addr).isPresent()) {
       return null;
     }
@@ -117,8 +88,8 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
             p.source()));
     ev.add(
         Evidence.about(
-            operand(register, ptr, addr) + " lies in the module area",
-            register == null && p.report() != null
+            accessDescription(m, Instructions.pointer(p)) + " lies in the module area",
+            m.register() == null && p.report() != null
                 ? p.report().oops().span()
                 : site.frame().source(),
             addr));
@@ -155,20 +126,65 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
       values.put("ofModule", "");
       missing.add("a module unload in the log (log | grep -i unload) would name the module");
     }
-    if (register != null && !decoded) {
-      missing.add("CR2 (the fault address) was not printed; " + register + " was used instead");
+    if (m.register() != null && !m.decoded()) {
+      missing.add("CR2 (the fault address) was not printed; " + m.register() + " was used instead");
     }
     return new Hit(values, ev, Math.min(confidence, 0.95), missing);
   }
 
-  /** How the evidence names the address: the fault address, or the operand's register. */
-  private static String operand(
-      @Nullable String register, Instructions.@Nullable Pointer ptr, long addr) {
-    String a = Hex.reg(addr);
+  /**
+   * The timer-softirq frame the fault is in: the faulting function itself, or the reliable caller
+   * right above it (only that one counts); null when neither is timer code.
+   */
+  private static @Nullable String timerFrame(Primary p, FaultSite site) {
+    if (p.function() != null && FrameNames.isTimerSoftirq(p.function())) {
+      return p.where();
+    }
+    for (Frame fr : site.outer()) {
+      if (fr.reliable()) {
+        return FrameNames.isTimerSoftirq(fr.function()) ? fr.where() : null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A module-area address the fault used, the register it came from (null when the report printed
+   * it) and whether the decoded faulting instruction named that register (no guess).
+   */
+  private record ModuleAddress(long value, @Nullable String register, boolean decoded) {}
+
+  /**
+   * The fault's address when it lies in the module area; without one (no CR2: a crash session), the
+   * decoded instruction's access, else a register of the faulting frame holding a module-area
+   * value; null when none does.
+   */
+  private static @Nullable ModuleAddress moduleAddress(CrashFacts f, Primary p, FaultSite site) {
+    Long printed = p.address();
+    if (printed != null && p.addressKind() == AddressKind.MODULE_AREA) {
+      return new ModuleAddress(printed, p.addressRegister(), false);
+    }
+    Instructions.Pointer ptr = Instructions.pointer(p);
+    if (ptr != null && f.addresses().classify(ptr.value()) == AddressKind.MODULE_AREA) {
+      // the decoded instruction names the register, no guessing
+      FaultingInstruction insn = Instructions.of(p);
+      Long ea = insn == null ? null : insn.effectiveAddress();
+      return new ModuleAddress(ea != null ? ea : ptr.value(), ptr.register(), true);
+    }
+    FaultAddress.RegisterGuess g = FaultAddress.guess(f, site.frame());
+    return g != null && g.kind() == AddressKind.MODULE_AREA
+        ? new ModuleAddress(g.value(), g.register(), false)
+        : null;
+  }
+
+  /** What held the module-area address: the fault address, or the faulting instruction's access. */
+  private static String accessDescription(ModuleAddress m, Instructions.@Nullable Pointer ptr) {
+    String a = Hex.reg(m.value());
+    String register = m.register();
     if (register == null) {
       return "fault address " + a;
     }
-    if (ptr != null && register.equals(ptr.register()) && ptr.value() != addr) {
+    if (ptr != null && register.equals(ptr.register()) && ptr.value() != m.value()) {
       // the operand's displacement was added: name the register's own value too
       return "faulting instruction's access at "
           + a

@@ -28,6 +28,10 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
     return "use-after-free-poison";
   }
 
+  /** The poison found, the value that held it, where, and how sure the place makes it. */
+  private record Found(
+      AddressClassifier.Poison poison, long value, String where, double confidence) {}
+
   @Override
   public @Nullable Hit evaluate(CrashFacts f) {
     Primary p = f.primary();
@@ -35,88 +39,114 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
       return null;
     }
     List<Evidence> ev = new ArrayList<>();
-    Map<String, String> values = new HashMap<>();
-    Optional<AddressClassifier.Poison> found = Optional.empty();
-    double confidence = 0.0;
-    if (p.address() != null) {
-      found = AddressClassifier.poison(p.address());
-      if (found.isPresent()) {
-        values.put("value", Hex.reg(p.address()));
-        values.put("where", "the fault address");
-        ev.add(
-            Evidence.about(
-                "fault address " + Hex.reg(p.address()) + " = " + found.get().name(),
-                p.report() == null ? p.source() : p.report().oops().span(),
-                p.address()));
-        confidence = 0.85;
-      }
-    }
+    Found found = inFaultAddress(p, ev);
     Instructions.Pointer ptr = Instructions.pointer(p);
-    if (found.isEmpty() && ptr != null) {
-      // the faulting instruction's base register held the address: no need to guess among all
-      Optional<AddressClassifier.Poison> bp = AddressClassifier.poison(ptr.value());
-      if (bp.isPresent() && !bp.get().name().startsWith("KASAN")) {
-        found = bp;
-        values.put("value", Hex.reg(ptr.value()));
-        values.put("where", "register " + ptr.register() + ", the faulting instruction's base");
-        confidence = 0.8;
-      }
+    if (found == null && ptr != null) {
+      found = inBaseRegister(ptr);
     }
     Evidence insn = Instructions.evidence(p);
     boolean insnPointsAtPoison =
         ptr != null
             && (AddressClassifier.poison(ptr.value()).isPresent()
-                || (ptr.explainsFault() && found.isPresent()));
+                || (ptr.explainsFault() && found != null));
     if (insn != null && insnPointsAtPoison) {
       ev.add(insn);
     }
     ExceptionFrame e = p.site() == null ? null : p.site().frame();
-    if (e != null) {
-      for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
-        if (r.getKey().equals("RIP") || r.getKey().startsWith("CR")) {
-          continue;
-        }
-        Optional<AddressClassifier.Poison> rp = AddressClassifier.poison(r.getValue());
-        if (rp.isPresent() && !rp.get().name().startsWith("KASAN")) {
-          ev.add(
-              Evidence.about(
-                  r.getKey() + ": " + Hex.reg(r.getValue()) + " = " + rp.get().name(),
-                  e.source(),
-                  r.getValue()));
-          if (found.isEmpty()) {
-            found = rp;
-            values.put("value", Hex.reg(r.getValue()));
-            values.put("where", "register " + r.getKey());
-            confidence = 0.6;
-          }
-        }
-      }
+    Found inRegisters = e == null ? null : inRegisters(e, ev);
+    if (found == null) {
+      found = inRegisters;
     }
-    if (found.isEmpty() || found.get().name().startsWith("KASAN")) {
+    if (found == null || found.poison().name().startsWith("KASAN")) {
       return null;
     }
-    values.put("poison", found.get().name());
-    values.put("meaning", found.get().meaning());
+    Map<String, String> values = new HashMap<>();
+    values.put("value", Hex.reg(found.value()));
+    values.put("where", found.where());
+    values.put("poison", found.poison().name());
+    values.put("meaning", found.poison().meaning());
     List<String> missing = new ArrayList<>();
-    // from a dump: a register of the failing context pointing into a free slab object is the
-    // freed object itself (SLUB's freelists, read as crash's kmem does)
-    boolean freeObject = false;
-    if (e != null) {
-      for (AddressFact a : f.report().addressFacts()) {
-        if (!a.kind().equals("slab-free") || !e.registers().values().containsValue(a.address())) {
-          continue;
-        }
-        ev.add(
-            Evidence.about(
-                String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
-        freeObject = true;
-      }
-    }
-    if (freeObject) {
+    double confidence = found.confidence();
+    if (e != null && freeObject(f, e, ev)) {
       confidence = Math.min(0.95, confidence + 0.1);
     } else {
       missing.add("the object's slab state (crash> kmem -s <object>) to confirm it was freed");
     }
     return new Hit(values, ev, confidence, missing);
+  }
+
+  /** Poison (any, KASAN's shadow values included) in the report's fault address. */
+  private static @Nullable Found inFaultAddress(Primary p, List<Evidence> ev) {
+    Long address = p.address();
+    Optional<AddressClassifier.Poison> poison =
+        address == null ? Optional.empty() : AddressClassifier.poison(address);
+    if (address == null || poison.isEmpty()) {
+      return null;
+    }
+    ev.add(
+        Evidence.about(
+            "fault address " + Hex.reg(address) + " = " + poison.get().name(),
+            p.report() == null ? p.source() : p.report().oops().span(),
+            address));
+    return new Found(poison.get(), address, "the fault address", 0.85);
+  }
+
+  /**
+   * Poison in the faulting instruction's base register, which held the address: no need to guess
+   * among all registers.
+   */
+  private static @Nullable Found inBaseRegister(Instructions.Pointer ptr) {
+    Optional<AddressClassifier.Poison> bp = AddressClassifier.poison(ptr.value());
+    if (bp.isEmpty() || bp.get().name().startsWith("KASAN")) {
+      return null;
+    }
+    return new Found(
+        bp.get(),
+        ptr.value(),
+        "register " + ptr.register() + ", the faulting instruction's base",
+        0.8);
+  }
+
+  /**
+   * Every general register of the failing frame that holds poison (not KASAN's), as evidence; the
+   * first of them.
+   */
+  private static @Nullable Found inRegisters(ExceptionFrame e, List<Evidence> ev) {
+    Found first = null;
+    for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+      if (r.getKey().equals("RIP") || r.getKey().startsWith("CR")) {
+        continue;
+      }
+      Optional<AddressClassifier.Poison> rp = AddressClassifier.poison(r.getValue());
+      if (rp.isPresent() && !rp.get().name().startsWith("KASAN")) {
+        ev.add(
+            Evidence.about(
+                r.getKey() + ": " + Hex.reg(r.getValue()) + " = " + rp.get().name(),
+                e.source(),
+                r.getValue()));
+        if (first == null) {
+          first = new Found(rp.get(), r.getValue(), "register " + r.getKey(), 0.6);
+        }
+      }
+    }
+    return first;
+  }
+
+  /**
+   * From a dump: a register of the failing context pointing into a free slab object is the freed
+   * object itself (SLUB's freelists, read as crash's kmem does); each one is evidence.
+   */
+  private static boolean freeObject(CrashFacts f, ExceptionFrame e, List<Evidence> ev) {
+    boolean freeObject = false;
+    for (AddressFact a : f.report().addressFacts()) {
+      if (!a.kind().equals("slab-free") || !e.registers().values().containsValue(a.address())) {
+        continue;
+      }
+      ev.add(
+          Evidence.about(
+              String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
+      freeObject = true;
+    }
+    return freeObject;
   }
 }
