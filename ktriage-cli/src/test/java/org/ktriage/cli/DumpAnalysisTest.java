@@ -229,5 +229,18 @@ class DumpAnalysisTest {
         .anyMatch(s -> s.exception() != null && "__run_timers".equals(s.exception().function()));
     assertThat(finding(dump, "timer-of-unloaded-module").evidence())
         .anyMatch(e -> e.text().startsWith("still on the timer wheel"));
+    // the fault address as the dump's memory tells it (crash's kmem): module area that no loaded
+    // module covers, cited with the address the console printed; the console alone cannot
+    long fault = Objects.requireNonNull(console.report().oopses().get(0).faultAddress());
+    assertThat(dump.report().addressFacts())
+        .anyMatch(a -> a.address() == fault && a.kind().equals("freed-module-area"));
+    assertThat(finding(dump, "timer-of-unloaded-module").evidence())
+        .anyMatch(e -> e.text().equals(String.format("kmem %016x: ", fault) + FREED));
+    assertThat(finding(console, "timer-of-unloaded-module").evidence())
+        .noneMatch(e -> e.text().startsWith("kmem "));
   }
+
+  /** KernelAddresses' words for module-area memory no loaded module covers. */
+  private static final String FREED =
+      "module area, in no loaded module: memory of an unloaded module (or never mapped)";
 }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.bin.Bytes;
 import org.ktriage.ingest.bin.CorruptDumpException;
@@ -77,6 +75,60 @@ public final class ElfCore implements PhysicalMemory {
   public static ElfCore open(DumpSource src) throws IOException {
     String file = src.name();
     byte[] eh = src.readFully(0, 64, "ELF header");
+    checkIdent(file, eh);
+    int machine = Bytes.readU16Le(eh, 18);
+    long phoff = Bytes.readU64Le(eh, 32);
+    long shoff = Bytes.readU64Le(eh, 40);
+    int flags = Bytes.readI32Le(eh, 48);
+    int phentsize = Bytes.readU16Le(eh, 54);
+    long phnum = Bytes.readU16Le(eh, 56);
+    if (phentsize != 56) {
+      throw CorruptDumpException.at(
+          file, 54, "ELF e_phentsize " + phentsize + ": 56 expected for ELF64");
+    }
+    List<String> problems = new ArrayList<>();
+    phnum = programHeaders(src, phnum, phoff, shoff, problems);
+    NoteSegments noteReader = new NoteSegments(src);
+    List<LoadSegment> loads = new ArrayList<>();
+    final int batch = 1024;
+    for (long i = 0; i < phnum; i += batch) {
+      int n = (int) Math.min(batch, phnum - i);
+      byte[] ph = src.readFully(phoff + i * 56, n * 56, "program headers");
+      for (int j = 0; j < n; j++) {
+        int o = j * 56;
+        int ptype = Bytes.readI32Le(ph, o);
+        long off = Bytes.readU64Le(ph, o + 8);
+        long vaddr = Bytes.readU64Le(ph, o + 16);
+        long paddr = Bytes.readU64Le(ph, o + 24);
+        long filesz = Bytes.readU64Le(ph, o + 32);
+        long memsz = Bytes.readU64Le(ph, o + 40);
+        long at = phoff + (i + j) * 56;
+        if (ptype == PT_NOTE) {
+          if (filesz != 0) {
+            noteReader.read(at, off, filesz, problems);
+          }
+        } else if (ptype == PT_LOAD) {
+          if (memsz < 0 || filesz < 0 || memsz > (1L << 52) || (filesz > memsz && memsz != 0)) {
+            problems.add(file + ": PT_LOAD at offset " + at + " has impossible sizes; ignored");
+            continue;
+          }
+          if (off == -1L) {
+            filesz = 0;
+          }
+          loads.add(new LoadSegment(off, vaddr, paddr, filesz, Math.max(memsz, filesz)));
+        }
+      }
+    }
+    checkDataEnd(src, loads, problems);
+    boolean incomplete = (flags & 1) != 0;
+    if (incomplete) {
+      problems.add(file + ": ELF e_flags marks the dump incomplete (the writer ran out of space)");
+    }
+    return new ElfCore(src, machine, incomplete, noteReader.notes, loads, problems);
+  }
+
+  /** The identification bytes: a 64-bit little-endian ELF core. */
+  private static void checkIdent(String file, byte[] eh) throws IOException {
     if (!sniff(eh)) {
       throw CorruptDumpException.at(
           file, 0, "bad ELF magic: \"\\x7fELF\" expected, got " + Bytes.quote(eh, 0, 4));
@@ -94,16 +146,16 @@ public final class ElfCore implements PhysicalMemory {
       throw CorruptDumpException.at(
           file, 16, "ELF e_type " + type + ": a core file (4, ET_CORE) expected");
     }
-    int machine = Bytes.readU16Le(eh, 18);
-    long phoff = Bytes.readU64Le(eh, 32);
-    long shoff = Bytes.readU64Le(eh, 40);
-    int flags = Bytes.readI32Le(eh, 48);
-    int phentsize = Bytes.readU16Le(eh, 54);
-    long phnum = Bytes.readU16Le(eh, 56);
-    if (phentsize != 56) {
-      throw CorruptDumpException.at(
-          file, 54, "ELF e_phentsize " + phentsize + ": 56 expected for ELF64");
-    }
+  }
+
+  /**
+   * The program header count: from section header 0 when e_phnum is PN_XNUM, cut to what the file
+   * holds (a truncated dump) and to {@link ReadLimits#PROGRAM_HEADERS}.
+   */
+  private static long programHeaders(
+      DumpSource src, long phnum, long phoff, long shoff, List<String> problems)
+      throws IOException {
+    String file = src.name();
     if (phnum == PN_XNUM) {
       byte[] sh = src.readFully(shoff, 64, "section header 0 (PN_XNUM program header count)");
       phnum = Bytes.readU32Le(sh, 44);
@@ -112,7 +164,6 @@ public final class ElfCore implements PhysicalMemory {
       throw CorruptDumpException.at(
           file, 32, "e_phoff " + phoff + " lies outside the file of " + src.size() + " bytes");
     }
-    List<String> problems = new ArrayList<>();
     if ((src.size() - phoff) / 56 < phnum) {
       // a cut file: read the headers that are there (the notes come first in kdump's cores)
       long fit = (src.size() - phoff) / 56;
@@ -141,70 +192,13 @@ public final class ElfCore implements PhysicalMemory {
               + " are read (ReadLimits.PROGRAM_HEADERS)");
       phnum = ReadLimits.PROGRAM_HEADERS;
     }
-    Set<String> notesSeen = new HashSet<>();
-    long noteBytes = 0;
-    List<ElfNote> notes = new ArrayList<>();
-    List<LoadSegment> loads = new ArrayList<>();
-    final int batch = 1024;
-    for (long i = 0; i < phnum; i += batch) {
-      int n = (int) Math.min(batch, phnum - i);
-      byte[] ph = src.readFully(phoff + i * 56, n * 56, "program headers");
-      for (int j = 0; j < n; j++) {
-        int o = j * 56;
-        int ptype = Bytes.readI32Le(ph, o);
-        long off = Bytes.readU64Le(ph, o + 8);
-        long vaddr = Bytes.readU64Le(ph, o + 16);
-        long paddr = Bytes.readU64Le(ph, o + 24);
-        long filesz = Bytes.readU64Le(ph, o + 32);
-        long memsz = Bytes.readU64Le(ph, o + 40);
-        long at = phoff + (i + j) * 56;
-        if (ptype == PT_NOTE) {
-          if (filesz == 0) {
-            continue;
-          }
-          if (off < 0 || off > src.size() || src.size() - off < filesz) {
-            problems.add(
-                file
-                    + ": PT_NOTE at offset "
-                    + at
-                    + " points at "
-                    + filesz
-                    + " bytes at "
-                    + off
-                    + " outside the file; its notes are missing");
-            continue;
-          }
-          if (!notesSeen.add(off + "+" + filesz)) {
-            continue; // another PT_NOTE for the same bytes adds nothing
-          }
-          if (noteBytes + filesz > ReadLimits.NOTE_BYTES || notes.size() >= ReadLimits.NOTES) {
-            problems.add(
-                file
-                    + ": PT_NOTE at offset "
-                    + at
-                    + " and later ones not read: the notes exceed the cap of "
-                    + ReadLimits.NOTE_BYTES
-                    + " bytes or "
-                    + ReadLimits.NOTES
-                    + " notes (ReadLimits.NOTE_BYTES, NOTES)");
-            noteBytes = Long.MAX_VALUE / 2;
-            continue;
-          }
-          noteBytes += filesz;
-          byte[] blob = src.readFully(off, (int) filesz, "PT_NOTE segment");
-          notes.addAll(ElfNotes.parse(blob, off, file, problems));
-        } else if (ptype == PT_LOAD) {
-          if (memsz < 0 || filesz < 0 || memsz > (1L << 52) || (filesz > memsz && memsz != 0)) {
-            problems.add(file + ": PT_LOAD at offset " + at + " has impossible sizes; ignored");
-            continue;
-          }
-          if (off == -1L) {
-            filesz = 0;
-          }
-          loads.add(new LoadSegment(off, vaddr, paddr, filesz, Math.max(memsz, filesz)));
-        }
-      }
-    }
+    return phnum;
+  }
+
+  /** A problem when the PT_LOAD data runs past the end of the file. */
+  private static void checkDataEnd(DumpSource src, List<LoadSegment> loads, List<String> problems)
+      throws IOException {
+    String file = src.name();
     long dataEnd = 0;
     for (LoadSegment s : loads) {
       if (s.fileSize() > 0 && s.fileOffset() >= 0) {
@@ -220,11 +214,6 @@ public final class ElfCore implements PhysicalMemory {
               + src.size()
               + " bytes): the dump is truncated");
     }
-    boolean incomplete = (flags & 1) != 0;
-    if (incomplete) {
-      problems.add(file + ": ELF e_flags marks the dump incomplete (the writer ran out of space)");
-    }
-    return new ElfCore(src, machine, incomplete, notes, loads, problems);
   }
 
   /** e_machine. */

@@ -83,51 +83,13 @@ public final class KernelAddresses {
     if (top == 0) {
       return owner(addr, AddressOwner.Kind.USER, null, addr, "user-space address");
     }
-    for (KernelTask t : tasks) {
-      long base = t.stackBase();
-      if (base == 0) {
-        continue;
-      }
-      String who = t.pid() + " " + t.comm();
-      if (in(addr, base, threadSize)) {
-        return owner(
-            addr,
-            AddressOwner.Kind.TASK_STACK,
-            who,
-            base,
-            String.format(
-                "kernel stack of pid %s (%016x-%016x), %d bytes above its lowest address",
-                who, base, base + threadSize, addr - base));
-      }
-      if (inVmalloc(addr) && in(addr, base - (1L << PAGE_SHIFT), 1L << PAGE_SHIFT)) {
-        return owner(
-            addr,
-            AddressOwner.Kind.STACK_GUARD,
-            who,
-            base,
-            String.format(
-                "guard page %d bytes below the kernel stack of pid %s (%016x): stack overflow",
-                base - addr, who, base));
-      }
+    AddressOwner stack = taskStack(addr);
+    if (stack != null) {
+      return stack;
     }
-    for (LoadedModule m : modules) {
-      for (ModuleRegion r : m.regions()) {
-        if (r.contains(addr)) {
-          KernelSymbol s = k.symbols().symbolize(addr);
-          return owner(
-              addr,
-              AddressOwner.Kind.MODULE,
-              m.name(),
-              r.base(),
-              String.format(
-                  "module %s %s region %016x-%016x%s",
-                  m.name(),
-                  r.kind(),
-                  r.base(),
-                  r.base() + r.size(),
-                  s == null ? "" : ": " + s.name() + "+0x" + Long.toHexString(addr - s.address())));
-        }
-      }
+    AddressOwner module = module(addr);
+    if (module != null) {
+      return module;
     }
     if (KernelAddressSpace.of(k).inFreedModuleArea(addr, modules)) {
       return owner(
@@ -156,6 +118,62 @@ public final class KernelAddresses {
           String.format("kernel image: (%c) %s+0x%x", s.type(), s.name(), addr - s.address()));
     }
     return owner(addr, AddressOwner.Kind.UNKNOWN, null, addr, "no known kernel region");
+  }
+
+  /** A task's kernel stack, or the guard page below a vmalloc'ed one (CONFIG_VMAP_STACK). */
+  private @Nullable AddressOwner taskStack(long addr) {
+    for (KernelTask t : tasks) {
+      long base = t.stackBase();
+      if (base == 0) {
+        continue;
+      }
+      String who = t.pid() + " " + t.comm();
+      if (in(addr, base, threadSize)) {
+        return owner(
+            addr,
+            AddressOwner.Kind.TASK_STACK,
+            who,
+            base,
+            String.format(
+                "kernel stack of pid %s (%016x-%016x), %d bytes above its lowest address",
+                who, base, base + threadSize, addr - base));
+      }
+      if (inVmalloc(addr) && in(addr, base - (1L << PAGE_SHIFT), 1L << PAGE_SHIFT)) {
+        return owner(
+            addr,
+            AddressOwner.Kind.STACK_GUARD,
+            who,
+            base,
+            String.format(
+                "guard page %d bytes below the kernel stack of pid %s (%016x): stack overflow",
+                base - addr, who, base));
+      }
+    }
+    return null;
+  }
+
+  /** A region (core, init, data, ...) of a loaded module, with the symbol at the address. */
+  private @Nullable AddressOwner module(long addr) {
+    for (LoadedModule m : modules) {
+      for (ModuleRegion r : m.regions()) {
+        if (r.contains(addr)) {
+          KernelSymbol s = k.symbols().symbolize(addr);
+          return owner(
+              addr,
+              AddressOwner.Kind.MODULE,
+              m.name(),
+              r.base(),
+              String.format(
+                  "module %s %s region %016x-%016x%s",
+                  m.name(),
+                  r.kind(),
+                  r.base(),
+                  r.base() + r.size(),
+                  s == null ? "" : ": " + s.name() + "+0x" + Long.toHexString(addr - s.address())));
+        }
+      }
+    }
+    return null;
   }
 
   private boolean inVmalloc(long addr) {

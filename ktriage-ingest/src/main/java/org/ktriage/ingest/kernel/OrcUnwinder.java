@@ -117,67 +117,16 @@ public final class OrcUnwinder {
       @Nullable Map<String, Long> regs,
       List<StackRange> stacks,
       List<UnwoundFrame> frames) {
-    long curIp = ip;
-    long curSp = sp;
-    long curBp = bp;
-    boolean curSignal = signal;
-    Map<String, Long> curRegs = regs;
     try {
       while (frames.size() < MAX_FRAMES) {
-        OrcTable.Entry e = orc.find(curSignal ? curIp : curIp - 1);
+        OrcTable.Entry e = orc.find(signal ? ip : ip - 1);
         if (e == null) {
           return new Result(frames, Stop.NO_ORC);
         }
-        if (e.type() == OrcTable.Type.END_OF_STACK) {
-          return new Result(frames, Stop.END_OF_STACK);
-        }
-        if (e.type() == OrcTable.Type.UNDEFINED) {
-          return new Result(frames, Stop.UNDEFINED);
-        }
-        long cfa;
-        boolean indirect = false;
-        switch (e.spReg()) {
-          case OrcTable.REG_SP -> cfa = curSp + e.spOffset();
-          case OrcTable.REG_BP -> {
-            if (curBp == 0) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = curBp + e.spOffset();
-          }
-          case OrcTable.REG_SP_INDIRECT -> {
-            cfa = curSp;
-            indirect = true;
-          }
-          case OrcTable.REG_BP_INDIRECT -> {
-            if (curBp == 0) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = curBp + e.spOffset();
-            indirect = true;
-          }
-          case OrcTable.REG_R10, OrcTable.REG_R13, OrcTable.REG_DI, OrcTable.REG_DX -> {
-            String name =
-                switch (e.spReg()) {
-                  case OrcTable.REG_R10 -> "R10";
-                  case OrcTable.REG_R13 -> "R13";
-                  case OrcTable.REG_DI -> "RDI";
-                  default -> "RDX";
-                };
-            Long v = curRegs == null ? null : curRegs.get(name);
-            if (v == null) {
-              return new Result(frames, Stop.UNDEFINED);
-            }
-            cfa = v;
-          }
-          default -> {
-            return new Result(frames, Stop.UNDEFINED);
-          }
-        }
-        if (indirect) {
-          cfa = k.memory().readU64Le(cfa);
-          if (e.spReg() == OrcTable.REG_SP_INDIRECT) {
-            cfa += e.spOffset();
-          }
+        Long cfa = e.type() == OrcTable.Type.END_OF_STACK ? null : cfa(e, sp, bp, regs);
+        if (cfa == null) {
+          boolean end = e.type() == OrcTable.Type.END_OF_STACK;
+          return new Result(frames, end ? Stop.END_OF_STACK : Stop.UNDEFINED);
         }
         long nextIp;
         long nextSp;
@@ -189,7 +138,7 @@ public final class OrcUnwinder {
             nextIp = k.memory().readU64Le(slot);
             nextSp = cfa;
             nextSignal = e.signal();
-            if (!movesUp(curSp, nextSp, stacks)) {
+            if (!movesUp(sp, nextSp, stacks)) {
               return new Result(frames, Stop.BAD_STACK);
             }
             frames.add(frame(slot, nextIp, stacks, null));
@@ -219,38 +168,108 @@ public final class OrcUnwinder {
             return new Result(frames, Stop.UNDEFINED);
           }
         }
-        long nextBp = curBp;
-        switch (e.bpReg()) {
-          case OrcTable.REG_UNDEFINED -> {
-            if (nextRegs != null && nextRegs.get("RBP") != null) {
-              nextBp = nextRegs.get("RBP");
-            }
-          }
-          case OrcTable.REG_PREV_SP -> nextBp = k.memory().readU64Le(cfa + e.bpOffset());
-          case OrcTable.REG_BP -> {
-            if (curBp == 0) {
-              nextBp = 0;
-            } else {
-              nextBp = k.memory().readU64Le(curBp + e.bpOffset());
-            }
-          }
-          default -> {
-            return new Result(frames, Stop.UNDEFINED);
-          }
+        Long nextBp = nextBp(e, cfa, bp, nextRegs);
+        if (nextBp == null) {
+          return new Result(frames, Stop.UNDEFINED);
         }
         if (nextIp == 0) {
           return new Result(frames, Stop.END_OF_STACK);
         }
-        curIp = nextIp;
-        curSp = nextSp;
-        curBp = nextBp;
-        curSignal = nextSignal;
-        curRegs = nextRegs;
+        ip = nextIp;
+        sp = nextSp;
+        bp = nextBp;
+        signal = nextSignal;
+        regs = nextRegs;
       }
       return new Result(frames, Stop.TOO_DEEP);
     } catch (UnreadableInputException unreadable) {
       return new Result(frames, Stop.BAD_STACK);
     }
+  }
+
+  /**
+   * The canonical frame address of an ORC entry (arch/x86/kernel/unwind_orc.c {@code
+   * unwind_next_frame()}: sp_reg plus sp_offset, through memory for the indirect kinds), or null
+   * where it is undefined.
+   */
+  private @Nullable Long cfa(
+      OrcTable.Entry e, long curSp, long curBp, @Nullable Map<String, Long> curRegs)
+      throws UnreadableInputException {
+    if (e.type() == OrcTable.Type.UNDEFINED) {
+      return null;
+    }
+    long cfa;
+    boolean indirect = false;
+    switch (e.spReg()) {
+      case OrcTable.REG_SP -> cfa = curSp + e.spOffset();
+      case OrcTable.REG_BP -> {
+        if (curBp == 0) {
+          return null;
+        }
+        cfa = curBp + e.spOffset();
+      }
+      case OrcTable.REG_SP_INDIRECT -> {
+        cfa = curSp;
+        indirect = true;
+      }
+      case OrcTable.REG_BP_INDIRECT -> {
+        if (curBp == 0) {
+          return null;
+        }
+        cfa = curBp + e.spOffset();
+        indirect = true;
+      }
+      case OrcTable.REG_R10, OrcTable.REG_R13, OrcTable.REG_DI, OrcTable.REG_DX -> {
+        String name =
+            switch (e.spReg()) {
+              case OrcTable.REG_R10 -> "R10";
+              case OrcTable.REG_R13 -> "R13";
+              case OrcTable.REG_DI -> "RDI";
+              default -> "RDX";
+            };
+        Long v = curRegs == null ? null : curRegs.get(name);
+        if (v == null) {
+          return null;
+        }
+        cfa = v;
+      }
+      default -> {
+        return null;
+      }
+    }
+    if (indirect) {
+      cfa = k.memory().readU64Le(cfa);
+      if (e.spReg() == OrcTable.REG_SP_INDIRECT) {
+        cfa += e.spOffset();
+      }
+    }
+    return cfa;
+  }
+
+  /** The caller's frame pointer as the entry's bp_reg says, or null where it is undefined. */
+  private @Nullable Long nextBp(
+      OrcTable.Entry e, long cfa, long curBp, @Nullable Map<String, Long> nextRegs)
+      throws UnreadableInputException {
+    long nextBp = curBp;
+    switch (e.bpReg()) {
+      case OrcTable.REG_UNDEFINED -> {
+        if (nextRegs != null && nextRegs.get("RBP") != null) {
+          nextBp = nextRegs.get("RBP");
+        }
+      }
+      case OrcTable.REG_PREV_SP -> nextBp = k.memory().readU64Le(cfa + e.bpOffset());
+      case OrcTable.REG_BP -> {
+        if (curBp == 0) {
+          nextBp = 0;
+        } else {
+          nextBp = k.memory().readU64Le(curBp + e.bpOffset());
+        }
+      }
+      default -> {
+        return null;
+      }
+    }
+    return nextBp;
   }
 
   /** A CALL step must move up within one stack or leave it for another known stack. */

@@ -13,6 +13,7 @@ import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.Hit;
 import org.ktriage.analysis.stack.FaultSite;
 import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.model.AddressFact;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.FaultingInstruction;
@@ -98,7 +99,7 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     }
     if (f.moduleRangesKnown()) {
       ev.add(Evidence.about("no loaded module covers " + a + " (module list checked)", null, addr));
-      confidence += 0.05;
+      confidence += 0.05 + freedModuleMemory(f, addr, ev);
     } else {
       missing.add("module address ranges (crash> mod) to prove no loaded module covers " + a);
     }
@@ -194,6 +195,24 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
           + " plus the displacement)";
     }
     return "faulting instruction's " + register + " = " + a;
+  }
+
+  /**
+   * From a dump: what the address is in its memory, as {@code crash}'s {@code kmem} says it (read
+   * by the dump reader into the report's address facts): module-area memory that no module on the
+   * {@code modules} list covers, the freed memory of an unloaded module. Added to {@code ev};
+   * returns the confidence it adds.
+   */
+  private static double freedModuleMemory(CrashFacts f, long addr, List<Evidence> ev) {
+    for (AddressFact fact : f.report().addressFacts()) {
+      if (fact.address() == addr && fact.kind().equals("freed-module-area")) {
+        ev.add(
+            Evidence.about(
+                String.format("kmem %016x: %s", addr, fact.description()), fact.source(), addr));
+        return 0.05;
+      }
+    }
+    return 0;
   }
 
   /**
