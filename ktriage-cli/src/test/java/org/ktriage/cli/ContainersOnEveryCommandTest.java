@@ -26,7 +26,12 @@ class ContainersOnEveryCommandTest {
 
   /** The real tool (and fast options) that makes each container of the registry. */
   private static final String[][] TOOLS = {
-    {"bzip2", "-c", "-1"}, {"gzip", "-c", "-1"}, {"lz4", "-qc"}, {"xz", "-c", "-0"}, {"zstd", "-qc"}
+    {"bzip2", "-c", "-1"},
+    {"gzip", "-c", "-1"},
+    {"lz4", "-qc"},
+    {"lzop", "-c"},
+    {"xz", "-c", "-0"},
+    {"zstd", "-qc"}
   };
 
   @TempDir Path tmp;
