@@ -2,7 +2,6 @@ package org.ktriage.ingest.text;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.insn.FaultingInstructions;
@@ -193,7 +192,7 @@ final class ReportBuilder {
       b.traceState = TraceState.IN;
       b.trace.frame(f);
     } else {
-      b.fields(text, from, first.source());
+      ReportFields.read(b, text, from, first.source());
     }
     return b;
   }
@@ -260,26 +259,13 @@ final class ReportBuilder {
       capped = true;
       return Outcome.ENDED;
     }
-    if (text.startsWith("---[ end trace", from)) {
-      finishTrace();
-      endTrace = true;
-      take(r);
-      return Outcome.TAKEN;
-    }
-    if (text.startsWith("---[ end Kernel panic", from)) {
-      finishTrace();
-      endPanic = true;
-      take(r);
-      return Outcome.ENDED;
-    }
-    if (delimited && text.startsWith("=====", from)) {
-      take(r);
-      delimiterClosed = true;
-      return Outcome.ENDED;
+    Outcome end = endMarker(r, text, from);
+    if (end != null) {
+      return end;
     }
     boolean traceOpen = traceState == TraceState.IN && !secondaryTrace;
     if (traceState == TraceState.IN || secondaryTrace) {
-      if (traceLine(text, from, span)) {
+      if (ReportTraceLines.read(this, text, from, span)) {
         foreign = 0;
         take(r);
         return Outcome.TAKEN;
@@ -287,24 +273,13 @@ final class ReportBuilder {
       finishTrace();
     }
     if (endTrace) {
-      // after "---[ end trace": the register block printed again, Code:, the panic; no new fields
-      // except the faulting RIP when the report showed none (its head was not captured)
-      if (ip == null && text.startsWith("RIP: ", from)) {
-        ip = ProgramCounterLine.rip(text, from, span);
-      }
-      if (RegisterLine.parse(text, from) != null
-          || text.startsWith("RIP: ", from)
-          || ReportLine.isBody(text, from)) {
-        take(r);
-        return Outcome.TAKEN;
-      }
-      return Outcome.ENDED;
+      return afterEndTrace(r, text, from, span);
     }
-    if (wrappedProgramCounter(text, from)) {
+    if (ReportTraceLines.wrappedProgramCounter(this, text, from)) {
       take(r);
       return Outcome.TAKEN;
     }
-    if (fields(text, from, span)) {
+    if (ReportFields.read(this, text, from, span)) {
       take(r);
       return Outcome.TAKEN;
     }
@@ -322,6 +297,54 @@ final class ReportBuilder {
       take(r);
       return Outcome.TAKEN;
     }
+    return outsideFields(r, text, from, span, traceOpen);
+  }
+
+  /** The end markers: {@code ---[ end trace}, {@code ---[ end Kernel panic}, a closing rule. */
+  private @Nullable Outcome endMarker(LogRecord r, String text, int from) {
+    if (text.startsWith("---[ end trace", from)) {
+      finishTrace();
+      endTrace = true;
+      take(r);
+      return Outcome.TAKEN;
+    }
+    if (text.startsWith("---[ end Kernel panic", from)) {
+      finishTrace();
+      endPanic = true;
+      take(r);
+      return Outcome.ENDED;
+    }
+    if (delimited && text.startsWith("=====", from)) {
+      take(r);
+      delimiterClosed = true;
+      return Outcome.ENDED;
+    }
+    return null;
+  }
+
+  /**
+   * After "---[ end trace": the register block printed again, Code:, the panic; no new fields
+   * except the faulting RIP when the report showed none (its head was not captured).
+   */
+  private Outcome afterEndTrace(LogRecord r, String text, int from, SourceSpan span) {
+    if (ip == null && text.startsWith("RIP: ", from)) {
+      ip = ProgramCounterLine.rip(text, from, span);
+    }
+    if (RegisterLine.parse(text, from) != null
+        || text.startsWith("RIP: ", from)
+        || ReportLine.isBody(text, from)) {
+      take(r);
+      return Outcome.TAKEN;
+    }
+    return Outcome.ENDED;
+  }
+
+  /**
+   * A line that is neither a trace line nor a field: another message inside the trace, the first
+   * frame of a trace without heading, a body line, or a gap.
+   */
+  private Outcome outsideFields(
+      LogRecord r, String text, int from, SourceSpan span, boolean traceOpen) {
     if (traceState == TraceState.DONE) {
       if (traceOpen
           && foreign < MAX_FOREIGN
@@ -376,268 +399,11 @@ final class ReportBuilder {
     return Outcome.GAP;
   }
 
-  private boolean traceLine(String text, int from, SourceSpan span) {
-    TraceBuilder tb = secondaryTrace ? null : trace;
-    if (text.startsWith("<", from)) {
-      Matcher m = ReportLine.MARKER.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (tb != null) {
-          tb.marker(m.group("name"), m.group("close") != null);
-        }
-        String rest = m.group("rest");
-        if (!rest.isEmpty()) {
-          Frame f = ReportLine.frame(rest, 0, span);
-          if (f != null && tb != null) {
-            tb.frame(f);
-          }
-        }
-        return true;
-      }
-    }
-    Frame f = ReportLine.frame(text, from, span);
-    if (f == null) {
-      f = ReportLine.bareNameFrame(text, from, span);
-    }
-    if (f != null) {
-      if (tb != null) {
-        tb.frame(f);
-      }
-      return true;
-    }
-    if (text.startsWith("RIP: ", from) || text.startsWith("EIP: ", from)) {
-      TraceBuilder.PendingException e = ProgramCounterLine.rip(text, from, span);
-      if (e != null) {
-        if (tb != null) {
-          tb.exception(e);
-        }
-        return true;
-      }
-    }
-    Map<String, Long> regs = RegisterLine.parse(text, from);
-    if (regs != null) {
-      if (tb != null) {
-        tb.registers(regs);
-      }
-      return true;
-    }
-    if (text.startsWith("Code: ", from)) {
-      // arm64 __die() prints the trace (show_regs) before dump_kernel_instr()'s "Code: … (word)";
-      // an x86 Code: line inside a trace belongs to a nested exception frame, not the report
-      if (code == null && text.indexOf('(', from) > 0) {
-        code = text.substring(from + 6).strip();
-      }
-      return true;
-    }
-    if (text.startsWith("--- interrupt: ", from)) {
-      Matcher m = ReportLine.PPC_INTERRUPT.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (tb != null) {
-          tb.exception(ProgramCounterLine.pending(m, span, false, null));
-        }
-        return true;
-      }
-    }
-    return ReportLine.traceExtra(text, from);
-  }
-
-  /**
-   * Names the function of a program-counter line that left it out because the line was wrapped:
-   * only on the line right after it, only before the trace.
-   */
-  private boolean wrappedProgramCounter(String text, int from) {
-    TraceBuilder.PendingException e = ip;
-    if (e == null
-        || e.function != null
-        || e.userMode
-        || e.source == null
-        || traceState != TraceState.NONE
-        || lastTaken != lines.size()
-        || !e.source.equals(lines.get(lines.size() - 1).source())) {
-      return false;
-    }
-    Matcher m = ReportLine.WRAPPED_PC.matcher(text);
-    m.region(from, text.length());
-    if (!m.matches()) {
-      return false;
-    }
-    TraceBuilder.PendingException named =
-        new TraceBuilder.PendingException(
-            m.group("func"), m.group("off"), m.group("mod"), e.ip, false, e.source);
-    named.registers.putAll(e.registers);
-    ip = named;
-    return true;
-  }
-
   private void finishTrace() {
     if (traceState == TraceState.IN) {
       traceState = TraceState.DONE;
     }
     secondaryTrace = false;
-  }
-
-  /** Lines outside the trace that carry fields. */
-  private boolean fields(String text, int from, SourceSpan span) {
-    char c = from < text.length() ? text.charAt(from) : '\0';
-    if (text.startsWith("Call Trace:", from)
-        || text.startsWith("Call trace:", from)
-        || text.startsWith("Backtrace:", from)) {
-      if (traceState == TraceState.NONE || !hasTrace()) {
-        // a heading after a heading with no frame: the first print was cut (a lockup's NMI
-        // backtrace interrupting show_stack(), a paste that dropped the frames) and the trace
-        // starts again
-        trace =
-            new TraceBuilder(
-                text.startsWith("Call Trace:", from) ? ContextKind.TASK : ContextKind.UNKNOWN);
-        traceState = TraceState.IN;
-        String rest = text.substring(from + text.substring(from).indexOf(':') + 1).strip();
-        if (!rest.isEmpty()) {
-          Frame f = ReportLine.frame(rest, 0, span);
-          if (f != null) {
-            trace.frame(f);
-          }
-        }
-      } else {
-        secondaryTrace = true;
-      }
-      modulesOpen = false;
-      tentative = false;
-      return true;
-    }
-    if (c == 'C' && text.startsWith("CPU: ", from)) {
-      Matcher m = ReportLine.CPU_LINE.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (cpu == null) {
-          cpu = Integer.valueOf(m.group("cpu"));
-          pid = Integer.valueOf(m.group("pid"));
-          contextTail(m.group("rest"), true);
-        }
-        modulesOpen = false;
-        tentative = false;
-        return true;
-      }
-    }
-    if (c == 'P' && text.startsWith("Pid: ", from)) {
-      Matcher m = ReportLine.OLD_PID_LINE.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (pid == null) {
-          pid = Integer.valueOf(m.group("pid"));
-          contextTail(m.group("rest"), true);
-        }
-        tentative = false;
-        return true;
-      }
-    }
-    if (c == 'P' && text.startsWith("Process ", from)) {
-      Matcher m = ReportLine.PROCESS_LINE.matcher(text);
-      m.region(from, text.length());
-      if (m.lookingAt()) {
-        if (pid == null) {
-          pid = Integer.valueOf(m.group("pid"));
-        }
-        if (comm == null) {
-          comm = m.group("comm");
-        }
-        return true;
-      }
-    }
-    if ((c == 'N' && text.startsWith("Not tainted ", from))
-        || (c == 'T'
-            && text.startsWith("Tainted: ", from)
-            && !text.startsWith("Tainted: [", from))) {
-      if (taint == null) {
-        contextTail(text.substring(from), false);
-      }
-      return true;
-    }
-    if (c == 'H' && text.startsWith("Hardware name: ", from)) {
-      if (hardware == null) {
-        hardware = text.substring(from + 15).strip();
-      }
-      modulesOpen = false;
-      return true;
-    }
-    if (c == 'W' && text.startsWith("Workqueue: ", from)) {
-      if (workqueue == null) {
-        workqueue = text.substring(from + 11).strip();
-      }
-      return true;
-    }
-    if (c == 'M' && text.startsWith("Modules linked in:", from)) {
-      String list = text.substring(from + 18);
-      if (modules.isEmpty()) {
-        modules.addAll(ReportLine.modules(list, span));
-        modulesOpen = true;
-      }
-      String lu = ReportLine.lastUnloaded(list);
-      if (lu != null && lastUnloaded == null) {
-        lastUnloaded = lu;
-      }
-      return true;
-    }
-    if (c == 'C' && text.startsWith("Code: ", from)) {
-      if (code == null) {
-        code = text.substring(from + 6).strip();
-      }
-      return true;
-    }
-    ProgramCounterLine.Read pc = ProgramCounterLine.read(text, from, span, ip);
-    if (pc != null) {
-      ip = pc.ip();
-      if (pc.confirms()) {
-        tentative = false;
-      }
-      return true;
-    }
-    Map<String, Long> regs = RegisterLine.parse(text, from);
-    if (regs != null) {
-      if (traceState == TraceState.DONE) {
-        // the trailing "CR2:" line printed after the trace is the saved fault address
-        if (!headerAddress && regs.containsKey("CR2") && pageFault()) {
-          faultAddress = regs.get("CR2");
-        }
-        return true;
-      }
-      if (ip != null) {
-        ip.registers.putAll(regs);
-      } else if (regs.containsKey("CR2") || regs.containsKey("PSTATE") || regs.containsKey("SP")) {
-        ip = new TraceBuilder.PendingException(null, null, null, null, false, span);
-        ip.registers.putAll(regs);
-      }
-      if (faultAddress == null && regs.containsKey("CR2") && !endTrace && pageFault()) {
-        faultAddress = regs.get("CR2");
-      }
-      return true;
-    }
-    if (text.startsWith("Oops", from)
-        || text.startsWith("Internal error: ", from)
-        || ReportLine.DIE.matcher(text).region(from, text.length()).lookingAt()) {
-      if (dieHeader == null) {
-        die(text.substring(from).strip());
-      }
-      if (dieHeader != null) {
-        tentative = false;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Takes the task line's tail ({@link TaskLine}): each field only while not yet known. */
-  private void contextTail(String rest, boolean hasComm) {
-    TaskLine.Tail t = TaskLine.read(rest, hasComm);
-    if (t.taint() != null) {
-      taint = t.taint();
-    }
-    if (hasComm && comm == null) {
-      comm = t.comm();
-    }
-    if (release == null && t.release() != null) {
-      release = t.release();
-    }
   }
 
   static int firstNonSpace(String s) {
