@@ -51,37 +51,14 @@ final class DashboardBucketPage {
       Store.BucketRow b, DashboardAccess.Viewer who, @Nullable String error) throws SQLException {
     Map<String, List<Store.FacetCount>> facets = queries.facets(b.id(), StoreQueries.PAGE_FACETS);
     List<FacetGroup> where = new ArrayList<>();
-    where.add(
-        group(
-            "Releases",
-            "releases",
-            facets.getOrDefault("release", List.of()),
-            v -> "/releases/" + encode(v)));
-    where.add(
-        group(
-            "Hosts",
-            "hosts",
-            facets.getOrDefault("host", List.of()),
-            v -> "/buckets?host=" + encode(v)));
-    where.add(
-        group(
-            "Labels",
-            "labels",
-            facets.getOrDefault("label", List.of()),
-            v -> "/buckets?label=" + encode(v)));
-    where.add(
-        group(
-            "Functions",
-            "functions",
-            facets.getOrDefault("function", List.of()),
-            v -> "/buckets?function=" + encode(v)));
-    where.add(
-        group(
-            "Modules",
-            "modules",
-            facets.getOrDefault("module", List.of()),
-            v -> "/buckets?module=" + encode(v)));
-    where.add(group("Titles", "titles", facets.getOrDefault("title", List.of()), v -> null));
+    for (FacetShown f : FACETS_SHOWN) {
+      where.add(
+          group(
+              f.heading(),
+              f.id(),
+              facets.getOrDefault(f.facet(), List.of()),
+              v -> f.link() == null ? null : f.link() + encode(v)));
+    }
     where.removeIf(g -> g.values().isEmpty());
     List<Views.EventLine> events = new ArrayList<>();
     for (Store.Event e : queries.events(b.id())) {
@@ -122,6 +99,18 @@ final class DashboardBucketPage {
         error,
         "/api/v1/buckets/" + b.id());
   }
+
+  /** A facet the bucket page shows: its heading, anchor, stored name and link (null: none). */
+  private record FacetShown(String heading, String id, String facet, @Nullable String link) {}
+
+  private static final List<FacetShown> FACETS_SHOWN =
+      List.of(
+          new FacetShown("Releases", "releases", "release", "/releases/"),
+          new FacetShown("Hosts", "hosts", "host", "/buckets?host="),
+          new FacetShown("Labels", "labels", "label", "/buckets?label="),
+          new FacetShown("Functions", "functions", "function", "/buckets?function="),
+          new FacetShown("Modules", "modules", "module", "/buckets?module="),
+          new FacetShown("Titles", "titles", "title", null));
 
   private static FacetGroup group(
       String heading,

@@ -16,50 +16,23 @@ import org.ktriage.ingest.UnreadableInputException;
  * concatenated frames are read in turn. Checksums are not verified. Frames with linked blocks
  * ({@code lz4 -BD}) are refused.
  */
-final class Lz4FrameInputStream extends InputStream {
+final class Lz4FrameInputStream extends BlockInputStream {
   private static final int MAGIC = 0x184D2204;
 
-  private final InputStream in;
   private final Lz4Decompressor decompressor = new Lz4Decompressor();
   private byte[] compressed = new byte[0];
-  private byte[] block = new byte[0];
-  private int pos;
-  private int limit;
   private boolean inFrame;
   private boolean blockChecksum;
   private boolean contentChecksum;
   private int maxBlock;
-  private boolean eof;
 
   Lz4FrameInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (len == 0) {
-      return 0;
-    }
-    while (pos == limit) {
-      if (eof || !fill()) {
-        eof = true;
-        return -1;
-      }
-    }
-    int n = Math.min(len, limit - pos);
-    System.arraycopy(block, pos, b, off, n);
-    pos += n;
-    return n;
+    super(in);
   }
 
   /** Decodes the next block; false at the clean end of the stream. */
-  private boolean fill() throws IOException {
+  @Override
+  boolean fill() throws IOException {
     if (!inFrame && !frameHeader()) {
       return false;
     }
@@ -155,10 +128,5 @@ final class Lz4FrameInputStream extends InputStream {
 
   private static UnreadableInputException corrupt(String what) {
     return new UnreadableInputException("corrupt lz4 data: " + what);
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 }

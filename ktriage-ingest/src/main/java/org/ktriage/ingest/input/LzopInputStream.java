@@ -17,7 +17,7 @@ import org.ktriage.ingest.UnreadableInputException;
  * uncompressed data, and of the compressed data when it is smaller) and the data, stored when both
  * lengths are equal. Checksums are not verified; lengths are checked before anything is allocated.
  */
-final class LzopInputStream extends InputStream {
+final class LzopInputStream extends BlockInputStream {
   static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n'};
 
   /** lzop's own limit on a block (MAX_BLOCK_SIZE, src/conf.h): 64 MiB. */
@@ -31,44 +31,17 @@ final class LzopInputStream extends InputStream {
   private static final int F_MULTIPART = 0x400;
   private static final int F_H_FILTER = 0x800;
 
-  private final InputStream in;
   private final LzoDecompressor decompressor = new LzoDecompressor();
-  private byte[] block = new byte[0];
-  private int pos;
-  private int limit;
   private int flags;
   private boolean header;
-  private boolean eof;
 
   LzopInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (len == 0) {
-      return 0;
-    }
-    while (pos == limit) {
-      if (eof || !fill()) {
-        eof = true;
-        return -1;
-      }
-    }
-    int n = Math.min(len, limit - pos);
-    System.arraycopy(block, pos, b, off, n);
-    pos += n;
-    return n;
+    super(in);
   }
 
   /** Decodes the next block; false after the end-of-file block. */
-  private boolean fill() throws IOException {
+  @Override
+  boolean fill() throws IOException {
     if (!header) {
       header();
       header = true;
@@ -186,10 +159,5 @@ final class LzopInputStream extends InputStream {
 
   private static UnreadableInputException corrupt(String what) {
     return new UnreadableInputException("corrupt lzop data: " + what);
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 }

@@ -49,8 +49,8 @@ final class LocklessRing {
   /** The layout from VMCOREINFO; UnsupportedDumpException when an entry is missing or absurd. */
   LocklessRing(VmcoreInfo info) throws UnsupportedDumpException {
     this.info = info;
-    this.prbSym = need(info.symbol("prb"), "SYMBOL(prb)");
-    this.rbSize = need(info.size("printk_ringbuffer"), "SIZE(printk_ringbuffer)");
+    this.prbSym = PrintkReader.need(info.symbol("prb"), "SYMBOL(prb)");
+    this.rbSize = PrintkReader.need(info.size("printk_ringbuffer"), "SIZE(printk_ringbuffer)");
     this.descRingOff = off("printk_ringbuffer.desc_ring");
     this.textRingOff = off("printk_ringbuffer.text_data_ring");
     this.countBitsOff = off("prb_desc_ring.count_bits");
@@ -60,12 +60,12 @@ final class LocklessRing {
     this.tailOff = off("prb_desc_ring.tail_id");
     this.sizeBitsOff = off("prb_data_ring.size_bits");
     this.dataOff = off("prb_data_ring.data");
-    this.descSize = need(info.size("prb_desc"), "SIZE(prb_desc)");
+    this.descSize = PrintkReader.need(info.size("prb_desc"), "SIZE(prb_desc)");
     this.stateOff = off("prb_desc.state_var");
     this.lposOff = off("prb_desc.text_blk_lpos");
     this.beginOff = off("prb_data_blk_lpos.begin");
     this.nextOff = off("prb_data_blk_lpos.next");
-    this.infoSize = need(info.size("printk_info"), "SIZE(printk_info)");
+    this.infoSize = PrintkReader.need(info.size("printk_info"), "SIZE(printk_info)");
     this.seqOff = off("printk_info.seq");
     this.tsOff = off("printk_info.ts_nsec");
     this.textLenOff = off("printk_info.text_len");
@@ -89,15 +89,8 @@ final class LocklessRing {
     }
   }
 
-  private long need(@Nullable Long v, String key) throws UnsupportedDumpException {
-    if (v == null) {
-      throw new UnsupportedDumpException("VMCOREINFO lacks " + key + " needed for the kernel log");
-    }
-    return v;
-  }
-
   private long off(String structField) throws UnsupportedDumpException {
-    return need(info.offset(structField), "OFFSET(" + structField + ")");
+    return PrintkReader.offset(info, structField);
   }
 
   /** Reads every finalized or committed record from the tail to the head of the ring. */

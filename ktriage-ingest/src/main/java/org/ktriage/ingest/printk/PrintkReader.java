@@ -174,15 +174,21 @@ public final class PrintkReader {
     return sec * 1_000_000_000L + usec * 1_000L;
   }
 
-  private long need(@Nullable Long v, String key) throws UnsupportedDumpException {
+  /** A VMCOREINFO value the kernel log needs, or the error naming the missing key. */
+  static long need(@Nullable Long v, String key) throws UnsupportedDumpException {
     if (v == null) {
       throw new UnsupportedDumpException("VMCOREINFO lacks " + key + " needed for the kernel log");
     }
     return v;
   }
 
-  private long off(String structField) throws UnsupportedDumpException {
+  /** VMCOREINFO's {@code OFFSET(structField)}, which the kernel log needs. */
+  static long offset(VmcoreInfo info, String structField) throws UnsupportedDumpException {
     return need(info.offset(structField), "OFFSET(" + structField + ")");
+  }
+
+  private long off(String structField) throws UnsupportedDumpException {
+    return offset(info, structField);
   }
 
   private KernelLog readLockless()
