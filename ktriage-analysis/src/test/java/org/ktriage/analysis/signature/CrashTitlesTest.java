@@ -237,4 +237,20 @@ class CrashTitlesTest {
     CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
     assertThat(t.title()).isEqualTo("INFO: suspicious RCU usage in find_task_by_pid_ns");
   }
+
+  /**
+   * die_addr()'s header always ends in the error code after a colon ("general protection fault,
+   * probably for non-canonical address 0x…: 0000 [#1]"); a commit message that cut it short is the
+   * same report, titled by its RIP line. The fault quoted in the drm/xe fix d42df9dce7b3
+   * (https://github.com/torvalds/linux/commit/d42df9dce7b374079c5c41691bd62d8765768a80).
+   */
+  @Test
+  void generalProtectionFaultHeaderCutShortIsTitledByItsRip() throws Exception {
+    String log =
+        "Oops: general protection fault ... 0x6b6b6b6b6b6b6c3b\n"
+            + "RIP: guc_exec_queue_timedout_job+...\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("general protection fault in guc_exec_queue_timedout_job");
+    assertThat(t.type()).isNotEmpty();
+  }
 }
