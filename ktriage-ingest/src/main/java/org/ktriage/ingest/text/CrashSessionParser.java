@@ -259,11 +259,7 @@ public final class CrashSessionParser implements Consumer<LogRecord> {
    * false, {@link #accept} would only pass the line on to the log sink.
    */
   boolean wants(LineCursor c, int from) {
-    return bt != null
-        || inMod
-        || inPs
-        || isLogCommand()
-        || CrashShapes.mayStart(c.b, c.i, from, c.n);
+    return bt != null || inMod || inPs || isLogCommand() || CrashShapes.mayStart(c, from);
   }
 
   private boolean isLogCommand() {

@@ -63,22 +63,59 @@ final class CrashShapes {
       case '0' -> ReportShapes.at(b, from, n, HEX);
       case 'P' -> ReportShapes.atAny(b, from, n, P_STARTS);
       case 'M' -> ReportShapes.atAny(b, from, n, M_STARTS);
-      default -> sysLabel(b, start, n);
+      default -> sysLabel(b, start, sysColon(b, start, n));
     };
   }
 
   /**
-   * Whether the text {@code b[start..n)} reads as a {@code sys} row to {@code sysField}: its first
-   * {@code ": "} in the row's colon column, a known label before it.
+   * {@link #mayStart(byte[], int, int, int)} on the cursor's line (its text from {@code c.i}), the
+   * {@code sys} row's colon found among the line's marks when they are known.
    */
-  private static boolean sysLabel(byte[] b, int start, int n) {
+  static boolean mayStart(LineCursor c, int from) {
+    byte[] b = c.b;
+    int n = c.n;
+    if (from >= n) {
+      return false;
+    }
+    byte first = b[from];
+    if (first == 'c' || first == '0' || first == 'P' || first == 'M' || !c.marksKnown()) {
+      return mayStart(b, c.i, from, n);
+    }
+    int start = c.i;
     int colon = -1;
-    for (int k = start; k + 1 < n && k - start <= SYS_COLON + 1; k++) {
-      if (b[k] == ':' && b[k + 1] == ' ') {
+    for (int j = 0; j < c.markCount; j++) {
+      int k = c.marks[j];
+      if (k < start || b[k] != ':') {
+        continue;
+      }
+      if (k + 1 >= n || k - start > SYS_COLON + 1) {
+        break;
+      }
+      if (b[k + 1] == ' ') {
         colon = k;
         break;
       }
     }
+    return sysLabel(b, start, colon);
+  }
+
+  /**
+   * The first {@code ": "} of the text {@code b[start..n)} within the row's colon column, or -1.
+   */
+  private static int sysColon(byte[] b, int start, int n) {
+    for (int k = start; k + 1 < n && k - start <= SYS_COLON + 1; k++) {
+      if (b[k] == ':' && b[k + 1] == ' ') {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whether the text {@code b[start..n)} reads as a {@code sys} row to {@code sysField}: its first
+   * {@code ": "} ({@code colon}, -1: none) in the row's colon column, a known label before it.
+   */
+  private static boolean sysLabel(byte[] b, int start, int colon) {
     if (colon - start < SYS_COLON - 2) {
       return false;
     }

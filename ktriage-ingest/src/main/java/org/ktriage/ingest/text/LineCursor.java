@@ -38,6 +38,17 @@ final class LineCursor implements CharSequence {
   int callerTo;
   char callerTag;
 
+  /**
+   * Where the chars its reader marks are in the line ({@link LineReader#marks}), ascending: {@code
+   * marks[0..markCount)}; {@code markCount} -1 (or above the list's length) when not known.
+   */
+  int[] marks = NO_MARKS;
+
+  int markCount = -1;
+  private @Nullable LineReader marker;
+
+  private static final int[] NO_MARKS = new int[0];
+
   LineCursor(String s, byte @Nullable [] latin1) {
     this.b = latin1 != null && latin1.length >= s.length() ? latin1 : latin1(s);
     reset(s, b, s.length());
@@ -67,6 +78,37 @@ final class LineCursor implements CharSequence {
     reset(null, bytes, len);
   }
 
+  /** Starts on the ASCII line {@code reader} read last, with the marks it noted in it. */
+  void reset(LineReader reader) {
+    reset(null, reader.lineBytes(), reader.lineLength());
+    marker = reader;
+    marks = reader.marks();
+    markCount = reader.markCount();
+  }
+
+  /** Whether the line's marks are all known ({@link #marks}). */
+  boolean marksKnown() {
+    return markCount >= 0 && markCount <= marks.length;
+  }
+
+  /**
+   * The first index at or after {@code from} of {@code c}, or -1: {@link #indexOf(char, int)}, from
+   * the line's marks when its reader marked {@code c}.
+   */
+  int nextMark(char c, int from) {
+    LineReader r = marker;
+    if (r == null || !marksKnown() || !r.marks(c)) {
+      return indexOf(c, from);
+    }
+    for (int j = 0; j < markCount; j++) {
+      int k = marks[j];
+      if (k >= from && b[k] == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   private void reset(@Nullable String str, byte[] bytes, int len) {
     s = str;
     b = bytes;
@@ -81,6 +123,9 @@ final class LineCursor implements CharSequence {
     callerFrom = -1;
     callerTo = -1;
     callerTag = 0;
+    marker = null;
+    marks = NO_MARKS;
+    markCount = -1;
   }
 
   char at(int k) {

@@ -16,7 +16,21 @@ public final class LineReader implements Closeable {
   /** Longest line kept, in bytes; longer lines are cut to this length. */
   public static final int MAX_LINE_BYTES = org.ktriage.ingest.bin.ReadLimits.LINE_BYTES;
 
+  /**
+   * Most marked bytes ({@link #marks}) noted per line; a line with more has its list incomplete.
+   */
+  static final int MAX_MARKS = 48;
+
+  // byte classes of the scan: a line end, a byte that makes the line dirty, a marked byte
+  private static final byte NEWLINE = 1;
+  private static final byte DIRTY = 2;
+  private static final byte MARKED = 3;
+
   private final InputStream in;
+
+  /** The class of each byte value (0: an ordinary byte), one table lookup a byte. */
+  private final byte[] classes;
+
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int limit;
@@ -28,9 +42,40 @@ public final class LineReader implements Closeable {
   private boolean lastTruncated;
   private boolean lastClean;
   private int lastLength;
+  private final int[] marks = new int[MAX_MARKS];
+  private int markCount;
 
   public LineReader(InputStream in) {
+    this(in, "");
+  }
+
+  /**
+   * A reader that also notes, in the same pass over each line's bytes, where the ASCII chars of
+   * {@code marked} occur in it ({@link #marks}), for readers that look for a few literals in every
+   * line of a long log.
+   */
+  LineReader(InputStream in, String marked) {
     this.in = in;
+    this.classes = classes(marked);
+  }
+
+  private static byte[] classes(String marked) {
+    byte[] t = new byte[256];
+    for (int u = 0; u < 256; u++) {
+      if (u == '\n') {
+        t[u] = NEWLINE;
+      } else if ((u < 0x20 && u != '\t') || u >= 0x7f) {
+        t[u] = DIRTY;
+      }
+    }
+    for (int k = 0; k < marked.length(); k++) {
+      char c = marked.charAt(k);
+      if (c < 0x20 || c >= 0x7f) {
+        throw new IllegalArgumentException("not a printable ASCII char: " + (int) c);
+      }
+      t[c] = MARKED;
+    }
+    return t;
   }
 
   /** The next line without its terminator, or null at end of input. */
@@ -51,6 +96,8 @@ public final class LineReader implements Closeable {
     boolean clean = true;
     boolean over = false;
     boolean any = false;
+    int marked = 0;
+    byte[] cls = classes;
     while (true) {
       if (pos >= limit) {
         if (eof || !fill()) {
@@ -66,14 +113,23 @@ public final class LineReader implements Closeable {
       int end = limit;
       boolean newline = false;
       int start = p;
+      // the line's index of the byte at p is p + base
+      int base = len - start;
       while (p < end) {
-        byte c = b[p];
-        if (c == '\n') {
-          newline = true;
-          break;
-        }
-        if ((c < 0x20 && c != '\t') || c == 0x7f || c < 0) {
-          clean = false;
+        byte t = cls[b[p] & 0xff];
+        if (t != 0) {
+          if (t == NEWLINE) {
+            newline = true;
+            break;
+          }
+          if (t == DIRTY) {
+            clean = false;
+          } else {
+            if (marked < MAX_MARKS) {
+              marks[marked] = p + base;
+            }
+            marked++;
+          }
         }
         p++;
       }
@@ -94,10 +150,34 @@ public final class LineReader implements Closeable {
     lastTruncated = over;
     if (over) {
       truncatedLines++;
+      // marks past the cut are not in the line
+      while (marked > 0 && marked <= MAX_MARKS && marks[marked - 1] >= len) {
+        marked--;
+      }
     }
     lastClean = clean;
     lastLength = len;
+    markCount = marked;
     return true;
+  }
+
+  /**
+   * The positions of the marked chars (given at construction) in the line last read, ascending:
+   * {@code marks()[0..markCount())} when {@link #markCount} is at most {@link #MAX_MARKS}; a larger
+   * count means the line has more and the list is incomplete.
+   */
+  int[] marks() {
+    return marks;
+  }
+
+  /** How many marked chars the line last read has (the list holds at most {@link #MAX_MARKS}). */
+  int markCount() {
+    return markCount;
+  }
+
+  /** Whether {@code c} is one of the chars this reader marks. */
+  boolean marks(char c) {
+    return c < 256 && classes[c] == MARKED;
   }
 
   /**

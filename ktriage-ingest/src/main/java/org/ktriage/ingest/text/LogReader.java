@@ -8,12 +8,21 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.model.LogRecord;
+import org.ktriage.model.kind.ReportKinds;
 
 /**
  * Streams a text input as {@link LogRecord}s, one per line, with prefixes normalized by {@link
  * LogLineParser}; never holds more than one line.
  */
 public final class LogReader implements Iterator<LogRecord>, Closeable {
+  /**
+   * The chars whose places in a plain line the gates of {@link TextReader} ask about, noted while
+   * the line is read: a later time bracket and a frame's {@code [<}, a frame's {@code +0x}, a
+   * source position's or a {@code sys} row's colon ({@link ReportShapes}, {@link CrashShapes}), the
+   * anchors of the header table's {@code contains} literals ({@link ReportKinds#containsAnchors}).
+   */
+  static final String MARKED = "[+:" + ReportKinds.containsAnchors().replaceAll("[\\[+:]", "");
+
   private final LineReader lines;
   private final String path;
   private long seq;
@@ -24,7 +33,7 @@ public final class LogReader implements Iterator<LogRecord>, Closeable {
   private boolean done;
 
   public LogReader(InputStream in, String path) {
-    this.lines = new LineReader(in);
+    this.lines = new LineReader(in, MARKED);
     this.path = path;
   }
 
@@ -72,7 +81,7 @@ public final class LogReader implements Iterator<LogRecord>, Closeable {
       return null;
     }
     if (!parsed) {
-      cursor.reset(lines.lineBytes(), lines.lineLength());
+      cursor.reset(lines);
       LogLineParser.prefix(cursor);
       parsed = true;
     }

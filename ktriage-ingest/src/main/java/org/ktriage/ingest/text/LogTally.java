@@ -102,13 +102,16 @@ final class LogTally implements Consumer<LogRecord> {
   private int slot() {
     if (count == windowSize) {
       records[head] = null;
-      head = (head + 1) % records.length;
+      head = head + 1 == records.length ? 0 : head + 1;
       count--;
     }
     if (count == records.length) {
       grow();
     }
-    int slot = (head + count) % records.length;
+    int slot = head + count;
+    if (slot >= records.length) {
+      slot -= records.length;
+    }
     count++;
     return slot;
   }
@@ -178,7 +181,8 @@ final class LogTally implements Consumer<LogRecord> {
   private void copyIn(byte[] b, int len) {
     int done = 0;
     while (done < len) {
-      int at = (int) (ringEnd % ring.length);
+      // the ring's size is a power of two (4 KiB, doubled when it grows)
+      int at = (int) (ringEnd & (ring.length - 1));
       int run = Math.min(len - done, ring.length - at);
       System.arraycopy(b, done, ring, at, run);
       done += run;

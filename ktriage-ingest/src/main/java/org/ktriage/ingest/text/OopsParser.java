@@ -147,11 +147,11 @@ public final class OopsParser implements Consumer<LogRecord> {
     }
     byte[] b = c.b;
     int n = c.n;
-    return ReportShapes.mayBeHeader(b, from, n)
+    return ReportShapes.mayBeHeader(c, from)
         || ReportShapes.at(b, from, n, CUT_BYTES)
         || ReportShapes.at(b, from, n, END_PANIC_BYTES)
         || ReportShapes.mayBeFaultInfo(b, from, n, c, faultInfo)
-        || (huntingBare() && ReportShapes.mayOpenTrace(b, from, n));
+        || (huntingBare() && ReportShapes.mayOpenTrace(c, from));
   }
 
   /** A line {@link #wants} declined: only what it tells about the log's prefixes is kept. */
@@ -232,7 +232,9 @@ public final class OopsParser implements Consumer<LogRecord> {
         && ReportLine.MARKER.matcher(text).region(from, text.length()).lookingAt()) {
       return true;
     }
-    return ReportLine.frame(text, from, r.source()) != null;
+    // a frame's "[mod]" a wrap pushed to the next line is the end of a kernel line
+    return ReportLine.frame(text, from, r.source()) != null
+        || ReportLine.WRAPPED_MODULE.matcher(text).region(from, text.length()).matches();
   }
 
   private void header(

@@ -241,7 +241,7 @@ final class PrintkTimes {
    */
   static void embeddedTimestamp(LineCursor cur) {
     boolean leading = cur.hasNanos;
-    int k = cur.indexOf('[', cur.i + 1);
+    int k = cur.nextMark('[', cur.i + 1);
     while (k > 0) {
       int save = cur.i;
       long saveNanos = cur.nanos;
@@ -267,14 +267,14 @@ final class PrintkTimes {
             return;
           }
         }
-        k = cur.indexOf('[', cur.i);
+        k = cur.nextMark('[', cur.i);
         continue;
       }
       cur.i = save;
       cur.nanos = saveNanos;
       cur.hasNanos = saveHasNanos;
       cur.caller(saveFrom, saveTo, saveTag);
-      k = cur.indexOf('[', k + 1);
+      k = cur.nextMark('[', k + 1);
     }
   }
 }

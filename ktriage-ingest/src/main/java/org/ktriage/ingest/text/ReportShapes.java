@@ -82,6 +82,13 @@ final class ReportShapes {
     return ReportKinds.mayMatch(b, from, end);
   }
 
+  /** {@link #mayBeHeader(byte[], int, int)} on the cursor's line, by its marks when known. */
+  static boolean mayBeHeader(LineCursor c, int from) {
+    return c.marksKnown()
+        ? ReportKinds.mayMatch(c.b, from, c.n, c.marks, c.markCount)
+        : ReportKinds.mayMatch(c.b, from, c.n);
+  }
+
   /**
    * Whether the line may be a fault-information line ({@link ReportLine#FAULT_INFO}): its first two
    * chars first, then the pattern itself on the line's chars in place ({@code line} reads {@code b}
@@ -104,6 +111,67 @@ final class ReportShapes {
     return atAny(b, from, end, TRACE_HEADING_BYTES)
         || mayBeFrame(b, from, end)
         || atAny(b, from, end, TRACE_ONLY_PC_BYTES);
+  }
+
+  /** {@link #mayOpenTrace(byte[], int, int)} on the cursor's line, by its marks when known. */
+  static boolean mayOpenTrace(LineCursor c, int from) {
+    byte[] b = c.b;
+    int end = c.n;
+    return atAny(b, from, end, TRACE_HEADING_BYTES)
+        || mayBeFrame(c, from)
+        || atAny(b, from, end, TRACE_ONLY_PC_BYTES);
+  }
+
+  /**
+   * {@link #mayBeFrame(byte[], int, int)} on the cursor's line: the literals after the first char
+   * looked for only where the line's marks are ({@code [} of {@code [<}, {@code +} of {@code +0x},
+   * the colon of a source position), no scan of the line.
+   */
+  static boolean mayBeFrame(LineCursor c, int from) {
+    if (!c.marksKnown()) {
+      return mayBeFrame(c.b, from, c.n);
+    }
+    byte[] b = c.b;
+    int n = c.n;
+    if (from >= n) {
+      return false;
+    }
+    if (startsFrame(b, from, n)) {
+      return true;
+    }
+    int[] marks = c.marks;
+    for (int j = 0; j < c.markCount; j++) {
+      int k = marks[j];
+      if (k < from) {
+        continue;
+      }
+      byte m = b[k];
+      if (m == '+') {
+        if (k + 2 < n && b[k + 1] == '0' && b[k + 2] == 'x') {
+          return true;
+        }
+      } else if (m == '[') {
+        if (k + 1 < n && b[k + 1] == '<') {
+          return true;
+        }
+      } else if (m == ':' && k - 2 >= from) {
+        byte p = b[k - 1];
+        if ((p == 'c' || p == 'h' || p == 'S') && b[k - 2] == '.') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A frame by its first chars: a debugger's {@code #N}, a bare address ({@code [? ]0x}). */
+  private static boolean startsFrame(byte[] b, int from, int n) {
+    byte first = b[from];
+    if (first == '#') {
+      return true;
+    }
+    int start = first == '?' && from + 1 < n && b[from + 1] == ' ' ? from + 2 : from;
+    return start + 1 < n && b[start] == '0' && b[start + 1] == 'x';
   }
 
   /**
@@ -140,12 +208,7 @@ final class ReportShapes {
     if (from >= n) {
       return false;
     }
-    byte first = b[from];
-    if (first == '#') {
-      return true;
-    }
-    int start = first == '?' && from + 1 < n && b[from + 1] == ' ' ? from + 2 : from;
-    if (start + 1 < n && b[start] == '0' && b[start + 1] == 'x') {
+    if (startsFrame(b, from, n)) {
       return true;
     }
     for (int k = from + 1; k < n; k++) {

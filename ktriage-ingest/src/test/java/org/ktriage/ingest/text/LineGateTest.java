@@ -60,6 +60,7 @@ class LineGateTest {
     var matcher = ReportShapes.faultInfoMatcher();
     long plain = 0;
     long declined = 0;
+    long marked = 0;
     for (Path log : logs) {
       try (InputStream in = Files.newInputStream(log);
           LogReader r = new LogReader(in, log.toString())) {
@@ -76,6 +77,16 @@ class LineGateTest {
           if (!header && !fault && !opens) {
             declined++;
           }
+          // the same tests on the marks the reader noted in its one pass over the line
+          String line = log + ":" + r.lineNumber();
+          if (c.marksKnown()) {
+            marked++;
+          }
+          assertThat(ReportShapes.mayBeHeader(c, from)).as(line).isEqualTo(header);
+          assertThat(ReportShapes.mayOpenTrace(c, from)).as(line).isEqualTo(opens);
+          assertThat(CrashShapes.mayStart(c, from))
+              .as(line)
+              .isEqualTo(CrashShapes.mayStart(c.b, c.i, from, c.n));
           var rec = r.record();
           String text = rec.text();
           int f = ReportBuilder.firstNonSpace(text);
@@ -93,6 +104,8 @@ class LineGateTest {
     // the tests do work: most plain lines of these logs are ruled out by all three
     assertThat(plain).isGreaterThan(100_000);
     assertThat(declined).isGreaterThan(plain / 4);
+    // and most lines are read by their marks
+    assertThat(marked).isGreaterThan(plain * 9 / 10);
   }
 
   @Test

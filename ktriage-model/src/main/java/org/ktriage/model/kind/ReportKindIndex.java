@@ -97,13 +97,8 @@ final class ReportKindIndex {
     if (from >= end) {
       return false;
     }
-    int first = b[from];
-    if (first >= 0) {
-      for (byte[] prefix : PREFIX_BYTES[first]) {
-        if (bytesAt(b, from, end, prefix)) {
-          return true;
-        }
-      }
+    if (prefixMayMatch(b, from, end)) {
+      return true;
     }
     // one pass over the reach for every contains literal: a table of their first bytes
     int last = Math.min(end - 1, from + CONTAINS_REACH);
@@ -115,6 +110,59 @@ final class ReportKindIndex {
             return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@link #mayMatch} on a line whose reader noted where each char of {@link #CONTAINS_ANCHORS}
+   * occurs ({@code marks[0..markCount)}, ascending; other positions may be among them): a {@code
+   * contains} literal is compared only where its anchor char is, no scan of the reach.
+   */
+  static boolean mayMatch(byte[] b, int from, int end, int[] marks, int markCount) {
+    if (from >= end) {
+      return false;
+    }
+    if (prefixMayMatch(b, from, end)) {
+      return true;
+    }
+    int last = Math.min(end - 1, from + CONTAINS_REACH);
+    for (int j = 0; j < markCount; j++) {
+      int q = marks[j];
+      if (q <= from) {
+        continue;
+      }
+      if (q - from > CONTAINS_REACH + LONGEST_ANCHOR_OFFSET) {
+        return false;
+      }
+      int x = b[q];
+      for (int l = 0; x >= 0 && l < CONTAINS_BYTES.length; l++) {
+        int start = q - CONTAINS_ANCHOR_AT[l];
+        if (CONTAINS_BYTES[l][CONTAINS_ANCHOR_AT[l]] == x
+            && start > from
+            && start <= last
+            && bytesAt(b, start, end, CONTAINS_BYTES[l])) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a header's prefix is at {@code from}: by the first two chars, then compared. */
+  private static boolean prefixMayMatch(byte[] b, int from, int end) {
+    int first = b[from];
+    if (first < 0) {
+      return false;
+    }
+    byte[][] candidates = PREFIX_BYTES[first];
+    if (from + 1 < end && b[from + 1] >= 0) {
+      candidates = PREFIX_PAIRS[first * 128 + b[from + 1]];
+    }
+    for (byte[] prefix : candidates) {
+      if (bytesAt(b, from, end, prefix)) {
+        return true;
       }
     }
     return false;
@@ -133,6 +181,64 @@ final class ReportKindIndex {
           .toArray(byte[][]::new);
 
   private static final boolean[] CONTAINS_HEADS = heads();
+
+  /**
+   * Where in each of {@link #CONTAINS_BYTES} its anchor is: its rarest char in kernel text by a
+   * rough order (punctuation, then capitals, then any other char), the last one of that rank.
+   */
+  private static final int[] CONTAINS_ANCHOR_AT =
+      java.util.Arrays.stream(CONTAINS_BYTES).mapToInt(ReportKindIndex::anchorAt).toArray();
+
+  private static final int LONGEST_ANCHOR_OFFSET =
+      java.util.Arrays.stream(CONTAINS_ANCHOR_AT).max().orElse(0);
+
+  /** The anchor chars of the {@code contains} literals, each once. */
+  static final String CONTAINS_ANCHORS =
+      java.util.Arrays.stream(CONTAINS_BYTES)
+          .mapToInt(l -> l[anchorAt(l)])
+          .distinct()
+          .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+          .toString();
+
+  private static int anchorAt(byte[] literal) {
+    int best = 0;
+    int bestRank = -1;
+    for (int k = 0; k < literal.length; k++) {
+      char c = (char) literal[k];
+      int rank = Character.isLetterOrDigit(c) || c == ' ' ? (Character.isUpperCase(c) ? 1 : 0) : 2;
+      if (rank >= bestRank) {
+        best = k;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  /** {@link #PREFIX_BYTES} by their first two chars (a one-char prefix under every second). */
+  private static final byte[][][] PREFIX_PAIRS = prefixPairs();
+
+  private static byte[][][] prefixPairs() {
+    byte[][][] by = new byte[128 * 128][][];
+    byte[][] none = new byte[0][];
+    for (int c1 = 0; c1 < 128; c1++) {
+      byte[][] all = PREFIX_BYTES[c1];
+      for (int c2 = 0; c2 < 128; c2++) {
+        int n = 0;
+        for (byte[] p : all) {
+          n += p.length < 2 || p[1] == c2 ? 1 : 0;
+        }
+        byte[][] some = n == 0 ? none : new byte[n][];
+        n = 0;
+        for (byte[] p : all) {
+          if (p.length < 2 || p[1] == c2) {
+            some[n++] = p;
+          }
+        }
+        by[c1 * 128 + c2] = some;
+      }
+    }
+    return by;
+  }
 
   private static boolean[] heads() {
     boolean[] h = new boolean[128];

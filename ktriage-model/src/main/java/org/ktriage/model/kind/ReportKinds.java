@@ -718,6 +718,19 @@ public final class ReportKinds {
     return ReportKindIndex.mayMatch(b, from, end);
   }
 
+  /**
+   * {@link #mayMatch} on a line whose reader noted, in one pass, the positions of every char of
+   * {@link #containsAnchors} in it ({@code marks[0..markCount)}, ascending, others allowed).
+   */
+  public static boolean mayMatch(byte[] b, int from, int end, int[] marks, int markCount) {
+    return ReportKindIndex.mayMatch(b, from, end, marks, markCount);
+  }
+
+  /** The chars whose positions {@link #mayMatch(byte[], int, int, int[], int)} needs. */
+  public static String containsAnchors() {
+    return ReportKindIndex.CONTAINS_ANCHORS;
+  }
+
   private static FailureClass classOf(String family) {
     FailureClass c = FAMILY_CLASS.get(family);
     if (c != null) {
