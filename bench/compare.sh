@@ -219,7 +219,12 @@ func main() {
 	}
 }
 EOF
-    if (cd "$SYZKALLER_SRC" && "${GO:-go}" build -o "$work/syz-report" ./tools/ktriage-bench-report) >"$work/go.log" 2>&1; then
+    # offline: the checkout's own vendor/ directory when it has one (syzkaller vendored its
+    # dependencies until January 2025), never a toolchain or module download
+    gomod=""
+    [ -f "$SYZKALLER_SRC/vendor/modules.txt" ] && gomod=-mod=vendor
+    if (cd "$SYZKALLER_SRC" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS="$gomod" GOWORK=off \
+        "${GO:-go}" build -o "$work/syz-report" ./tools/ktriage-bench-report) >"$work/go.log" 2>&1; then
       syz="$work/syz-report"
     else
       say "syzkaller harness does not build (last lines of $work/go.log):"; tail -3 "$work/go.log"
@@ -229,6 +234,14 @@ EOF
   if [ -n "$syz" ]; then
     pair "ktriage triage -j 1" "syzkaller pkg/report" -- \
       "${kt[@]}" triage -j 1 --no-progress -f csv "${files[@]}" -- "$syz" "${files[@]}"
+    say "  reports per CPU second (medians): ktriage $(awk -v n="${#files[@]}" '$2 > 0 {printf "%.0f\n", n / $2}' "$work/pair" | median)," \
+      "syzkaller $(awk -v n="${#files[@]}" '$5 > 0 {printf "%.0f\n", n / $5}' "$work/pair" | median);" \
+      "ktriage / syzkaller throughput per core $(awk '$2 > 0 {printf "%.2f\n", $5 / $2}' "$work/pair" | median)"
+    "$syz" "${files[@]}" >"$work/syz-titles.txt" 2>/dev/null || true
+    say "  titled: syzkaller $(wc -l <"$work/syz-titles.txt") of ${#files[@]} reports"
+    # start-up and one report, so the per-report cost can be read off both
+    pair "ktriage triage -j 1 (1 report)" "syzkaller pkg/report (1 report)" -- \
+      "${kt[@]}" triage -j 1 --no-progress -f csv "${files[0]}" -- "$syz" "${files[0]}"
   else
     say "syzkaller skipped: set SYZKALLER_SRC to a syzkaller checkout and GO to a Go toolchain its go.mod accepts"
     pair "ktriage triage -j 2" "ktriage triage -j 1" -- \

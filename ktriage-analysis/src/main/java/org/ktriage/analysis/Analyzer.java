@@ -165,7 +165,10 @@ public final class Analyzer {
     String signature = null;
     if (crashFound) {
       try {
-        Signature sig = Signature.of(facts.primaryClass(), focus != null ? focus : report, primary);
+        // a function only a symbolized trace names (inlined) is signed by the symbol holding it
+        PrimaryFailure signed =
+            facts.primary() == null ? null : facts.primary().asPrinted(facts).toModel();
+        Signature sig = Signature.of(facts.primaryClass(), focus != null ? focus : report, signed);
         signature =
             sig.frames().isEmpty() && title != null
                 ? Signature.ofTitle(facts.primaryClass(), title.title()).id()

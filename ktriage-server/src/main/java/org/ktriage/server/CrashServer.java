@@ -160,6 +160,11 @@ public final class CrashServer implements AutoCloseable {
     return db.dataSource();
   }
 
+  /** The ingest of this server (see {@link IngestApi}). */
+  IngestApi ingest() {
+    return ingest;
+  }
+
   /** The re-triage of this server (see {@link Retriage}). */
   Retriage retriage() {
     return retriage;

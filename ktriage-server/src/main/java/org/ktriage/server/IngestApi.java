@@ -17,6 +17,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/reports}: reads a posted report under the size limits, commits it to the
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * that died left in the queue.
  */
 final class IngestApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
+
   /** Uploads in the same transaction of the queue or the store, at most (see GroupCommit). */
   static final int GROUP_COMMIT_MAX = 256;
 
@@ -164,7 +168,22 @@ final class IngestApi implements AutoCloseable {
       try {
         report = diagnose(p);
       } catch (IOException | RuntimeException e) {
-        queue.remove(id.getAsLong());
+        if (!refuses(e)) {
+          // not the upload's fault (interrupted, temporary files): it stays queued and a queue
+          // worker diagnoses it once the owner's grace is over
+          LOG.warn(
+              "upload {} left to the queue workers: {}",
+              sha,
+              ServerMessages.oneLine(String.valueOf(e.getMessage())));
+          json(ctx, 202, queued(sha));
+          return;
+        }
+        if (!queue.refuse(id.getAsLong(), sha, IngestQueue.Refusal.of(e))) {
+          // a worker (of another node: this one outlived the grace) took the row meanwhile and
+          // decided; its outcome is the answer
+          awaitOutcome(ctx, sha, true);
+          return;
+        }
         throw e;
       }
       // stored, and its queue row deleted, in a group commit; answered only once committed
@@ -190,6 +209,8 @@ final class IngestApi implements AutoCloseable {
       throws SQLException, IOException {
     long deadline = System.nanoTime() + OUTCOME_WAIT_MILLIS * 1_000_000;
     while (true) {
+      // an outcome is read, never inferred: "not stored and no longer queued" is two reads a
+      // worker's commit (report in, queue row out) can fall between, a refusal of a stored report
       var s = store.findBySha(sha);
       if (s.isPresent()) {
         metrics.ingested(enqueuedHere);
@@ -197,15 +218,13 @@ final class IngestApi implements AutoCloseable {
         json(ctx, enqueuedHere ? 201 : 200, stored(answer, sha));
         return;
       }
-      if (!queue.queued(sha)) {
-        // gone from the queue without a report: another worker refused it (its log says why)
-        throw new ApiException(422, "the report was refused by its diagnosis; see the server log");
+      Optional<IngestQueue.Refusal> refused = queue.refusal(sha);
+      if (refused.isPresent()) {
+        // another worker refused it, deleting its queue row and writing this in one transaction
+        throw new ApiException(refused.get().status(), refused.get().reason());
       }
       if (System.nanoTime() > deadline) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("sha256", sha);
-        o.put("queued", true);
-        json(ctx, 202, o);
+        json(ctx, 202, queued(sha));
         return;
       }
       try {
@@ -217,18 +236,38 @@ final class IngestApi implements AutoCloseable {
     }
   }
 
+  /** The answer for an accepted upload still in the queue: 202, ask again later. */
+  private static ObjectNode queued(String sha) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("sha256", sha);
+    o.put("queued", true);
+    return o;
+  }
+
+  /**
+   * Whether a failed diagnosis refuses the upload for good: a 4xx {@link ApiException} (the upload
+   * is not a report this service stores) or any other runtime failure of the analysis (the same
+   * bytes would fail again on any node). An {@link IOException} (temporary files) or a 5xx
+   * (interrupted) is the node's trouble, not the upload's: the upload stays queued.
+   */
+  static boolean refuses(Exception e) {
+    return e instanceof ApiException a ? a.status() < 500 : e instanceof RuntimeException;
+  }
+
   /**
    * Diagnoses a claimed upload and stores it, deleting its queue row in the same transaction. An
-   * upload the diagnosis refuses (bad input: an {@link ApiException}, an unreadable file) is
-   * removed from the queue, not stored, and the refusal thrown; a database failure gives the row
-   * back to the queue.
+   * upload the diagnosis {@linkplain #refuses refuses} is removed from the queue, not stored, and
+   * the refusal thrown; any other failure (the node's, or the database's) gives the row back to the
+   * queue and is thrown.
    */
   Store.Stored diagnoseAndStore(IngestQueue.Claim claim) throws IOException, SQLException {
     Store.NewReport report;
     try {
       report = diagnose(claim.pending());
     } catch (IOException | RuntimeException e) {
-      claim.refuse();
+      if (refuses(e)) {
+        claim.refuse(IngestQueue.Refusal.of(e));
+      }
       throw e;
     }
     return claim.complete(store, report);

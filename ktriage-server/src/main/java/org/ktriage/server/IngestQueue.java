@@ -61,27 +61,100 @@ final class IngestQueue {
     }
   }
 
+  /** How long a refusal is kept for the requests waiting on the same bytes (see V32). */
+  static final Duration REFUSAL_KEPT = Duration.ofHours(1);
+
+  /** Why a queued upload was refused: the HTTP status and the one-line reason its client gets. */
+  record Refusal(int status, String reason) {
+    /** The refusal a failed diagnosis makes (see {@link IngestApi#refuses}). */
+    static Refusal of(Exception e) {
+      if (e instanceof ApiException a) {
+        return new Refusal(a.status(), ServerMessages.oneLine(String.valueOf(a.getMessage())));
+      }
+      return new Refusal(500, "internal error: the diagnosis failed on this report");
+    }
+  }
+
   /**
    * Writes an upload to the queue and commits it.
    *
    * @return the row's id, or empty when an upload with the same content hash is already queued
    */
   OptionalLong enqueue(Pending p) throws SQLException {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-      bind(ps, p);
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        if (!keys.next()) {
-          throw new SQLException("no id returned for the queued upload " + p.sha256());
-        }
-        return OptionalLong.of(keys.getLong(1));
-      }
+    try {
+      return OptionalLong.of(
+          Transactions.inTransaction(
+              ds,
+              c -> {
+                long id;
+                try (PreparedStatement ps =
+                    c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+                  bind(ps, p);
+                  ps.executeUpdate();
+                  try (ResultSet keys = ps.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                      throw new SQLException("no id returned for the queued upload " + p.sha256());
+                    }
+                    id = keys.getLong(1);
+                  }
+                }
+                clearRefusals(c, List.of(p.sha256()));
+                return id;
+              }));
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         return OptionalLong.empty();
       }
       throw e;
+    }
+  }
+
+  /** Bytes queued again are decided again: an earlier refusal of them no longer answers. */
+  private static void clearRefusals(Connection c, java.util.Collection<String> shas)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_refusal WHERE sha256 = ?")) {
+      for (String sha : shas) {
+        ps.setString(1, sha);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * Records a refusal (and forgets those older than {@link #REFUSAL_KEPT}), on an open transaction.
+   */
+  private static void recordRefusal(Connection c, String sha256, Refusal r) throws SQLException {
+    Instant now = Instant.now();
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM ingest_refusal WHERE sha256 = ? OR refused_at < ?")) {
+      ps.setString(1, sha256);
+      ps.setObject(2, utc(now.minus(REFUSAL_KEPT)));
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ingest_refusal (sha256, refused_at, status, reason) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, sha256);
+      ps.setObject(2, utc(now));
+      ps.setInt(3, r.status());
+      String reason = r.reason();
+      ps.setString(4, reason.length() > 1000 ? reason.substring(0, 999) + "…" : reason);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The refusal of these bytes since they were last queued, if they were refused. */
+  Optional<Refusal> refusal(String sha256) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT status, reason FROM ingest_refusal WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new Refusal(rs.getInt(1), rs.getString(2)))
+            : Optional.empty();
+      }
     }
   }
 
@@ -99,40 +172,35 @@ final class IngestQueue {
     for (Pending p : uploads) {
       fresh.putIfAbsent(p.sha256(), p);
     }
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-          for (Pending p : fresh.values()) {
-            bind(ps, p);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        java.util.Map<String, Long> ids =
-            Placements.idsByKey(
-                c,
-                "SELECT sha256, id FROM ingest_queue WHERE sha256 IN (",
-                new java.util.ArrayList<>(fresh.keySet()));
-        c.commit();
-        List<OptionalLong> out = new java.util.ArrayList<>();
-        java.util.Set<String> given = new java.util.HashSet<>();
-        for (Pending p : uploads) {
-          Long id = ids.get(p.sha256());
-          if (id == null) {
-            throw new SQLException("queued upload " + p.sha256() + " vanished after insert");
-          }
-          out.add(given.add(p.sha256()) ? OptionalLong.of(id) : OptionalLong.empty());
-        }
-        return out;
-      } catch (SQLException | RuntimeException e) {
-        // a hash queued meanwhile (unique key): the group commit retries one upload at a time
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    // a hash queued meanwhile (unique key) fails the transaction: the group commit retries one
+    // upload at a time
+    java.util.Map<String, Long> ids =
+        Transactions.inTransaction(
+            ds,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (Pending p : fresh.values()) {
+                  bind(ps, p);
+                  ps.addBatch();
+                }
+                ps.executeBatch();
+              }
+              clearRefusals(c, fresh.keySet());
+              return Placements.idsByKey(
+                  c,
+                  "SELECT sha256, id FROM ingest_queue WHERE sha256 IN (",
+                  new java.util.ArrayList<>(fresh.keySet()));
+            });
+    List<OptionalLong> out = new java.util.ArrayList<>();
+    java.util.Set<String> given = new java.util.HashSet<>();
+    for (Pending p : uploads) {
+      Long id = ids.get(p.sha256());
+      if (id == null) {
+        throw new SQLException("queued upload " + p.sha256() + " vanished after insert");
       }
+      out.add(given.add(p.sha256()) ? OptionalLong.of(id) : OptionalLong.empty());
     }
+    return out;
   }
 
   /** An upload this node accepted and diagnosed, to store from its queue row. */
@@ -147,44 +215,36 @@ final class IngestQueue {
    * @return each upload's stored report in order, or empty when it was not stored here
    */
   List<Optional<Store.Stored>> completeAll(Store store, List<Completion> done) throws SQLException {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        java.util.Set<Long> held = new java.util.HashSet<>();
-        Placements.selectByIds(
-            c,
-            "SELECT id FROM ingest_queue WHERE id IN (",
-            ") FOR UPDATE SKIP LOCKED",
-            done.stream().map(Completion::queueId).toList(),
-            rs -> held.add(rs.getLong(1)));
-        List<Store.NewReport> mine = new java.util.ArrayList<>();
-        List<Long> rows = new java.util.ArrayList<>();
-        for (Completion d : done) {
-          if (held.contains(d.queueId()) && !rows.contains(d.queueId())) {
-            mine.add(d.report());
-            rows.add(d.queueId());
+    return Transactions.inTransaction(
+        ds,
+        c -> {
+          java.util.Set<Long> held = new java.util.HashSet<>();
+          Placements.selectByIds(
+              c,
+              "SELECT id FROM ingest_queue WHERE id IN (",
+              ") FOR UPDATE SKIP LOCKED",
+              done.stream().map(Completion::queueId).toList(),
+              rs -> held.add(rs.getLong(1)));
+          List<Store.NewReport> mine = new java.util.ArrayList<>();
+          List<Long> rows = new java.util.ArrayList<>();
+          for (Completion d : done) {
+            if (held.contains(d.queueId()) && !rows.contains(d.queueId())) {
+              mine.add(d.report());
+              rows.add(d.queueId());
+            }
           }
-        }
-        List<Store.Stored> stored =
-            mine.isEmpty()
-                ? List.of()
-                : store.insertAllAnd(c, mine, conn -> deleteRows(conn, rows));
-        if (mine.isEmpty()) {
-          c.rollback();
-        }
-        List<Optional<Store.Stored>> out = new java.util.ArrayList<>();
-        for (Completion d : done) {
-          int i = rows.indexOf(d.queueId());
-          out.add(i < 0 ? Optional.empty() : Optional.of(stored.get(i)));
-        }
-        return out;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
+          // (insertAllAnd commits; with nothing held here the transaction only read)
+          List<Store.Stored> stored =
+              mine.isEmpty()
+                  ? List.of()
+                  : store.insertAllAnd(c, mine, conn -> deleteRows(conn, rows));
+          List<Optional<Store.Stored>> out = new java.util.ArrayList<>();
+          for (Completion d : done) {
+            int i = rows.indexOf(d.queueId());
+            out.add(i < 0 ? Optional.empty() : Optional.of(stored.get(i)));
+          }
+          return out;
+        });
   }
 
   private static void deleteRows(Connection c, List<Long> ids) throws SQLException {
@@ -203,13 +263,25 @@ final class IngestQueue {
     }
   }
 
-  /** Removes the row of an upload its diagnosis refused (it is not stored), and commits. */
-  void remove(long id) throws SQLException {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_queue WHERE id = ?")) {
-      ps.setLong(1, id);
-      ps.executeUpdate();
-    }
+  /**
+   * Removes the row of an upload its diagnosis refused (it is not stored) and records the refusal,
+   * in one transaction. A row a worker holds is waited for (the delete takes its lock).
+   *
+   * @return false when the row was gone: a worker finished the upload meanwhile, its outcome stands
+   */
+  boolean refuse(long id, String sha256, Refusal why) throws SQLException {
+    return Transactions.inTransaction(
+        ds,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_queue WHERE id = ?")) {
+            ps.setLong(1, id);
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          recordRefusal(c, sha256, why);
+          return true;
+        });
   }
 
   private static final String INSERT =
@@ -340,9 +412,13 @@ final class IngestQueue {
       return s;
     }
 
-    /** Removes the row of an upload the service refuses (it is not stored), and commits. */
-    void refuse() throws SQLException {
+    /**
+     * Removes the row of an upload the service refuses (it is not stored) and records the refusal,
+     * and commits.
+     */
+    void refuse(Refusal why) throws SQLException {
       delete(c);
+      recordRefusal(c, pending.sha256(), why);
       c.commit();
       done = true;
     }

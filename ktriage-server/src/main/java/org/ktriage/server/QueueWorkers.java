@@ -74,9 +74,13 @@ final class QueueWorkers implements AutoCloseable {
         LOG.info("queue worker: stored upload {} as report {}", sha, s.id());
       } catch (IOException | ApiException e) {
         LOG.warn(
-            "queue worker: refused upload {}: {}",
+            "queue worker: {} upload {}: {}",
+            IngestApi.refuses(e) ? "refused" : "gave back",
             sha,
             ServerMessages.oneLine(String.valueOf(e.getMessage())));
+        if (!IngestApi.refuses(e)) {
+          return false; // the row is back in the queue: pause before the next look
+        }
       }
     }
     return true;

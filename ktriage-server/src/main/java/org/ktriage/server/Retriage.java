@@ -174,59 +174,53 @@ final class Retriage {
   }
 
   private Generation stageOrResume() throws SQLException {
+    Generation g;
     synchronized (store.writeLock()) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Store.Generations gs = Store.generations(c);
-          if (gs.staged() != null) {
-            Generation g = generation(c, gs.staged()).orElseThrow();
-            c.commit();
-            if (!g.rulebookVersion().equals(version)) {
-              throw new ApiException(
-                  409,
-                  "a re-triage under "
-                      + g.rulebookVersion()
-                      + " is staged, this server runs "
-                      + version
-                      + ": discard it first");
-            }
-            return g;
-          }
-          long id;
-          try (PreparedStatement ps =
-                  c.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM triage_generation");
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            id = rs.getLong(1);
-          }
-          long through;
-          try (PreparedStatement ps =
-                  c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM report");
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            through = rs.getLong(1);
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO triage_generation (id, rulebook_version, state, started_at,"
-                      + " through_report, done_report) VALUES (?, ?, 'staging', ?, ?, 0)")) {
-            ps.setLong(1, id);
-            ps.setString(2, version);
-            ps.setObject(3, utc(Instant.now()));
-            ps.setLong(4, through);
-            ps.executeUpdate();
-          }
-          c.commit();
-          return generation(c, id).orElseThrow();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
+      g = Transactions.inTransaction(ds, this::stagedOrNew);
     }
+    // a new generation is made under this rule book: only a staged one can differ
+    if (!g.rulebookVersion().equals(version)) {
+      throw new ApiException(
+          409,
+          "a re-triage under "
+              + g.rulebookVersion()
+              + " is staged, this server runs "
+              + version
+              + ": discard it first");
+    }
+    return g;
+  }
+
+  /** The staged generation, or a new one staging under this rule book, on an open transaction. */
+  private Generation stagedOrNew(Connection c) throws SQLException {
+    Store.Generations gs = Store.generations(c);
+    if (gs.staged() != null) {
+      return generation(c, gs.staged()).orElseThrow();
+    }
+    long id;
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM triage_generation");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      id = rs.getLong(1);
+    }
+    long through;
+    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM report");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      through = rs.getLong(1);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO triage_generation (id, rulebook_version, state, started_at,"
+                + " through_report, done_report) VALUES (?, ?, 'staging', ?, ?, 0)")) {
+      ps.setLong(1, id);
+      ps.setString(2, version);
+      ps.setObject(3, utc(Instant.now()));
+      ps.setLong(4, through);
+      ps.executeUpdate();
+    }
+    return generation(c, id).orElseThrow();
   }
 
   /** A stored report as re-triage reads it, without its bytes. */
@@ -388,38 +382,30 @@ final class Retriage {
   private void commit(long generation, List<Stored> batch, List<Diagnosed> diagnosed)
       throws SQLException {
     synchronized (store.writeLock()) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Optional<Generation> g = generation(c, generation);
-          if (g.isEmpty() || !"staging".equals(g.get().state())) {
-            c.rollback();
-            return; // discarded meanwhile
-          }
-          List<Placements.Placement> placements = new ArrayList<>();
-          for (int i = 0; i < batch.size(); i++) {
-            Stored s = batch.get(i);
-            placements.add(
-                new Placements.Placement(
-                    version,
-                    diagnosed.get(i),
-                    new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels())));
-          }
-          Placements.place(c, generation, placements, false);
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE triage_generation SET done_report = ? WHERE id = ?")) {
-            ps.setLong(1, batch.get(batch.size() - 1).id());
-            ps.setLong(2, generation);
-            ps.executeUpdate();
-          }
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
+      Transactions.run(
+          ds,
+          c -> {
+            Optional<Generation> g = generation(c, generation);
+            if (g.isEmpty() || !"staging".equals(g.get().state())) {
+              return; // discarded meanwhile: nothing written
+            }
+            List<Placements.Placement> placements = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+              Stored s = batch.get(i);
+              placements.add(
+                  new Placements.Placement(
+                      version,
+                      diagnosed.get(i),
+                      new Store.Facts(s.id(), s.seenAt(), s.host(), s.release(), s.labels())));
+            }
+            Placements.place(c, generation, placements, false);
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE triage_generation SET done_report = ? WHERE id = ?")) {
+              ps.setLong(1, batch.get(batch.size() - 1).id());
+              ps.setLong(2, generation);
+              ps.executeUpdate();
+            }
+          });
     }
   }
 
@@ -445,25 +431,18 @@ final class Retriage {
   /** Drops the staged generation (running or not) and everything it wrote, in one transaction. */
   Generation discard(long expected) throws SQLException {
     synchronized (store.writeLock()) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Store.Generations gs = Store.generations(c);
-          if (gs.staged() == null || gs.staged() != expected) {
-            throw new ApiException(409, "no re-triage " + expected + " is staged");
-          }
-          Generation g = generation(c, expected).orElseThrow();
-          stop = true; // a run here stops at its next batch (whose commit finds no generation)
-          RetriageApply.dropGeneration(c, expected);
-          c.commit();
-          return g;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
+      return Transactions.inTransaction(
+          ds,
+          c -> {
+            Store.Generations gs = Store.generations(c);
+            if (gs.staged() == null || gs.staged() != expected) {
+              throw new ApiException(409, "no re-triage " + expected + " is staged");
+            }
+            Generation g = generation(c, expected).orElseThrow();
+            stop = true; // a run here stops at its next batch (whose commit finds no generation)
+            RetriageApply.dropGeneration(c, expected);
+            return g;
+          });
     }
   }
 

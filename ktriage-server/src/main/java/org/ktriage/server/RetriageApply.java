@@ -80,21 +80,14 @@ final class RetriageApply {
     }
     for (long g : old) {
       synchronized (store.writeLock()) {
-        try (Connection c = ds.getConnection()) {
-          c.setAutoCommit(false);
-          try {
-            Optional<Generation> found = generation(c, g);
-            if (found.isPresent() && "retired".equals(found.get().state())) {
-              dropGeneration(c, g);
-            }
-            c.commit();
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-        }
+        Transactions.run(
+            ds,
+            c -> {
+              Optional<Generation> found = generation(c, g);
+              if (found.isPresent() && "retired".equals(found.get().state())) {
+                dropGeneration(c, g);
+              }
+            });
       }
       LOG.info("dropped retired triage generation {}", g);
     }
@@ -121,23 +114,16 @@ final class RetriageApply {
 
   private Generation applyStaged(long expected) throws SQLException {
     synchronized (store.writeLock()) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Store.Generations gs = Store.generations(c);
-          Generation g = applicable(c, gs, expected);
-          long old = gs.current();
-          carryLifecycle(c, old, g.id());
-          movePointer(c, old, g.id());
-          c.commit();
-          return generation(c, g.id()).orElseThrow();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
+      return Transactions.inTransaction(
+          ds,
+          c -> {
+            Store.Generations gs = Store.generations(c);
+            Generation g = applicable(c, gs, expected);
+            long old = gs.current();
+            carryLifecycle(c, old, g.id());
+            movePointer(c, old, g.id());
+            return generation(c, g.id()).orElseThrow();
+          });
     }
   }
 

@@ -169,21 +169,13 @@ final class Store {
   List<Stored> insertAll(List<NewReport> reports) throws SQLException {
     synchronized (writeLock) {
       for (int attempt = 0; ; attempt++) {
-        try (Connection c = ds.getConnection()) {
-          c.setAutoCommit(false);
-          try {
-            List<Stored> out = ReportInserts.insertAll(c, reports);
-            c.commit();
-            return out;
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            if (e instanceof SQLException s && retryable(s) && attempt < 2) {
-              continue;
-            }
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
+        try {
+          return Transactions.inTransaction(ds, c -> ReportInserts.insertAll(c, reports));
+        } catch (SQLException e) {
+          if (retryable(e) && attempt < 2) {
+            continue;
           }
+          throw e;
         }
       }
     }
@@ -297,40 +289,31 @@ final class Store {
       @Nullable String actor)
       throws SQLException {
     synchronized (writeLock) {
-      try (Connection c = ds.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Optional<BucketRow> b = StoreQueries.bucket(c, bucketId);
-          if (b.isEmpty()) {
-            c.rollback();
-            return b;
-          }
-          Instant now = Instant.now();
-          String newStatus = status == null ? b.get().status() : status;
-          String newFixedIn =
-              status == null ? b.get().fixedIn() : "fixed".equals(status) ? fixedIn : null;
-          if (status != null) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE bucket SET status = ?, fixed_in = ?, status_changed = ? WHERE id = ?")) {
-              ps.setString(1, newStatus);
-              ps.setString(2, newFixedIn);
-              ps.setObject(3, utc(now));
-              ps.setLong(4, bucketId);
-              ps.executeUpdate();
+      return Transactions.inTransaction(
+          ds,
+          c -> {
+            Optional<BucketRow> b = StoreQueries.bucket(c, bucketId);
+            if (b.isEmpty()) {
+              return b;
             }
-          }
-          addEvent(c, bucketId, now, newStatus, newFixedIn, note, link, actor, null);
-          Optional<BucketRow> after = StoreQueries.bucket(c, bucketId);
-          c.commit();
-          return after;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
+            Instant now = Instant.now();
+            String newStatus = status == null ? b.get().status() : status;
+            String newFixedIn =
+                status == null ? b.get().fixedIn() : "fixed".equals(status) ? fixedIn : null;
+            if (status != null) {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE bucket SET status = ?, fixed_in = ?, status_changed = ? WHERE id = ?")) {
+                ps.setString(1, newStatus);
+                ps.setString(2, newFixedIn);
+                ps.setObject(3, utc(now));
+                ps.setLong(4, bucketId);
+                ps.executeUpdate();
+              }
+            }
+            addEvent(c, bucketId, now, newStatus, newFixedIn, note, link, actor, null);
+            return StoreQueries.bucket(c, bucketId);
+          });
     }
   }
 

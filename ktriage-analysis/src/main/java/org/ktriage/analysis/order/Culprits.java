@@ -281,6 +281,14 @@ public final class Culprits {
               + "|the buggy address belongs|memory state around)");
 
   /**
+   * True for a line after which a report prints other code than its own stack: KASAN's and KFENCE's
+   * allocation and free stacks, the object description ({@link #TEXT_STACK_END}).
+   */
+  static boolean endsOwnStack(String text) {
+    return TEXT_STACK_END.matcher(text).find();
+  }
+
+  /**
    * Lines that name code but not the failing stack: lockdep's irq-state trace
    * (kernel/locking/lockdep.c print_irqtrace_events(): "hardirqs last enabled at (N): …") and its
    * held-lock list (print_lock(): " #0: (lock){…}, at: …"); arm32's register provenance

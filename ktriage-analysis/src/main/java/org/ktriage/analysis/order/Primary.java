@@ -79,6 +79,17 @@ public record Primary(
     return v.oops().faultingInstruction();
   }
 
+  /**
+   * This primary named as kallsyms printed it: when its function is one the compiler inlined and
+   * only a symbolized trace names ({@link InlinedCallers}), the symbol that holds it; the name
+   * reports of the same bug share with or without symbolization.
+   *
+   * @param facts the facts this primary was chosen from
+   */
+  public Primary asPrinted(CrashFacts facts) {
+    return InlinedCallers.asPrinted(this, facts);
+  }
+
   /** {@code function+0xoff}, or the function, or "unknown". */
   public String where() {
     if (function == null) {

@@ -61,7 +61,8 @@ final class PrimaryChoice {
     if (first != null) {
       Primary p = fromReport(f, first);
       p = p.function() != null ? p : orLaterOfSameStall(f, first, p);
-      return p.function() != null ? p : orFromText(f, p, first);
+      p = p.function() != null ? p : orFromText(f, p, first);
+      return InlinedCallers.refine(p.failureClass(), p, fromReportOn(f, first));
     }
     Primary fromPanicStack = fromPanicStack(f, panicCpu);
     if (fromPanicStack != null) {
@@ -146,6 +147,29 @@ final class PrimaryChoice {
     List<LogRecord> out = new ArrayList<>();
     for (LogRecord r : f.logLines()) {
       if (r.seq() >= first && r.seq() < next) {
+        out.add(r);
+        if (out.size() >= MAX_EXTENT_LINES) {
+          break;
+        }
+      }
+    }
+    return out.isEmpty() ? own : out;
+  }
+
+  /**
+   * A report's lines and the log lines after it (at most {@link #MAX_EXTENT_LINES}): a WARN under
+   * panic_on_warn prints its trace after panic()'s own header (kernel/panic.c __warn() calls
+   * check_panic_on_warn() before dump_stack()).
+   */
+  private static List<LogRecord> fromReportOn(CrashFacts f, ReportView v) {
+    List<LogRecord> own = v.oops().lines();
+    if (own.isEmpty()) {
+      return own;
+    }
+    long first = own.get(0).seq();
+    List<LogRecord> out = new ArrayList<>();
+    for (LogRecord r : f.logLines()) {
+      if (r.seq() >= first) {
         out.add(r);
         if (out.size() >= MAX_EXTENT_LINES) {
           break;

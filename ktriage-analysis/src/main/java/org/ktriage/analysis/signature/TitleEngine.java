@@ -66,6 +66,17 @@ final class TitleEngine {
     String ctx = context.get(start);
     Extracted report = collectReport(text, context, start, ctx);
     Description d = describe(report.text.substring(0, report.end), oops, primaryFunction);
+    String kept = keptContext(context, start, d);
+    if (kept != null) {
+      // The header line lost its printk prefix in a paste while the lines after it kept theirs:
+      // the report is the lines of their context, as the kernel printed them together.
+      Extracted again = collectReport(text, context, start, kept);
+      Description d2 = describe(again.text.substring(0, again.end), oops, primaryFunction);
+      if (d2 != null && d2.corrupted == null) {
+        report = again;
+        d = d2;
+      }
+    }
     String reportText = report.text;
     if (d == null) {
       StringBuilder raw = new StringBuilder();
@@ -95,6 +106,23 @@ final class TitleEngine {
     Matcher fm = FRAME_OF_TITLE.matcher(title);
     String frame = fm.lookingAt() ? fm.group(1) : "";
     return new CrashTitle(title, alts, corrupted, type(title), frame);
+  }
+
+  /**
+   * The context of the line after the header when the header line has none (no timestamp) and its
+   * own context gave no whole title: a header whose timestamp a paste lost, above the lines of the
+   * same report that kept theirs (x86 {@code show_fault_oops()} prints the header and the {@code
+   * IP:}/{@code RIP:} lines in one go). Null otherwise.
+   */
+  private static @Nullable String keptContext(
+      List<String> context, int start, @Nullable Description d) {
+    if (!context.get(start).isEmpty() || (d != null && d.corrupted == null)) {
+      return null;
+    }
+    if (start + 1 >= context.size() || context.get(start + 1).isEmpty()) {
+      return null;
+    }
+    return context.get(start + 1);
   }
 
   private boolean matchesOops(String line, OopsRule oops) {

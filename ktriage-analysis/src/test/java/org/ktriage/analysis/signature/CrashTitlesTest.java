@@ -237,4 +237,38 @@ class CrashTitlesTest {
     CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
     assertThat(t.title()).isEqualTo("INFO: suspicious RCU usage in find_task_by_pid_ns");
   }
+
+  /**
+   * die_addr()'s header always ends in the error code after a colon ("general protection fault,
+   * probably for non-canonical address 0x…: 0000 [#1]"); a commit message that cut it short is the
+   * same report, titled by its RIP line. The fault quoted in the drm/xe fix d42df9dce7b3
+   * (https://github.com/torvalds/linux/commit/d42df9dce7b374079c5c41691bd62d8765768a80).
+   */
+  @Test
+  void generalProtectionFaultHeaderCutShortIsTitledByItsRip() throws Exception {
+    String log =
+        "Oops: general protection fault ... 0x6b6b6b6b6b6b6c3b\n"
+            + "RIP: guc_exec_queue_timedout_job+...\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("general protection fault in guc_exec_queue_timedout_job");
+    assertThat(t.type()).isNotEmpty();
+  }
+
+  /**
+   * scripts/decode_stacktrace.sh rewrites KASAN's header to "in func (file:line)", which
+   * syzkaller's KASAN format (func+off/size) does not read: titled from the header's function and
+   * the access line. The report of https://github.com/multipath-tcp/mptcp_net-next/issues/433.
+   */
+  @Test
+  void decodedKasanHeaderIsTitledByItsFunction() throws Exception {
+    String log;
+    try (java.io.InputStream in =
+        java.util.Objects.requireNonNull(
+            CrashTitlesTest.class.getResourceAsStream("/dress/kasan-decoded-mptcp433.txt"))) {
+      log = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("KASAN: slab-use-after-free Read in kernfs_test_super");
+    assertThat(t.type()).isEqualTo("KASAN-USE-AFTER-FREE-READ");
+  }
 }

@@ -21,7 +21,10 @@ final class CompressedNames implements SymbolNames {
   /** The kernel's index of the table's entry {@code i}, or null when the orders are the same. */
   private final int @Nullable [] order;
 
-  private @Nullable DecodedNames decoded;
+  /**
+   * The names expanded, once {@link #decoded} was asked for (a lookup by name): used from then on.
+   */
+  private volatile @Nullable DecodedNames decoded;
 
   CompressedNames(byte[] raw, int[] at, byte[][] tokens, int @Nullable [] order) {
     this.raw = raw;
@@ -72,27 +75,45 @@ final class CompressedNames implements SymbolNames {
     return len;
   }
 
-  private synchronized String nameOf(int k, boolean typeOnly) {
+  private synchronized String nameOf(int k) {
     int len = expand(k);
-    if (typeOnly) {
-      return len == 0 ? "?" : String.valueOf((char) (scratch[0] & 0xff));
-    }
     return len == 0 ? "" : new String(scratch, 1, len - 1, StandardCharsets.ISO_8859_1);
   }
 
   @Override
   public String name(int i) {
-    return nameOf(kernelIndex(i), false);
+    DecodedNames d = decoded;
+    return d != null ? d.name(i) : nameOf(kernelIndex(i));
   }
 
+  /**
+   * The type letter: the first character of the expanded name, so the first byte of its first
+   * non-empty token; no name is expanded for it ({@link KallsymsTable#lookup} asks the type of
+   * every alias at an address).
+   */
   @Override
   public char type(int i) {
-    return nameOf(kernelIndex(i), true).charAt(0);
+    DecodedNames d = decoded;
+    if (d != null) {
+      return d.type(i);
+    }
+    int p = at[kernelIndex(i)];
+    int len = raw[p++] & 0xff;
+    if ((len & 0x80) != 0) {
+      len = (len & 0x7f) | (raw[p++] & 0xff) << 7;
+    }
+    for (int t = 0; t < len; t++) {
+      byte[] tok = tokens[raw[p + t] & 0xff];
+      if (tok.length > 0) {
+        return (char) (tok[0] & 0xff);
+      }
+    }
+    return '?';
   }
 
   /** True when the kernel's symbol {@code k} is named {@code name}. */
   boolean kernelNameIs(int k, String name) {
-    return nameOf(k, false).equals(name);
+    return nameOf(k).equals(name);
   }
 
   @Override

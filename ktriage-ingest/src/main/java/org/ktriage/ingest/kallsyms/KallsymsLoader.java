@@ -146,12 +146,18 @@ final class KallsymsLoader {
     return v;
   }
 
-  /** Reads {@code kallsyms_names} through kernel memory in 64 KiB chunks, keeping what it read. */
+  /**
+   * Reads {@code kallsyms_names} through kernel memory, keeping what it read: a first page, then
+   * chunks doubling up to 64 KiB, so a short table (or a hostile count that ends early) reads what
+   * it uses, and a kernel's whole table (1-2 MiB) is read in 64 KiB steps.
+   */
   private static final class SequentialReader {
+    private static final int FIRST_CHUNK = 1 << 12;
+    private static final int MAX_CHUNK = 1 << 16;
     private final KernelMemory mem;
     private long next;
     private byte[] kept;
-    private final byte[] chunk = new byte[1 << 16];
+    private int chunk = FIRST_CHUNK;
     private int size;
     private int pos;
 
@@ -159,7 +165,7 @@ final class KallsymsLoader {
       this.mem = mem;
       this.next = start;
       // about 10 bytes a name in a real kernel; a hint only, the count may lie
-      this.kept = new byte[(int) Math.min(4L << 20, Math.max(1 << 17, 12L * n)) & -(1 << 16)];
+      this.kept = new byte[(int) Math.min(4L << 20, Math.max(FIRST_CHUNK, 12L * n))];
     }
 
     int position() {
@@ -168,21 +174,23 @@ final class KallsymsLoader {
 
     private void fill(int upTo) throws MissingMemoryException {
       while (size < upTo) {
-        if (size + (1 << 16) > MAX_NAMES_BYTES) {
+        if (size + chunk > MAX_NAMES_BYTES) {
           throw new MissingMemoryException(
               "kallsyms_names runs past " + (MAX_NAMES_BYTES >> 20) + " MiB");
         }
-        if (size + (1 << 16) > kept.length) {
-          kept = Arrays.copyOf(kept, kept.length * 2);
+        if (size + chunk > kept.length) {
+          kept = Arrays.copyOf(kept, Math.max(kept.length * 2, size + chunk));
         }
-        long missing = mem.readLenient(next, chunk, "kallsyms_names");
-        if (missing == chunk.length) {
+        byte[] read = new byte[chunk];
+        long missing = mem.readLenient(next, read, "kallsyms_names");
+        if (missing == read.length) {
           throw new MissingMemoryException(
               "kallsyms_names at 0x" + Long.toHexString(next) + " is not in the dump");
         }
-        System.arraycopy(chunk, 0, kept, size, chunk.length);
-        size += chunk.length;
-        next += chunk.length;
+        System.arraycopy(read, 0, kept, size, read.length);
+        size += read.length;
+        next += read.length;
+        chunk = Math.min(MAX_CHUNK, chunk * 2);
       }
     }
 

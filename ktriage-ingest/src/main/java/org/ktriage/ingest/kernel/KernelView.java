@@ -32,13 +32,23 @@ public final class KernelView {
    * are kept: every task read asks task_struct for the same fields (names come from the readers'
    * code, not from the dump, so this stays small).
    */
-  private final Map<String, BtfStruct> structs = new ConcurrentHashMap<>();
+  private final Map<String, BtfStruct> structs;
 
   private KernelView(VirtualMemory memory, SymbolTable symbols, Btf btf, long[] perCpuOffsets) {
+    this(memory, symbols, btf, perCpuOffsets, new ConcurrentHashMap<>());
+  }
+
+  private KernelView(
+      VirtualMemory memory,
+      SymbolTable symbols,
+      Btf btf,
+      long[] perCpuOffsets,
+      Map<String, BtfStruct> structs) {
     this.memory = memory;
     this.symbols = symbols;
     this.btf = btf;
     this.perCpuOffsets = perCpuOffsets;
+    this.structs = structs;
   }
 
   /** Reads the kernel's BTF from memory and the per-CPU offsets of its possible CPUs. */
@@ -74,7 +84,15 @@ public final class KernelView {
 
   /** The same kernel seen through another symbol table (e.g. one that adds module symbols). */
   public KernelView withSymbols(SymbolTable other) {
-    return new KernelView(memory, other, btf, perCpuOffsets);
+    return new KernelView(memory, other, btf, perCpuOffsets, structs);
+  }
+
+  /**
+   * The same kernel (symbols, BTF and the struct layouts looked up in it) over other memory, e.g.
+   * the same dump with some bytes changed: the per-CPU offsets are read again from it.
+   */
+  public KernelView withMemory(VirtualMemory other) throws UnreadableInputException {
+    return new KernelView(other, symbols, btf, readPerCpuOffsets(other, symbols), structs);
   }
 
   /** The memory. */

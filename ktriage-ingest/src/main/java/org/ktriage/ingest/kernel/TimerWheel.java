@@ -1,5 +1,7 @@
 package org.ktriage.ingest.kernel;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,8 +77,15 @@ public final class TimerWheel {
       for (int b = 0; b < nrBases; b++) {
         long baseAddr = k.perCpu(bases, cpu) + b * base.size();
         Long clk = base.hasMember("clk") ? k.readPointer(baseAddr + base.offset("clk")) : null;
+        // the bucket heads (struct hlist_head vectors[WHEEL_SIZE], one pointer each) in one read
+        byte[] bytes = new byte[8 * (int) nrVectors];
+        k.memory().read(baseAddr + vectorsOff, bytes, 0, bytes.length);
+        ByteBuffer heads = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int v = 0; v < nrVectors; v++) {
-          long node = k.readPointer(baseAddr + vectorsOff + 8L * v);
+          long node = heads.getLong(8 * v);
+          if (node == 0) {
+            continue; // an empty bucket, most of the 576
+          }
           Set<Long> seen = new HashSet<>();
           while (node != 0 && seen.add(node) && seen.size() <= MAX_PER_BUCKET) {
             long addr = node - entryOff;

@@ -232,7 +232,9 @@ public final class OopsParser implements Consumer<LogRecord> {
         && ReportLine.MARKER.matcher(text).region(from, text.length()).lookingAt()) {
       return true;
     }
-    return ReportLine.frame(text, from, r.source()) != null;
+    // a frame's "[mod]" a wrap pushed to the next line is the end of a kernel line
+    return ReportLine.frame(text, from, r.source()) != null
+        || ReportLine.WRAPPED_MODULE.matcher(text).region(from, text.length()).matches();
   }
 
   private void header(

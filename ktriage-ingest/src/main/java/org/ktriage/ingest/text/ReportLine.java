@@ -242,6 +242,9 @@ final class ReportLine {
           "(?<func>{{SYM}})\\+(?<off>0x[0-9a-f]+)/0x[0-9a-f]+(?: \\[(?<mod>{{MOD}})[^\\]]*\\])?"
               + "(?: \\S+:\\d+)?\\s*");
 
+  /** A module name alone on a line: the {@code [mod]} a wrap cut from the end of a frame. */
+  static final Pattern WRAPPED_MODULE = KernelMacros.compile("\\s*\\[(?<mod>{{MOD}})\\]\\s*");
+
   /**
    * Another subsystem's message ({@code sd 1:0:0:0: rejecting I/O to offline device}:
    * dev_printk()'s {@code "<driver> <device>: "}, or pr_fmt()'s {@code "<module>: "}) printed by

@@ -45,7 +45,24 @@ final class ReportTraceLines {
       }
       return true;
     }
-    return exceptionLine(b, tb, text, from, span) || ReportLine.traceExtra(text, from);
+    return exceptionLine(b, tb, text, from, span)
+        || ReportLine.traceExtra(text, from)
+        || (tb != null && wrappedFrameModule(b, tb, text, from));
+  }
+
+  /**
+   * A frame's {@code [mod]} that a console or a mail wrapped to the next line: %pS prints a module
+   * symbol as {@code f+0xoff/0xsize [mod]} (kernel/kallsyms.c __sprint_symbol()), and a wrap at a
+   * fixed width can leave the module alone on the next line. Only right after the frame it ends.
+   */
+  private static boolean wrappedFrameModule(
+      ReportBuilder b, TraceBuilder tb, String text, int from) {
+    Matcher m = ReportLine.WRAPPED_MODULE.matcher(text);
+    m.region(from, text.length());
+    return m.matches()
+        && b.lastTaken == b.lines.size()
+        && !b.lines.isEmpty()
+        && tb.moduleOfLastFrame(m.group("mod"), b.lines.get(b.lines.size() - 1).source());
   }
 
   /** A nested exception's lines inside the trace: program counter, registers, Code:, ppc frames. */
@@ -98,6 +115,9 @@ final class ReportTraceLines {
    */
   static boolean wrappedProgramCounter(ReportBuilder b, String text, int from) {
     TraceBuilder.PendingException e = b.ip;
+    if (e != null && e.function != null && e.module == null && e.offset != null) {
+      return wrappedProgramCounterModule(b, e, text, from);
+    }
     if (e == null
         || e.function != null
         || e.userMode
@@ -115,6 +135,33 @@ final class ReportTraceLines {
     TraceBuilder.PendingException named =
         new TraceBuilder.PendingException(
             m.group("func"), m.group("off"), m.group("mod"), e.ip, false, e.source);
+    named.registers.putAll(e.registers);
+    b.ip = named;
+    return true;
+  }
+
+  /**
+   * The {@code [mod]} of a program-counter line ({@code RIP: 0010:f+0xoff/0xsize [mod]}) that a
+   * console or a mail wrapped to the next line, as {@link #wrappedFrameModule} for a frame.
+   */
+  private static boolean wrappedProgramCounterModule(
+      ReportBuilder b, TraceBuilder.PendingException e, String text, int from) {
+    if (e.userMode
+        || e.source == null
+        || b.traceState != ReportBuilder.TraceState.NONE
+        || b.lastTaken != b.lines.size()
+        || b.lines.isEmpty()
+        || !e.source.equals(b.lines.get(b.lines.size() - 1).source())) {
+      return false;
+    }
+    Matcher m = ReportLine.WRAPPED_MODULE.matcher(text);
+    m.region(from, text.length());
+    if (!m.matches()) {
+      return false;
+    }
+    TraceBuilder.PendingException named =
+        new TraceBuilder.PendingException(
+            e.function, e.offset, m.group("mod"), e.ip, false, e.source);
     named.registers.putAll(e.registers);
     b.ip = named;
     return true;

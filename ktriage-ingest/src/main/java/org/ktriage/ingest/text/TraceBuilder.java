@@ -100,6 +100,29 @@ final class TraceBuilder {
     frames.add(f);
   }
 
+  /**
+   * Gives the last frame read the module a wrapped line carried ({@code [mod]} alone on the next
+   * line); false when there is no such frame, it has a module already or no {@code +off/size} (only
+   * %pS prints the module, after the offset).
+   */
+  boolean moduleOfLastFrame(String module, @Nullable SourceSpan lastLine) {
+    if (pending != null || frames.isEmpty()) {
+      return false;
+    }
+    Frame f = frames.get(frames.size() - 1);
+    if (f.module() != null
+        || f.offset() == null
+        || f.source() == null
+        || !f.source().equals(lastLine)) {
+      return false;
+    }
+    frames.set(
+        frames.size() - 1,
+        new Frame(
+            f.function(), f.offset(), f.size(), module, f.address(), f.reliable(), f.source()));
+    return true;
+  }
+
   /** A nested register block starts: it ends the current segment. */
   void exception(PendingException e) {
     if (pending != null) {

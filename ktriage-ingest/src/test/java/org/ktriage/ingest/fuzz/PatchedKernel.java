@@ -55,15 +55,19 @@ public final class PatchedKernel {
           for (int p = 0; p < where.size(); p++) {
             long at = where.get(p)[0];
             byte[] b = what.get(p);
-            for (int j = 0; j < b.length; j++) {
-              long a = at + j;
-              if (Long.compareUnsigned(a - virtAddr, len) < 0) {
-                dst[dstOff + (int) (a - virtAddr)] = b[j];
-              }
+            // the overlap of the patch [at, at + b.length) with the read [virtAddr, virtAddr + len)
+            if (Long.compareUnsigned(at - virtAddr, len) < 0) {
+              int into = (int) (at - virtAddr);
+              System.arraycopy(b, 0, dst, dstOff + into, Math.min(b.length, len - into));
+            } else if (Long.compareUnsigned(virtAddr - at, b.length) < 0) {
+              int from = (int) (virtAddr - at);
+              System.arraycopy(b, from, dst, dstOff, Math.min(b.length - from, len));
             }
           }
         };
-    return KernelView.open(patched, k.symbols(), k.btf());
+    // one view per input over the patched memory, sharing the real kernel's symbols and BTF
+    // layouts (what the input cannot change) and reading the per-CPU offsets from the patches
+    return k.withMemory(patched);
   }
 
   /** Runs the body; only the project's unreadable-input exception is accepted. */

@@ -152,9 +152,16 @@ class KallsymsTableTest {
   /** {@code inner} with the u32 at {@code va} reading {@code value}. */
   private static org.ktriage.ingest.mm.KernelMemory patchedU32(
       org.ktriage.ingest.mm.KernelMemory inner, long va, int value) {
+    return patchedU32At(inner, (va & ((1L << 40) - 1)) / 4096, (int) (va & 4095), value);
+  }
+
+  /**
+   * {@code inner} with the u32 at offset {@code off} of page frame {@code pfn} reading {@code
+   * value}.
+   */
+  private static org.ktriage.ingest.mm.KernelMemory patchedU32At(
+      org.ktriage.ingest.mm.KernelMemory inner, long pfn, int off, int value) {
     org.ktriage.ingest.mm.PhysicalMemory p = inner.physical();
-    long pfn = (va & ((1L << 40) - 1)) / 4096;
-    int off = (int) (va & 4095);
     org.ktriage.ingest.mm.PhysicalMemory patched =
         new org.ktriage.ingest.mm.PhysicalMemory() {
           @Override
@@ -231,6 +238,95 @@ class KallsymsTableTest {
       assertThat(t.lookup(java.util.Objects.requireNonNull(t.addressOf("__run_timers")) + 1))
           .extracting(KernelSymbol::name)
           .isEqualTo("__run_timers");
+    }
+  }
+
+  /**
+   * Naming an address costs no name expansion beyond the one returned: the type letters {@code
+   * lookup} asks of the aliases at an address are the first byte of each name's first token
+   * (kernel/kallsyms.c {@code kallsyms_expand_symbol()} writes the type first), and once the names
+   * were expanded for a lookup by name, every later lookup reads them from there.
+   */
+  @Test
+  void namingAnAddressExpandsNoOtherName() throws Exception {
+    java.nio.file.Path dump =
+        java.nio.file.Path.of(
+                java.util.Objects.requireNonNull(System.getProperty("ktriage.shared")))
+            .resolve("lab/fixtures/timer-after-unload-kdump.vmcore");
+    try (var v = org.ktriage.ingest.dump.Vmcore.open(dump)) {
+      var info = java.util.Objects.requireNonNull(v.vmcoreinfo());
+      KallsymsTable t = KallsymsTable.load(info, v.kernelMemory());
+      java.util.List<KernelSymbol> all = t.symbols();
+      long[] at = new long[all.size() / 8];
+      for (int i = 0; i < at.length; i++) {
+        at[i] = all.get(8 * i).address() + 1;
+      }
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
+      long[] bytes = new long[2];
+      java.util.List<java.util.List<String>> named = new java.util.ArrayList<>();
+      for (int pass = 0; pass < 2; pass++) {
+        KernelSymbol[] found = new KernelSymbol[at.length];
+        t.lookup(at[0]); // loads the classes
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < at.length; i++) {
+          found[i] = t.lookup(at[i]);
+        }
+        bytes[pass] = (threads.getCurrentThreadAllocatedBytes() - before) / at.length;
+        java.util.List<String> names = new java.util.ArrayList<>(at.length);
+        for (KernelSymbol s : found) {
+          names.add(s == null ? "" : s.name() + s.type());
+        }
+        named.add(names);
+        assertThat(t.addressOf("_stext")).isNotNull(); // expands the names, once
+      }
+      // a KernelSymbol and its name's String (113 bytes on average here); the type letters took a
+      // String each and the expanded names were not used (196 and 161 bytes)
+      assertThat(bytes[0]).as("bytes allocated per lookup, names compressed").isLessThan(140);
+      assertThat(bytes[1]).as("bytes allocated per lookup, names expanded").isLessThan(140);
+      assertThat(named.get(1)).isEqualTo(named.get(0));
+      assertThat(named.get(0)).hasSizeGreaterThan(10_000);
+    }
+  }
+
+  /**
+   * {@code kallsyms_names} is read as far as the names go, a page first and then chunks doubling up
+   * to 64 KiB: the real table cut after _stext + 1 024 symbols (as the kallsyms fuzz target cuts
+   * it, a short table as a small kernel's) is loaded reading a few pages of names, where every load
+   * read (and kept) 64 KiB at least.
+   */
+  @Test
+  void aShortTableReadsTheNamesItHolds() throws Exception {
+    java.nio.file.Path dump =
+        java.nio.file.Path.of(
+                java.util.Objects.requireNonNull(System.getProperty("ktriage.shared")))
+            .resolve("lab/fixtures/timer-after-unload-kdump.vmcore");
+    try (var v = org.ktriage.ingest.dump.Vmcore.open(dump)) {
+      var info = java.util.Objects.requireNonNull(v.vmcoreinfo());
+      var real = v.kernelMemory();
+      java.util.List<KernelSymbol> all = KallsymsTable.load(info, real).symbols();
+      int keep = 0;
+      while (!all.get(keep).name().equals("_stext")) {
+        keep++;
+      }
+      keep += 1024;
+      long pa =
+          real.translator()
+              .toPhysical(java.util.Objects.requireNonNull(info.symbol("kallsyms_num_syms")));
+      var cut = patchedU32At(real, pa / 4096, (int) (pa % 4096), keep);
+      KallsymsTable.load(info, cut); // loads the classes, fills the page cache
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
+      long before = threads.getCurrentThreadAllocatedBytes();
+      KallsymsTable t = KallsymsTable.load(info, cut);
+      long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+      // 114 KB for 1 408 symbols here (names, offsets, addresses); its 128 KiB buffer and 64 KiB
+      // chunk alone made every load allocate 192 KiB and more
+      assertThat(bytes).as("bytes allocated to load %d symbols", keep).isLessThan(160 << 10);
+      assertThat(t.size()).isEqualTo(keep);
+      assertThat(t.symbols()).isEqualTo(all.subList(0, keep));
     }
   }
 }

@@ -191,6 +191,52 @@ class LabDumpKernelTest {
   }
 
   /**
+   * The wheel's bucket heads (kernel/time/timer.c {@code struct timer_base.vectors[WHEEL_SIZE]},
+   * 576 {@code hlist_head}s per base) are read as the one array they are, one read per base, then
+   * one read per pending timer (its {@code timer_list}, and its {@code delayed_work}'s function): a
+   * read per empty bucket made the wheel the most expensive walk of the kernel objects.
+   */
+  @Test
+  void theWheelIsReadOneBaseAtATime() throws Exception {
+    for (Lab lab : List.of(QEMU, KDUMP)) {
+      KernelView real = opened(lab).kernel();
+      List<LoadedModule> mods = ModuleList.read(real);
+      int[] reads = new int[1];
+      VirtualMemory inner = real.memory();
+      KernelView k =
+          real.withMemory(
+              (long virtAddr, byte[] dst, int off, int len) -> {
+                reads[0]++;
+                inner.read(virtAddr, dst, off, len);
+              });
+      reads[0] = 0;
+      List<PendingTimer> timers = TimerWheel.pending(k, mods);
+      Long declared = k.arrayLength("timer_bases");
+      int bases = k.cpuCount() * (declared == null ? 1 : declared.intValue());
+      assertThat(timers).as(lab.dump()).hasSizeGreaterThan(10);
+      assertThat(reads[0])
+          .as("memory reads to walk %s's %d timers on %d bases", lab.dump(), timers.size(), bases)
+          .isLessThanOrEqualTo(2 * bases + 2 * timers.size() + 8);
+      assertThat(timers).as(lab.dump()).isEqualTo(TimerWheel.pending(real, mods));
+    }
+  }
+
+  /**
+   * A view over other memory keeps the kernel's struct layouts (the member paths each has looked
+   * up): a fuzz input or a patched view costs no new BTF lookups; its per-CPU offsets are read from
+   * the new memory.
+   */
+  @Test
+  void aViewOverOtherMemoryKeepsTheLayoutsLookedUp() throws Exception {
+    KernelView k = opened(KDUMP).kernel();
+    KernelView other = k.withMemory(k.memory());
+    assertThat(other.struct("task_struct")).isSameAs(k.struct("task_struct"));
+    assertThat(other.cpuCount()).isEqualTo(k.cpuCount());
+    assertThat(other.perCpu(0, k.cpuCount() - 1)).isEqualTo(k.perCpu(0, k.cpuCount() - 1));
+    assertThat(TaskList.read(other)).isEqualTo(TaskList.read(k));
+  }
+
+  /**
    * The ORC tables are read in place (arch/x86/kernel/unwind_orc.c {@code __orc_find()} is a binary
    * search over them): opening them reads their ends, where it used to copy both whole tables (4
    * bytes of orc_unwind_ip and 6 of orc_unwind per entry, decoded into 8-byte addresses) for every

@@ -174,4 +174,43 @@ class TraceGapsTest {
             "unwind_backtrace", "dump_stack", "__might_sleep", "rt_spin_lock", "do_force_sig_info");
     assertThat(o.trace().get(0).frames().get(1).address()).isEqualTo(0xc09af0c4L);
   }
+
+  @Test
+  void aModuleWrappedToTheNextLineStaysWithItsFrame() {
+    // %pS prints a module symbol "f+0xoff/0xsize [mod]"; a mail wrapped the "[mod]" of the IP line
+    // and of frames to the next line. Dave Johansen's report to linux-media, 2011-02-06
+    // (https://lore.kernel.org/linux-media/AANLkTinn1XHifYy+PZTaTLP87NAqCind35iO7CBmdU-c@mail.gmail.com/)
+    Oops o =
+        parse(
+                "[ 1244.872037] BUG: unable to handle kernel paging request at 0000010100000028",
+                "[ 1244.872057] IP: [<ffffffffa0034563>] videobuf_dma_unmap+0x43/0xb0",
+                "[videobuf_dma_sg]",
+                "[ 1244.872074] PGD 0",
+                "[ 1244.872087] Oops: 0000 [#1] SMP",
+                "[ 1244.873106] Call Trace:",
+                "[ 1244.873138]  [<ffffffffa0b6a11a>] cx23885_free_buffer+0x5a/0xa0 [cx23885]",
+                "[ 1244.873170]  [<ffffffffa0b6bd4e>] dvb_buf_release+0xe/0x10 [cx23885]",
+                "[ 1244.873200]  [<ffffffffa011e457>] videobuf_queue_cancel+0xf7/0x120",
+                "[videobuf_core]",
+                "[ 1244.873244]  [<ffffffffa011e4e7>] __videobuf_read_stop+0x17/0x70",
+                "[videobuf_core]",
+                "[ 1244.873416]  [<ffffffff8107f266>] kthread+0x96/0xa0",
+                "[ 1244.873442]  [<ffffffff8100aee4>] kernel_thread_helper+0x4/0x10")
+            .get(0);
+    List<String> modules = new ArrayList<>();
+    o.trace().forEach(seg -> seg.frames().forEach(f -> modules.add(String.valueOf(f.module()))));
+    assertThat(functions(o))
+        .containsExactly(
+            "cx23885_free_buffer",
+            "dvb_buf_release",
+            "videobuf_queue_cancel",
+            "__videobuf_read_stop",
+            "kthread",
+            "kernel_thread_helper");
+    assertThat(modules)
+        .containsExactly("cx23885", "cx23885", "videobuf_core", "videobuf_core", "null", "null");
+    ExceptionFrame ip = requireNonNull(o.ip());
+    assertThat(ip.function()).isEqualTo("videobuf_dma_unmap");
+    assertThat(ip.module()).isEqualTo("videobuf_dma_sg");
+  }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ktriage.model.Diagnosis;
+import org.ktriage.model.LogRecord;
 import org.ktriage.model.PrimaryFailure;
 import org.ktriage.model.kind.ReportingFrames;
 
@@ -72,7 +75,9 @@ public enum Invariant {
           titleFrames(title).stream()
               .filter(f -> !ReportingFrames.isReporting(Names.base(f)))
               .toList();
-      if (!frames.isEmpty() && frames.stream().noneMatch(f -> Names.same(f, fn))) {
+      if (!frames.isEmpty()
+          && frames.stream().noneMatch(f -> Names.same(f, fn))
+          && frames.stream().noneMatch(f -> inlinedInto(d.report().log(), fn, f))) {
         out.add(TITLE_PRIMARY);
       }
     }
@@ -105,6 +110,38 @@ public enum Invariant {
         || title.startsWith("BUG: soft lockup in ")
         || title.startsWith("inconsistent lock state in ")
         || title.startsWith("KMSAN: ");
+  }
+
+  /** An inlined function line of a symbolized trace: {@code "g file.c:123 [inline]"}. */
+  private static final Pattern INLINED =
+      Pattern.compile("(?<![\\w.$])([A-Za-z_][\\w.$]*) \\S+:\\d+(?::\\d+)? \\[inline\\]\\s*$");
+
+  /**
+   * True when the report prints {@code inlined} as a function the compiler inlined into {@code
+   * outer}: a symbolized trace (addr2line -i) prints the inlined functions at an address as {@code
+   * "g file.c:123 [inline]"} lines right above the {@code outer+0x…} line. syzkaller's titles name
+   * only symbols kallsyms printed (the outer function); the primary names the inlined function
+   * whose code is at that address.
+   */
+  static boolean inlinedInto(List<LogRecord> log, String inlined, String outer) {
+    Pattern outerLine =
+        Pattern.compile("(?<![\\w.$])" + Pattern.quote(outer) + "(?:\\.[\\w.]+)?\\+0x");
+    for (int i = 0; i < log.size(); i++) {
+      Matcher m = INLINED.matcher(log.get(i).text());
+      if (!m.find() || !Names.same(m.group(1), inlined)) {
+        continue;
+      }
+      for (int k = i + 1; k < log.size(); k++) {
+        String text = log.get(k).text();
+        if (outerLine.matcher(text).find()) {
+          return true;
+        }
+        if (!INLINED.matcher(text).find()) {
+          break;
+        }
+      }
+    }
+    return false;
   }
 
   /** The title without its frame: the part that says what kind of report it is. */

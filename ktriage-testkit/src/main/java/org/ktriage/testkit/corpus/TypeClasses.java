@@ -31,7 +31,10 @@ public final class TypeClasses {
                   "hung-task",
                   "sysrq-crash",
                   // a #GP whose operand is slab poison names what it is: a use of a freed object
-                  "use-after-free")),
+                  "use-after-free",
+                  // arm/arm64 die() for BUG() ("Internal error: Oops - BUG:") is a "bug"; in list
+                  // debugging's __list_*_valid it is list corruption, as under the BUG type
+                  "list-corruption")),
           // spinlock_debug's "bad magic", "already unlocked", "wrong owner/CPU" are lock misuse
           // bugs (an uninitialised or overwritten lock) that syzkaller files under LOCKDEP
           Map.entry("LOCKDEP", Set.of("deadlock", "warning", "sleep-in-atomic", "bug")),

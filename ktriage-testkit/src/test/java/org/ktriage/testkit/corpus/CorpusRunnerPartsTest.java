@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ktriage.model.LogRecord;
+import org.ktriage.model.SourceSpan;
 
 /** The runner's parts that decide pass or fail: floors, golden rows, invariants, labels. */
 class CorpusRunnerPartsTest {
@@ -71,6 +73,29 @@ class CorpusRunnerPartsTest {
     assertThat(Names.same("__x64_sys_socket+0x1f/0x30", "sys_socket")).isTrue();
     assertThat(Names.same("wdev_priv.part.8", "wdev_priv")).isTrue();
     assertThat(Names.same("run_timer_softirq", "__run_timers")).isFalse();
+  }
+
+  @Test
+  void aPrimaryInlinedIntoTheTitledFunctionAgreesWithTheTitle() {
+    // syzkaller guilty/33's trace (addr2line -i): the inlined functions at the return address
+    // into cpu_map_update_elem are printed above its frame, innermost first
+    List<LogRecord> log = new ArrayList<>();
+    for (String text :
+        List.of(
+            "WARNING: CPU: 1 PID: 4183 at mm/util.c:403 kvmalloc_node+0xc3/0xd0 mm/util.c:403",
+            " kvmalloc include/linux/mm.h:541 [inline]",
+            " ptr_ring_init include/linux/ptr_ring.h:492 [inline]",
+            " __cpu_map_entry_alloc kernel/bpf/cpumap.c:359 [inline]",
+            " cpu_map_update_elem+0x3c3/0x8e0 kernel/bpf/cpumap.c:490",
+            " map_update_elem kernel/bpf/syscall.c:698 [inline]",
+            " SyS_bpf+0x215f/0x4860 kernel/bpf/syscall.c:1843")) {
+      log.add(new LogRecord(log.size(), null, 4, null, text, SourceSpan.line("r", log.size())));
+    }
+    assertThat(Invariant.inlinedInto(log, "__cpu_map_entry_alloc", "cpu_map_update_elem")).isTrue();
+    assertThat(Invariant.inlinedInto(log, "map_update_elem", "SyS_bpf")).isTrue();
+    // inlined into another frame, or not inlined at all: a disagreement
+    assertThat(Invariant.inlinedInto(log, "map_update_elem", "cpu_map_update_elem")).isFalse();
+    assertThat(Invariant.inlinedInto(log, "cpu_map_update_elem", "SyS_bpf")).isFalse();
   }
 
   @Test
