@@ -360,4 +360,108 @@ class Arm64LabDumpsTest {
       Files.deleteIfExists(map);
     }
   }
+
+  /** The dump with the committed System.map: BTF, tasks and module ranges need it on arm64. */
+  private static Diagnosis analyzeWithMap(Path dump) throws Exception {
+    Path map = Files.createTempFile("ktriage-arm64-map-", ".xz");
+    try {
+      Files.copy(arm64SystemMap(), map, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return ANALYZER.analyze(
+          Ingest.read(
+              List.of(dump), Strictness.LENIENT, java.io.InputStream.nullInputStream(), map));
+    } finally {
+      Files.deleteIfExists(map);
+    }
+  }
+
+  /**
+   * arm64 puts its modules where KASLR chose ({@code module_alloc_base}, inside the vmalloc range):
+   * the timer-after-unload fault address (the freed {@code .bss} timer + 8) is module-area memory
+   * that no loaded module covers, as {@code kmem} says it; the finding cites that, while a loaded
+   * module's own address (from {@code dump mod}) is that module's.
+   */
+  @Test
+  void committedTimerFaultIsFreedModuleMemory() throws Exception {
+    Path dump = SeedCaseTest.root().resolve("lab-arm64/fixtures/timer-after-unload.vmcore.elf.xz");
+    String console = Files.readString(console("timer-after-unload"), StandardCharsets.ISO_8859_1);
+    Matcher fault =
+        Pattern.compile("paging request at virtual address ([0-9a-f]{16})").matcher(console);
+    assertThat(fault.find()).isTrue();
+    String map = arm64SystemMap().toString();
+    assertThat(dumpView("--system-map", map, dump.toString(), "kmem", fault.group(1)))
+        .contains(fault.group(1) + ": module area, in no loaded module");
+    Matcher mod =
+        Pattern.compile("^[0-9a-f]{16}\\s+(\\w+)\\s+([0-9a-f]{16})\\s+\\d+", Pattern.MULTILINE)
+            .matcher(dumpView("--system-map", map, dump.toString(), "mod"));
+    assertThat(mod.find()).isTrue();
+    long base = Long.parseUnsignedLong(mod.group(2), 16);
+    assertThat(dumpView("--system-map", map, dump.toString(), "kmem", Long.toHexString(base + 16)))
+        .contains("module " + mod.group(1) + " ");
+
+    Diagnosis d = analyzeWithMap(dump);
+    var timer =
+        d.findings().stream()
+            .filter(f -> f.rule().equals("timer-of-unloaded-module"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(timer.evidence())
+        .anyMatch(
+            e ->
+                e.text().startsWith("kmem " + fault.group(1) + ": module area, in no loaded")
+                    && e.source() != null);
+    assertThat(timer.summary()).contains("module-area memory that no loaded module covers");
+  }
+
+  /**
+   * The lab's arm64 use-after-free ({@code slub_debug=FZP}): arm64 prints the poison pointer with
+   * its top byte cleared ({@code 006b6b6b6b6b6b73}); the object the module freed (its own message
+   * names it) is a FREE object of a kmalloc cache in the dump's memory (SLUB freelists through the
+   * memory sections VMCOREINFO describes), the finding cites it by its register, and a live object
+   * of the same crash (the crashing task's {@code task_struct}) is ALLOCATED.
+   */
+  @Test
+  void freedObjectIsNamedFromTheSlabFreelists() throws Exception {
+    Path dump =
+        Path.of(System.getProperty("ktriage.arm64Lab", "/var/tmp/ktriage-arm64"), "use-after-free")
+            .resolve("vmcore");
+    assumeTrue(
+        Files.isReadable(dump), () -> dump + " not here (made by lab-arm64/make-arm64-dumps.sh)");
+    String console = Files.readString(console("use-after-free"), StandardCharsets.ISO_8859_1);
+    Matcher session = Pattern.compile("session ([0-9a-f]{16}) allocated").matcher(console);
+    assertThat(session.find()).isTrue();
+    String object = session.group(1);
+    Diagnosis d = analyzeWithMap(dump);
+    Matcher off = KERNEL_OFFSET.matcher(console);
+    assertThat(off.find()).isTrue();
+    assumeTrue(
+        Objects.equals(
+            d.report().kernel().layout().kernelOffset(), Long.parseUnsignedLong(off.group(1), 16)),
+        () -> dump + " is not of the run of " + console("use-after-free"));
+    assertThat(d.failureClass()).isEqualTo(FailureClass.USE_AFTER_FREE);
+    String map = arm64SystemMap().toString();
+    assertThat(dumpView("--system-map", map, dump.toString(), "kmem", object))
+        .contains(object + ": 0 bytes into FREE object " + object + " of slab cache kmalloc-")
+        .contains("on the slab's freelist");
+    var uaf =
+        d.findings().stream()
+            .filter(f -> f.rule().equals("use-after-free-poison"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(uaf.evidence())
+        .anyMatch(
+            e ->
+                e.text().startsWith("kmem " + object + " (X19): 0 bytes into FREE object")
+                    && e.addresses().contains(Long.parseUnsignedLong(object, 16)));
+    assertThat(uaf.missing()).isEmpty();
+    Matcher pid = Pattern.compile("CPU: \\d+ PID: (\\d+) Comm: insmod").matcher(console);
+    assertThat(pid.find()).isTrue();
+    String ps = dumpView("--system-map", map, dump.toString(), "ps");
+    Matcher task =
+        Pattern.compile(
+                "^>?\\s*" + pid.group(1) + "\\s+\\d+\\s+\\d+\\s+([0-9a-f]{16})", Pattern.MULTILINE)
+            .matcher(ps);
+    assertThat(task.find()).as(ps).isTrue();
+    assertThat(dumpView("--system-map", map, dump.toString(), "kmem", task.group(1)))
+        .contains("0 bytes into ALLOCATED object " + task.group(1) + " of slab cache task_struct");
+  }
 }

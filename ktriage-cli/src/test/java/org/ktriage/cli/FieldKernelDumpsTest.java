@@ -244,7 +244,8 @@ class FieldKernelDumpsTest {
       assertThat(v.kmem(freed))
           .singleElement()
           .asString()
-          .contains(String.format("FREE object %016x of slab cache kmalloc-32", freed));
+          .contains(String.format("0 bytes into FREE object %016x of slab cache kmalloc-32", freed))
+          .contains("on the slab's freelist");
       // a live object of the same crash: the crashing task's own task_struct
       Matcher pid = Pattern.compile("CPU: \\d+ PID: (\\d+) Comm: insmod").matcher(console);
       assertThat(pid.find()).isTrue();
@@ -257,7 +258,9 @@ class FieldKernelDumpsTest {
           .singleElement()
           .asString()
           .contains(
-              String.format("ALLOCATED object %016x of slab cache task_struct", insmod.address()));
+              String.format(
+                  "0 bytes into ALLOCATED object %016x of slab cache task_struct",
+                  insmod.address()));
     }
     Diagnosis d = analyze(dump);
     org.ktriage.model.Finding uaf =
@@ -265,11 +268,65 @@ class FieldKernelDumpsTest {
             .filter(f -> f.rule().equals("use-after-free-poison"))
             .findFirst()
             .orElseThrow();
+    // one line for the object, named by the registers that hold its address (the console's RDI)
     assertThat(uaf.evidence())
-        .anyMatch(e -> e.text().contains("FREE object") && e.text().contains("kmalloc-32"));
+        .filteredOn(e -> e.text().contains("FREE object"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.text())
+                    .startsWith(String.format("kmem %016x (", freed))
+                    .contains("RDI")
+                    .contains("0 bytes into FREE object")
+                    .contains("kmalloc-32"));
+    assertThat(uaf.missing()).isEmpty();
     assertThat(d.report().addressFacts())
         .anyMatch(a -> a.address() == freed && a.kind().equals("slab-free"));
     // the console log alone cannot tell
     assertThat(analyze(lab("use-after-free", "console.log")).report().addressFacts()).isEmpty();
+  }
+
+  /**
+   * The lab's stack-overflow (6.1, {@code lab/make-more-crashes.sh stack-overflow}): unbounded
+   * recursion runs into the guard page below the vmalloc'ed stack; the report's own addresses are
+   * hashed ({@code %p}), but its CR2 is the faulting push, and the dump's memory says whose stack
+   * the guard page is below: the crashing task's, whose stack the stack pointer sits at the bottom
+   * of. The stack-overflow finding cites it.
+   */
+  @org.junit.jupiter.api.Test
+  void guardPageHitIsBelowTheCrashingTasksStack() throws Exception {
+    Path dump = lab("stack-overflow", "vmcore");
+    String console =
+        Files.readString(lab("stack-overflow", "console.log"), StandardCharsets.ISO_8859_1);
+    Matcher cr2 = Pattern.compile("CR2: ([0-9a-f]{16})").matcher(console);
+    Matcher rsp = Pattern.compile("RSP: 0018:([0-9a-f]{16})").matcher(console);
+    Matcher pid = Pattern.compile("CPU: \\d+ PID: (\\d+) Comm: (\\S+)").matcher(console);
+    assertThat(cr2.find() && rsp.find() && pid.find()).isTrue();
+    String task = pid.group(1) + " " + pid.group(2);
+    try (org.ktriage.ingest.kernel.DumpViews v = org.ktriage.ingest.kernel.DumpViews.open(dump)) {
+      long fault = Long.parseUnsignedLong(cr2.group(1), 16);
+      assertThat(v.kmem(fault))
+          .singleElement()
+          .asString()
+          .contains("guard page ")
+          .contains(" below the kernel stack of pid " + task);
+      assertThat(v.kmem(Long.parseUnsignedLong(rsp.group(1), 16)))
+          .singleElement()
+          .asString()
+          .contains("kernel stack of pid " + task)
+          .contains(", 0 bytes above its lowest address");
+    }
+    Diagnosis d = analyze(dump);
+    org.ktriage.model.Finding so =
+        d.findings().stream()
+            .filter(f -> f.rule().equals("stack-overflow"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(so.evidence())
+        .anyMatch(
+            e ->
+                e.text().startsWith("kmem " + cr2.group(1) + ": guard page")
+                    && e.text().contains("pid " + task));
+    assertThat(analyze(lab("stack-overflow", "console.log")).report().addressFacts()).isEmpty();
   }
 }

@@ -212,13 +212,23 @@ public final class AddressClassifier {
     return names[best] + (bestDistance == 0 ? "" : " ± member offset");
   }
 
-  /** True when at least 6 of the 8 bytes equal {@code b} (a poison pattern plus an offset). */
+  /**
+   * True when at least 6 of the 8 bytes equal {@code b} (a poison pattern plus an offset). The top
+   * byte counts as {@code b} when it is what arm64 leaves there: do_mem_abort()
+   * (arch/arm64/mm/fault.c) reports {@code untagged_addr(far)}, bit 55 sign-extended over the top
+   * byte, so a load through 0x6b6b…6b plus an offset faults at 006b6b…, and 0xaaaa… at ffaa….
+   */
   private static boolean bytesMostly(long a, int b) {
     int count = 0;
     for (int i = 0; i < 8; i++) {
       if (((a >>> (8 * i)) & 0xff) == b) {
         count++;
       }
+    }
+    long top = (a >>> 56) & 0xff;
+    long below = (a >>> 48) & 0xff;
+    if (top != b && below == b && top == ((b & 0x80) != 0 ? 0xff : 0x00)) {
+      count++;
     }
     return count >= 6;
   }

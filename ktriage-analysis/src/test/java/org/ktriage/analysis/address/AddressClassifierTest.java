@@ -76,5 +76,15 @@ class AddressClassifierTest {
     assertThat(AddressClassifier.poison(0xdffffc0000000006L).orElseThrow().name())
         .startsWith("KASAN shadow");
     assertThat(AddressClassifier.poison(0xffff88007b90c000L)).isEmpty();
+    // arm64 prints the fault address untagged (bit 55 sign-extended over the top byte): the lab's
+    // arm64 use-after-free faulted at 006b6b6b6b6b6b73; a member further in changes a second byte
+    assertThat(AddressClassifier.poison(0x006b6b6b6b6b6b73L).orElseThrow().name())
+        .startsWith("POISON_FREE");
+    assertThat(AddressClassifier.poison(0x006b6b6b6b6b6c0bL).orElseThrow().name())
+        .startsWith("POISON_FREE");
+    assertThat(AddressClassifier.poison(0xffaaaaaaaaaa1234L).orElseThrow().name())
+        .startsWith("PAGE_POISON");
+    // a user address that merely contains the byte keeps its meaning
+    assertThat(AddressClassifier.poison(0x00006b6b6b6b6c0bL)).isEmpty();
   }
 }

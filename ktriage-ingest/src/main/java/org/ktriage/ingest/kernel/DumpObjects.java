@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.dump.Vmcore;
+import org.ktriage.ingest.vmcoreinfo.VmcoreInfo;
 import org.ktriage.model.AddressFact;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.KernelModule;
@@ -76,7 +77,7 @@ public final class DumpObjects {
               + " timers or lock owners from memory");
       return new Result(scanned, List.of(), false, List.of(), List.of(), notes, List.of());
     }
-    return read(k, vmcore.path(), scanned, notes, addresses);
+    return read(k, vmcore.path(), scanned, notes, addresses, vmcore.vmcoreinfo());
   }
 
   /**
@@ -134,11 +135,16 @@ public final class DumpObjects {
 
   /** Reads the kernel objects of an opened kernel view. */
   static Result read(KernelView k, String path, List<CpuState> scanned, List<String> notes) {
-    return read(k, path, scanned, notes, List.of());
+    return read(k, path, scanned, notes, List.of(), null);
   }
 
   private static Result read(
-      KernelView k, String path, List<CpuState> scanned, List<String> notes, List<Long> addresses) {
+      KernelView k,
+      String path,
+      List<CpuState> scanned,
+      List<String> notes,
+      List<Long> addresses,
+      @Nullable VmcoreInfo vi) {
     List<LoadedModule> loaded = null;
     try {
       loaded = ModuleList.read(k);
@@ -177,7 +183,7 @@ public final class DumpObjects {
             : lockWaits(k, unwinder, path, tasks, cpus, notes);
     List<AddressFact> facts = new ArrayList<>();
     if (loaded != null && !addresses.isEmpty()) {
-      facts = addressFacts(k, path, loaded, tasks, addresses, notes);
+      facts = addressFacts(k, path, loaded, tasks, addresses, notes, vi);
     }
     return new Result(
         cpus,
@@ -195,15 +201,17 @@ public final class DumpObjects {
       List<LoadedModule> loaded,
       List<KernelTask> tasks,
       List<Long> addresses,
-      List<String> notes) {
+      List<String> notes,
+      @Nullable VmcoreInfo vi) {
     List<AddressFact> out = new ArrayList<>();
     try {
-      KernelAddresses where = new KernelAddresses(k, loaded, tasks);
+      AddressRegions regions = AddressRegions.of(k, vi);
+      KernelAddresses where = new KernelAddresses(k, loaded, tasks, regions);
       for (long a : new java.util.LinkedHashSet<>(addresses)) {
         if (out.size() >= MAX_ADDRESS_FACTS) {
           break;
         }
-        if (a >> 47 != -1) {
+        if (!regions.kernelHalf(a)) {
           continue; // user addresses and non-canonical values say nothing about kernel memory
         }
         AddressOwner o = where.classify(a);

@@ -213,8 +213,16 @@ public final class DumpViews implements Closeable {
    * as {@code crash}'s {@code kmem} says it.
    */
   public List<String> kmem(long addr) throws UnreadableInputException {
-    AddressOwner o = new KernelAddresses(kernel, modules(), tasks()).classify(addr);
+    AddressOwner o = addresses().classify(addr);
     return List.of(String.format(Locale.ROOT, "%016x: %s", addr, o.description()));
+  }
+
+  /**
+   * What addresses are in this dump's kernel ({@link KernelAddresses}, its architecture's regions).
+   */
+  public KernelAddresses addresses() throws UnreadableInputException {
+    return new KernelAddresses(
+        kernel, modules(), tasks(), AddressRegions.of(kernel, vmcore.vmcoreinfo()));
   }
 
   /** {@code sym ADDR}: the symbol containing an address. */

@@ -10,26 +10,22 @@ import org.ktriage.ingest.UnreadableInputException;
 import org.ktriage.ingest.btf.BtfStruct;
 
 /**
- * Says what an x86_64 kernel address is, the way {@code crash}'s {@code kmem ADDR} does, from the
- * dump's memory, symbols and BTF alone.
+ * Says what a kernel address is (x86_64 or arm64), the way {@code crash}'s {@code kmem ADDR} does,
+ * from the dump's memory, symbols and BTF alone.
  *
- * <p>The regions are those of Documentation/arch/x86/x86_64/mm.rst with their KASLR bases read from
- * {@code page_offset_base}, {@code vmalloc_base} and {@code vmemmap_base} (4-level paging sizes). A
- * direct-map address is followed to its {@code struct page} ({@code vmemmap_base + pfn *
- * sizeof(struct page)}), then to the compound head; the page is a slab page when its {@code
- * slab_cache} (in {@code struct slab} since v5.17, in {@code struct page} before) is one of the
- * caches on the {@code slab_caches} list. The object is found from the cache's {@code size} and
- * {@code red_left_pad}, and is free when it is on the slab's {@code freelist} or on the per-CPU
- * freelist of a CPU whose current slab it is, as SLUB keeps them ({@code mm/slub.c}); free pointers
- * sit at {@code kmem_cache.offset} in each free object and are decoded as {@code freelist_ptr()}
- * does with {@code CONFIG_SLAB_FREELIST_HARDENED} (XOR with {@code kmem_cache.random} and the
- * byte-swapped pointer address, or the pointer address itself in kernels before v5.7): the decoding
- * whose chain stays on the slab's object boundaries is the kernel's.
+ * <p>The regions are the architecture's ({@link AddressRegions}). A direct-map address is followed
+ * to its {@code struct page} ({@link MemorySections}), then to the compound head; the page is a
+ * slab page when its {@code slab_cache} (in {@code struct slab} since v5.17, in {@code struct page}
+ * before) is one of the caches on the {@code slab_caches} list. The object is found from the
+ * cache's {@code size} and {@code red_left_pad}, and is free when it is on the slab's {@code
+ * freelist} or on the per-CPU freelist of a CPU whose current slab it is, as SLUB keeps them
+ * ({@code mm/slub.c}); free pointers sit at {@code kmem_cache.offset} in each free object and are
+ * decoded as {@code freelist_ptr()} does with {@code CONFIG_SLAB_FREELIST_HARDENED} (XOR with
+ * {@code kmem_cache.random} and the byte-swapped pointer address, or the pointer address itself in
+ * kernels before v5.7): the decoding whose chain stays on the slab's object boundaries is the
+ * kernel's.
  */
 public final class KernelAddresses {
-  static final long DIRECT_MAP_SIZE = 1L << 46; // 64 TiB
-  static final long VMALLOC_SIZE = 1L << 45; // 32 TiB
-  static final long VMEMMAP_SIZE = 1L << 40; // 1 TiB
   static final int PAGE_SHIFT = 12;
 
   /** Objects followed on one freelist at most (a slab holds at most 2^15 objects). */
@@ -39,49 +35,36 @@ public final class KernelAddresses {
   private final List<LoadedModule> modules;
   private final List<KernelTask> tasks;
   private final long threadSize;
-  private final @Nullable Long pageOffsetBase;
-  private final @Nullable Long vmallocBase;
-  private final @Nullable Long vmemmapBase;
+  private final AddressRegions regions;
   private @Nullable Set<Long> caches;
   private final Map<Long, String> cacheNames = new HashMap<>();
 
-  /** A classifier over a kernel with its loaded modules and tasks. */
+  /** A classifier over an x86_64 kernel with its loaded modules and tasks. */
   public KernelAddresses(KernelView k, List<LoadedModule> modules, List<KernelTask> tasks) {
+    this(k, modules, tasks, AddressRegions.x86(k));
+  }
+
+  /** A classifier over a kernel of the given regions with its loaded modules and tasks. */
+  public KernelAddresses(
+      KernelView k, List<LoadedModule> modules, List<KernelTask> tasks, AddressRegions regions) {
     this.k = k;
     this.modules = List.copyOf(modules);
     this.tasks = List.copyOf(tasks);
     this.threadSize = Backtraces.threadSize(k);
-    this.pageOffsetBase = variable("page_offset_base");
-    this.vmallocBase = variable("vmalloc_base");
-    this.vmemmapBase = variable("vmemmap_base");
-  }
-
-  private @Nullable Long variable(String name) {
-    Long a = k.findSymbol(name);
-    if (a == null) {
-      return null;
-    }
-    try {
-      return k.readPointer(a);
-    } catch (UnreadableInputException e) {
-      return null;
-    }
+    this.regions = regions;
   }
 
   private static boolean in(long addr, @Nullable Long base, long size) {
-    return base != null
-        && Long.compareUnsigned(addr, base) >= 0
-        && Long.compareUnsigned(addr - base, size) < 0;
+    return AddressRegions.in(addr, base, size);
   }
 
   /** What {@code addr} is. */
   public AddressOwner classify(long addr) {
-    long top = addr >> 47;
-    if (top != 0 && top != -1) {
-      return owner(addr, AddressOwner.Kind.NON_CANONICAL, null, addr, "not a canonical address");
-    }
-    if (top == 0) {
+    if (regions.userHalf(addr)) {
       return owner(addr, AddressOwner.Kind.USER, null, addr, "user-space address");
+    }
+    if (!regions.kernelHalf(addr)) {
+      return owner(addr, AddressOwner.Kind.NON_CANONICAL, null, addr, "not a canonical address");
     }
     AddressOwner stack = taskStack(addr);
     if (stack != null) {
@@ -99,25 +82,48 @@ public final class KernelAddresses {
           addr,
           "module area, in no loaded module: memory of an unloaded module (or never mapped)");
     }
-    if (in(addr, pageOffsetBase, DIRECT_MAP_SIZE)) {
+    if (regions.inDirectMap(addr)) {
       return directMap(addr);
     }
-    if (in(addr, vmemmapBase, VMEMMAP_SIZE)) {
+    if (regions.inVmemmap(addr)) {
       return owner(addr, AddressOwner.Kind.VMEMMAP, null, addr, "struct page array (vmemmap)");
     }
-    if (in(addr, vmallocBase, VMALLOC_SIZE)) {
+    // arm64 maps the kernel image inside its vmalloc range: the image is asked first
+    AddressOwner image = kernelImage(addr, true);
+    if (image != null) {
+      return image;
+    }
+    if (regions.inVmalloc(addr)) {
       return owner(addr, AddressOwner.Kind.VMALLOC, null, addr, "vmalloc area");
     }
-    KernelSymbol s = k.symbols().symbolize(addr);
-    if (s != null && s.module() == null) {
-      return owner(
-          addr,
-          AddressOwner.Kind.KERNEL_IMAGE,
-          s.name(),
-          s.address(),
-          String.format("kernel image: (%c) %s+0x%x", s.type(), s.name(), addr - s.address()));
+    image = kernelImage(addr, false);
+    return image != null
+        ? image
+        : owner(addr, AddressOwner.Kind.UNKNOWN, null, addr, "no known kernel region");
+  }
+
+  /**
+   * The kernel-image symbol at {@code addr}; with {@code bounded}, only inside {@code [_text,
+   * _end)} (when both are known).
+   */
+  private @Nullable AddressOwner kernelImage(long addr, boolean bounded) {
+    if (bounded) {
+      Long text = k.findSymbol("_text");
+      Long end = k.findSymbol("_end");
+      if (text == null || end == null || !in(addr, text, end - text)) {
+        return null;
+      }
     }
-    return owner(addr, AddressOwner.Kind.UNKNOWN, null, addr, "no known kernel region");
+    KernelSymbol s = k.symbols().symbolize(addr);
+    if (s == null || s.module() != null) {
+      return null;
+    }
+    return owner(
+        addr,
+        AddressOwner.Kind.KERNEL_IMAGE,
+        s.name(),
+        s.address(),
+        String.format("kernel image: (%c) %s+0x%x", s.type(), s.name(), addr - s.address()));
   }
 
   /** A task's kernel stack, or the guard page below a vmalloc'ed one (CONFIG_VMAP_STACK). */
@@ -177,7 +183,7 @@ public final class KernelAddresses {
   }
 
   private boolean inVmalloc(long addr) {
-    return in(addr, vmallocBase, VMALLOC_SIZE);
+    return regions.inVmalloc(addr);
   }
 
   private static AddressOwner owner(
@@ -186,14 +192,15 @@ public final class KernelAddresses {
   }
 
   private AddressOwner directMap(long addr) {
-    long pob = pageOffsetBase == null ? 0 : pageOffsetBase;
-    long pfn = (addr - pob) >>> PAGE_SHIFT;
+    long pfn = regions.physical(addr) >>> PAGE_SHIFT;
+    long pageStart = regions.directMapAddress(pfn << PAGE_SHIFT);
     try {
-      if (vmemmapBase == null) {
-        throw new CorruptKernelDataException("no vmemmap_base");
+      MemorySections sections = regions.pages();
+      if (sections == null) {
+        throw new CorruptKernelDataException("no struct page array known");
       }
       BtfStruct page = k.struct("page");
-      long pageAddr = vmemmapBase + pfn * page.size();
+      long pageAddr = sections.page(pfn, page.size());
       KernelObject p = KernelObject.read(k.memory(), page, pageAddr);
       long head = pageAddr;
       if (page.hasMember("compound_head")) {
@@ -209,8 +216,9 @@ public final class KernelAddresses {
       KernelObject slab = KernelObject.read(k.memory(), slabLayout, head);
       long cache = slabLayout.hasMember("slab_cache") ? slab.unsigned("slab_cache") : 0;
       if (cache != 0 && slabCaches().contains(cache)) {
-        long headPfn = (head - vmemmapBase) / page.size();
-        return slabObject(addr, cache, slab, pob + (headPfn << PAGE_SHIFT));
+        // a compound head is at most 2^MAX_ORDER struct pages below its tail
+        long headPfn = pfn - (pageAddr - head) / page.size();
+        return slabObject(addr, cache, slab, regions.directMapAddress(headPfn << PAGE_SHIFT));
       }
       String flags = String.format("%x", p.unsigned("flags"));
       String count =
@@ -219,7 +227,7 @@ public final class KernelAddresses {
           addr,
           AddressOwner.Kind.PAGE,
           null,
-          pob + (pfn << PAGE_SHIFT),
+          pageStart,
           String.format(
               "direct-map page: pfn %x, struct page %016x, flags %s, count %s%s",
               pfn, pageAddr, flags, count, head != pageAddr ? ", tail of a compound page" : ""));
@@ -228,7 +236,7 @@ public final class KernelAddresses {
           addr,
           AddressOwner.Kind.PAGE,
           null,
-          pob + (pfn << PAGE_SHIFT),
+          pageStart,
           String.format("direct-map page: pfn %x (struct page not read: %s)", pfn, e.getMessage()));
     }
   }
@@ -280,27 +288,40 @@ public final class KernelAddresses {
           String.format(
               "slab page of cache %s at %016x, outside its %d objects", name, slabBase, objects));
     }
-    Set<Long> free = freeObjects(kc, slab, slabBase, redLeft, size, objects);
-    boolean isFree = free.contains(obj);
+    Map<Long, String> free = freeObjects(kc, slab, slabBase, redLeft, size, objects);
+    String freelist = free.get(obj);
+    long into = addr - obj;
     return owner(
         addr,
-        isFree ? AddressOwner.Kind.SLAB_FREE : AddressOwner.Kind.SLAB_ALLOCATED,
+        freelist != null ? AddressOwner.Kind.SLAB_FREE : AddressOwner.Kind.SLAB_ALLOCATED,
         name,
         obj,
         String.format(
-            "%s object %016x of slab cache %s (object size %d, stride %d), offset %d in it",
-            isFree ? "FREE" : "ALLOCATED", obj, name, objectSize, size, addr - obj));
+            "%d bytes into %s object %016x of slab cache %s (%d-byte objects in %d-byte slots%s)%s",
+            into,
+            freelist != null ? "FREE" : "ALLOCATED",
+            obj,
+            name,
+            objectSize,
+            size,
+            into >= objectSize ? "; past the object: its red zone, free pointer or tracking" : "",
+            freelist != null ? ", on " + freelist : ""));
   }
 
-  /** The free objects of a slab: its own freelist and the freelists of CPUs using it. */
-  private Set<Long> freeObjects(
+  /**
+   * The free objects of a slab with the freelist each is on: the slab's own, and the per-CPU
+   * freelist of each CPU whose current slab it is.
+   */
+  private Map<Long, String> freeObjects(
       KernelObject kc, KernelObject slab, long base, long redLeft, long size, long objects)
       throws UnreadableInputException {
-    Set<Long> free = new HashSet<>();
+    Map<Long, String> free = new HashMap<>();
     long offset = kc.unsigned("offset");
     long random = kc.layout().hasMember("random") ? kc.unsigned("random") : 0;
     long limit = objects > 0 ? objects : MAX_FREELIST;
-    free.addAll(chain(slab.unsigned("freelist"), offset, random, base, redLeft, size, limit));
+    for (long o : chain(slab.unsigned("freelist"), offset, random, base, redLeft, size, limit)) {
+      free.put(o, "the slab's freelist");
+    }
     if (kc.layout().hasMember("cpu_slab")) {
       long cpuSlab = kc.unsigned("cpu_slab");
       BtfStruct kcc = k.struct("kmem_cache_cpu");
@@ -308,7 +329,9 @@ public final class KernelAddresses {
       for (int cpu = 0; cpu < k.cpuCount(); cpu++) {
         KernelObject c = KernelObject.read(k.memory(), kcc, k.perCpu(cpuSlab, cpu));
         if (kcc.hasMember(current) && c.unsigned(current) == slab.address()) {
-          free.addAll(chain(c.unsigned("freelist"), offset, random, base, redLeft, size, limit));
+          for (long o : chain(c.unsigned("freelist"), offset, random, base, redLeft, size, limit)) {
+            free.putIfAbsent(o, "CPU " + cpu + "'s per-CPU freelist");
+          }
         }
       }
     }

@@ -70,11 +70,14 @@ public final class StackOverflowRule implements ComputedRule {
       }
     }
     // from a dump: the fault address or stack pointer in the guard page below a task's stack
+    // (the report's own addresses are hashed since v4.15's %p: only memory names the task)
     for (AddressFact a : f.report().addressFacts()) {
       if (a.kind().equals("stack-guard")) {
         ev.add(
             Evidence.about(
-                String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
+                String.format("kmem %016x: %s", a.address(), a.description()),
+                a.source(),
+                a.address()));
       }
     }
     values.put("what", what.length() > 160 ? what.substring(0, 160) + "…" : what);

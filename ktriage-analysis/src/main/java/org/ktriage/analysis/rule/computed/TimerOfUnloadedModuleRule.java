@@ -161,11 +161,14 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
    */
   private static @Nullable ModuleAddress moduleAddress(CrashFacts f, Primary p, FaultSite site) {
     Long printed = p.address();
-    if (printed != null && p.addressKind() == AddressKind.MODULE_AREA) {
+    if (printed != null
+        && (p.addressKind() == AddressKind.MODULE_AREA || moduleAreaInMemory(f, printed))) {
       return new ModuleAddress(printed, p.addressRegister(), false);
     }
     Instructions.Pointer ptr = Instructions.pointer(p);
-    if (ptr != null && f.addresses().classify(ptr.value()) == AddressKind.MODULE_AREA) {
+    if (ptr != null
+        && (f.addresses().classify(ptr.value()) == AddressKind.MODULE_AREA
+            || moduleAreaInMemory(f, ptr.value()))) {
       // the decoded instruction names the register, no guessing
       FaultingInstruction insn = Instructions.of(p);
       Long ea = insn == null ? null : insn.effectiveAddress();
@@ -175,6 +178,21 @@ public final class TimerOfUnloadedModuleRule implements ComputedRule {
     return g != null && g.kind() == AddressKind.MODULE_AREA
         ? new ModuleAddress(g.value(), g.register(), false)
         : null;
+  }
+
+  /**
+   * The dump's memory puts {@code addr} in the module area ({@code kmem}: a loaded module's region
+   * or module-area memory no module covers), where the layout alone cannot: arm64 randomizes its
+   * module range (module_alloc_base) inside the vmalloc area.
+   */
+  private static boolean moduleAreaInMemory(CrashFacts f, long addr) {
+    for (AddressFact fact : f.report().addressFacts()) {
+      if (fact.address() == addr
+          && (fact.kind().equals("freed-module-area") || fact.kind().equals("module"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What held the module-area address: the fault address, or the faulting instruction's access. */

@@ -1,7 +1,9 @@
 package org.ktriage.analysis.rule.computed;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,19 +136,40 @@ public final class UseAfterFreePoisonRule implements ComputedRule {
 
   /**
    * From a dump: a register of the failing context pointing into a free slab object is the freed
-   * object itself (SLUB's freelists, read as crash's kmem does); each one is evidence.
+   * object itself (SLUB's freelists, read as crash's kmem does). One evidence line per freed
+   * object, naming the registers that hold the address nearest its start: {@code kmem ADDR (REG): N
+   * bytes into FREE object … of slab cache X …, on the slab's freelist}; the other addresses into
+   * it are cited with it.
    */
   private static boolean freeObject(CrashFacts f, ExceptionFrame e, List<Evidence> ev) {
-    boolean freeObject = false;
+    Map<Long, List<AddressFact>> byObject = new LinkedHashMap<>();
     for (AddressFact a : f.report().addressFacts()) {
-      if (!a.kind().equals("slab-free") || !e.registers().values().containsValue(a.address())) {
-        continue;
+      if (a.kind().equals("slab-free") && e.registers().values().containsValue(a.address())) {
+        byObject.computeIfAbsent(a.start(), o -> new ArrayList<>()).add(a);
+      }
+    }
+    for (List<AddressFact> facts : byObject.values()) {
+      // the address nearest the object's start speaks for it; the others are named beside it
+      facts.sort(Comparator.comparingLong(a -> a.address() - a.start()));
+      AddressFact first = facts.get(0);
+      List<String> regs = new ArrayList<>();
+      List<Long> cited = new ArrayList<>();
+      for (AddressFact a : facts) {
+        cited.add(a.address());
+      }
+      for (Map.Entry<String, Long> r : e.registers().values().entrySet()) {
+        if (r.getValue() == first.address()) {
+          regs.add(r.getKey());
+        }
       }
       ev.add(
-          Evidence.about(
-              String.format("%016x: %s", a.address(), a.description()), a.source(), a.address()));
-      freeObject = true;
+          new Evidence(
+              String.format(
+                  "kmem %016x (%s): %s",
+                  first.address(), String.join(", ", regs), first.description()),
+              first.source(),
+              cited));
     }
-    return freeObject;
+    return !byObject.isEmpty();
   }
 }
