@@ -16,7 +16,7 @@ Starts the service on a fresh data directory (embedded H2 unless --db gives a JD
 
 Usage: bench/serve-load.py [--reports 20000] [--seconds 120] [--clients 8] [--queries 200] [--warmup 500]
                            [--db jdbc:postgresql://127.0.0.1:5432/ktriage] [--keep DIR]
-                           [--no-ingest] [--retriage SECONDS]
+                           [--no-ingest] [--retriage SECONDS] [--keep-staged]
 A store of a million reports: bench/serve-1m.sh fills one (through the store, not HTTP) and runs
 this on it.
 Figures depend on the machine and its load: state both with them.
@@ -223,14 +223,17 @@ def queries(port, args, server_pid):
                   len(times), len(ids), cpu, db, os.getloadavg()[0]))
 
 
-def retriage(port, args):
+def retriage(port, args, server_pid):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    cpu0, load0 = cpu_seconds(server_pid), os.getloadavg()[0]
+    db0 = tree_cpu_seconds(args.db_pid) if args.db_pid else 0.0
     status, body, _ = request(conn, "POST", "/api/v1/retriage")
     if status != 202:
         print("retriage: HTTP %d %s" % (status, body.decode().strip()))
         return
     t0 = time.monotonic()
     state = json.loads(body)
+    done0 = state["reportsDone"]
     while time.monotonic() - t0 < args.retriage:
         time.sleep(2)
         status, body, _ = request(conn, "GET", "/api/v1/retriage")
@@ -240,6 +243,17 @@ def retriage(port, args):
     elapsed = time.monotonic() - t0
     done, todo = state["reportsDone"], state["reportsToDo"]
     staged = state["staged"]
+    # CPU per report re-diagnosed in this run (a resumed run starts at done0): load-independent,
+    # and what the whole store costs on idle cores (the diagnoses run on every core)
+    server_cpu = cpu_seconds(server_pid) - cpu0
+    db_cpu = tree_cpu_seconds(args.db_pid) - db0 if args.db_pid else float("nan")
+    per = max(done - done0, 1)
+    print("retriage CPU: server %.2f ms/report, database %.2f ms/report (--db-pid), %.2f of %d"
+          " cores used, load average %.1f -> %.1f; the whole store (%d reports) on %d idle cores:"
+          " %.0f s" % (1000 * server_cpu / per, 1000 * db_cpu / per, server_cpu / elapsed,
+                       os.cpu_count(), load0, os.getloadavg()[0], todo, os.cpu_count(),
+                       todo * (server_cpu + (0 if db_cpu != db_cpu else db_cpu)) / per
+                       / os.cpu_count()))
     if staged is not None and staged["state"] == "staged":
         t1 = time.monotonic()
         status, body, _ = request(conn, "GET", "/api/v1/retriage/preview")
@@ -249,10 +263,11 @@ def retriage(port, args):
                   todo, elapsed, todo / elapsed, time.monotonic() - t1, p["reportsMoved"],
                   p["counts"]["merged"], p["counts"]["split"], p["counts"]["new"], p["counts"]["gone"]))
     else:
-        rate = done / elapsed if elapsed else float("nan")
-        print("retriage: %d of %d reports in %.0f s = %.0f reports/s (bounded); the whole store"
-              " would take %.0f s at this rate; last error %s" % (
-                  done, todo, elapsed, rate, todo / rate if rate else float("nan"), state["lastError"]))
+        rate = (done - done0) / elapsed if elapsed else float("nan")
+        print("retriage: %d of %d reports (%d in this run) in %.0f s = %.0f reports/s (bounded);"
+              " the rest would take %.0f s at this rate; last error %s" % (
+                  done, todo, done - done0, elapsed, rate,
+                  (todo - done) / rate if rate else float("nan"), state["lastError"]))
         if staged is not None:
             # the preview of what is done so far: the same grouped join, over the reports done
             t1 = time.monotonic()
@@ -264,7 +279,7 @@ def retriage(port, args):
                           time.monotonic() - t1, p["reportsCompared"], p["reportsMoved"],
                           p["counts"]["merged"], p["counts"]["split"], p["counts"]["new"],
                           p["counts"]["gone"]))
-    if staged is not None:
+    if staged is not None and not args.keep_staged:
         request(conn, "POST", "/api/v1/retriage/%d/discard" % staged["generation"])
 
 
@@ -284,6 +299,8 @@ def main():
     ap.add_argument("--no-ingest", action="store_true", help="only the queries, on --keep's store")
     ap.add_argument("--retriage", type=float, default=0,
                     help="then time a re-triage of the whole store for at most this many seconds")
+    ap.add_argument("--keep-staged", action="store_true",
+                    help="leave the re-triage staged (to resume or apply it), not discarded")
     args = ap.parse_args()
 
     data = args.keep or tempfile.mkdtemp(prefix="ktriage-load-")
@@ -313,7 +330,7 @@ def main():
             ingest(port, corpus, args, server.pid)
         queries(port, args, server.pid)
         if args.retriage > 0:
-            retriage(port, args)
+            retriage(port, args, server.pid)
     finally:
         server.terminate()
         server.wait(30)
