@@ -28,12 +28,13 @@ class InlinedCallersTest {
   }
 
   @Test
-  void aFaultInAChecksumHelperBlamesTheInlinedFunctionThatPassedTheBuffer() throws Exception {
-    // syzkaller guilty/66: a page fault in crc32_le_arch (arch/x86/lib/crc32.c) reached through
-    // crc32_le (include/linux/crc32.h, a header) from ieee80211_wep_encrypt_data
-    // (net/mac80211/wep.c:114), inlined into ieee80211_wep_encrypt
-    Primary p = primaryOf("corpus/syzkaller/guilty/66");
-    assertThat(p.function()).isEqualTo("ieee80211_wep_encrypt_data");
+  void aLeakBlamesTheInlinedFunctionThatAllocated() throws Exception {
+    // syzkaller guilty/47: kmemleak's backtrace "kmalloc include/linux/slab.h:557 [inline]" above
+    // usb_alloc_urb (an allocator), then "atusb_alloc_urbs drivers/net/ieee802154/atusb.c:362
+    // [inline]" above atusb_probe+0x158: the urbs were allocated by atusb_alloc_urbs()
+    Primary p = primaryOf("corpus/syzkaller/guilty/47");
+    assertThat(p.failureClass()).isEqualTo(FailureClass.MEMORY_LEAK);
+    assertThat(p.function()).isEqualTo("atusb_alloc_urbs");
   }
 
   @Test

@@ -253,4 +253,22 @@ class CrashTitlesTest {
     assertThat(t.title()).isEqualTo("general protection fault in guc_exec_queue_timedout_job");
     assertThat(t.type()).isNotEmpty();
   }
+
+  /**
+   * scripts/decode_stacktrace.sh rewrites KASAN's header to "in func (file:line)", which
+   * syzkaller's KASAN format (func+off/size) does not read: titled from the header's function and
+   * the access line. The report of https://github.com/multipath-tcp/mptcp_net-next/issues/433.
+   */
+  @Test
+  void decodedKasanHeaderIsTitledByItsFunction() throws Exception {
+    String log;
+    try (java.io.InputStream in =
+        java.util.Objects.requireNonNull(
+            CrashTitlesTest.class.getResourceAsStream("/dress/kasan-decoded-mptcp433.txt"))) {
+      log = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("KASAN: slab-use-after-free Read in kernfs_test_super");
+    assertThat(t.type()).isEqualTo("KASAN-USE-AFTER-FREE-READ");
+  }
 }

@@ -183,6 +183,21 @@ final class LineCursor implements CharSequence {
     return true;
   }
 
+  /** Whether the ASCII {@code literal} is at {@code k} (the line's chars, one byte each). */
+  boolean startsWith(byte[] literal, int k) {
+    int len = literal.length;
+    if (k < 0 || k + len > n) {
+      return false;
+    }
+    // b holds the line's chars one byte each also when the line came as a string
+    for (int j = 0; j < len; j++) {
+      if (b[k + j] != literal[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   int indexOf(char c, int from) {
     String str = s;
     if (str != null) {

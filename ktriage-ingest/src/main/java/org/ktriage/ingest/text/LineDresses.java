@@ -240,6 +240,8 @@ final class LineDresses {
     cur.i = close + 1;
   }
 
+  private static final byte[] KERNEL_TAG = ReportShapes.ascii(" kernel: ");
+
   /** {@code journalctl -o short-monotonic}: {@code [ 12.345678] host kernel: text}. */
   static void afterTimestampSyslog(LineCursor cur) {
     if (cur.sawSyslog || !cur.hasNanos) {
@@ -250,7 +252,7 @@ final class LineDresses {
     for (int k = cur.i; k < end; k++) {
       char ch = cur.at(k);
       if (ch == ' ') {
-        if (cur.startsWith(" kernel: ", k)) {
+        if (cur.startsWith(KERNEL_TAG, k)) {
           cur.i = k + 9;
           cur.level();
         }

@@ -22,8 +22,12 @@ final class ReportShapes {
   /** Headings of a call trace (show_stack(), dump_backtrace(), arm32's frame-pointer unwinder). */
   static final List<String> TRACE_HEADINGS = List.of("Call Trace:", "Call trace:", "Backtrace:");
 
-  private static final byte[][] TRACE_HEADING_BYTES = ascii(TRACE_HEADINGS);
-  private static final byte[][] TRACE_ONLY_PC_BYTES = ascii(ReportBuilder.TRACE_ONLY_PC);
+  /** The literals a report without header may open with besides a frame: headings, PC lines. */
+  private static final Starts TRACE_OPENINGS =
+      new Starts(
+          java.util.stream.Stream.concat(
+                  TRACE_HEADINGS.stream(), ReportBuilder.TRACE_ONLY_PC.stream())
+              .toList());
 
   /** The fault-information pattern's possible first two chars ({@link ReportLine#FAULT_INFO}). */
   private static final PairStarts FAULT_INFO = new PairStarts(ReportLine.FAULT_INFO);
@@ -108,18 +112,12 @@ final class ReportShapes {
    * trace heading, a frame or a program-counter line.
    */
   static boolean mayOpenTrace(byte[] b, int from, int end) {
-    return atAny(b, from, end, TRACE_HEADING_BYTES)
-        || mayBeFrame(b, from, end)
-        || atAny(b, from, end, TRACE_ONLY_PC_BYTES);
+    return TRACE_OPENINGS.at(b, from, end) || mayBeFrame(b, from, end);
   }
 
   /** {@link #mayOpenTrace(byte[], int, int)} on the cursor's line, by its marks when known. */
   static boolean mayOpenTrace(LineCursor c, int from) {
-    byte[] b = c.b;
-    int end = c.n;
-    return atAny(b, from, end, TRACE_HEADING_BYTES)
-        || mayBeFrame(c, from)
-        || atAny(b, from, end, TRACE_ONLY_PC_BYTES);
+    return TRACE_OPENINGS.at(c.b, from, c.n) || mayBeFrame(c, from);
   }
 
   /**
@@ -244,16 +242,44 @@ final class ReportShapes {
     return false;
   }
 
+  /** Literals looked for at one place of a line, by their first char: one lookup a line. */
+  static final class Starts {
+    private final byte[][][] byFirst = new byte[128][][];
+
+    Starts(List<String> literals) {
+      byte[][] all = ascii(literals);
+      for (int c = 0; c < 128; c++) {
+        int first = c;
+        byFirst[c] = java.util.Arrays.stream(all).filter(l -> l[0] == first).toArray(byte[][]::new);
+      }
+    }
+
+    /** Whether one of the literals is at {@code at} in {@code b[..end)}. */
+    boolean at(byte[] b, int at, int end) {
+      if (at >= end || b[at] < 0) {
+        return false;
+      }
+      return atAny(b, at, end, byFirst[b[at]]);
+    }
+  }
+
   /**
    * The pairs of ASCII chars a pattern read with {@code lookingAt} may start with, found by asking
    * the pattern itself once: a pair it matches, or on which the engine hit the end of the input
    * (more chars could still match), is possible; any other pair rules the line out whatever
-   * follows. No list of the pattern's literals kept beside it.
+   * follows. The third char is asked the same way, for each possible pair the first time a line
+   * starts with it. No list of the pattern's literals kept beside it.
    */
   static final class PairStarts {
     private final long[] bits = new long[128 * 128 / 64];
+    private final Pattern pattern;
+
+    /** For each possible pair, the third chars that may follow it (each made on first use). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<long[]> thirds =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(128 * 128);
 
     PairStarts(Pattern p) {
+      this.pattern = p;
       for (char c1 = 0; c1 < 128; c1++) {
         Matcher one = p.matcher(String.valueOf(c1));
         if (!one.lookingAt() && !one.hitEnd()) {
@@ -280,7 +306,30 @@ final class ReportShapes {
         return true;
       }
       int k = c1 * 128 + c2;
-      return (bits[k >>> 6] & (1L << (k & 63))) != 0;
+      if ((bits[k >>> 6] & (1L << (k & 63))) == 0) {
+        return false;
+      }
+      int c3 = end - from > 2 ? b[from + 2] : -1;
+      if (c3 < 0) {
+        return true;
+      }
+      long[] third = thirds.get(k);
+      if (third == null) {
+        third = thirds((char) c1, (char) c2);
+        thirds.set(k, third);
+      }
+      return (third[c3 >>> 6] & (1L << (c3 & 63))) != 0;
+    }
+
+    private long[] thirds(char c1, char c2) {
+      long[] third = new long[2];
+      for (char c3 = 0; c3 < 128; c3++) {
+        Matcher m = pattern.matcher(new String(new char[] {c1, c2, c3}));
+        if (m.lookingAt() || m.hitEnd()) {
+          third[c3 >>> 6] |= 1L << (c3 & 63);
+        }
+      }
+      return third;
     }
   }
 }
