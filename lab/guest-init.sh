@@ -21,3 +21,4 @@ warn-panic)
 	trigger_module lab_warn ;;
 list-corruption) trigger_module lab_list_corrupt ;;
 stack-overflow)  trigger_module lab_stack_overflow ;;
+double-free)     trigger_module lab_double_free ;;

@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 SHARED_LAB=${KTRIAGE_SHARED:-$REPO/../shared}/lab
 WORK=${LAB_WORK:-/var/tmp/ktriage-lab-work}
-OURS=(timer-pending hung-mutex rcu-stall warn-panic list-corruption stack-overflow)
+OURS=(timer-pending hung-mutex rcu-stall warn-panic list-corruption stack-overflow double-free)
 
 splice() { # file, line pattern, snippet: insert snippet before the first matching line
 	awk -v pat="$2" -v snip="$3" '!done && $0 ~ pat { while ((getline l < snip) > 0) print l; done = 1 } { print }

@@ -28,3 +28,7 @@
 		S_DESC="lab_stack_overflow: unbounded recursion lab_walk() over a self-referencing node with a 256-byte local buffer per level, in module init; VMAP_STACK guard page"
 		S_CLASS="kernel stack overflow (stack guard page was hit, double fault) -> panic"
 		S_MODULE=lab_stack_overflow; S_FUNC="lab_walk (unbounded recursion)" ;;
+	double-free)
+		S_DESC="lab_double_free: kfree() twice in a row on the same kzalloc'd 48-byte buffer (kmalloc-64), interrupts off between the two; CONFIG_SLAB_FREELIST_HARDENED is on in Debian's kernel"
+		S_CLASS="double free caught by SLUB's hardened freelist (set_freepointer BUG_ON(object == fp)) -> kernel BUG at mm/slub.c -> panic_on_oops"
+		S_MODULE=lab_double_free; S_FUNC="lab_double_free_init (releases the buffer twice; lab_buf_release tail-calls kfree, so no frame of its own)" ;;

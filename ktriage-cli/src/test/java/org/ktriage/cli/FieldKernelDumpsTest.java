@@ -329,4 +329,53 @@ class FieldKernelDumpsTest {
                     && e.text().contains("pid " + task));
     assertThat(analyze(lab("stack-overflow", "console.log")).report().addressFacts()).isEmpty();
   }
+
+  /**
+   * The lab's double-free (6.1, {@code lab/make-more-crashes.sh double-free}): {@code
+   * lab_double_free} kfree()s one buffer twice; SLUB's hardened freelist BUG()s on the second free
+   * ({@code kernel BUG at mm/slub.c}, set_freepointer's {@code BUG_ON(object == fp)} in {@code
+   * __kmem_cache_free}). The text says a double free; the dump's memory shows which object, already
+   * free at the head of that CPU's freelist, and the double-free finding cites it and names the
+   * caller.
+   */
+  @org.junit.jupiter.api.Test
+  void freeOfAnObjectAlreadyOnAFreelistIsADoubleFree() throws Exception {
+    Path dump = lab("double-free", "vmcore");
+    String console =
+        Files.readString(lab("double-free", "console.log"), StandardCharsets.ISO_8859_1);
+    Matcher buffer = Pattern.compile("buffer ([0-9a-f]{16}) allocated").matcher(console);
+    Matcher cpu = Pattern.compile("CPU: (\\d+) PID: \\d+ Comm: insmod").matcher(console);
+    assertThat(buffer.find() && cpu.find()).isTrue();
+    String object = buffer.group(1);
+    try (org.ktriage.ingest.kernel.DumpViews v = org.ktriage.ingest.kernel.DumpViews.open(dump)) {
+      // kzalloc of the module's 48-byte struct lab_buf comes from kmalloc-64
+      assertThat(v.kmem(Long.parseUnsignedLong(object, 16)))
+          .singleElement()
+          .asString()
+          .contains("0 bytes into FREE object " + object + " of slab cache kmalloc-64")
+          .contains("on CPU " + cpu.group(1) + "'s per-CPU freelist");
+    }
+    Diagnosis d = analyze(dump);
+    org.ktriage.model.Finding df =
+        d.findings().stream()
+            .filter(f -> f.rule().equals("double-free"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(d.findings()));
+    assertThat(df.evidence())
+        .anyMatch(
+            e ->
+                e.text().startsWith("kmem " + object + " (")
+                    && e.text().endsWith("the object being freed is already free"));
+    assertThat(df.summary()).contains(object).contains("kmalloc-64").contains("lab_double_free");
+    assertThat(d.failureClass().id()).isEqualTo("double-free");
+    assertThat(Objects.requireNonNull(d.primary()).function()).isEqualTo("lab_double_free_init");
+    // the console alone: SLUB's freelist BUG in __kmem_cache_free is a double free, but which
+    // object and that it is already free only the memory says
+    Diagnosis text = analyze(lab("double-free", "console.log"));
+    assertThat(text.failureClass().id()).isEqualTo("double-free");
+    assertThat(text.findings())
+        .filteredOn(f -> f.rule().equals("double-free"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.evidence()).noneMatch(e -> e.text().startsWith("kmem ")));
+  }
 }

@@ -36,7 +36,8 @@ public final class ClassRefinements {
           ClassRefinements::nullPage,
           ClassRefinements::freedMemory,
           ClassRefinements::kasanNull,
-          ClassRefinements::freedObject);
+          ClassRefinements::freedObject,
+          ClassRefinements::slabFreeCheck);
 
   /** The class {@code c} the wordings gave one report, refined by that report's evidence. */
   static FailureClass refine(Oops oops, FailureClass c) {
@@ -198,6 +199,49 @@ public final class ClassRefinements {
     }
     return c;
   }
+
+  /** SLUB's BUG sites: {@code kernel BUG at mm/slub.c:LINE!} (lib/bug.c report_bug). */
+  private static final Pattern SLUB_BUG = Pattern.compile("kernel BUG at mm/slub\\.c:\\d+");
+
+  /**
+   * A BUG() in mm/slub.c raised in a SLUB free function whose only BUG site is {@code
+   * set_freepointer()}'s {@code BUG_ON(object == fp)} under CONFIG_SLAB_FREELIST_HARDENED ("naive
+   * detection of double free or corruption", v4.14+; inlined through {@code do_slab_free} into
+   * {@code kmem_cache_free} and v6.1-v6.4's {@code __kmem_cache_free}): the object being freed
+   * already heads the CPU freelist, a double free. {@code kfree} itself is not taken: before v5.17
+   * it also BUG()s on a pointer that is no slab object ({@code BUG_ON(!PageCompound(page))}), an
+   * invalid free the text cannot tell apart; a dump's memory can (the double-free rule).
+   */
+  private static FailureClass slabFreeCheck(Oops oops, FailureClass c) {
+    if (c != FailureClass.BUG && c != FailureClass.INVALID_OPCODE) {
+      return c;
+    }
+    ExceptionFrame ip = oops.ip();
+    if (ip == null || ip.function() == null || !SLUB_FREELIST_CHECKERS.contains(ip.function())) {
+      return c;
+    }
+    if (SLUB_BUG.matcher(oops.headline()).find()) {
+      return FailureClass.DOUBLE_FREE;
+    }
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), FailureClassifier.BODY_LINES);
+    for (int i = 0; i < limit; i++) {
+      if (SLUB_BUG.matcher(lines.get(i).text()).find()) {
+        return FailureClass.DOUBLE_FREE;
+      }
+    }
+    return c;
+  }
+
+  /** The SLUB free functions whose one BUG site is set_freepointer's double-free check. */
+  private static final java.util.Set<String> SLUB_FREELIST_CHECKERS =
+      java.util.Set.of(
+          "kmem_cache_free",
+          "__kmem_cache_free",
+          "kmem_cache_free_bulk",
+          "slab_free",
+          "do_slab_free",
+          "set_freepointer");
 
   /** A general register (not a control register) of the frame holds slab poison. */
   private static boolean poisonInRegisters(ExceptionFrame frame) {

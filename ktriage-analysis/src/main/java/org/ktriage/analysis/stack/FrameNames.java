@@ -343,6 +343,34 @@ public final class FrameNames {
   }
 
   /**
+   * The slab allocator's free path: {@code kfree}, {@code kmem_cache_free} and the SLUB functions
+   * they inline or call to check and link the object (mm/slub.c, mm/slab_common.c, mm/util.c). A
+   * BUG or fault stopped in one of them is the allocator refusing or choking on the pointer freed;
+   * the code that freed it is the first caller outside.
+   */
+  public static boolean isSlabFree(String function) {
+    return switch (base(function)) {
+      case "kfree",
+          "kfree_sensitive",
+          "kvfree",
+          "kvfree_sensitive",
+          "kmem_cache_free",
+          "kmem_cache_free_bulk",
+          "__kmem_cache_free",
+          "slab_free",
+          "do_slab_free",
+          "__slab_free",
+          "slab_free_freelist_hook",
+          "set_freepointer",
+          "free_debug_processing",
+          "free_to_partial_list",
+          "on_freelist" ->
+          true;
+      default -> false;
+    };
+  }
+
+  /**
    * Functions of the timer softirq that walk and run expired timers (kernel/time/timer.c). Generic
    * list helpers inlined into them ({@code hlist_move_list}, {@code __hlist_del}) are not timer
    * code: a fault there is the timer caller's, found one frame up.

@@ -386,8 +386,12 @@ public final class ReportingFrames {
           // mm/vmalloc.c vfree(), vunmap(), __vunmap(), vfree_atomic(): the area's objects are
           // checked on the way out (debug_check_no_obj_freed()), the caller chose to free them
           e(ALLOCATOR, "^(__)?v(free|unmap)(_atomic)?$"),
-          e(ALLOCATOR, "^kmem_cache_free$"),
+          // mm/slub.c __kmem_cache_free() (v6.1-v6.4, kfree's body), do_slab_free() and
+          // set_freepointer() (its freelist-hardening BUG_ON), inlined into the free functions
+          e(ALLOCATOR, "^(__)?kmem_cache_free$"),
           e(ALLOCATOR, "^(__)?slab_free"),
+          e(ALLOCATOR, "^do_slab_free$"),
+          e(ALLOCATOR, "^set_freepointer$"),
           e(ALLOCATOR, "^___cache_free$"),
           // mm/slab_common.c krealloc(); mm/page_alloc.c get_page_from_freelist(),
           // prep_new_page(), post_alloc_hook() (zero or check the page for the allocating caller)

@@ -34,7 +34,10 @@ public final class TypeClasses {
                   "use-after-free",
                   // arm/arm64 die() for BUG() ("Internal error: Oops - BUG:") is a "bug"; in list
                   // debugging's __list_*_valid it is list corruption, as under the BUG type
-                  "list-corruption")),
+                  "list-corruption",
+                  // SLUB's "Object already free" (syzkaller files it under DoS) and a BUG() in
+                  // its freelist check are a second free
+                  "double-free")),
           // spinlock_debug's "bad magic", "already unlocked", "wrong owner/CPU" are lock misuse
           // bugs (an uninitialised or overwritten lock) that syzkaller files under LOCKDEP
           Map.entry("LOCKDEP", Set.of("deadlock", "warning", "sleep-in-atomic", "bug")),
@@ -47,7 +50,9 @@ public final class TypeClasses {
           Map.entry("KASAN-USE-AFTER-FREE-WRITE", Set.of("use-after-free")),
           Map.entry("KASAN-INVALID-FREE", Set.of("double-free")),
           Map.entry("KASAN-NULL-POINTER-DEREFERENCE-READ", Set.of("null-deref")),
-          Map.entry("BUG", Set.of("bug", "list-corruption")),
+          // a BUG() in SLUB's freelist check (set_freepointer's BUG_ON(object == fp)) is a second
+          // free, as a BUG() in __list_*_valid is list corruption
+          Map.entry("BUG", Set.of("bug", "list-corruption", "double-free")),
           Map.entry("WARNING", Set.of("warning", "list-corruption", "deadlock")),
           Map.entry("NULL-POINTER-DEREFERENCE", Set.of("null-deref")),
           Map.entry("LEAK", Set.of("memory-leak")),

@@ -13,6 +13,7 @@ public final class ComputedRules {
       List.of(
           new CallbackOfUnloadedModuleRule(),
           new CrossCpuStallRule(),
+          new DoubleFreeRule(),
           new ExplicitPanicRule(),
           new GeneralProtectionFaultRule(),
           new HungTaskLockHolderRule(),
