@@ -59,6 +59,26 @@ public final class TimerWheel {
     }
   }
 
+  /**
+   * A timer read from a bucket is on that bucket's list: {@code hlist_add_head()} (and {@code
+   * hlist_add_behind()}) set {@code entry.pprev} to the address of the pointer that points at the
+   * entry, the bucket's {@code first} or the previous entry's {@code next}. A node that says
+   * otherwise is not a timer of this wheel (corrupt memory, or a wrong per-CPU offset reading
+   * something else as the wheel): following its {@code next} would walk arbitrary memory, up to 65
+   * 536 nodes per bucket of 576.
+   */
+  private static void onTheList(
+      @Nullable Long pprev, long linkedFrom, int cpu, int base, int bucket, long timer)
+      throws CorruptKernelDataException {
+    if (pprev != null && pprev != linkedFrom) {
+      throw new CorruptKernelDataException(
+          String.format(
+              "timer wheel of CPU %d, timer_bases[%d] bucket %d: timer_list at 0x%x has"
+                  + " entry.pprev 0x%x, not 0x%x: not on the bucket's list",
+              cpu, base, bucket, timer, pprev, linkedFrom));
+    }
+  }
+
   /** All pending timers, marking those that belong to no loaded module. */
   public static List<PendingTimer> pending(KernelView k, List<LoadedModule> modules)
       throws UnreadableInputException {
@@ -70,6 +90,7 @@ public final class TimerWheel {
     long vectorsOff = base.offset("vectors");
     long nrVectors = k.arrayCount(base, "vectors", 4096);
     long entryOff = timer.offset("entry");
+    long nextInNode = timer.offset("entry.next") - entryOff;
     KernelAddressSpace space = KernelAddressSpace.of(k);
     BtfStruct delayedWork = k.btf().findStruct("delayed_work");
     List<PendingTimer> out = new ArrayList<>();
@@ -87,19 +108,24 @@ public final class TimerWheel {
             continue; // an empty bucket, most of the 576
           }
           Set<Long> seen = new HashSet<>();
+          long linkedFrom = baseAddr + vectorsOff + 8L * v; // &vectors[v].first
           while (node != 0 && seen.add(node) && seen.size() <= MAX_PER_BUCKET) {
             long addr = node - entryOff;
             Long fn = null;
             Long expires = null;
+            Long pprev = null;
             long next = 0;
             try {
               KernelObject t = KernelObject.read(k.memory(), timer, addr);
               fn = t.unsigned("function");
               expires = t.unsigned("expires");
               next = t.unsigned("entry.next");
+              pprev = t.unsigned("entry.pprev");
             } catch (UnreadableInputException unreadable) {
               // keep the timer: its memory is gone, which is itself the finding
             }
+            onTheList(pprev, linkedFrom, cpu, b, v, addr);
+            linkedFrom = node + nextInNode;
             KernelSymbol sym = fn == null ? null : k.symbols().symbolize(fn);
             Long work = null;
             if (sym != null && sym.name().equals("delayed_work_timer_fn") && delayedWork != null) {

@@ -159,7 +159,10 @@ class KernelObjectsTest {
     fake.set("timer_list", kernelTimer, "entry.next", freedTimer + entry);
     fake.set("timer_list", kernelTimer, "function", PROCESS_TIMEOUT);
     fake.set("timer_list", kernelTimer, "expires", 4294893373L);
+    // hlist_add_head(): entry.pprev points back at the bucket's first pointer
+    fake.set("timer_list", kernelTimer, "entry.pprev", bucket5);
     fake.writeU64(bucket7, liveModuleTimer + entry);
+    fake.set("timer_list", liveModuleTimer, "entry.pprev", bucket7);
     fake.set("timer_list", liveModuleTimer, "function", 0xffffffffc0020010L);
     List<PendingTimer> timers = TimerWheel.pending(k, ModuleList.read(k));
     assertThat(timers).hasSize(3);
@@ -186,7 +189,9 @@ class KernelObjectsTest {
     long entry = btf.struct("timer_list").offset("entry");
     long dwork = CPU0_AREA + 0x31000;
     long timer = dwork + btf.struct("delayed_work").offset("timer");
-    fake.writeU64(CPU0_AREA + TIMER_BASES + vectors + 9 * 8, timer + entry);
+    long bucket9 = CPU0_AREA + TIMER_BASES + vectors + 9 * 8;
+    fake.writeU64(bucket9, timer + entry);
+    fake.set("timer_list", timer, "entry.pprev", bucket9);
     fake.set("timer_list", timer, "function", 0xffffffff81200000L);
     fake.set("delayed_work", dwork, "work.func", 0xffffffffc0030040L);
     long clockBase = btf.struct("hrtimer_cpu_base").offset("clock_base");

@@ -222,6 +222,38 @@ class LabDumpKernelTest {
   }
 
   /**
+   * The wheel read through a wrong per-CPU offset (CPU 0's {@code __per_cpu_offset} with its low
+   * three bytes changed: the KernelObjectsFuzzer finding {@code timeout-7ca493ef}, an input that
+   * ran over 25 s): its "buckets" point into memory that is no timer list, and each was followed
+   * for up to 65 536 nodes. The first node whose {@code entry.pprev} does not point back at the
+   * bucket (or at the node before it) ends the walk with one line.
+   */
+  @Test
+  void aWheelReadFromElsewhereEndsAtItsFirstStrayNode() throws Exception {
+    KernelView real = opened(KDUMP).kernel();
+    List<LoadedModule> mods = ModuleList.read(real);
+    long offsets = real.symbol("__per_cpu_offset", "the test");
+    byte[] patch = {(byte) 0xc0, 0x29, (byte) 0xa0};
+    VirtualMemory inner = real.memory();
+    KernelView k =
+        real.withMemory(
+            (long virtAddr, byte[] dst, int off, int len) -> {
+              inner.read(virtAddr, dst, off, len);
+              for (int j = 0; j < patch.length; j++) {
+                if (Long.compareUnsigned(offsets + j - virtAddr, len) < 0) {
+                  dst[off + (int) (offsets + j - virtAddr)] = patch[j];
+                }
+              }
+            });
+    long start = System.nanoTime();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimerWheel.pending(k, mods))
+        .isInstanceOf(CorruptKernelDataException.class)
+        .hasMessageContaining("not on the bucket's list")
+        .hasMessageNotContaining("\n");
+    assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(5_000);
+  }
+
+  /**
    * A view over other memory keeps the kernel's struct layouts (the member paths each has looked
    * up): a fuzz input or a patched view costs no new BTF lookups; its per-CPU offsets are read from
    * the new memory.
