@@ -182,7 +182,14 @@ class NetconsoleReceiverTest {
             .containsExactly("source=netconsole");
         assertThat(r.get("release").asText()).isEqualTo("6.1.0-56-amd64");
       }
+      // the server stores a report before its answer reaches the sink, which counts it then:
+      // wait (bounded) for the second answer before reading the counters
       ReceiverStats st = nc.stats();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (st.delivered() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+        st = nc.stats();
+      }
       assertThat(st.records()).isEqualTo(timerRecords.size());
       assertThat(st.missed()).isZero();
       assertThat(st.partialReports()).isZero();
