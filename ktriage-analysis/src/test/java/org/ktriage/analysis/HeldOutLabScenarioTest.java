@@ -25,6 +25,7 @@ class HeldOutLabScenarioTest {
   /** Scenario → expected class and top rule. */
   private static final Map<String, String[]> EXPECTED =
       Map.of(
+          "double-free", new String[] {"double-free", "double-free"},
           "hung-mutex", new String[] {"hung-task", "hung-task"},
           "hung-mutex-kdump", new String[] {"hung-task", "hung-task"},
           "list-corruption", new String[] {"list-corruption", "list-corruption"},
