@@ -45,15 +45,27 @@ final class FirstReport {
         bestOnset = onset == null ? Long.MAX_VALUE : onset;
         continue;
       }
-      // Only a detector report with a known, strictly earlier onset overtakes an earlier print.
+      // Only a detector report with a known, surely earlier onset overtakes an earlier print.
       if (onset != null
-          && onset < bestOnset
+          && surelyEarlier(onset, bestOnset)
           && Detectors.VICTIM_REPORTS.contains(v.failureClass())) {
         best = v;
         bestOnset = onset;
       }
     }
     return best != null ? best : (views.isEmpty() ? null : views.get(0));
+  }
+
+  /**
+   * True when an onset is earlier than another beyond the precision of the delays detectors state:
+   * kernel/watchdog.c prints "stuck for %us" and kernel/hung_task.c "blocked for more than %ld
+   * seconds" in whole seconds, truncated, so each onset is known to within a second. khungtaskd
+   * reprints the same blocked task at every check with a larger delay ("more than 120 seconds",
+   * then "241 seconds"); that repeat's onset may read a fraction of a second earlier than the first
+   * print's and is the same hang, not an earlier one.
+   */
+  private static boolean surelyEarlier(long onset, long than) {
+    return than == Long.MAX_VALUE || onset < than - NANOS_PER_SECOND;
   }
 
   /**

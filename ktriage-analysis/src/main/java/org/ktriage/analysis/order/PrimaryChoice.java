@@ -300,21 +300,29 @@ final class PrimaryChoice {
       return p;
     }
     ExceptionFrame ip = o.ip();
-    List<Frame> frames = Culprits.framesOf(o);
+    List<LogRecord> text = extent(f, v);
+    List<Frame> frames = Culprits.ownFrames(o, text);
     Primary.Builder b =
         Primary.of(v.failureClass()).from(v.sites().isEmpty() ? null : v.sites().get(0), v);
     if (ip != null && !ip.userMode()) {
       b.at(ip).on(o.cpu(), v.sites().isEmpty() ? ContextKind.TASK : v.sites().get(0).context());
     } else {
-      b.at(Culprits.culprit(frames));
+      Frame interrupted = InterruptedCode.of(v.failureClass(), frames);
+      b.at(interrupted != null ? interrupted : Culprits.culprit(frames));
       ContextKind seg = o.trace().isEmpty() ? ContextKind.UNKNOWN : o.trace().get(0).context();
       b.on(o.cpu(), StackReader.contextOfFrames(frames, seg));
     }
     blame(f, b, v, b.build().function(), frames);
-    List<LogRecord> text = extent(f, v);
     Frame unsafe = ReportedOrigins.lockdepEarlierUnsafeUsage(text);
     if (unsafe != null) {
       b.at(unsafe);
+    }
+    Frame rcuReader =
+        v.failureClass() == FailureClass.SLEEP_IN_ATOMIC
+            ? ReportedOrigins.rcuReaderOfSleep(o.lines())
+            : null;
+    if (rcuReader != null) {
+      b.at(rcuReader);
     }
     Frame owner =
         o.headline().contains("KMSAN:") ? ReportedOrigins.kmsanLocalVariableOwner(text) : null;

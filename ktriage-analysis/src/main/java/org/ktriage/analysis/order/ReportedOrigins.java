@@ -73,6 +73,86 @@ final class ReportedOrigins {
   }
 
   /**
+   * kernel/sched/core.c __might_resched() (___might_sleep() before v5.16): {@code "in_atomic(): %d,
+   * irqs_disabled(): %d, non_block: %d, pid: …"}; captured: in_atomic, irqs_disabled.
+   */
+  private static final Pattern MIGHT_SLEEP_STATE =
+      Pattern.compile("in_atomic\\(\\): (\\d+), irqs_disabled\\(\\): (\\d+)");
+
+  /** v5.16+ __might_resched(): {@code "RCU nest depth: %d, expected: %d"}. */
+  private static final Pattern RCU_NEST_DEPTH =
+      Pattern.compile("RCU nest depth: (\\d+), expected: (\\d+)");
+
+  /**
+   * lockdep's held-lock line for an RCU read-side section (kernel/locking/lockdep.c print_lock():
+   * {@code " #%d: %px (%s){%s}-{%d:%d}, at: %pS"}; rcu_read_lock() is the lock class {@code
+   * rcu_read_lock}, include/linux/rcupdate.h rcu_lock_map), captured: the name after {@code at:}.
+   */
+  private static final Pattern RCU_READER_HELD =
+      Pattern.compile(
+          "#\\d+: \\S+ \\((?:rcu_read_lock(?:_bh|_sched)?)\\)\\{[^}]*\\}\\S*, at:(.*)$");
+
+  /** The symbol after {@code at:} (on the same line or, wrapped, the next). */
+  private static final Pattern AT_SYMBOL =
+      Pattern.compile("^\\s*(?:\\[<[0-9a-f]+>\\] )?([A-Za-z_][\\w.$]*)\\+(0x[0-9a-f]+)");
+
+  /** Where the head of a might-sleep report (state, held locks) ends: the CPU line, the trace. */
+  private static final Pattern HEAD_END =
+      Pattern.compile("^\\s*(?:CPU: \\d|Call [Tt]race:|Hardware name:)");
+
+  /** Most report lines read for the might-sleep state and the held-lock list. */
+  private static final int MIGHT_SLEEP_HEAD_LINES = 40;
+
+  /**
+   * The function that entered the RCU read-side section a sleeping call was made in: for "BUG:
+   * sleeping function called from invalid context", __might_resched() treats preempt_count() plus
+   * rcu_preempt_depth() as the nesting (preempt_count_equals()), so with {@code in_atomic(): 0,
+   * irqs_disabled(): 0} (or v5.16+'s "RCU nest depth" above its expected value with both zero) the
+   * context was atomic only because of rcu_read_lock(). The sleeping allocation or lock is
+   * ordinary; the code that held the read lock across it (or leaked it) is to blame, and lockdep's
+   * held-lock list names where it took it. Null unless both counters read zero and a held
+   * rcu_read_lock line names a function with an offset (its last such line: the outer of an inlined
+   * call chain).
+   */
+  static @Nullable Frame rcuReaderOfSleep(List<LogRecord> lines) {
+    boolean rcuOnly = false;
+    boolean stateSeen = false;
+    Frame reader = null;
+    int limit = Math.min(lines.size(), MIGHT_SLEEP_HEAD_LINES);
+    for (int i = 0; i < limit; i++) {
+      String text = lines.get(i).text();
+      Matcher st = MIGHT_SLEEP_STATE.matcher(text);
+      if (!stateSeen && st.find()) {
+        stateSeen = true;
+        rcuOnly = st.group(1).equals("0") && st.group(2).equals("0");
+        continue;
+      }
+      Matcher depth = RCU_NEST_DEPTH.matcher(text);
+      if (depth.find() && Integer.parseInt(depth.group(1)) <= Integer.parseInt(depth.group(2))) {
+        return null;
+      }
+      Matcher held = RCU_READER_HELD.matcher(text);
+      if (rcuOnly && held.find()) {
+        String after = held.group(1);
+        int at = i;
+        if (after.isBlank() && i + 1 < lines.size()) {
+          at = i + 1;
+          after = lines.get(at).text();
+        }
+        Matcher sym = AT_SYMBOL.matcher(after);
+        if (sym.find()) {
+          reader =
+              new Frame(sym.group(1), sym.group(2), null, null, null, true, lines.get(at).source());
+        }
+      }
+      if (HEAD_END.matcher(text).find()) {
+        break;
+      }
+    }
+    return rcuOnly ? reader : null;
+  }
+
+  /**
    * mm/kmsan/report.c kmsan_print_origin(): an uninitialised value whose origin is a stack variable
    * is reported {@code "Local variable %s created at:"} followed by the function whose frame holds
    * it (and that function's caller).

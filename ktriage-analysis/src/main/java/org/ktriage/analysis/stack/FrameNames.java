@@ -132,7 +132,30 @@ public final class FrameNames {
           "generic_handle_domain_irq",
           "handle_percpu_devid_irq",
           "arch_timer_handler_virt",
-          "arch_timer_handler_phys");
+          "arch_timer_handler_phys",
+          // Xen guests take interrupts as event-channel upcalls (drivers/xen/events/events_base.c
+          // __xen_evtchn_do_upcall(), events_fifo.c, arch/x86/xen/time.c xen_timer_interrupt())
+          "xen_evtchn_do_upcall",
+          "__xen_evtchn_do_upcall",
+          "xen_hvm_evtchn_do_upcall",
+          "evtchn_fifo_handle_events",
+          "__evtchn_fifo_handle_events",
+          "handle_irq_for_port",
+          "xen_do_hypervisor_callback",
+          "xen_hvm_callback_vector",
+          "xen_timer_interrupt",
+          // x86 v5.8-v5.11 arch/x86/entry/entry_64.S: the switch to the interrupt stack
+          "asm_call_irq_on_stack",
+          "asm_call_sysvec_on_stack",
+          "asm_call_on_stack",
+          // arm64 v4.x-v5.x kernel/irq/irqdesc.c __handle_domain_irq()
+          "__handle_domain_irq",
+          // arm32 arch/arm/kernel/entry-armv.S __irq_svc (an interrupt taken in kernel mode) and
+          // mips arch/mips/kernel/genex.S handle_int with the r4k timer's handler
+          // (arch/mips/kernel/cevt-r4k.c c0_compare_interrupt)
+          "__irq_svc",
+          "handle_int",
+          "c0_compare_interrupt");
 
   private static final List<String> HARDIRQ_PREFIXES =
       List.of("sysvec_", "asm_sysvec_", "__sysvec_");
