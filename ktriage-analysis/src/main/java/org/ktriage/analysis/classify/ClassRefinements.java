@@ -36,6 +36,7 @@ public final class ClassRefinements {
           ClassRefinements::nullPage,
           ClassRefinements::freedMemory,
           ClassRefinements::kasanNull,
+          ClassRefinements::kasanRange,
           ClassRefinements::freedObject,
           ClassRefinements::slabFreeCheck);
 
@@ -321,6 +322,39 @@ public final class ClassRefinements {
       }
     }
     return FailureClass.NULL_DEREF;
+  }
+
+  /**
+   * KASAN's decoding of a #GP on a shadow address (mm/kasan/report.c kasan_non_canonical_hook(),
+   * called by x86 die_addr() right after the die header, v5.5+): {@code "KASAN: %s in range
+   * [0x%016lx-0x%016lx]"} with the access's real address range; captured: its start.
+   */
+  private static final Pattern KASAN_RANGE =
+      Pattern.compile(
+          "^KASAN: (?:null-ptr-deref|probably user-memory-access|maybe wild-memory-access)"
+              + " in range \\[0x([0-9a-f]{1,16})-");
+
+  /**
+   * A #GP whose KASAN range starts below 64 KiB is a NULL pointer plus a member offset ({@link
+   * #NULL_PAGE_END}), whatever KASAN calls it: kasan_non_canonical_hook() says "null-ptr-deref"
+   * only for the first page and "probably user-memory-access" for the rest of the lower half, so a
+   * member 0x1948 bytes into a NULL struct pointer is printed as a user-memory access. The class
+   * convention is in docs/class-conventions.md.
+   */
+  private static FailureClass kasanRange(Oops oops, FailureClass c) {
+    if (c != FailureClass.GPF) {
+      return c;
+    }
+    List<LogRecord> lines = oops.lines();
+    int limit = Math.min(lines.size(), FailureClassifier.BODY_LINES);
+    for (int i = 0; i < limit; i++) {
+      Matcher m = KASAN_RANGE.matcher(lines.get(i).text().strip());
+      if (m.find()) {
+        long start = Long.parseUnsignedLong(m.group(1), 16);
+        return Long.compareUnsigned(start, NULL_PAGE_END) < 0 ? FailureClass.NULL_DEREF : c;
+      }
+    }
+    return c;
   }
 
   /**

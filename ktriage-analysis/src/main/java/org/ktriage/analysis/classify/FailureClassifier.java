@@ -35,7 +35,8 @@ public final class FailureClassifier {
     int limit = Math.min(lines.size(), BODY_LINES);
     for (Wording r : ReportKinds.BODY_OVERRIDES) {
       for (int i = 0; i < limit; i++) {
-        if (r.pattern().matcher(lines.get(i).text()).find()) {
+        // a paste's indentation is not the kernel's: the overrides anchor at the printed text
+        if (r.pattern().matcher(lines.get(i).text().strip()).find()) {
           return r.failureClass();
         }
       }

@@ -399,6 +399,12 @@ public final class ReportingFrames {
           e(ALLOCATOR, "^get_page_from_freelist$"),
           e(ALLOCATOR, "^prep_new_page$"),
           e(ALLOCATOR, "^post_alloc_hook$"),
+          // mm/kmemleak.c: the leak detector's bookkeeping inside every slab allocation and free
+          // (kfree() -> kmemleak_free() -> delete_object_full() -> find_and_remove_object())
+          e(
+              ALLOCATOR,
+              "^(kmemleak_(alloc|free)\\w*|delete_object_(full|part)|__delete_object"
+                  + "|_*find_and_remove_object)$"),
           // mm/page_alloc.c free paths that check the page they are handed (bad_page() from
           // free_page_is_bad()): __free_pages_ok(), free_pages_prepare(), free_pcppages_bulk(),
           // free_unref_page*(), __free_frozen_pages(), __free_pages(); mm/swap.c
