@@ -13,7 +13,6 @@ import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
-import org.ktriage.model.SourceSpan;
 import org.ktriage.model.StackSegment;
 import org.ktriage.model.kind.ReportingFrames;
 
@@ -314,7 +313,7 @@ public final class Culprits {
    * grace-period kthread's own stack (rcu_gp_kthread(), rcu_gp_fqs_loop(), sleeping), the starved
    * helper, not the stalled code.
    */
-  private static final Pattern TEXT_OTHER_TASK_START =
+  static final Pattern TEXT_OTHER_TASK_START =
       Pattern.compile("(?i)RCU grace-period kthread stack dump:");
 
   /**
@@ -323,7 +322,7 @@ public final class Culprits {
    * (kernel/sched/core.c dump_cpu_task()) or "NMI backtrace for cpu n" (lib/nmi_backtrace.c), the
    * stalled CPUs' own stacks.
    */
-  private static final Pattern TEXT_OTHER_TASK_END =
+  static final Pattern TEXT_OTHER_TASK_END =
       Pattern.compile(
           "(?i)(?:stack dump where rcu gp kthread last ran|task dump for cpu|nmi backtrace for cpu"
               + "|sending nmi from cpu)");
@@ -458,41 +457,6 @@ public final class Culprits {
   /** All frames of a CPU's stacks, innermost first. */
   static List<Frame> framesOf(CpuState cpu) {
     return flatten(cpu.segments());
-  }
-
-  /**
-   * The frames of a report's call trace that are its own stack, innermost first, read with the
-   * report's text extent (its lines and those up to the next report): without those printed in a
-   * section about another task inside the report ({@link #TEXT_OTHER_TASK_START} to {@link
-   * #TEXT_OTHER_TASK_END}: an RCU stall's dump of the starved grace-period kthread, followed by the
-   * stalled CPU's own).
-   */
-  static List<Frame> ownFrames(Oops o, List<LogRecord> extent) {
-    List<Frame> frames = framesOf(o);
-    int from = -1;
-    int to = Integer.MAX_VALUE;
-    for (LogRecord line : extent) {
-      String text = line.text();
-      if (from < 0 && TEXT_OTHER_TASK_START.matcher(text).find()) {
-        from = line.source().line();
-      } else if (from >= 0 && TEXT_OTHER_TASK_END.matcher(text).find()) {
-        to = line.source().line();
-        break;
-      }
-    }
-    if (from < 0 || to == Integer.MAX_VALUE) {
-      // a section whose end the report does not show is kept: what follows its stack may be the
-      // stalled CPU's own, printed without a header
-      return frames;
-    }
-    List<Frame> own = new ArrayList<>();
-    for (Frame fr : frames) {
-      SourceSpan at = fr.source();
-      if (at == null || at.line() < from || at.line() >= to) {
-        own.add(fr);
-      }
-    }
-    return own;
   }
 
   /** All frames of a report's call trace, innermost first. */

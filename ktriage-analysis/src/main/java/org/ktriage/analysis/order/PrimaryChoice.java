@@ -301,7 +301,7 @@ final class PrimaryChoice {
     }
     ExceptionFrame ip = o.ip();
     List<LogRecord> text = extent(f, v);
-    List<Frame> frames = Culprits.ownFrames(o, text);
+    List<Frame> frames = OwnStack.ownFrames(o, text);
     Primary.Builder b =
         Primary.of(v.failureClass()).from(v.sites().isEmpty() ? null : v.sites().get(0), v);
     if (ip != null && !ip.userMode()) {

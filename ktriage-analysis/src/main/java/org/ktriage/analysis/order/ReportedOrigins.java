@@ -81,7 +81,7 @@ final class ReportedOrigins {
 
   /** v5.16+ __might_resched(): {@code "RCU nest depth: %d, expected: %d"}. */
   private static final Pattern RCU_NEST_DEPTH =
-      Pattern.compile("RCU nest depth: (\\d+), expected: (\\d+)");
+      Pattern.compile("RCU nest depth: (\\d{1,9}), expected: (\\d{1,9})\\b");
 
   /**
    * lockdep's held-lock line for an RCU read-side section (kernel/locking/lockdep.c print_lock():
