@@ -350,7 +350,7 @@ public final class Culprits {
    */
   static @Nullable Frame fromText(FailureClass c, List<LogRecord> lines) {
     boolean otherTask = false;
-    boolean skipNext = false;
+    int skip = 0;
     for (LogRecord line : lines) {
       String text = line.text();
       if (TEXT_STACK_END.matcher(text).find()) {
@@ -364,12 +364,16 @@ public final class Culprits {
         otherTask = true;
         continue;
       }
-      if (skipNext) {
-        skipNext = false;
+      if (skip > 0) {
+        skip--;
         continue;
       }
       if (TEXT_NEXT_NOT_STACK.matcher(text).find()) {
-        skipNext = true;
+        skip = 1;
+        continue;
+      }
+      if (OwnStack.IRQ_EVENT_STAMP.matcher(text).find()) {
+        skip = OwnStack.IRQ_STATE_LINES;
         continue;
       }
       if (TEXT_NOT_STACK.matcher(text).find()) {

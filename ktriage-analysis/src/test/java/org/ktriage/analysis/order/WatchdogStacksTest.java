@@ -98,6 +98,16 @@ class WatchdogStacksTest {
   }
 
   @Test
+  void lockdepsIrqStateLinesWithoutTheirPrefixesAreNotTheStack() throws Exception {
+    // "irq event stamp: 97058" then ktime_get+0x130, _raw_spin_lock_irqsave+0x84, … (the paste
+    // lost "hardirqs last enabled at (…):"): the caller that slept is below mutex_lock
+    Primary p =
+        ofWild("6.x-arm64-jetson-tegra-i2c-irq-safe-runtime-pm-pinctrl-mutex-sleep-atomic.txt");
+    assertThat(p.failureClass()).isEqualTo(FailureClass.SLEEP_IN_ATOMIC);
+    assertThat(p.function()).isEqualTo("pinmux_disable_setting");
+  }
+
+  @Test
   void khungtaskdsRepeatOfTheSameTaskDoesNotOvertakeItsFirstPrint() throws Exception {
     // "blocked for more than 120 seconds" at 258.41 and the same task "241 seconds" at 379.24:
     // onsets 138.41 and 138.24, within the one-second precision; the repeat has no stack
