@@ -71,7 +71,69 @@ public final class CrashTitles {
         context.add(contextOf(r));
       }
     }
+    unwrapHeaders(text, context);
     return DEFAULT.engine.title(text, context, primaryFunction);
+  }
+
+  /** A word a wrapped line may end with: lower case, not a hex number. */
+  private static final Pattern OPEN_WORD = Pattern.compile("[a-z_]*[g-z][a-z_]*");
+
+  /** The start of a wrapped line's rest: a lower-case word, a path or a number, not a field. */
+  private static final Pattern CONTINUATION = Pattern.compile("\\s*[a-z0-9][^=]*");
+
+  /** A header's symbolized inline expansion: {@code … in func file.h:NN [inline]}. */
+  private static final Pattern INLINE_HEADER =
+      Pattern.compile("(.* in )\\S+ \\S+:[0-9]+ \\[inline\\]$");
+
+  /**
+   * Undoes what a paste did to a report's header line before titling it: the kernel prints a header
+   * on one line, but a commit message or an e-mail wraps it ({@code BUG: sleeping function called
+   * from invalid context at} / {@code include/linux/sched/mm.h:274}; {@code Unable to handle kernel
+   * write to read-only memory at virtual address} / {@code ffff0001221cf000}), sometimes with a
+   * {@code \} at the break; and a symbolizer ({@code decode_stacktrace.sh}, syzkaller's) repeats a
+   * sanitizer's header once per function inlined into the faulting one ({@code BUG: KASAN:
+   * use-after-free in nf_hook_entries_get_hook_ops include/linux/netfilter.h:130 [inline]}), the
+   * last line being the header the kernel printed. Only lines without printk's time are joined: a
+   * console never wraps.
+   */
+  private static void unwrapHeaders(List<String> text, List<String> context) {
+    for (int i = 0; i + 1 < text.size(); i++) {
+      String line = text.get(i);
+      String next = text.get(i + 1);
+      if (line.endsWith("[inline]")) {
+        Matcher inline = INLINE_HEADER.matcher(line);
+        if (inline.matches()
+            && next.startsWith(inline.group(1))
+            && DEFAULT.engine.hasHeader(line)) {
+          text.remove(i);
+          context.remove(i);
+          i--;
+          continue;
+        }
+      }
+      if (!context.get(i).isEmpty() || !context.get(i + 1).isEmpty()) {
+        continue;
+      }
+      String head = line.stripTrailing();
+      boolean backslash = head.endsWith(" \\");
+      boolean wrapped =
+          backslash
+              || (head.strip().length() >= 50
+                  && OPEN_WORD.matcher(head.substring(head.lastIndexOf(' ') + 1)).matches()
+                  && CONTINUATION.matcher(next).matches());
+      if (!wrapped || DEFAULT.engine.hasHeader(next)) {
+        continue;
+      }
+      if (backslash) {
+        head = head.substring(0, head.length() - 1).stripTrailing();
+      }
+      String joined = head + " " + next.strip();
+      if (DEFAULT.engine.hasHeader(joined)) {
+        text.set(i, joined);
+        text.remove(i + 1);
+        context.remove(i + 1);
+      }
+    }
   }
 
   /**
