@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.model.CrashReport;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
+import org.ktriage.model.PanicInfo;
 
 /**
  * Gives a crash its syzbot-compatible title: entry point of the title engine.
@@ -47,7 +48,23 @@ public final class CrashTitles {
       }
       title = ofLog(lines, primaryFunction);
     }
+    PanicInfo panic = report.panic();
+    if (title == null && panic != null) {
+      // a crash session's sys or a dump's panic string, with no log to read: the message the
+      // kernel panicked with is the report's one line (crash's "PANIC:" field)
+      title = ofLines(List.of(panic.message()), primaryFunction);
+    }
     return title;
+  }
+
+  private static @Nullable CrashTitle ofLines(
+      List<String> lines, @Nullable String primaryFunction) {
+    List<String> text = new ArrayList<>(lines);
+    List<String> context = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      context.add("");
+    }
+    return DEFAULT.engine.title(text, context, primaryFunction);
   }
 
   /** The title of the first crash in these log records, or null when they show no crash. */
