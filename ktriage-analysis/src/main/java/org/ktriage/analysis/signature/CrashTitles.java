@@ -25,6 +25,16 @@ public final class CrashTitles {
           "(?:\\*\\* [0-9]+ printk messages dropped \\*\\* )?(?:.* login: )?(?:<[0-9]+>)?"
               + "\\[ *[0-9]+\\.[0-9]+\\](\\[ *(?:C|T)[0-9]+\\])? ");
 
+  /**
+   * A syslog line's time, host and a tag other than the kernel's ({@code Mar 16 23:28:08 host
+   * gnome-session[1443]: }): ingest keeps it on lines it does not read as the kernel's.
+   */
+  private static final Pattern OTHER_PROGRAM =
+      Pattern.compile(
+          "(?:[A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
+              + "|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\\S* \\S+"
+              + " (?!kernel\\b)[\\w.@/-]+(?:\\[[0-9]+\\])?: ");
+
   private final TitleEngine engine = new TitleEngine(TitleRules.get());
 
   private CrashTitles() {}
@@ -77,7 +87,12 @@ public final class CrashTitles {
     List<String> context = new ArrayList<>(log.size());
     for (LogRecord r : log) {
       Matcher m = r.timestampNanos() == null ? GLUED_PREFIX.matcher(r.text()) : null;
-      if (m != null && m.lookingAt()) {
+      if (r.timestampNanos() == null && OTHER_PROGRAM.matcher(r.text()).lookingAt()) {
+        // a syslog line another program logged (ingest takes the kernel's tag off its lines):
+        // its "WARNING:" or "BUG:" is that program's word, not a kernel report
+        text.add("");
+        context.add("");
+      } else if (m != null && m.lookingAt()) {
         // A console prefix the reader did not recognise because something was glued before it
         // ("syzkaller login: [ 1.2] BUG: ..."): read it as syzkaller does.
         String caller = m.group(1);
