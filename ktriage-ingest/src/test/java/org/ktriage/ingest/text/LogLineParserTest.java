@@ -50,6 +50,26 @@ class LogLineParserTest {
     assertThat(kc.level()).isEqualTo(4);
   }
 
+  /**
+   * util-linux dmesg --time-format=iso: the message right after the time; an rsyslog ISO stamp (a
+   * dot before the fraction) still has its host and tag.
+   */
+  @Test
+  void dmesgIsoTime() {
+    LogLineParser.Parsed a =
+        LogLineParser.parse("2026-12-07T23:43:19,123456+00:00 BUG: unable to handle page fault");
+    assertThat(a.text()).isEqualTo("BUG: unable to handle page fault");
+    LogLineParser.Parsed b =
+        LogLineParser.parse("2026-12-07T23:43:19,123456-05:00  dump_stack+0x58/0x80");
+    assertThat(b.text()).isEqualTo(" dump_stack+0x58/0x80");
+    LogLineParser.Parsed c =
+        LogLineParser.parse("2026-12-07T23:43:19.123456+00:00 host kernel: Call Trace:");
+    assertThat(c.text()).isEqualTo("Call Trace:");
+    LogLineParser.Parsed d =
+        LogLineParser.parse("2026-12-07T23:43:19.123456+00:00 BUG: not dmesg's");
+    assertThat(d.text()).startsWith("2026-12-07T23:43:19.123456+00:00 ");
+  }
+
   @Test
   void syslogAndJournal() {
     LogLineParser.Parsed a =
