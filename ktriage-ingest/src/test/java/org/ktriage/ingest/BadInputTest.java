@@ -55,6 +55,28 @@ class BadInputTest {
         .hasMessage(p + ": no kernel log, oops report or crash output found");
   }
 
+  /**
+   * One syslog line the kernel facility logged (ABRT's oops_full_hostname.test: a machine check
+   * notice with the host's full name) is a kernel log, never refused: read, with no crash in it.
+   */
+  @Test
+  void syslogKernelLineIsKernelText() throws Exception {
+    Path p =
+        Files.writeString(
+            tmp.resolve("messages"),
+            "Oct 12 23:25:16 coprbox.den kernel: mce: [Hardware Error]: Machine check events"
+                + " logged\n");
+    CrashReport r = Ingest.read(List.of(p), Strictness.LENIENT);
+    assertThat(r.log()).hasSize(1);
+    assertThat(r.log().get(0).text()).startsWith("mce: [Hardware Error]");
+    // another facility's lines are not the kernel's
+    Path other =
+        Files.writeString(
+            tmp.resolve("daemon.log"), "Oct 12 23:25:16 coprbox.den ntpd[1330]: synchronized\n");
+    assertThatThrownBy(() -> Ingest.read(List.of(other), Strictness.LENIENT))
+        .isInstanceOf(UnreadableInputException.class);
+  }
+
   @Test
   void directoryOfUnrelatedFiles() throws IOException {
     Path d = Files.createDirectory(tmp.resolve("var-crash-host"));

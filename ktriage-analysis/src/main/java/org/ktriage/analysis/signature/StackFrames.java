@@ -180,7 +180,7 @@ final class StackFrames {
   private void append(List<String> frames, Matcher m, Pattern skip) {
     for (int g = 1; g <= m.groupCount(); g++) {
       String f = m.group(g);
-      if (f == null) {
+      if (f == null || heading(f)) {
         continue;
       }
       f = Demangler.demangle(f);
@@ -188,6 +188,16 @@ final class StackFrames {
         frames.add(f);
       }
     }
+  }
+
+  /**
+   * A part's capture that is a section heading ({@code Uninit was created at:}, KMSAN's marker
+   * between the access stack and the origin stack), not a function: a stack section that ended
+   * before any frame (an old KMSAN report's {@code Call Trace:} heading) must not name the report
+   * after the next heading.
+   */
+  private static boolean heading(String captured) {
+    return captured.endsWith(":") && !captured.endsWith("::");
   }
 
   /**

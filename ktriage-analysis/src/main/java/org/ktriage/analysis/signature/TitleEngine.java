@@ -125,6 +125,16 @@ final class TitleEngine {
     return context.get(start + 1);
   }
 
+  /** Whether the line holds an oops header syzkaller's rules know. */
+  boolean hasHeader(String line) {
+    for (OopsRule o : rules.oopses) {
+      if (matchesOops(line, o)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean matchesOops(String line, OopsRule oops) {
     return line.contains(oops.header()) && !StackFrames.matchesAny(oops.suppress(), line);
   }

@@ -271,4 +271,105 @@ class CrashTitlesTest {
     assertThat(t.title()).isEqualTo("KASAN: slab-use-after-free Read in kernfs_test_super");
     assertThat(t.type()).isEqualTo("KASAN-USE-AFTER-FREE-READ");
   }
+
+  /**
+   * A header a commit message wrapped (arm64, KVM hyp mappings, 6.1-rc3: the kernel printed "BUG:
+   * sleeping function called from invalid context at include/linux/sched/mm.h:274" on one line) is
+   * read whole; the same report with its header on one line gives the same title.
+   */
+  @Test
+  void wrappedHeaderIsJoined() throws Exception {
+    String rest =
+        ""
+            + "  in_atomic(): 0, irqs_disabled(): 0, non_block: 0, pid: 1, name: swapper/0\n"
+            + "  CPU: 2 PID: 1 Comm: swapper/0 Not tainted 6.1.0-rc3+ #5918\n"
+            + "  Call trace:\n"
+            + "   dump_backtrace.part.0+0xe4/0xf0\n"
+            + "   show_stack+0x18/0x40\n"
+            + "   dump_stack_lvl+0x8c/0xb8\n"
+            + "   dump_stack+0x18/0x34\n"
+            + "   __might_resched+0x178/0x220\n"
+            + "   __might_sleep+0x48/0xa0\n"
+            + "   prepare_alloc_pages+0x178/0x1a0\n"
+            + "   __alloc_pages+0x9c/0x109c\n"
+            + "   hyp_map_walker+0xb8/0x120\n"
+            + "   kvm_pgtable_walk+0x14c/0x1f4\n";
+    String wrapped =
+        "  BUG: sleeping function called from invalid context at\n"
+            + "  include/linux/sched/mm.h:274\n"
+            + rest;
+    String whole =
+        "  BUG: sleeping function called from invalid context at include/linux/sched/mm.h:274\n"
+            + rest;
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(wrapped)));
+    CrashTitle w = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(whole)));
+    assertThat(t.title())
+        .startsWith("BUG: sleeping function called from invalid context in ")
+        .isEqualTo(w.title());
+  }
+
+  /**
+   * A line the console printed with printk's time is never joined: arm32's fault header is whole
+   * and the line after it ("pgd = …") is the kernel's next message.
+   */
+  @Test
+  void timedHeaderIsNeverJoined() throws Exception {
+    String log =
+        ""
+            + "[  101.1] Unable to handle kernel paging request at virtual address 80b0f484\n"
+            + "[  101.2] pgd = e78b78b5\n"
+            + "[  101.3] Internal error: Oops: 8000000d [#1] SMP ARM\n"
+            + "[  101.4] PC is at 0x80b0f484\n"
+            + "[  101.5] LR is at do_futex+0x158/0xf14\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).startsWith("BUG: unable to handle kernel paging request in ");
+  }
+
+  /**
+   * A backslash at a pasted header's break (syzbot's mac80211 double-free, 5.11-rc6, quoted in its
+   * fix) joins the two halves.
+   */
+  @Test
+  void backslashContinuationIsJoined() throws Exception {
+    String log =
+        ""
+            + "BUG: KASAN: double-free or invalid-free \\\n"
+            + "in ieee80211_ibss_leave+0x83/0xe0 net/mac80211/ibss.c:1876\n"
+            + "\n"
+            + "CPU: 0 PID: 8472 Comm: syz-executor100 Not tainted 5.11.0-rc6-syzkaller #0\n"
+            + "Call Trace:\n"
+            + " dump_stack+0x107/0x163 lib/dump_stack.c:120\n"
+            + " kasan_report_invalid_free+0x51/0x80 mm/kasan/report.c:355\n"
+            + " kfree+0xe5/0x7b0 mm/slub.c:4230\n"
+            + " ieee80211_ibss_leave+0x83/0xe0 net/mac80211/ibss.c:1876\n"
+            + " rdev_leave_ibss net/wireless/rdev-ops.h:545 [inline]\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("KASAN: invalid-free in ieee80211_ibss_leave");
+  }
+
+  /**
+   * A symbolized KASAN header repeated once per inlined function (syzbot's netfilter report,
+   * 5.17-rc5) is titled by the last, the line the kernel printed, as the raw report would be.
+   */
+  @Test
+  void symbolizedInlineHeadersGiveTheKernelsHeader() throws Exception {
+    String log =
+        ""
+            + "BUG: KASAN: use-after-free in nf_hook_entries_get_hook_ops"
+            + " include/linux/netfilter.h:130 [inline]\n"
+            + "BUG: KASAN: use-after-free in hooks_validate net/netfilter/core.c:171 [inline]\n"
+            + "BUG: KASAN: use-after-free in __nf_register_net_hook+0x77a/0x820"
+            + " net/netfilter/core.c:438\n"
+            + "Read of size 2 at addr ffff88801c1a8000 by task syz-executor237/4430\n"
+            + "\n"
+            + "CPU: 1 PID: 4430 Comm: syz-executor237 Not tainted 5.17.0-rc5-syzkaller #0\n"
+            + "Call Trace:\n"
+            + " <TASK>\n"
+            + " dump_stack_lvl+0xcd/0x134 lib/dump_stack.c:106\n"
+            + " kasan_report.cold+0x83/0xdf mm/kasan/report.c:459\n"
+            + " __nf_register_net_hook+0x77a/0x820 net/netfilter/core.c:438\n"
+            + " nf_register_net_hook+0x114/0x170 net/netfilter/core.c:571\n";
+    CrashTitle t = java.util.Objects.requireNonNull(CrashTitles.of(Ingested.read(log)));
+    assertThat(t.title()).isEqualTo("KASAN: use-after-free Read in __nf_register_net_hook");
+  }
 }

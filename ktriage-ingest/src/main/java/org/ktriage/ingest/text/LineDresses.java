@@ -153,6 +153,12 @@ final class LineDresses {
     if (j < 0 || cur.at(j) != ' ') {
       return;
     }
+    if (SyslogStamp.dmesgIso(cur, cur.i)) {
+      // dmesg --time-format=iso: the kernel's message right after the time, no host or tag
+      cur.i = j + 1;
+      cur.sawStamp = true;
+      return;
+    }
     hostAndTag(cur, j + 1);
   }
 

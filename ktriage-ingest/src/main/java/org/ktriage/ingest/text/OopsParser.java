@@ -55,7 +55,15 @@ public final class OopsParser implements Consumer<LogRecord> {
   private final List<ReportBuilder> closedOrder = new ArrayList<>();
   private boolean callersSeen;
   private boolean finished;
-  private boolean timestampsSeen;
+
+  /**
+   * Whether the kernel's latest own line carried printk's time: set by every timed line, cleared by
+   * a report header without one. While set, an untimed line that is neither a header nor trace
+   * content is another writer's. Decided line by line, not once per log: a console capture may put
+   * a timed line (a logger's banner, a boot message) before reports printed without times, whose
+   * lines are all the kernel's.
+   */
+  private boolean timedKernel;
 
   /** A report without header being read, while no report with a header was found. */
   private @Nullable ReportBuilder bare;
@@ -93,8 +101,10 @@ public final class OopsParser implements Consumer<LogRecord> {
       return;
     }
     if (r.timestampNanos() != null) {
-      timestampsSeen = true;
-    } else if (hm == null && timestampsSeen && !traceContent(text, from, r)) {
+      timedKernel = true;
+    } else if (hm != null) {
+      timedKernel = false;
+    } else if (timedKernel && !traceContent(text, from, r)) {
       // a line without the kernel's timestamp in a log that has them: another writer on the same
       // console (init scripts, a serial getty) between report lines; but a frame is kernel
       // output whatever its prefix (a paste that kept the times on the header only)
@@ -162,7 +172,7 @@ public final class OopsParser implements Consumer<LogRecord> {
       return;
     }
     if (c.hasNanos) {
-      timestampsSeen = true;
+      timedKernel = true;
     }
   }
 

@@ -44,6 +44,12 @@ final class PrintkTimes {
       cur.sawStamp = true;
       cur.i = relativeEnd(cur, j + 1) + 1;
       cur.skipOneSpace();
+    } else if (c == '<' && deltaEnd(cur, j + 1) > 0) {
+      // dmesg --time-format=delta: "[<    0.000123>]", the time since the line before
+      // (util-linux dmesg.c print_timestamp, DMESG_TIMEFTM_DELTA); no absolute time
+      cur.sawStamp = true;
+      cur.i = deltaEnd(cur, j + 1) + 1;
+      cur.skipOneSpace();
     } else if (cur.callerIdEnd(j) > 0 && cur.at(cur.callerIdEnd(j)) == ']') {
       // caller id without time: "[  T661] BUG: …" (printk.time=0 with CONFIG_PRINTK_CALLER)
       cur.callerAfter();
@@ -144,6 +150,27 @@ final class PrintkTimes {
   }
 
   /** {@code secs.frac} then {@code ]} at k (blanks allowed around); the index of the bracket. */
+  /** After {@code [<}: blanks, {@code seconds.fraction}, {@code >]}; the index of the ']' or -1. */
+  static int deltaEnd(LineCursor cur, int k) {
+    int j = k;
+    while (cur.at(j) == ' ' && j - k < 12) {
+      j++;
+    }
+    int d = j;
+    while (LineCursor.digit(cur.at(j)) && j - d < 12) {
+      j++;
+    }
+    if (j == d || cur.at(j) != '.') {
+      // "[<80101234>]": an arm32 frame's address, all decimal digits, has no fraction
+      return -1;
+    }
+    int f = ++j;
+    while (LineCursor.digit(cur.at(j)) && j - f < 9) {
+      j++;
+    }
+    return j > f && cur.at(j) == '>' && cur.at(j + 1) == ']' ? j + 1 : -1;
+  }
+
   static int relativeEnd(LineCursor cur, int k) {
     int j = k;
     int d = j;

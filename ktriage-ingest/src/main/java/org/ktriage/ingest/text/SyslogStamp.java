@@ -95,6 +95,22 @@ final class SyslogStamp {
   }
 
   /**
+   * Whether the ISO stamp at j is util-linux dmesg's {@code --time-format=iso} one, {@code
+   * 2026-12-07T23:43:19,123456+00:00} (sys-utils/dmesg.c prints the fraction after a comma and
+   * always an offset): a log of the kernel's messages alone, without a host or a tag.
+   */
+  static boolean dmesgIso(CharSequence s, int j) {
+    if (!(digit(at(s, j)) && at(s, j + 10) == 'T' && at(s, j + 19) == ',')) {
+      return false;
+    }
+    int k = j + 20;
+    while (digit(at(s, k))) {
+      k++;
+    }
+    return k > j + 20 && (at(s, k) == '+' || at(s, k) == '-');
+  }
+
+  /**
    * A month name at j, English or localized (3–5 letters, an optional abbreviation dot, or a number
    * and the CJK month sign), and the blanks after it; the index after them or -1.
    */

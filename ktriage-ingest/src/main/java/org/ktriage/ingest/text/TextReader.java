@@ -58,8 +58,14 @@ public final class TextReader {
     LogTally log = new LogTally(LOG_WINDOW, path);
     CrashSessionParser crash = new CrashSessionParser(oopses.andThen(log));
     LogReader reader = new LogReader(in, path);
+    long kernelTagged = 0;
     while (reader.advanceLine()) {
-      LineCursor c = bytesWhenPlain ? reader.cursor() : null;
+      LineCursor k = reader.cursor();
+      if (k != null && k.sawSyslog) {
+        // syslog's "kernel:" tag (or journalctl's): the kernel's own line, timestamped or not
+        kernelTagged++;
+      }
+      LineCursor c = bytesWhenPlain ? k : null;
       if (c != null) {
         int from = ReportShapes.firstNonBlank(c.b, c.i, c.n);
         if (!crash.wants(c, from) && !oopses.wants(c, from) && !log.wants(c)) {
@@ -82,7 +88,11 @@ public final class TextReader {
             .completeness();
     boolean crashOut = crash.sawCrashOutput();
     boolean kernelText =
-        crashOut || !found.isEmpty() || log.kernelLines() > 0 || log.release() != null;
+        crashOut
+            || !found.isEmpty()
+            || log.kernelLines() > 0
+            || kernelTagged > 0
+            || log.release() != null;
     return new TextResult(
         crashOut ? InputFormat.CRASH_SESSION : InputFormat.KERNEL_LOG,
         kernel(crash.sys(), log, found),

@@ -50,6 +50,40 @@ class LogLineParserTest {
     assertThat(kc.level()).isEqualTo(4);
   }
 
+  /**
+   * util-linux dmesg --time-format=iso: the message right after the time; an rsyslog ISO stamp (a
+   * dot before the fraction) still has its host and tag.
+   */
+  @Test
+  void dmesgIsoTime() {
+    LogLineParser.Parsed a =
+        LogLineParser.parse("2026-12-07T23:43:19,123456+00:00 BUG: unable to handle page fault");
+    assertThat(a.text()).isEqualTo("BUG: unable to handle page fault");
+    LogLineParser.Parsed b =
+        LogLineParser.parse("2026-12-07T23:43:19,123456-05:00  dump_stack+0x58/0x80");
+    assertThat(b.text()).isEqualTo(" dump_stack+0x58/0x80");
+    LogLineParser.Parsed c =
+        LogLineParser.parse("2026-12-07T23:43:19.123456+00:00 host kernel: Call Trace:");
+    assertThat(c.text()).isEqualTo("Call Trace:");
+    LogLineParser.Parsed d =
+        LogLineParser.parse("2026-12-07T23:43:19.123456+00:00 BUG: not dmesg's");
+    assertThat(d.text()).startsWith("2026-12-07T23:43:19.123456+00:00 ");
+  }
+
+  /** util-linux dmesg --time-format=delta: "[< 0.000123>]" before each message. */
+  @Test
+  void dmesgDeltaTime() {
+    LogLineParser.Parsed a = LogLineParser.parse("[<    0.000123>] BUG: unable to handle");
+    assertThat(a.text()).isEqualTo("BUG: unable to handle");
+    LogLineParser.Parsed b = LogLineParser.parse("[<   12.500000>]  do_one_initcall+0x41/0x200");
+    assertThat(b.text()).isEqualTo(" do_one_initcall+0x41/0x200");
+    // a frame's address in brackets is no time
+    LogLineParser.Parsed c = LogLineParser.parse("[<ffffffff81554521>] dump_stack+0x40/0x50");
+    assertThat(c.text()).startsWith("[<ffffffff81554521>]");
+    LogLineParser.Parsed d = LogLineParser.parse("[<80101234>] (show_stack) from [<8010abcd>]");
+    assertThat(d.text()).startsWith("[<80101234>]");
+  }
+
   @Test
   void syslogAndJournal() {
     LogLineParser.Parsed a =
