@@ -11,8 +11,8 @@ import org.ktriage.model.Diagnosis;
 
 /**
  * Reports that say two things, on real reports of the wild corpus (docs/class-conventions.md): a
- * #GP that KASAN decodes to a NULL pointer plus an offset, a stall that a fatal SError ends, a soft
- * lockup inside kfree()'s kmemleak bookkeeping.
+ * #GP that KASAN decodes to a NULL pointer plus an offset, a soft lockup inside kfree()'s kmemleak
+ * bookkeeping.
  */
 class TwoSidedReportsClassTest {
 
@@ -49,14 +49,6 @@ class TwoSidedReportsClassTest {
                 Ingest.read(
                     List.of(Shared.file("corpus/syzkaller/report/514")), Strictness.LENIENT));
     assertThat(d.failureClass().id()).isEqualTo("gpf");
-  }
-
-  @Test
-  void aFatalSerrorAfterAStallHeaderIsTheFailure() throws Exception {
-    // "rcu: INFO: rcu_preempt self-detected stall on CPU", then "SError Interrupt on CPU0" in
-    // tegra_pcie_isr and "Kernel panic - not syncing: Asynchronous SError Interrupt"
-    Diagnosis d = ofWild("5.x-arm64-pci-tegra-suspend-afi-irq-unmasked-serror.txt");
-    assertThat(d.failureClass().id()).isEqualTo("mce");
   }
 
   @Test

@@ -31,15 +31,7 @@ final class FirstReport {
     return of(CauseLinks.incident(f.reports(), f.report().log()));
   }
 
-  /**
-   * The report with the earliest onset; ties keep log order; null for no report. A fatal hardware
-   * error the incident ends on (x86 "Machine Check Exception", arm64 "SError Interrupt" with its
-   * panic "Asynchronous SError Interrupt") stands before the lockup, stall or hang reports printed
-   * before it: a watchdog reports a stuck CPU or task, and a CPU stalled in an access the platform
-   * then faulted (a bus error storm, a device that stopped answering) is explained by the hardware
-   * error, not the other way round (playbook §15: a fatal MCE/SError is primary for the panic it
-   * causes).
-   */
+  /** The report with the earliest onset; ties keep log order; null for no report. */
   static @Nullable ReportView of(List<ReportView> views) {
     ReportView best = null;
     long bestOnset = Long.MAX_VALUE;
@@ -59,16 +51,6 @@ final class FirstReport {
           && Detectors.VICTIM_REPORTS.contains(v.failureClass())) {
         best = v;
         bestOnset = onset;
-      }
-    }
-    if (best != null && Detectors.VICTIM_REPORTS.contains(best.failureClass())) {
-      if (views.get(views.size() - 1).failureClass() == FailureClass.MCE) {
-        // the hardware error's own report (its registers), before panic()'s dump of it
-        for (ReportView v : views.subList(views.indexOf(best) + 1, views.size())) {
-          if (v.failureClass() == FailureClass.MCE) {
-            return v;
-          }
-        }
       }
     }
     return best != null ? best : (views.isEmpty() ? null : views.get(0));
