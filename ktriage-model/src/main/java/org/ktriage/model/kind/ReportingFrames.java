@@ -1210,6 +1210,114 @@ public final class ReportingFrames {
           // caller is in
           e(ASSERTING, "^_*(\\w+_)?(assfail|asswarn|assertfail)$"),
           e(ASSERTING, "^_*(\\w+_)?assert(_\\w+)?$"),
+          // ---- Core APIs that WARN or BUG on their caller's misuse (issue 11 item 4), more
+          // families: each check is on an argument or on the calling context, so the first
+          // caller outside the family is blamed; titles still name the API (syzkaller's rules
+          // do not skip them).
+          //
+          // drivers/gpio/gpiolib.c gpiod_get_value(), gpiod_set_value() and their _raw and
+          // _array variants: WARN_ON(desc->gdev->can_sleep) (3.x: chip->can_sleep) when the
+          // caller drives a GPIO that may sleep without the _cansleep variant; the _cansleep
+          // variants might_sleep() in the caller's context; VALIDATE_DESC() checks the caller's
+          // descriptor; the legacy gpio_get_value()/gpio_set_value() (__gpio_*) run them for a
+          // GPIO number, gpiod_direction_*() set the caller's line up
+          e(ASSERTING, "^_*gpiod?_(get|set)(_raw)?(_array)?_value(_cansleep)?$"),
+          e(ASSERTING, "^gpiod_direction_(input|output)(_raw)?$"),
+          // net/core/xdp.c xdp_rxq_info_reg(), __xdp_rxq_info_reg(), xdp_rxq_info_unreg(),
+          // xdp_rxq_info_reg_mem_model(), xdp_rxq_info_unreg_mem_model(): WARN "Driver BUG" on
+          // the registration state of the driver's rx queue info
+          e(ASSERTING, "^_*xdp_rxq_info_(reg|unreg)\\w*$"),
+          // kernel-mode FPU and SIMD: arch/x86/kernel/fpu/core.c kernel_fpu_begin_mask()
+          // WARN_ON_FPU(!irq_fpu_usable()) and on a nested begin, kernel_fpu_end() on an
+          // unbalanced end; arch/arm64/kernel/fpsimd.c kernel_neon_begin() BUG_ON(!may_use_simd());
+          // arch/powerpc/kernel/process.c enable_kernel_fp(), _altivec(), _vsx(), _spe()
+          // WARN_ON(preemptible()): the SIMD user's context
+          e(
+              ASSERTING,
+              "^(_*kernel_fpu_(begin|end)(_mask)?|kernel_neon_(begin|end)"
+                  + "|enable_kernel_(fp|altivec|vsx|spe))$"),
+          // arch/s390/pci/pci_dma.c dma_update_cpu_trans() (invalidate_pt_entry()
+          // WARN_ON_ONCE on an entry that is not valid: an unmap of what was not mapped),
+          // __dma_update_trans(), dma_update_trans(), s390_dma_map_*(), s390_dma_unmap_*(): the
+          // s390 dma_map_ops carrying out the driver's map or unmap; kernel/dma/debug.c
+          // check_for_stack(), check_for_illegal_area(), check_sg_segment() (err_printk: "device
+          // driver maps memory from stack", "... from kernel text or rodata") on the driver's
+          // buffer
+          e(
+              ASSERTING,
+              "^(_*dma_update_(cpu_)?trans|(in)?validate_pt_entry|_*s390_dma_(map|unmap)_\\w+)$"),
+          e(ASSERTING, "^check_(for_stack|for_illegal_area|sg_segment)$"),
+          // the crypto API acts on the request and scatterlists its user built:
+          // crypto/aead.c crypto_aead_encrypt(), crypto_aead_decrypt(); crypto/skcipher.c,
+          // ahash.c, shash.c, akcipher.c crypto_skcipher_*(), crypto_ahash_*(), crypto_shash_*(),
+          // crypto_akcipher_*(); crypto/scatterwalk.c scatterwalk_*() copy through the user's
+          // scatterlist; the AEAD templates crypto/gcm.c crypto_gcm_*() (crypto_gcm_init_common()
+          // sg_set_buf()s the request context: BUG_ON(!virt_addr_valid(buf)) under
+          // CONFIG_DEBUG_SG, include/linux/scatterlist.h, when the user allocated it in vmalloc
+          // space), crypto/ccm.c crypto_ccm_*(), crypto/authenc.c crypto_authenc_*(), and their
+          // rfc4106/rfc4309/rfc4543 wrappers
+          e(ARGUMENT, "^crypto_(aead|skcipher|ahash|shash|akcipher|kpp|acomp|comp)_\\w+$"),
+          e(HELPER, "^scatterwalk_\\w+$"),
+          e(ARGUMENT, "^crypto_(gcm|ccm|authenc|authenc_esn|rfc4106|rfc4309|rfc4543)_\\w+$"),
+          // drivers/pci/access.c pci_bus_set_ops() swaps the ops of the bus its caller passes
+          // (under pci_lock), pci_bus_read_config_*(), pci_bus_write_config_*(),
+          // pci_read_config_*(), pci_write_config_*(), pci_user_*_config_*(): config access to
+          // the caller's bus or device
+          e(ARGUMENT, "^(pci_bus_set_ops|pci_(bus_|user_)?(read|write)_config_(byte|word|dword))$"),
+          // kernel/irq/msi.c msi_lock_descs(), msi_unlock_descs() (lock dev->msi.data->mutex of
+          // the caller's device), msi_domain_alloc_irqs*(), msi_domain_free_irqs*();
+          // drivers/pci/msi pci_enable_msi(), pci_disable_msi(), pci_enable_msix_range(),
+          // pci_disable_msix(), pci_alloc_irq_vectors*(), pci_free_irq_vectors(),
+          // pci_irq_vector(): set up or tear down the MSI of the device the driver passes
+          // (WARN_ON(!!dev->msi_enabled) on a second enable)
+          e(
+              ARGUMENT,
+              "^(msi_(un)?lock_descs|_*msi_domain_(alloc|free)_irqs\\w*|pci_(enable|disable)_msix?"
+                  + "\\w*|pci_(alloc|free)_irq_vectors\\w*|pci_irq_vector)$"),
+          // drivers/of/dynamic.c of_changeset_apply(), of_changeset_revert(),
+          // of_changeset_destroy(), __of_changeset_*(), of_changeset_attach_node() ...: apply,
+          // revert or free the changeset their caller built
+          e(ARGUMENT, "^_*of_changeset_\\w+$"),
+          // net/bluetooth/hci_core.c hci_unregister_dev(), hci_free_dev(): unregister or free
+          // the hdev the transport driver allocated, registered or not (like unregister_netdev()
+          // above); hci_register_dev() does its own work and is not listed
+          e(ARGUMENT, "^hci_(unregister|free)_dev$"),
+          // drivers/tty/serdev/core.c serdev_device_*() call the controller's ops on the serdev
+          // their driver passes, drivers/tty/serdev/serdev-ttyport.c ttyport_*() hand them to the
+          // tty; drivers/tty/tty_ioctl.c tty_driver_flush_buffer(), tty_chars_in_buffer(),
+          // tty_write_room() call the tty driver's op on the caller's tty
+          e(
+              ARGUMENT,
+              "^(serdev_device_\\w+|ttyport_\\w+|tty_(driver_flush_buffer|chars_in_buffer"
+                  + "|write_room))$"),
+          // fs/proc/generic.c proc_register() WARN "proc_dir_entry '%s/%s' already registered",
+          // remove_proc_entry() and remove_proc_subtree() WARN on a name the caller never
+          // registered or a directory it left non-empty; proc_create*(), proc_mkdir*() register
+          // the caller's entry
+          e(
+              ARGUMENT,
+              "^(proc_register|_*proc_create\\w*|proc_mkdir\\w*|remove_proc_(entry|subtree))$"),
+          // drivers/regulator/core.c regulator_disable() / _regulator_disable() WARN "unbalanced
+          // disables for %s", regulator_put() / _regulator_put(); drivers/clk/clk.c clk_disable(),
+          // clk_unprepare(), clk_core_disable(), clk_core_unprepare() WARN "%s already disabled"
+          // / "already unprepared", clk_enable(), clk_prepare(): the consumer's enable count
+          e(
+              ASSERTING,
+              "^(_*regulator_(enable|disable|put|bulk_disable|bulk_enable|force_disable)"
+                  + "|_regulator_do_disable)$"),
+          e(
+              ASSERTING,
+              "^(clk_(enable|disable|prepare|unprepare|prepare_enable|disable_unprepare)"
+                  + "|clk_core_(enable|disable|prepare|unprepare)(_lock)?)$"),
+          // drivers/base/power/qos.c dev_pm_qos_add_request(), dev_pm_qos_update_request(),
+          // dev_pm_qos_remove_request() WARN "called for already added request" / "for unknown
+          // object" on the caller's request; kernel/power/qos.c cpu_latency_qos_*_request()
+          // and pm_qos_*_request() (before v5.7) likewise
+          e(ASSERTING, "^_*dev_pm_qos_(add|update|remove)_request\\w*$"),
+          e(ASSERTING, "^(cpu_latency_qos|pm_qos)_(add|update|remove)_request\\w*$"),
+          // kernel/fork.c __put_task_struct() WARN_ON(!tsk->exit_state) and on a live usage
+          // count, put_task_struct*(): the caller's reference to a task
+          e(ASSERTING, "^_*put_task_struct\\w*$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

@@ -84,6 +84,70 @@ class ReportingFramesTest {
   }
 
   @Test
+  void coreApisThatWarnOnTheirCallersMisuseAreNotCulpritsButStayInTitles() {
+    // one name per family as real reports print them: drivers/gpio/gpiolib.c (can-sleep WARN),
+    // net/core/xdp.c ("Driver BUG"), arch/x86/kernel/fpu/core.c (FPU in softirq),
+    // arch/s390/pci/pci_dma.c and kernel/dma/debug.c (the driver's mapping), the crypto API
+    // and its AEAD templates, drivers/pci/access.c, kernel/irq/msi.c, drivers/of/dynamic.c,
+    // net/bluetooth/hci_core.c, drivers/tty/serdev, fs/proc/generic.c, drivers/regulator,
+    // drivers/clk, drivers/base/power/qos.c, kernel/fork.c
+    for (String f :
+        new String[] {
+          "gpiod_set_value",
+          "gpiod_set_raw_value_cansleep",
+          "__gpio_set_value",
+          "xdp_rxq_info_unreg",
+          "__xdp_rxq_info_reg",
+          "kernel_fpu_begin_mask",
+          "kernel_neon_begin",
+          "dma_update_cpu_trans",
+          "s390_dma_unmap_pages",
+          "check_for_illegal_area",
+          "crypto_aead_encrypt",
+          "scatterwalk_map_and_copy",
+          "crypto_gcm_init_common",
+          "pci_bus_set_ops",
+          "pci_read_config_dword",
+          "msi_lock_descs",
+          "pci_disable_msi",
+          "__of_changeset_entry_invert",
+          "hci_unregister_dev",
+          "serdev_device_write_flush",
+          "tty_driver_flush_buffer",
+          "proc_register",
+          "remove_proc_entry",
+          "_regulator_disable",
+          "clk_core_disable",
+          "dev_pm_qos_remove_request",
+          "__put_task_struct"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
+      assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
+    }
+    // their callers and neighbours stay ordinary code
+    for (String f :
+        new String[] {
+          "mxt_probe",
+          "mana_destroy_rxq",
+          "nft_pipapo_avx2_lookup",
+          "mlx5e_sq_xmit_mpwqe",
+          "crypt_message",
+          "pnv_php_disable_irq",
+          "of_pci_remove_node",
+          "hci_uart_unregister_device",
+          "qca_serdev_shutdown",
+          "gpiochip_add_data_with_key",
+          "xdp_do_redirect",
+          "pci_scan_bridge_extend",
+          "tty_port_close",
+          "crypto_alloc_aead",
+          "regulator_get_voltage"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
+    }
+  }
+
+  @Test
   void compilerClonesAreTheirSourceFunction() {
     assertThat(ReportingFrames.isReporting("usb_submit_urb.part.0")).isTrue();
     assertThat(CloneSuffixes.strip("__kernfs_remove.part.0")).isEqualTo("__kernfs_remove");
