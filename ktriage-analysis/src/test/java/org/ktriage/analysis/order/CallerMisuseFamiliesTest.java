@@ -90,6 +90,15 @@ class CallerMisuseFamiliesTest {
   }
 
   @Test
+  void freeingARegisteredNetdevBlamesTheErrorPathThatFreedIt() throws Exception {
+    // syzkaller report/578: net/core/dev.c free_netdev() BUG_ON(dev->reg_state !=
+    // NETREG_UNREGISTERED) for rtnl_newlink()'s error path
+    Primary p = shared("corpus/syzkaller/report/578");
+    assertThat(p.failureClass()).isEqualTo(FailureClass.BUG);
+    assertThat(p.function()).isEqualTo("__rtnl_newlink");
+  }
+
+  @Test
   void aWarnInsideTheRegistrationItselfIsNotHandedToTheTransport() throws Exception {
     // syzkaller report/406: the refcount WARN under hci_register_dev()'s own device_add() is
     // the Bluetooth core's, not vhci's (hci_register_dev() is not a caller-misuse entry)

@@ -1318,6 +1318,25 @@ public final class ReportingFrames {
           // kernel/fork.c __put_task_struct() WARN_ON(!tsk->exit_state) and on a live usage
           // count, put_task_struct*(): the caller's reference to a task
           e(ASSERTING, "^_*put_task_struct\\w*$"),
+          // lib/dynamic_queue_limits.c dql_completed() BUG_ON(count > num_queued -
+          // num_completed), dql_queued() BUG_ON(count > DQL_MAX_OBJECT): the byte counts a
+          // network driver reports through netdev_tx_completed_queue() and netdev_tx_sent_queue()
+          // (include/linux/netdevice.h, inline) for its own queue
+          e(ASSERTING, "^(dql_(completed|queued)|netdev_(tx_)?(completed|sent)_queue)$"),
+          // drivers/dma/dmaengine.c dma_release_channel() and the include/linux/dmaengine.h
+          // wrappers dmaengine_terminate_*(), dmaengine_synchronize(), dmaengine_pause(),
+          // dmaengine_resume(), dmaengine_slave_config(), dmaengine_prep_*(): act on the channel
+          // their caller requested (a NULL or released channel is the caller's)
+          e(
+              ARGUMENT,
+              "^(dma_release_channel|dmaengine_(terminate_\\w+|synchronize|pause|resume"
+                  + "|slave_config|prep_\\w+|submit))$"),
+          // net/core/dev.c free_netdev(): BUG_ON(dev->reg_state != NETREG_UNREGISTERED) (a
+          // WARN_ON before v5.x) when the driver frees a net_device it did not unregister
+          e(ASSERTING, "^free_netdev$"),
+          // kernel/irq_work.c irq_work_queue_on(): WARN_ON_ONCE(cpu_is_offline(cpu)) and
+          // WARN_ON_ONCE(in_nmi()) on the CPU and context its caller chose
+          e(ASSERTING, "^irq_work_queue_on$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

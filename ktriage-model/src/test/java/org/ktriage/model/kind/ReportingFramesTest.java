@@ -119,7 +119,12 @@ class ReportingFramesTest {
           "_regulator_disable",
           "clk_core_disable",
           "dev_pm_qos_remove_request",
-          "__put_task_struct"
+          "__put_task_struct",
+          "dql_completed",
+          "dma_release_channel",
+          "dmaengine_terminate_sync",
+          "free_netdev",
+          "irq_work_queue_on"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
       assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
