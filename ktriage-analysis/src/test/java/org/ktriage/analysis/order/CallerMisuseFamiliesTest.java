@@ -99,6 +99,13 @@ class CallerMisuseFamiliesTest {
   }
 
   @Test
+  void unlockingAFolioThatIsNotLockedBlamesTheFilesystem() throws Exception {
+    // syzkaller report/741: mm/filemap.c folio_unlock() VM_BUG_ON_FOLIO(!folio_test_locked())
+    // for f2fs_sync_node_pages(), the function syzkaller's title names too
+    assertThat(shared("corpus/syzkaller/report/741").function()).isEqualTo("f2fs_sync_node_pages");
+  }
+
+  @Test
   void aWarnInsideTheRegistrationItselfIsNotHandedToTheTransport() throws Exception {
     // syzkaller report/406: the refcount WARN under hci_register_dev()'s own device_add() is
     // the Bluetooth core's, not vhci's (hci_register_dev() is not a caller-misuse entry)

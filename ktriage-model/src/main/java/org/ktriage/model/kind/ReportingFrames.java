@@ -1337,6 +1337,42 @@ public final class ReportingFrames {
           // kernel/irq_work.c irq_work_queue_on(): WARN_ON_ONCE(cpu_is_offline(cpu)) and
           // WARN_ON_ONCE(in_nmi()) on the CPU and context its caller chose
           e(ASSERTING, "^irq_work_queue_on$"),
+          // mm/util.c __kvmalloc_node(), kvmalloc_node_noprof(): WARN_ON_ONCE on a size above
+          // INT_MAX ("Reject overly large allocations") that the caller computed;
+          // include/linux/thread_info.h copy_overflow(), __bad_copy_from(), __bad_copy_to():
+          // WARN "Buffer overflow detected (%d < %lu)!" for the caller's copy size
+          e(ALLOCATOR, "^_*kv[mz]alloc\\w*$"),
+          e(ASSERTING, "^(copy_overflow|__bad_copy_(from|to))$"),
+          // mm/filemap.c unlock_page(), folio_unlock() (VM_BUG_ON_FOLIO(!folio_test_locked())),
+          // end_page_writeback(), folio_end_writeback() (BUG or VM_BUG_ON when writeback was not
+          // set): the page or folio the filesystem passes
+          e(ASSERTING, "^(unlock_page|folio_unlock|end_page_writeback|folio_end_writeback)$"),
+          // fs/inode.c clear_inode(): BUG_ON(inode->i_data.nrpages), BUG_ON(!(inode->i_state &
+          // I_FREEING)), BUG_ON(inode->i_state & I_CLEAR) on what the filesystem's
+          // evict_inode() left; fs/buffer.c __brelse(), __bforget() WARN "VFS: brelse: Trying
+          // to free free buffer" on the caller's extra release
+          e(ASSERTING, "^(clear_inode|_*brelse|_*bforget)$"),
+          // drivers/of/dynamic.c of_node_put(), of_node_get(), of_node_release() ("ERROR: Bad
+          // of_node_put() on %pOF": the last reference of a node that was never allocated
+          // dynamically, dropped by the caller)
+          e(ASSERTING, "^(of_node_(put|get)|of_node_release)$"),
+          // drivers/media/common/videobuf2/videobuf2-core.c vb2_buffer_done():
+          // WARN_ON(vb->state != VB2_BUF_STATE_ACTIVE) on the buffer the driver hands back
+          e(ASSERTING, "^vb2_buffer_done$"),
+          // block/blk-mq.c blk_mq_start_request() (WARN_ON_ONCE(blk_mq_rq_state(rq) !=
+          // MQ_RQ_IDLE)), blk_mq_end_request(), __blk_mq_end_request(), blk_mq_complete_request():
+          // start or end the request the driver passes (a freed or completed request is the
+          // driver's)
+          e(ASSERTING, "^(blk_mq_(start|end|complete)_request|__blk_mq_end_request)$"),
+          // net/core/dev.c napi_enable() (BUG_ON(!test_bit(NAPI_STATE_SCHED)) on a second
+          // enable), napi_disable() (waits for the caller's NAPI instance)
+          e(ASSERTING, "^_*napi_(enable|disable)\\w*$"),
+          // drivers/base/devres.c devm_kfree() (WARN_ON(rc): "not devm memory"),
+          // devm_remove_action(), devm_release_action(), devres_destroy(), devres_release(),
+          // devres_remove(): WARN when the caller's resource is not on the device's list
+          e(
+              ASSERTING,
+              "^(devm_(kfree|remove_action|release_action)|devres_(destroy|release|remove))$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

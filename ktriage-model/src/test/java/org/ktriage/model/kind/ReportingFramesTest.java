@@ -124,7 +124,19 @@ class ReportingFramesTest {
           "dma_release_channel",
           "dmaengine_terminate_sync",
           "free_netdev",
-          "irq_work_queue_on"
+          "irq_work_queue_on",
+          "__kvmalloc_node",
+          "kvmalloc_node_noprof",
+          "copy_overflow",
+          "unlock_page",
+          "folio_unlock",
+          "clear_inode",
+          "__brelse",
+          "of_node_put",
+          "vb2_buffer_done",
+          "blk_mq_start_request",
+          "napi_enable",
+          "devm_kfree"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
       assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
