@@ -106,6 +106,19 @@ class CallerMisuseFamiliesTest {
   }
 
   @Test
+  void helpersSyzkallersTitlesPassOverHandTheBlameToTheFunctionTheTitleNames() throws Exception {
+    // report/358: a #GP in the retpoline thunk of run_timer_softirq()'s indirect call
+    // (arch/x86/lib/retpoline.S); report/568: arm64's el1_sync_handler() exception entry under
+    // a tag-based KASAN report; report/704: mm/filemap.c find_lock_entries() walking the
+    // mapping btrfs_evict_inode() truncates (the file's FRAME label); report/377: lib/vsprintf.c
+    // hex_string() formatting dlfb_usb_probe()'s buffer through dev_vprintk_emit()
+    assertThat(shared("corpus/syzkaller/report/358").function()).isEqualTo("run_timer_softirq");
+    assertThat(shared("corpus/syzkaller/report/568").function()).isEqualTo("io_submit_sqes");
+    assertThat(shared("corpus/syzkaller/report/704").function()).isEqualTo("btrfs_evict_inode");
+    assertThat(shared("corpus/syzkaller/report/377").function()).isEqualTo("dlfb_usb_probe");
+  }
+
+  @Test
   void aWarnInsideTheRegistrationItselfIsNotHandedToTheTransport() throws Exception {
     // syzkaller report/406: the refcount WARN under hci_register_dev()'s own device_add() is
     // the Bluetooth core's, not vhci's (hci_register_dev() is not a caller-misuse entry)

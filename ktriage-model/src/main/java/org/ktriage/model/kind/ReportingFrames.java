@@ -908,9 +908,9 @@ public final class ReportingFrames {
           // rb_replace_node(), __rb_erase_color(), __rb_insert_augmented(): work on the caller's
           // tree and nodes, like the list helpers
           e(HELPER, "^_*rb_(insert|erase|next|prev|first|last|replace_node)\\w*$"),
-          // drivers/base/core.c dev_printk(), _dev_err(), _dev_warn(), _dev_info() ...: format the
-          // caller's message about the caller's device
-          e(HELPER, "^_*dev_(printk|emerg|alert|crit|err|warn|notice|info)(_emit)?$"),
+          // drivers/base/core.c dev_printk(), _dev_err(), _dev_warn(), _dev_info(),
+          // dev_vprintk_emit() ...: format the caller's message about the caller's device
+          e(HELPER, "^_*dev_v?(printk|emerg|alert|crit|err|warn|notice|info)(_emit)?$"),
           // mm/util.c kmemdup(), memdup_user(), kstrdup(), kstrndup(): allocate and copy what the
           // caller passes
           e(ALLOCATOR, "^(kmemdup|memdup_user|kstrn?dup)(_nul|_const)?$"),
@@ -1373,6 +1373,102 @@ public final class ReportingFrames {
           e(
               ASSERTING,
               "^(devm_(kfree|remove_action|release_action)|devres_(destroy|release|remove))$"),
+          // ---- Helpers, primitives and checkers syzkaller's title rules pass over that the
+          // table lacked (the title names their caller; the primary now agrees):
+          //
+          // arch/x86/lib/retpoline.S __x86_indirect_thunk_<reg>, __x86_indirect_call_thunk_*,
+          // __x86_indirect_jump_thunk_*: the jump of the caller's indirect call through the
+          // function pointer it loaded (a #GP on a non-canonical pointer lands here)
+          e(HELPER, "^__x86_indirect_(thunk|call_thunk|jump_thunk|its_thunk)_\\w+$"),
+          // arch/x86/include/asm/word-at-a-time.h load_unaligned_zeropad(),
+          // include/asm-generic/word-at-a-time.h read_word_at_a_time(): the word-wise string
+          // read of strscpy() and the dcache name hashes over the caller's string;
+          // include/linux/compiler.h __read_once_word_nocheck() (READ_ONCE_NOCHECK of the
+          // unwinders)
+          e(HELPER, "^(read_word_at_a_time|load_unaligned_zeropad|__read_once_word_nocheck)$"),
+          // lib/vsprintf.c: the rest of the format helpers (hex_string() for %*ph, the %pM, %pI,
+          // %pU, %pd, %pS, %pR, %pb ... printers), which format the caller's arguments
+          e(
+              HELPER,
+              "^(hex_string|bitmap_(list_)?string|mac_address_string|ip[46]_string|ip_addr_string"
+                  + "|ip6_compressed_string|ip[46]_addr_string\\w*|uuid_string|escaped_string"
+                  + "|dentry_name|file_dentry_name|symbol_string|resource_string|special_hex_number"
+                  + "|widen_string|check_pointer\\w*|restricted_pointer|netdev_bits|address_val"
+                  + "|time_and_date|fourcc_string|flags_string|device_node_string|fwnode_string"
+                  + "|va_format|error_string|ptr_to_id|default_pointer|string_nocheck)$"),
+          // mm/page_alloc.c warn_alloc_failed() (before v4.9, the name of warn_alloc()): prints
+          // the allocation failure
+          e(REPORTER, "^warn_alloc_failed$"),
+          // kernel/locking/mutex-debug.c debug_mutex_add_waiter(), mutex_remove_waiter(); mutex.c
+          // __mutex_add_waiter(), __mutex_remove_waiter(); spinlock_debug.c do_raw_*_unlock()
+          // (spin_bug "already unlocked"); kernel/sched/core.c __task_rq_lock(), task_rq_lock():
+          // the caller's lock
+          e(LOCKING, "^_*mutex_(add|remove)_waiter$"),
+          e(LOCKING, "^do_raw_(spin|read|write)_unlock"),
+          e(LOCKING, "^_*task_rq_lock$"),
+          // fs/reiserfs/lock.c reiserfs_write_lock*(), reiserfs_write_unlock*(): the per-sb
+          // write lock taken for the caller
+          e(LOCKING, "^reiserfs_write_(un)?lock\\w*$"),
+          // kernel/time/timer.c init_timer_key(), init_timer_on_stack_key(); kernel/workqueue.c
+          // __init_work(): debugobjects' "init active object" on the timer or work the caller
+          // re-initialises (WARNING: ODEBUG bug in <caller>)
+          e(ASSERTING, "^(init_timer_key|init_timer_on_stack_key|__init_work)$"),
+          // kernel/rcu/update.c debug_lockdep_rcu_enabled(), rcu_read_lock_held() and friends:
+          // lockdep's RCU checks for the caller's rcu_dereference_check()
+          e(
+              DEBUG,
+              "^(debug_lockdep_rcu_enabled|rcu_read_lock_(bh_|sched_|any_)?held\\w*"
+                  + "|rcu_lockdep_current_cpu_online)$"),
+          // kernel/kcsan/core.c kcsan_setup_watchpoint(), kcsan_found_watchpoint(),
+          // check_access(), __tsan_*(): KCSAN's check of its instrumented caller's access
+          e(SANITIZER, "^(kcsan_(setup|found)_watchpoint|kcsan_check_\\w+|__tsan_\\w+)$"),
+          // lib/ubsan.c handle_overflow(), handle_null_ptr_deref(), handle_misaligned_access(),
+          // handle_object_size_mismatch(): UBSAN's reports for the instrumented caller
+          e(
+              SANITIZER,
+              "^(handle_overflow|handle_null_ptr_deref|handle_misaligned_access"
+                  + "|handle_object_size_mismatch)$"),
+          // lib/stackdepot.c stack_depot_fetch(), stack_depot_print(), stack_depot_snprint():
+          // read back a stack a sanitizer recorded
+          e(UNWINDER, "^(stack_depot_(fetch|print|snprint)\\w*)$"),
+          // kernel/locking/irqflag-debug.c warn_bogus_irq_restore(): WARN "raw_local_irq_restore()
+          // called with IRQs enabled" for the caller's flags
+          e(ASSERTING, "^warn_bogus_irq_restore$"),
+          // kernel/softirq.c __local_bh_enable_ip(): WARN_ON_ONCE(in_hardirq()) and on disabled
+          // interrupts when the caller re-enables bottom halves
+          e(ASSERTING, "^_*local_bh_enable(_ip)?$"),
+          // mm/slab_common.c free_large_kmalloc(), mm/slub.c __kmem_cache_alloc_node(),
+          // __kmem_cache_alloc_lru() (v6.1-v6.5), mm/memcontrol.c memcg_slab_post_alloc_hook(),
+          // memcg_slab_free_hook(); mm/page_alloc.c page_frag_free(), page_frag_alloc*();
+          // mm/mempolicy.c alloc_page_interleave(), alloc_pages_mpol(),
+          // alloc_pages_preferred_many(), folio_alloc_mpol(): allocate or free for their caller
+          e(
+              ALLOCATOR,
+              "^(free_large_kmalloc|__kmem_cache_alloc\\w*|_*memcg_slab_(post_alloc|free)_hook"
+                  + "|page_frag_free|__page_frag_cache_drain|_*page_frag_alloc\\w*"
+                  + "|alloc_page_interleave|alloc_pages_mpol\\w*|alloc_pages_preferred_many"
+                  + "|folio_alloc_mpol\\w*|alloc_pages_bulk\\w*)$"),
+          // kernel/rcu/srcutree.c cleanup_srcu_struct(): WARN_ON(srcu_readers_active()) and on
+          // pending callbacks of the caller's srcu_struct
+          e(ASSERTING, "^_*cleanup_srcu_struct\\w*$"),
+          // mm/filemap.c find_lock_entries(), find_get_entries(): walk the mapping whose pages
+          // the caller truncates or invalidates (truncate_inode_pages_range() above)
+          e(HELPER, "^find_(lock|get)_entries$"),
+          // lib/kobject.c __kobject_del() (the kobject_* entries above, underscored)
+          e(ARGUMENT, "^__kobject_\\w+$"),
+          // fs/reiserfs/prints.c __reiserfs_panic(): prints "reiserfs_panic" and BUG()s for the
+          // function whose check failed (like xfs's assfail())
+          e(ASSERTING, "^_*reiserfs_panic$"),
+          // arch/arm64/kernel/entry-common.c el1_sync_handler() (v5.9-v5.12) and entry.S el1_sync:
+          // the exception entry of a kernel fault
+          e(TRAP, "^(el1_sync_handler|el1_sync|el1_(da|ia|pc|sp_pc|undef|dbg|inv|bti|fpac))$"),
+          // include/trace/perf.h perf_trace_<event>(), include/trace/trace_events.h
+          // trace_event_raw_event_<event>(), __traceiter_<event>(), __bpf_trace_<event>(): the
+          // tracepoint probes run inside the traced caller, on the arguments it passed
+          e(
+              TRACING,
+              "^(perf_trace_(?!buf_|run_|init|destroy|event_)\\w+|trace_event_raw_event_\\w+"
+                  + "|__traceiter_\\w+|__bpf_trace_\\w+)$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

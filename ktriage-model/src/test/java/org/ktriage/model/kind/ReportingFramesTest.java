@@ -136,7 +136,26 @@ class ReportingFramesTest {
           "vb2_buffer_done",
           "blk_mq_start_request",
           "napi_enable",
-          "devm_kfree"
+          "devm_kfree",
+          "__x86_indirect_thunk_rax",
+          "read_word_at_a_time",
+          "hex_string",
+          "dev_vprintk_emit",
+          "mutex_remove_waiter",
+          "do_raw_spin_unlock",
+          "init_timer_key",
+          "debug_lockdep_rcu_enabled",
+          "kcsan_setup_watchpoint",
+          "handle_overflow",
+          "warn_bogus_irq_restore",
+          "free_large_kmalloc",
+          "alloc_page_interleave",
+          "cleanup_srcu_struct",
+          "find_lock_entries",
+          "__kobject_del",
+          "__reiserfs_panic",
+          "el1_sync_handler",
+          "perf_trace_lock"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
       assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
