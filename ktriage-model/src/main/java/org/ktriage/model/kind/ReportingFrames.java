@@ -1469,6 +1469,36 @@ public final class ReportingFrames {
               TRACING,
               "^(perf_trace_(?!buf_|run_|init|destroy|event_)\\w+|trace_event_raw_event_\\w+"
                   + "|__traceiter_\\w+|__bpf_trace_\\w+)$"),
+          // kernel/locking/lockdep.c print_unlock_imbalance_bug() ("bad unlock balance"),
+          // print_lock_contention_bug(), print_freed_lock_bug() ("held lock freed"),
+          // print_held_locks_bug(), print_irq_inversion_bug(), print_bad_irq_dependency(),
+          // print_collision(), hlock_class(): lockdep's reports and lookups for the caller's lock
+          e(
+              DEBUG,
+              "^(print_(unlock_imbalance|lock_contention|freed_lock|held_locks|irq_inversion)_bug"
+                  + "|print_bad_irq_dependency|print_collision|hlock_class)$"),
+          // mm/kmemleak.c kmemleak_alloc(), kmemleak_vmalloc(), kmemleak_alloc_percpu(),
+          // kmemleak_alloc_phys(), create_object(), __create_object(), __alloc_object(): the
+          // tracking kmemleak's allocation hooks record for the allocating caller (a leak's
+          // backtrace starts in them); mm/percpu.c pcpu_mem_zalloc() allocates for its caller
+          e(
+              DEBUG,
+              "^(kmemleak_(alloc|vmalloc|alloc_percpu|alloc_phys|alloc_recursive)\\w*"
+                  + "|_*create_object|__alloc_object|__link_object)$"),
+          e(ALLOCATOR, "^pcpu_mem_zalloc$"),
+          // include/linux/rcupdate.h rcu_preempt_sleep_check(), rcu_sleep_check():
+          // RCU_LOCKDEP_WARN "Illegal context switch in RCU read-side critical section" from the
+          // caller's might_sleep()
+          e(ASSERTING, "^rcu_(preempt_)?sleep_check$"),
+          // arch/x86/lib/rwsem.S call_rwsem_down_read_failed(), call_rwsem_down_write_failed(),
+          // call_rwsem_wake() (before v4.20): the rwsem slow paths' thunks; drivers/tty/
+          // tty_ldsem.c ldsem_down_read(), ldsem_down_write(), down_write_failed(): the tty line
+          // discipline semaphore, taken for the caller
+          e(LOCKING, "^call_rwsem_\\w+$"),
+          e(LOCKING, "^(_*ldsem_\\w+|down_(read|write)_failed)$"),
+          // net/core/dev.c synchronize_net(): synchronize_rcu() or its expedited form for the
+          // caller
+          e(SCHEDULER, "^synchronize_net$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

@@ -155,7 +155,16 @@ class ReportingFramesTest {
           "__kobject_del",
           "__reiserfs_panic",
           "el1_sync_handler",
-          "perf_trace_lock"
+          "perf_trace_lock",
+          "print_unlock_imbalance_bug",
+          "hlock_class",
+          "kmemleak_alloc",
+          "create_object",
+          "pcpu_mem_zalloc",
+          "rcu_preempt_sleep_check",
+          "call_rwsem_down_read_failed",
+          "ldsem_down_write",
+          "synchronize_net"
         }) {
       assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
       assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
