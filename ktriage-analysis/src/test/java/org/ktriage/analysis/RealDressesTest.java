@@ -101,12 +101,16 @@ class RealDressesTest {
             "arm32-warn-notime-openbmc107.txt",
             "https://github.com/openbmc/openbmc/issues/107",
             FailureClass.WARNING,
-            "__local_bh_enable_ip"),
+            // kernel/softirq.c __local_bh_enable_ip() WARNs on its caller's context (hardirq or
+            // interrupts disabled): the blame is the caller, dst_alloc() (ReportingFrames)
+            "dst_alloc"),
         new Dress(
             "arm64-libretech8.txt",
             "https://github.com/libre-computer-project/libretech-linux/issues/8",
             FailureClass.PAGE_FAULT,
-            "page_frag_alloc_align"),
+            // pc in mm/page_alloc.c page_frag_alloc_align(), an allocator (ReportingFrames): the
+            // excerpt has no trace, the link register names the caller
+            "free_reserved_area"),
         new Dress(
             "avm-mips-warning-at-freetz3.txt",
             "https://github.com/Freetz-NG/freetz-ng/issues/3",
@@ -166,7 +170,9 @@ class RealDressesTest {
             "lava-arm32-kernelci199.txt",
             "https://github.com/kernelci/kernelci-project/issues/199",
             FailureClass.NULL_DEREF,
-            "__kmem_cache_alloc_node"),
+            // pc and lr both in mm/slub.c __kmem_cache_alloc_node(), the slab allocator's body
+            // (ReportingFrames): the excerpt shows no caller
+            null),
         new Dress(
             "old-ip-uksm18.txt",
             "https://github.com/dolohow/uksm/issues/18",

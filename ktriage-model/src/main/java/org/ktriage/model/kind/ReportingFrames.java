@@ -914,9 +914,9 @@ public final class ReportingFrames {
           // rb_replace_node(), __rb_erase_color(), __rb_insert_augmented(): work on the caller's
           // tree and nodes, like the list helpers
           e(HELPER, "^_*rb_(insert|erase|next|prev|first|last|replace_node)\\w*$"),
-          // drivers/base/core.c dev_printk(), _dev_err(), _dev_warn(), _dev_info() ...: format the
-          // caller's message about the caller's device
-          e(HELPER, "^_*dev_(printk|emerg|alert|crit|err|warn|notice|info)(_emit)?$"),
+          // drivers/base/core.c dev_printk(), _dev_err(), _dev_warn(), _dev_info(),
+          // dev_vprintk_emit() ...: format the caller's message about the caller's device
+          e(HELPER, "^_*dev_v?(printk|emerg|alert|crit|err|warn|notice|info)(_emit)?$"),
           // mm/util.c kmemdup(), memdup_user(), kstrdup(), kstrndup(): allocate and copy what the
           // caller passes
           e(ALLOCATOR, "^(kmemdup|memdup_user|kstrn?dup)(_nul|_const)?$"),
@@ -1216,6 +1216,295 @@ public final class ReportingFrames {
           // caller is in
           e(ASSERTING, "^_*(\\w+_)?(assfail|asswarn|assertfail)$"),
           e(ASSERTING, "^_*(\\w+_)?assert(_\\w+)?$"),
+          // ---- Core APIs that WARN or BUG on their caller's misuse (issue 11 item 4), more
+          // families: each check is on an argument or on the calling context, so the first
+          // caller outside the family is blamed; titles still name the API (syzkaller's rules
+          // do not skip them).
+          //
+          // drivers/gpio/gpiolib.c gpiod_get_value(), gpiod_set_value() and their _raw and
+          // _array variants: WARN_ON(desc->gdev->can_sleep) (3.x: chip->can_sleep) when the
+          // caller drives a GPIO that may sleep without the _cansleep variant; the _cansleep
+          // variants might_sleep() in the caller's context; VALIDATE_DESC() checks the caller's
+          // descriptor; the legacy gpio_get_value()/gpio_set_value() (__gpio_*) run them for a
+          // GPIO number, gpiod_direction_*() set the caller's line up
+          e(ASSERTING, "^_*gpiod?_(get|set)(_raw)?(_array)?_value(_cansleep)?$"),
+          e(ASSERTING, "^gpiod_direction_(input|output)(_raw)?$"),
+          // net/core/xdp.c xdp_rxq_info_reg(), __xdp_rxq_info_reg(), xdp_rxq_info_unreg(),
+          // xdp_rxq_info_reg_mem_model(), xdp_rxq_info_unreg_mem_model(): WARN "Driver BUG" on
+          // the registration state of the driver's rx queue info
+          e(ASSERTING, "^_*xdp_rxq_info_(reg|unreg)\\w*$"),
+          // kernel-mode FPU and SIMD: arch/x86/kernel/fpu/core.c kernel_fpu_begin_mask()
+          // WARN_ON_FPU(!irq_fpu_usable()) and on a nested begin, kernel_fpu_end() on an
+          // unbalanced end; arch/arm64/kernel/fpsimd.c kernel_neon_begin() BUG_ON(!may_use_simd());
+          // arch/powerpc/kernel/process.c enable_kernel_fp(), _altivec(), _vsx(), _spe()
+          // WARN_ON(preemptible()): the SIMD user's context
+          e(
+              ASSERTING,
+              "^(_*kernel_fpu_(begin|end)(_mask)?|kernel_neon_(begin|end)"
+                  + "|enable_kernel_(fp|altivec|vsx|spe))$"),
+          // arch/s390/pci/pci_dma.c dma_update_cpu_trans() (invalidate_pt_entry()
+          // WARN_ON_ONCE on an entry that is not valid: an unmap of what was not mapped),
+          // __dma_update_trans(), dma_update_trans(), s390_dma_map_*(), s390_dma_unmap_*(): the
+          // s390 dma_map_ops carrying out the driver's map or unmap; kernel/dma/debug.c
+          // check_for_stack(), check_for_illegal_area(), check_sg_segment() (err_printk: "device
+          // driver maps memory from stack", "... from kernel text or rodata") on the driver's
+          // buffer
+          e(
+              ASSERTING,
+              "^(_*dma_update_(cpu_)?trans|(in)?validate_pt_entry|_*s390_dma_(map|unmap)_\\w+)$"),
+          e(ASSERTING, "^check_(for_stack|for_illegal_area|sg_segment)$"),
+          // the crypto API acts on the request and scatterlists its user built:
+          // crypto/aead.c crypto_aead_encrypt(), crypto_aead_decrypt(); crypto/skcipher.c,
+          // ahash.c, shash.c, akcipher.c crypto_skcipher_*(), crypto_ahash_*(), crypto_shash_*(),
+          // crypto_akcipher_*(); crypto/scatterwalk.c scatterwalk_*() copy through the user's
+          // scatterlist; the AEAD templates crypto/gcm.c crypto_gcm_*() (crypto_gcm_init_common()
+          // sg_set_buf()s the request context: BUG_ON(!virt_addr_valid(buf)) under
+          // CONFIG_DEBUG_SG, include/linux/scatterlist.h, when the user allocated it in vmalloc
+          // space), crypto/ccm.c crypto_ccm_*(), crypto/authenc.c crypto_authenc_*(), and their
+          // rfc4106/rfc4309/rfc4543 wrappers
+          e(ARGUMENT, "^crypto_(aead|skcipher|ahash|shash|akcipher|kpp|acomp|comp)_\\w+$"),
+          e(HELPER, "^scatterwalk_\\w+$"),
+          e(ARGUMENT, "^crypto_(gcm|ccm|authenc|authenc_esn|rfc4106|rfc4309|rfc4543)_\\w+$"),
+          // drivers/pci/access.c pci_bus_set_ops() swaps the ops of the bus its caller passes
+          // (under pci_lock), pci_bus_read_config_*(), pci_bus_write_config_*(),
+          // pci_read_config_*(), pci_write_config_*(), pci_user_*_config_*(): config access to
+          // the caller's bus or device
+          e(ARGUMENT, "^(pci_bus_set_ops|pci_(bus_|user_)?(read|write)_config_(byte|word|dword))$"),
+          // kernel/irq/msi.c msi_lock_descs(), msi_unlock_descs() (lock dev->msi.data->mutex of
+          // the caller's device), msi_domain_alloc_irqs*(), msi_domain_free_irqs*();
+          // drivers/pci/msi pci_enable_msi(), pci_disable_msi(), pci_enable_msix_range(),
+          // pci_disable_msix(), pci_alloc_irq_vectors*(), pci_free_irq_vectors(),
+          // pci_irq_vector(): set up or tear down the MSI of the device the driver passes
+          // (WARN_ON(!!dev->msi_enabled) on a second enable)
+          e(
+              ARGUMENT,
+              "^(msi_(un)?lock_descs|_*msi_domain_(alloc|free)_irqs\\w*|pci_(enable|disable)_msix?"
+                  + "\\w*|pci_(alloc|free)_irq_vectors\\w*|pci_irq_vector)$"),
+          // drivers/of/dynamic.c of_changeset_apply(), of_changeset_revert(),
+          // of_changeset_destroy(), __of_changeset_*(), of_changeset_attach_node() ...: apply,
+          // revert or free the changeset their caller built
+          e(ARGUMENT, "^_*of_changeset_\\w+$"),
+          // net/bluetooth/hci_core.c hci_unregister_dev(), hci_free_dev(): unregister or free
+          // the hdev the transport driver allocated, registered or not (like unregister_netdev()
+          // above); hci_register_dev() does its own work and is not listed
+          e(ARGUMENT, "^hci_(unregister|free)_dev$"),
+          // drivers/tty/serdev/core.c serdev_device_*() call the controller's ops on the serdev
+          // their driver passes, drivers/tty/serdev/serdev-ttyport.c ttyport_*() hand them to the
+          // tty; drivers/tty/tty_ioctl.c tty_driver_flush_buffer(), tty_chars_in_buffer(),
+          // tty_write_room() call the tty driver's op on the caller's tty
+          e(
+              ARGUMENT,
+              "^(serdev_device_\\w+|ttyport_\\w+|tty_(driver_flush_buffer|chars_in_buffer"
+                  + "|write_room))$"),
+          // fs/proc/generic.c proc_register() WARN "proc_dir_entry '%s/%s' already registered",
+          // remove_proc_entry() and remove_proc_subtree() WARN on a name the caller never
+          // registered or a directory it left non-empty; proc_create*(), proc_mkdir*() register
+          // the caller's entry
+          e(
+              ARGUMENT,
+              "^(proc_register|_*proc_create\\w*|proc_mkdir\\w*|remove_proc_(entry|subtree))$"),
+          // drivers/regulator/core.c regulator_disable() / _regulator_disable() WARN "unbalanced
+          // disables for %s", regulator_put() / _regulator_put(); drivers/clk/clk.c clk_disable(),
+          // clk_unprepare(), clk_core_disable(), clk_core_unprepare() WARN "%s already disabled"
+          // / "already unprepared", clk_enable(), clk_prepare(): the consumer's enable count
+          e(
+              ASSERTING,
+              "^(_*regulator_(enable|disable|put|bulk_disable|bulk_enable|force_disable)"
+                  + "|_regulator_do_disable)$"),
+          e(
+              ASSERTING,
+              "^(clk_(enable|disable|prepare|unprepare|prepare_enable|disable_unprepare)"
+                  + "|clk_core_(enable|disable|prepare|unprepare)(_lock)?)$"),
+          // drivers/base/power/qos.c dev_pm_qos_add_request(), dev_pm_qos_update_request(),
+          // dev_pm_qos_remove_request() WARN "called for already added request" / "for unknown
+          // object" on the caller's request; kernel/power/qos.c cpu_latency_qos_*_request()
+          // and pm_qos_*_request() (before v5.7) likewise
+          e(ASSERTING, "^_*dev_pm_qos_(add|update|remove)_request\\w*$"),
+          e(ASSERTING, "^(cpu_latency_qos|pm_qos)_(add|update|remove)_request\\w*$"),
+          // kernel/fork.c __put_task_struct() WARN_ON(!tsk->exit_state) and on a live usage
+          // count, put_task_struct*(): the caller's reference to a task
+          e(ASSERTING, "^_*put_task_struct\\w*$"),
+          // lib/dynamic_queue_limits.c dql_completed() BUG_ON(count > num_queued -
+          // num_completed), dql_queued() BUG_ON(count > DQL_MAX_OBJECT): the byte counts a
+          // network driver reports through netdev_tx_completed_queue() and netdev_tx_sent_queue()
+          // (include/linux/netdevice.h, inline) for its own queue
+          e(ASSERTING, "^(dql_(completed|queued)|netdev_(tx_)?(completed|sent)_queue)$"),
+          // drivers/dma/dmaengine.c dma_release_channel() and the include/linux/dmaengine.h
+          // wrappers dmaengine_terminate_*(), dmaengine_synchronize(), dmaengine_pause(),
+          // dmaengine_resume(), dmaengine_slave_config(), dmaengine_prep_*(): act on the channel
+          // their caller requested (a NULL or released channel is the caller's)
+          e(
+              ARGUMENT,
+              "^(dma_release_channel|dmaengine_(terminate_\\w+|synchronize|pause|resume"
+                  + "|slave_config|prep_\\w+|submit))$"),
+          // net/core/dev.c free_netdev(): BUG_ON(dev->reg_state != NETREG_UNREGISTERED) (a
+          // WARN_ON before v5.x) when the driver frees a net_device it did not unregister
+          e(ASSERTING, "^free_netdev$"),
+          // kernel/irq_work.c irq_work_queue_on(): WARN_ON_ONCE(cpu_is_offline(cpu)) and
+          // WARN_ON_ONCE(in_nmi()) on the CPU and context its caller chose
+          e(ASSERTING, "^irq_work_queue_on$"),
+          // mm/util.c __kvmalloc_node(), kvmalloc_node_noprof(): WARN_ON_ONCE on a size above
+          // INT_MAX ("Reject overly large allocations") that the caller computed;
+          // include/linux/thread_info.h copy_overflow(), __bad_copy_from(), __bad_copy_to():
+          // WARN "Buffer overflow detected (%d < %lu)!" for the caller's copy size
+          e(ALLOCATOR, "^_*kv[mz]alloc\\w*$"),
+          e(ASSERTING, "^(copy_overflow|__bad_copy_(from|to))$"),
+          // mm/filemap.c unlock_page(), folio_unlock() (VM_BUG_ON_FOLIO(!folio_test_locked())),
+          // end_page_writeback(), folio_end_writeback() (BUG or VM_BUG_ON when writeback was not
+          // set): the page or folio the filesystem passes
+          e(ASSERTING, "^(unlock_page|folio_unlock|end_page_writeback|folio_end_writeback)$"),
+          // fs/inode.c clear_inode(): BUG_ON(inode->i_data.nrpages), BUG_ON(!(inode->i_state &
+          // I_FREEING)), BUG_ON(inode->i_state & I_CLEAR) on what the filesystem's
+          // evict_inode() left; fs/buffer.c __brelse(), __bforget() WARN "VFS: brelse: Trying
+          // to free free buffer" on the caller's extra release
+          e(ASSERTING, "^(clear_inode|_*brelse|_*bforget)$"),
+          // drivers/of/dynamic.c of_node_put(), of_node_get(), of_node_release() ("ERROR: Bad
+          // of_node_put() on %pOF": the last reference of a node that was never allocated
+          // dynamically, dropped by the caller)
+          e(ASSERTING, "^(of_node_(put|get)|of_node_release)$"),
+          // drivers/media/common/videobuf2/videobuf2-core.c vb2_buffer_done():
+          // WARN_ON(vb->state != VB2_BUF_STATE_ACTIVE) on the buffer the driver hands back
+          e(ASSERTING, "^vb2_buffer_done$"),
+          // block/blk-mq.c blk_mq_start_request() (WARN_ON_ONCE(blk_mq_rq_state(rq) !=
+          // MQ_RQ_IDLE)), blk_mq_end_request(), __blk_mq_end_request(), blk_mq_complete_request():
+          // start or end the request the driver passes (a freed or completed request is the
+          // driver's)
+          e(ASSERTING, "^(blk_mq_(start|end|complete)_request|__blk_mq_end_request)$"),
+          // net/core/dev.c napi_enable() (BUG_ON(!test_bit(NAPI_STATE_SCHED)) on a second
+          // enable), napi_disable() (waits for the caller's NAPI instance)
+          e(ASSERTING, "^_*napi_(enable|disable)\\w*$"),
+          // drivers/base/devres.c devm_kfree() (WARN_ON(rc): "not devm memory"),
+          // devm_remove_action(), devm_release_action(), devres_destroy(), devres_release(),
+          // devres_remove(): WARN when the caller's resource is not on the device's list
+          e(
+              ASSERTING,
+              "^(devm_(kfree|remove_action|release_action)|devres_(destroy|release|remove))$"),
+          // ---- Helpers, primitives and checkers syzkaller's title rules pass over that the
+          // table lacked (the title names their caller; the primary now agrees):
+          //
+          // arch/x86/lib/retpoline.S __x86_indirect_thunk_<reg>, __x86_indirect_call_thunk_*,
+          // __x86_indirect_jump_thunk_*: the jump of the caller's indirect call through the
+          // function pointer it loaded (a #GP on a non-canonical pointer lands here)
+          e(HELPER, "^__x86_indirect_(thunk|call_thunk|jump_thunk|its_thunk)_\\w+$"),
+          // arch/x86/include/asm/word-at-a-time.h load_unaligned_zeropad(),
+          // include/asm-generic/word-at-a-time.h read_word_at_a_time(): the word-wise string
+          // read of strscpy() and the dcache name hashes over the caller's string;
+          // include/linux/compiler.h __read_once_word_nocheck() (READ_ONCE_NOCHECK of the
+          // unwinders)
+          e(HELPER, "^(read_word_at_a_time|load_unaligned_zeropad|__read_once_word_nocheck)$"),
+          // lib/vsprintf.c: the rest of the format helpers (hex_string() for %*ph, the %pM, %pI,
+          // %pU, %pd, %pS, %pR, %pb ... printers), which format the caller's arguments
+          e(
+              HELPER,
+              "^(hex_string|bitmap_(list_)?string|mac_address_string|ip[46]_string|ip_addr_string"
+                  + "|ip6_compressed_string|ip[46]_addr_string\\w*|uuid_string|escaped_string"
+                  + "|dentry_name|file_dentry_name|symbol_string|resource_string|special_hex_number"
+                  + "|widen_string|check_pointer\\w*|restricted_pointer|netdev_bits|address_val"
+                  + "|time_and_date|fourcc_string|flags_string|device_node_string|fwnode_string"
+                  + "|va_format|error_string|ptr_to_id|default_pointer|string_nocheck)$"),
+          // mm/page_alloc.c warn_alloc_failed() (before v4.9, the name of warn_alloc()): prints
+          // the allocation failure
+          e(REPORTER, "^warn_alloc_failed$"),
+          // kernel/locking/mutex-debug.c debug_mutex_add_waiter(), mutex_remove_waiter(); mutex.c
+          // __mutex_add_waiter(), __mutex_remove_waiter(); spinlock_debug.c do_raw_*_unlock()
+          // (spin_bug "already unlocked"); kernel/sched/core.c __task_rq_lock(), task_rq_lock():
+          // the caller's lock
+          e(LOCKING, "^_*mutex_(add|remove)_waiter$"),
+          e(LOCKING, "^do_raw_(spin|read|write)_unlock"),
+          e(LOCKING, "^_*task_rq_lock$"),
+          // fs/reiserfs/lock.c reiserfs_write_lock*(), reiserfs_write_unlock*(): the per-sb
+          // write lock taken for the caller
+          e(LOCKING, "^reiserfs_write_(un)?lock\\w*$"),
+          // kernel/time/timer.c init_timer_key(), init_timer_on_stack_key(); kernel/workqueue.c
+          // __init_work(): debugobjects' "init active object" on the timer or work the caller
+          // re-initialises (WARNING: ODEBUG bug in <caller>)
+          e(ASSERTING, "^(init_timer_key|init_timer_on_stack_key|__init_work)$"),
+          // kernel/rcu/update.c debug_lockdep_rcu_enabled(), rcu_read_lock_held() and friends:
+          // lockdep's RCU checks for the caller's rcu_dereference_check()
+          e(
+              DEBUG,
+              "^(debug_lockdep_rcu_enabled|rcu_read_lock_(bh_|sched_|any_)?held\\w*"
+                  + "|rcu_lockdep_current_cpu_online)$"),
+          // kernel/kcsan/core.c kcsan_setup_watchpoint(), kcsan_found_watchpoint(),
+          // check_access(), __tsan_*(): KCSAN's check of its instrumented caller's access
+          e(SANITIZER, "^(kcsan_(setup|found)_watchpoint|kcsan_check_\\w+|__tsan_\\w+)$"),
+          // lib/ubsan.c handle_overflow(), handle_null_ptr_deref(), handle_misaligned_access(),
+          // handle_object_size_mismatch(): UBSAN's reports for the instrumented caller
+          e(
+              SANITIZER,
+              "^(handle_overflow|handle_null_ptr_deref|handle_misaligned_access"
+                  + "|handle_object_size_mismatch)$"),
+          // lib/stackdepot.c stack_depot_fetch(), stack_depot_print(), stack_depot_snprint():
+          // read back a stack a sanitizer recorded
+          e(UNWINDER, "^(stack_depot_(fetch|print|snprint)\\w*)$"),
+          // kernel/locking/irqflag-debug.c warn_bogus_irq_restore(): WARN "raw_local_irq_restore()
+          // called with IRQs enabled" for the caller's flags
+          e(ASSERTING, "^warn_bogus_irq_restore$"),
+          // kernel/softirq.c __local_bh_enable_ip(): WARN_ON_ONCE(in_hardirq()) and on disabled
+          // interrupts when the caller re-enables bottom halves
+          e(ASSERTING, "^_*local_bh_enable(_ip)?$"),
+          // mm/slab_common.c free_large_kmalloc(), mm/slub.c __kmem_cache_alloc_node(),
+          // __kmem_cache_alloc_lru() (v6.1-v6.5), mm/memcontrol.c memcg_slab_post_alloc_hook(),
+          // memcg_slab_free_hook(); mm/page_alloc.c page_frag_free(), page_frag_alloc*();
+          // mm/mempolicy.c alloc_page_interleave(), alloc_pages_mpol(),
+          // alloc_pages_preferred_many(), folio_alloc_mpol(): allocate or free for their caller
+          e(
+              ALLOCATOR,
+              "^(free_large_kmalloc|__kmem_cache_alloc\\w*|_*memcg_slab_(post_alloc|free)_hook"
+                  + "|page_frag_free|__page_frag_cache_drain|_*page_frag_alloc\\w*"
+                  + "|alloc_page_interleave|alloc_pages_mpol\\w*|alloc_pages_preferred_many"
+                  + "|folio_alloc_mpol\\w*|alloc_pages_bulk\\w*)$"),
+          // kernel/rcu/srcutree.c cleanup_srcu_struct(): WARN_ON(srcu_readers_active()) and on
+          // pending callbacks of the caller's srcu_struct
+          e(ASSERTING, "^_*cleanup_srcu_struct\\w*$"),
+          // mm/filemap.c find_lock_entries(), find_get_entries(): walk the mapping whose pages
+          // the caller truncates or invalidates (truncate_inode_pages_range() above)
+          e(HELPER, "^find_(lock|get)_entries$"),
+          // lib/kobject.c __kobject_del() (the kobject_* entries above, underscored)
+          e(ARGUMENT, "^__kobject_\\w+$"),
+          // fs/reiserfs/prints.c __reiserfs_panic(): prints "reiserfs_panic" and BUG()s for the
+          // function whose check failed (like xfs's assfail())
+          e(ASSERTING, "^_*reiserfs_panic$"),
+          // arch/arm64/kernel/entry-common.c el1_sync_handler() (v5.9-v5.12) and entry.S el1_sync:
+          // the exception entry of a kernel fault
+          e(TRAP, "^(el1_sync_handler|el1_sync|el1_(da|ia|pc|sp_pc|undef|dbg|inv|bti|fpac))$"),
+          // include/trace/perf.h perf_trace_<event>(), include/trace/trace_events.h
+          // trace_event_raw_event_<event>(), __traceiter_<event>(), __bpf_trace_<event>(): the
+          // tracepoint probes run inside the traced caller, on the arguments it passed
+          e(
+              TRACING,
+              "^(perf_trace_(?!buf_|run_|init|destroy|event_)\\w+|trace_event_raw_event_\\w+"
+                  + "|__traceiter_\\w+|__bpf_trace_\\w+)$"),
+          // kernel/locking/lockdep.c print_unlock_imbalance_bug() ("bad unlock balance"),
+          // print_lock_contention_bug(), print_freed_lock_bug() ("held lock freed"),
+          // print_held_locks_bug(), print_irq_inversion_bug(), print_bad_irq_dependency(),
+          // print_collision(), hlock_class(): lockdep's reports and lookups for the caller's lock
+          e(
+              DEBUG,
+              "^(print_(unlock_imbalance|lock_contention|freed_lock|held_locks|irq_inversion)_bug"
+                  + "|print_bad_irq_dependency|print_collision|hlock_class)$"),
+          // mm/kmemleak.c kmemleak_alloc(), kmemleak_vmalloc(), kmemleak_alloc_percpu(),
+          // kmemleak_alloc_phys(), create_object(), __create_object(), __alloc_object(): the
+          // tracking kmemleak's allocation hooks record for the allocating caller (a leak's
+          // backtrace starts in them); mm/percpu.c pcpu_mem_zalloc() allocates for its caller
+          e(
+              DEBUG,
+              "^(kmemleak_(alloc|vmalloc|alloc_percpu|alloc_phys|alloc_recursive)\\w*"
+                  + "|_*create_object|__alloc_object|__link_object)$"),
+          e(ALLOCATOR, "^pcpu_mem_zalloc$"),
+          // include/linux/rcupdate.h rcu_preempt_sleep_check(), rcu_sleep_check():
+          // RCU_LOCKDEP_WARN "Illegal context switch in RCU read-side critical section" from the
+          // caller's might_sleep()
+          e(ASSERTING, "^rcu_(preempt_)?sleep_check$"),
+          // arch/x86/lib/rwsem.S call_rwsem_down_read_failed(), call_rwsem_down_write_failed(),
+          // call_rwsem_wake() (before v4.20): the rwsem slow paths' thunks; drivers/tty/
+          // tty_ldsem.c ldsem_down_read(), ldsem_down_write(), down_write_failed(): the tty line
+          // discipline semaphore, taken for the caller
+          e(LOCKING, "^call_rwsem_\\w+$"),
+          e(LOCKING, "^(_*ldsem_\\w+|down_(read|write)_failed)$"),
+          // net/core/dev.c synchronize_net(): synchronize_rcu() or its expedited form for the
+          // caller
+          e(SCHEDULER, "^synchronize_net$"),
           // Out-of-tree assertion paths that print their caller's failed assertion and stack,
           // then park the thread: ZFS's SPL spl_panic() ("PANIC at file:line:func()", then
           // spl_dumpstack(); module/os/linux/spl/spl-err.c), the SPL before 0.6.3

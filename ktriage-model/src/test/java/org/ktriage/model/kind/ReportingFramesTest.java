@@ -84,6 +84,115 @@ class ReportingFramesTest {
   }
 
   @Test
+  void coreApisThatWarnOnTheirCallersMisuseAreNotCulpritsButStayInTitles() {
+    // one name per family as real reports print them: drivers/gpio/gpiolib.c (can-sleep WARN),
+    // net/core/xdp.c ("Driver BUG"), arch/x86/kernel/fpu/core.c (FPU in softirq),
+    // arch/s390/pci/pci_dma.c and kernel/dma/debug.c (the driver's mapping), the crypto API
+    // and its AEAD templates, drivers/pci/access.c, kernel/irq/msi.c, drivers/of/dynamic.c,
+    // net/bluetooth/hci_core.c, drivers/tty/serdev, fs/proc/generic.c, drivers/regulator,
+    // drivers/clk, drivers/base/power/qos.c, kernel/fork.c
+    for (String f :
+        new String[] {
+          "gpiod_set_value",
+          "gpiod_set_raw_value_cansleep",
+          "__gpio_set_value",
+          "xdp_rxq_info_unreg",
+          "__xdp_rxq_info_reg",
+          "kernel_fpu_begin_mask",
+          "kernel_neon_begin",
+          "dma_update_cpu_trans",
+          "s390_dma_unmap_pages",
+          "check_for_illegal_area",
+          "crypto_aead_encrypt",
+          "scatterwalk_map_and_copy",
+          "crypto_gcm_init_common",
+          "pci_bus_set_ops",
+          "pci_read_config_dword",
+          "msi_lock_descs",
+          "pci_disable_msi",
+          "__of_changeset_entry_invert",
+          "hci_unregister_dev",
+          "serdev_device_write_flush",
+          "tty_driver_flush_buffer",
+          "proc_register",
+          "remove_proc_entry",
+          "_regulator_disable",
+          "clk_core_disable",
+          "dev_pm_qos_remove_request",
+          "__put_task_struct",
+          "dql_completed",
+          "dma_release_channel",
+          "dmaengine_terminate_sync",
+          "free_netdev",
+          "irq_work_queue_on",
+          "__kvmalloc_node",
+          "kvmalloc_node_noprof",
+          "copy_overflow",
+          "unlock_page",
+          "folio_unlock",
+          "clear_inode",
+          "__brelse",
+          "of_node_put",
+          "vb2_buffer_done",
+          "blk_mq_start_request",
+          "napi_enable",
+          "devm_kfree",
+          "__x86_indirect_thunk_rax",
+          "read_word_at_a_time",
+          "hex_string",
+          "dev_vprintk_emit",
+          "mutex_remove_waiter",
+          "do_raw_spin_unlock",
+          "init_timer_key",
+          "debug_lockdep_rcu_enabled",
+          "kcsan_setup_watchpoint",
+          "handle_overflow",
+          "warn_bogus_irq_restore",
+          "free_large_kmalloc",
+          "alloc_page_interleave",
+          "cleanup_srcu_struct",
+          "find_lock_entries",
+          "__kobject_del",
+          "__reiserfs_panic",
+          "el1_sync_handler",
+          "perf_trace_lock",
+          "print_unlock_imbalance_bug",
+          "hlock_class",
+          "kmemleak_alloc",
+          "create_object",
+          "pcpu_mem_zalloc",
+          "rcu_preempt_sleep_check",
+          "call_rwsem_down_read_failed",
+          "ldsem_down_write",
+          "synchronize_net"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isTrue();
+      assertThat(ReportingFrames.titleSkips().stream().anyMatch(f::matches)).as(f).isFalse();
+    }
+    // their callers and neighbours stay ordinary code
+    for (String f :
+        new String[] {
+          "mxt_probe",
+          "mana_destroy_rxq",
+          "nft_pipapo_avx2_lookup",
+          "mlx5e_sq_xmit_mpwqe",
+          "crypt_message",
+          "pnv_php_disable_irq",
+          "of_pci_remove_node",
+          "hci_uart_unregister_device",
+          "qca_serdev_shutdown",
+          "gpiochip_add_data_with_key",
+          "xdp_do_redirect",
+          "pci_scan_bridge_extend",
+          "tty_port_close",
+          "crypto_alloc_aead",
+          "regulator_get_voltage"
+        }) {
+      assertThat(ReportingFrames.isReporting(f)).as(f).isFalse();
+    }
+  }
+
+  @Test
   void compilerClonesAreTheirSourceFunction() {
     assertThat(ReportingFrames.isReporting("usb_submit_urb.part.0")).isTrue();
     assertThat(CloneSuffixes.strip("__kernfs_remove.part.0")).isEqualTo("__kernfs_remove");
