@@ -223,14 +223,22 @@ final class Retriage {
     return generation(c, id).orElseThrow();
   }
 
-  /** A stored report as re-triage reads it, without its bytes. */
+  /**
+   * Raw reports up to this size are read with their batch's metadata, in the one statement; larger
+   * ones one at a time when diagnosed (a batch holds at most {@code BATCH} times this in memory).
+   */
+  static final int INLINE_RAW_BYTES = 256 << 10;
+
+  /** A stored report as re-triage reads it, with its bytes when they are small. */
+  @SuppressWarnings("ArrayRecordComponent") // read once, never compared
   private record Stored(
       long id,
       String sha256,
       Instant seenAt,
       @Nullable String host,
       @Nullable String release,
-      List<String> labels) {}
+      List<String> labels,
+      byte @Nullable [] raw) {}
 
   private void run(long generation) throws SQLException {
     long started = System.nanoTime();
@@ -285,17 +293,22 @@ final class Retriage {
     return t;
   }
 
-  /** The next reports to diagnose, metadata only (the bytes are read one at a time). */
+  /**
+   * The next reports to diagnose: their metadata and, up to {@link #INLINE_RAW_BYTES} each, their
+   * bytes, in one statement (a statement per report was a round trip per report to the database).
+   */
   private List<Stored> batch(long after, long through) throws SQLException {
     List<Stored> out = new ArrayList<>();
     try (Connection c = ds.getConnection()) {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id, sha256, seen_at, host, kernel_release FROM report"
+              "SELECT id, sha256, seen_at, host, kernel_release,"
+                  + " CASE WHEN raw_size <= ? THEN raw END FROM report"
                   + " WHERE id > ? AND id <= ? ORDER BY id LIMIT ?")) {
-        ps.setLong(1, after);
-        ps.setLong(2, through);
-        ps.setInt(3, BATCH);
+        ps.setLong(1, INLINE_RAW_BYTES);
+        ps.setLong(2, after);
+        ps.setLong(3, through);
+        ps.setInt(4, BATCH);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(
@@ -305,7 +318,8 @@ final class Retriage {
                     java.util.Objects.requireNonNull(time(rs, 3)),
                     rs.getString(4),
                     rs.getString(5),
-                    List.of()));
+                    List.of(),
+                    rs.getBytes(6)));
           }
         }
       }
@@ -334,7 +348,8 @@ final class Retriage {
                 s.seenAt(),
                 s.host(),
                 s.release(),
-                labels.getOrDefault(s.id(), List.of())));
+                labels.getOrDefault(s.id(), List.of()),
+                s.raw()));
       }
       return withLabels;
     }
@@ -345,17 +360,8 @@ final class Retriage {
    * them any more the report is kept as showing no crash, with the reason as its diagnosis.
    */
   private Diagnosed diagnose(Stored s) throws SQLException {
-    byte[] raw;
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT raw FROM report WHERE id = ?")) {
-      ps.setLong(1, s.id());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("report " + s.id() + " vanished");
-        }
-        raw = rs.getBytes(1);
-      }
-    }
+    byte[] inline = s.raw();
+    byte[] raw = inline != null ? inline : read(s.id());
     try {
       Diagnosed d = diagnoser.diagnose(raw, s.sha256());
       IngestApi.check(d);
@@ -375,6 +381,20 @@ final class Retriage {
           null,
           null,
           o.toString());
+    }
+  }
+
+  /** A stored report's bytes. */
+  private byte[] read(long id) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT raw FROM report WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("report " + id + " vanished");
+        }
+        return rs.getBytes(1);
+      }
     }
   }
 
