@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.StackFrames.Guilty;
 import org.ktriage.analysis.signature.TitleRules.Format;
 import org.ktriage.analysis.signature.TitleRules.OopsRule;
+import org.ktriage.analysis.text.Literals;
 
 /**
  * Finds the first report in a console log and titles it the way syzbot does: the earliest line with
@@ -31,10 +32,76 @@ final class TitleEngine {
   private final StackFrames stackFrames;
   private final FallbackTitles fallback;
 
+  /** The oops headers, then the info messages with a stack, found in a line in one pass. */
+  private final Literals markers;
+
+  /** The marker number of each oops rule's header, in the order of {@code rules.oopses}. */
+  private final int[] headerOf;
+
+  /** Which markers are info messages with a stack. */
+  private final boolean[] isInfo;
+
   TitleEngine(TitleRules rules) {
     this.rules = rules;
     this.stackFrames = new StackFrames(rules);
     this.fallback = new FallbackTitles(rules, stackFrames);
+    List<String> all = new ArrayList<>();
+    for (OopsRule o : rules.oopses) {
+      all.add(o.header());
+    }
+    all.addAll(rules.infoMessagesWithStack);
+    this.markers = Literals.of(all);
+    this.headerOf = new int[rules.oopses.size()];
+    for (int i = 0; i < headerOf.length; i++) {
+      headerOf[i] = markers.id(rules.oopses.get(i).header());
+    }
+    this.isInfo = new boolean[markers.size()];
+    for (String info : rules.infoMessagesWithStack) {
+      isInfo[markers.id(info)] = true;
+    }
+  }
+
+  /**
+   * Per line: the first oops rule (in table order) whose header the line holds and whose
+   * suppressions it does not match, or -1; and whether it holds an info message with a stack.
+   */
+  private static final class Markers {
+    final int[] oops;
+    final boolean[] info;
+
+    Markers(int[] oops, boolean[] info) {
+      this.oops = oops;
+      this.info = info;
+    }
+  }
+
+  private Markers markers(List<String> text) {
+    int[] oops = new int[text.size()];
+    boolean[] info = new boolean[text.size()];
+    int[] found = new int[markers.size()];
+    boolean[] has = new boolean[markers.size()];
+    for (int i = 0; i < oops.length; i++) {
+      String line = text.get(i);
+      oops[i] = -1;
+      int n = markers.find(line, found);
+      if (n == 0) {
+        continue;
+      }
+      for (int j = 0; j < n; j++) {
+        has[found[j]] = true;
+        info[i] |= isInfo[found[j]];
+      }
+      for (int o = 0; o < headerOf.length; o++) {
+        if (has[headerOf[o]] && !StackFrames.matchesAny(rules.oopses.get(o).suppress(), line)) {
+          oops[i] = o;
+          break;
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        has[found[j]] = false;
+      }
+    }
+    return new Markers(oops, info);
   }
 
   /**
@@ -49,28 +116,26 @@ final class TitleEngine {
 
   private @Nullable CrashTitle syzkallerTitle(
       List<String> text, List<String> context, @Nullable String primaryFunction) {
+    Markers marks = markers(text);
     int start = -1;
     OopsRule oops = null;
     for (int i = 0; i < text.size() && oops == null; i++) {
-      for (OopsRule o : rules.oopses) {
-        if (matchesOops(text.get(i), o)) {
-          oops = o;
-          start = i;
-          break;
-        }
+      if (marks.oops[i] >= 0) {
+        oops = rules.oopses.get(marks.oops[i]);
+        start = i;
       }
     }
     if (oops == null) {
       return null;
     }
     String ctx = context.get(start);
-    Extracted report = collectReport(text, context, start, ctx);
+    Extracted report = collectReport(text, context, marks, start, ctx);
     Description d = describe(report.text.substring(0, report.end), oops, primaryFunction);
     String kept = keptContext(context, start, d);
     if (kept != null) {
       // The header line lost its printk prefix in a paste while the lines after it kept theirs:
       // the report is the lines of their context, as the kernel printed them together.
-      Extracted again = collectReport(text, context, start, kept);
+      Extracted again = collectReport(text, context, marks, start, kept);
       Description d2 = describe(again.text.substring(0, again.end), oops, primaryFunction);
       if (d2 != null && d2.corrupted == null) {
         report = again;
@@ -125,14 +190,11 @@ final class TitleEngine {
     return context.get(start + 1);
   }
 
-  private boolean matchesOops(String line, OopsRule oops) {
-    return line.contains(oops.header()) && !StackFrames.matchesAny(oops.suppress(), line);
-  }
-
   private record Extracted(String text, int end, int lastHeader) {}
 
   /** Collects the report's lines: same context as the header, tails of follow-on reports cut. */
-  private Extracted collectReport(List<String> text, List<String> context, int start, String ctx) {
+  private Extracted collectReport(
+      List<String> text, List<String> context, Markers marks, int start, String ctx) {
     StringBuilder report = new StringBuilder();
     int reportEnd = 0;
     int secondReport = -1;
@@ -147,26 +209,15 @@ final class TitleEngine {
       String ctx1 = context.get(i);
       boolean questionable = !ctx1.isEmpty() && isQuestionable(line);
       boolean isOopsLine = i == start;
-      boolean anyHeader = false;
-      for (OopsRule o : rules.oopses) {
-        if (matchesOops(line, o)) {
-          anyHeader = true;
-          break;
-        }
-      }
+      boolean anyHeader = marks.oops[i] >= 0;
       if (anyHeader) {
         lastHeader = i;
       }
       if (!isOopsLine && secondReport < 0) {
         if (anyHeader && !StackFrames.matchesAny(rules.reportStartIgnores, line)) {
           secondReport = i;
-        } else {
-          for (String info : rules.infoMessagesWithStack) {
-            if (line.contains(info)) {
-              secondReport = i;
-              break;
-            }
-          }
+        } else if (marks.info[i]) {
+          secondReport = i;
         }
       }
       if (!isOopsLine

@@ -1,0 +1,207 @@
+package org.ktriage.analysis.text;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fixed set of literals found in one left-to-right pass over a text (an Aho-Corasick automaton,
+ * its transitions resolved into one table), so that a line is read once for all of them instead of
+ * once per literal with {@link String#contains}. Built once (a rule book's required literals, the
+ * title table's report headers); immutable, so threads share it. A literal is numbered by its first
+ * place in the list given; the same literal twice has one number. The empty literal is in every
+ * text.
+ */
+public final class Literals {
+  private final List<String> literals;
+
+  /** Column of each char that occurs in a literal (chars are columns 1..); 0 for any other. */
+  private final Map<Character, Integer> wideColumns;
+
+  private final int[] asciiColumn = new int[128];
+  private final int columns;
+
+  /** next[state * columns + column]: the state after reading a char of that column. */
+  private final int[] next;
+
+  /** The literals that end in each state (its own and its suffix states'), or null for none. */
+  private final int[][] ends;
+
+  /** Literals in every text (the empty one). */
+  private final int[] always;
+
+  private Literals(List<String> literals) {
+    this.literals = List.copyOf(literals);
+    Map<Character, Integer> cols = new LinkedHashMap<>();
+    for (String l : literals) {
+      for (int i = 0; i < l.length(); i++) {
+        cols.putIfAbsent(l.charAt(i), cols.size() + 1);
+      }
+    }
+    columns = cols.size() + 1;
+    Map<Character, Integer> wide = new LinkedHashMap<>();
+    for (Map.Entry<Character, Integer> e : cols.entrySet()) {
+      if (e.getKey() < 128) {
+        asciiColumn[e.getKey()] = e.getValue();
+      } else {
+        wide.put(e.getKey(), e.getValue());
+      }
+    }
+    wideColumns = Map.copyOf(wide);
+    // the trie, states numbered as created; 0 is the root
+    List<int[]> trie = new ArrayList<>();
+    List<List<Integer>> out = new ArrayList<>();
+    trie.add(new int[columns]);
+    out.add(new ArrayList<>());
+    List<Integer> empty = new ArrayList<>();
+    for (int id = 0; id < literals.size(); id++) {
+      String l = literals.get(id);
+      if (l.isEmpty()) {
+        empty.add(id);
+        continue;
+      }
+      int s = 0;
+      for (int i = 0; i < l.length(); i++) {
+        int c = column(l.charAt(i));
+        if (trie.get(s)[c] == 0) {
+          trie.get(s)[c] = trie.size();
+          trie.add(new int[columns]);
+          out.add(new ArrayList<>());
+        }
+        s = trie.get(s)[c];
+      }
+      out.get(s).add(id);
+    }
+    always = empty.stream().mapToInt(Integer::intValue).toArray();
+    // breadth first: each state's missing transitions are its suffix state's, its ends include
+    // its suffix state's
+    int n = trie.size();
+    next = new int[n * columns];
+    int[] fail = new int[n];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int c = 1; c < columns; c++) {
+      int t = trie.get(0)[c];
+      next[c] = t;
+      if (t != 0) {
+        queue.add(t);
+      }
+    }
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      out.get(s).addAll(out.get(fail[s]));
+      for (int c = 1; c < columns; c++) {
+        int t = trie.get(s)[c];
+        if (t != 0) {
+          fail[t] = next[fail[s] * columns + c];
+          next[s * columns + c] = t;
+          queue.add(t);
+        } else {
+          next[s * columns + c] = next[fail[s] * columns + c];
+        }
+      }
+    }
+    ends = new int[n][];
+    for (int s = 0; s < n; s++) {
+      if (!out.get(s).isEmpty()) {
+        ends[s] = out.get(s).stream().mapToInt(Integer::intValue).distinct().toArray();
+      }
+    }
+  }
+
+  /** The automaton of these literals, numbered by first place (duplicates share a number). */
+  public static Literals of(List<String> literals) {
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(literals));
+    return new Literals(distinct);
+  }
+
+  /** The number of distinct literals. */
+  public int size() {
+    return literals.size();
+  }
+
+  /** The literal numbered {@code id}. */
+  public String literal(int id) {
+    return literals.get(id);
+  }
+
+  /** The number of a literal, or -1 when it is not in the set. */
+  public int id(String literal) {
+    return literals.indexOf(literal);
+  }
+
+  private int column(char c) {
+    if (c < 128) {
+      return asciiColumn[c];
+    }
+    Integer w = wideColumns.get(c);
+    return w == null ? 0 : w;
+  }
+
+  /**
+   * Writes the numbers of the distinct literals the text contains into {@code found} (in the order
+   * their first occurrence ends) and returns how many; {@code found} holds {@link #size()}.
+   */
+  public int find(String text, int[] found) {
+    int count = 0;
+    for (int id : always) {
+      found[count++] = id;
+    }
+    int s = 0;
+    int cols = columns;
+    int[] ascii = asciiColumn;
+    boolean wide = !wideColumns.isEmpty();
+    for (int i = 0, len = text.length(); i < len; i++) {
+      char ch = text.charAt(i);
+      int c = ch < 128 ? ascii[ch] : wide ? column(ch) : 0;
+      s = next[s * cols + c];
+      int[] e = ends[s];
+      if (e != null) {
+        count = add(e, found, count);
+      }
+    }
+    return count;
+  }
+
+  /** Whether the text contains any literal of the set. */
+  public boolean containsAny(String text) {
+    if (always.length > 0) {
+      return true;
+    }
+    int s = 0;
+    int cols = columns;
+    int[] ascii = asciiColumn;
+    boolean wide = !wideColumns.isEmpty();
+    for (int i = 0, len = text.length(); i < len; i++) {
+      char ch = text.charAt(i);
+      int c = ch < 128 ? ascii[ch] : wide ? column(ch) : 0;
+      s = next[s * cols + c];
+      if (ends[s] != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int add(int[] ids, int[] found, int count) {
+    int n = count;
+    outer:
+    for (int id : ids) {
+      for (int k = 0; k < n; k++) {
+        if (found[k] == id) {
+          continue outer;
+        }
+      }
+      found[n++] = id;
+    }
+    return n;
+  }
+
+  @Override
+  public String toString() {
+    return "Literals" + Arrays.toString(literals.toArray());
+  }
+}
