@@ -14,7 +14,8 @@ import java.util.Map;
  * once per literal with {@link String#contains}. Built once (a rule book's required literals, the
  * title table's report headers); immutable, so threads share it. A literal is numbered by its first
  * place in the list given; the same literal twice has one number. The empty literal is in every
- * text.
+ * text. {@link #ignoringAsciiCase} finds them as a {@code (?i)} pattern does (ASCII letters only,
+ * like {@link java.util.regex.Pattern#CASE_INSENSITIVE} without {@code UNICODE_CASE}).
  */
 public final class Literals {
   private final List<String> literals;
@@ -34,15 +35,22 @@ public final class Literals {
   /** Literals in every text (the empty one). */
   private final int[] always;
 
-  private Literals(List<String> literals) {
+  private Literals(List<String> literals, boolean ignoreAsciiCase) {
     this.literals = List.copyOf(literals);
     Map<Character, Integer> cols = new LinkedHashMap<>();
+    int last = 0;
     for (String l : literals) {
       for (int i = 0; i < l.length(); i++) {
-        cols.putIfAbsent(l.charAt(i), cols.size() + 1);
+        char c = fold(l.charAt(i), ignoreAsciiCase);
+        if (!cols.containsKey(c)) {
+          cols.put(c, ++last);
+          if (ignoreAsciiCase) {
+            cols.put(otherCase(c), last);
+          }
+        }
       }
     }
-    columns = cols.size() + 1;
+    columns = last + 1;
     Map<Character, Integer> wide = new LinkedHashMap<>();
     for (Map.Entry<Character, Integer> e : cols.entrySet()) {
       if (e.getKey() < 128) {
@@ -66,7 +74,7 @@ public final class Literals {
       }
       int s = 0;
       for (int i = 0; i < l.length(); i++) {
-        int c = column(l.charAt(i));
+        int c = column(fold(l.charAt(i), ignoreAsciiCase));
         if (trie.get(s)[c] == 0) {
           trie.get(s)[c] = trie.size();
           trie.add(new int[columns]);
@@ -114,8 +122,23 @@ public final class Literals {
 
   /** The automaton of these literals, numbered by first place (duplicates share a number). */
   public static Literals of(List<String> literals) {
-    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(literals));
-    return new Literals(distinct);
+    return new Literals(new ArrayList<>(new LinkedHashSet<>(literals)), false);
+  }
+
+  /** The same, an ASCII letter matching either case (as in a {@code (?i)} pattern). */
+  public static Literals ignoringAsciiCase(List<String> literals) {
+    return new Literals(new ArrayList<>(new LinkedHashSet<>(literals)), true);
+  }
+
+  private static char fold(char c, boolean ignoreAsciiCase) {
+    return ignoreAsciiCase && c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  private static char otherCase(char c) {
+    if (c >= 'a' && c <= 'z') {
+      return (char) (c - ('a' - 'A'));
+    }
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
   }
 
   /** The number of distinct literals. */

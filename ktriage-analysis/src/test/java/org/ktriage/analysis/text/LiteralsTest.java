@@ -71,6 +71,30 @@ class LiteralsTest {
     assertThat(found(ascii, "a\u00e9b")).isEmpty();
   }
 
+  @Test
+  void ignoringAsciiCaseFindsWhatACaseInsensitivePatternWould() {
+    List<String> lits = List.of("Freed by task", "é", "x1");
+    Literals l = Literals.ignoringAsciiCase(lits);
+    assertThat(l.containsAny("FREED BY TASK 12")).isTrue();
+    assertThat(l.containsAny("freed by Task")).isTrue();
+    assertThat(l.containsAny("freed by tas")).isFalse();
+    assertThat(l.containsAny("X1")).isTrue();
+    assertThat(l.containsAny("É")).as("only ASCII letters fold").isFalse();
+    Random r = new Random(7);
+    for (int t = 0; t < 2000; t++) {
+      String text = random(r, "fFrReEdD bByYtTaAsSkKx1", r.nextInt(30));
+      boolean want = false;
+      for (String s : lits) {
+        want |=
+            java.util.regex.Pattern.compile(
+                    java.util.regex.Pattern.quote(s), java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(text)
+                .find();
+      }
+      assertThat(l.containsAny(text)).as(text).isEqualTo(want);
+    }
+  }
+
   /** Random literals over a small alphabet (many overlaps) against random texts. */
   @Test
   void agreesWithContainsOnRandomTexts() {
