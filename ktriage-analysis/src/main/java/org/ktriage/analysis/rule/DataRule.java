@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.order.Primary;
 import org.ktriage.analysis.order.ReportView;
+import org.ktriage.analysis.text.RequiredLiteral;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.Evidence;

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.text.Literals;
+import org.ktriage.analysis.text.RequiredLiteral;
 import org.ktriage.model.LogRecord;
 
 /**

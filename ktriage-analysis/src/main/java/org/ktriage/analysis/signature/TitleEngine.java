@@ -11,6 +11,7 @@ import org.ktriage.analysis.signature.StackFrames.Guilty;
 import org.ktriage.analysis.signature.TitleRules.Format;
 import org.ktriage.analysis.signature.TitleRules.OopsRule;
 import org.ktriage.analysis.text.Literals;
+import org.ktriage.analysis.text.RequiredLiteral;
 
 /**
  * Finds the first report in a console log and titles it the way syzbot does: the earliest line with
@@ -273,6 +274,10 @@ final class TitleEngine {
     boolean matchedTitle = false;
     List<String> alts = new ArrayList<>();
     for (Format f : oops.formats()) {
+      // a report without the format's required literal gives it no match: no regex search
+      if (!RequiredLiteral.mayMatch(f.title(), out)) {
+        continue;
+      }
       Matcher tm = f.title().matcher(out);
       if (!tm.find() || tm.start() > startPos) {
         continue;
