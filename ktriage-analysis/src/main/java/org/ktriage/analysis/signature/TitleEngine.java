@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.StackFrames.Guilty;
 import org.ktriage.analysis.signature.TitleRules.Format;
 import org.ktriage.analysis.signature.TitleRules.OopsRule;
-import org.ktriage.analysis.text.Literals;
 import org.ktriage.analysis.text.RequiredLiteral;
 
 /**
@@ -33,76 +32,14 @@ final class TitleEngine {
   private final StackFrames stackFrames;
   private final FallbackTitles fallback;
 
-  /** The oops headers, then the info messages with a stack, found in a line in one pass. */
-  private final Literals markers;
-
-  /** The marker number of each oops rule's header, in the order of {@code rules.oopses}. */
-  private final int[] headerOf;
-
-  /** Which markers are info messages with a stack. */
-  private final boolean[] isInfo;
+  /** The oops headers and info messages with a stack of each line, found in one pass. */
+  private final TitleMarkers markers;
 
   TitleEngine(TitleRules rules) {
     this.rules = rules;
     this.stackFrames = new StackFrames(rules);
     this.fallback = new FallbackTitles(rules, stackFrames);
-    List<String> all = new ArrayList<>();
-    for (OopsRule o : rules.oopses) {
-      all.add(o.header());
-    }
-    all.addAll(rules.infoMessagesWithStack);
-    this.markers = Literals.of(all);
-    this.headerOf = new int[rules.oopses.size()];
-    for (int i = 0; i < headerOf.length; i++) {
-      headerOf[i] = markers.id(rules.oopses.get(i).header());
-    }
-    this.isInfo = new boolean[markers.size()];
-    for (String info : rules.infoMessagesWithStack) {
-      isInfo[markers.id(info)] = true;
-    }
-  }
-
-  /**
-   * Per line: the first oops rule (in table order) whose header the line holds and whose
-   * suppressions it does not match, or -1; and whether it holds an info message with a stack.
-   */
-  private static final class Markers {
-    final int[] oops;
-    final boolean[] info;
-
-    Markers(int[] oops, boolean[] info) {
-      this.oops = oops;
-      this.info = info;
-    }
-  }
-
-  private Markers markers(List<String> text) {
-    int[] oops = new int[text.size()];
-    boolean[] info = new boolean[text.size()];
-    int[] found = new int[markers.size()];
-    boolean[] has = new boolean[markers.size()];
-    for (int i = 0; i < oops.length; i++) {
-      String line = text.get(i);
-      oops[i] = -1;
-      int n = markers.find(line, found);
-      if (n == 0) {
-        continue;
-      }
-      for (int j = 0; j < n; j++) {
-        has[found[j]] = true;
-        info[i] |= isInfo[found[j]];
-      }
-      for (int o = 0; o < headerOf.length; o++) {
-        if (has[headerOf[o]] && !StackFrames.matchesAny(rules.oopses.get(o).suppress(), line)) {
-          oops[i] = o;
-          break;
-        }
-      }
-      for (int j = 0; j < n; j++) {
-        has[found[j]] = false;
-      }
-    }
-    return new Markers(oops, info);
+    this.markers = new TitleMarkers(rules);
   }
 
   /**
@@ -117,7 +54,7 @@ final class TitleEngine {
 
   private @Nullable CrashTitle syzkallerTitle(
       List<String> text, List<String> context, @Nullable String primaryFunction) {
-    Markers marks = markers(text);
+    TitleMarkers.Lines marks = markers.of(text);
     int start = -1;
     OopsRule oops = null;
     for (int i = 0; i < text.size() && oops == null; i++) {
@@ -195,7 +132,7 @@ final class TitleEngine {
 
   /** Collects the report's lines: same context as the header, tails of follow-on reports cut. */
   private Extracted collectReport(
-      List<String> text, List<String> context, Markers marks, int start, String ctx) {
+      List<String> text, List<String> context, TitleMarkers.Lines marks, int start, String ctx) {
     StringBuilder report = new StringBuilder();
     int reportEnd = 0;
     int secondReport = -1;

@@ -37,20 +37,8 @@ public final class Literals {
 
   private Literals(List<String> literals, boolean ignoreAsciiCase) {
     this.literals = List.copyOf(literals);
-    Map<Character, Integer> cols = new LinkedHashMap<>();
-    int last = 0;
-    for (String l : literals) {
-      for (int i = 0; i < l.length(); i++) {
-        char c = fold(l.charAt(i), ignoreAsciiCase);
-        if (!cols.containsKey(c)) {
-          cols.put(c, ++last);
-          if (ignoreAsciiCase) {
-            cols.put(otherCase(c), last);
-          }
-        }
-      }
-    }
-    columns = last + 1;
+    Map<Character, Integer> cols = columnsOf(literals, ignoreAsciiCase);
+    columns = cols.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
     Map<Character, Integer> wide = new LinkedHashMap<>();
     for (Map.Entry<Character, Integer> e : cols.entrySet()) {
       if (e.getKey() < 128) {
@@ -85,10 +73,41 @@ public final class Literals {
       out.get(s).add(id);
     }
     always = empty.stream().mapToInt(Integer::intValue).toArray();
-    // breadth first: each state's missing transitions are its suffix state's, its ends include
-    // its suffix state's
     int n = trie.size();
-    next = new int[n * columns];
+    next = resolve(trie, out, columns);
+    ends = new int[n][];
+    for (int s = 0; s < n; s++) {
+      if (!out.get(s).isEmpty()) {
+        ends[s] = out.get(s).stream().mapToInt(Integer::intValue).distinct().toArray();
+      }
+    }
+  }
+
+  /** Column 1.. of each char of the literals (both cases of a letter share one), in order. */
+  private static Map<Character, Integer> columnsOf(List<String> literals, boolean ignoreAsciiCase) {
+    Map<Character, Integer> cols = new LinkedHashMap<>();
+    int last = 0;
+    for (String l : literals) {
+      for (int i = 0; i < l.length(); i++) {
+        char c = fold(l.charAt(i), ignoreAsciiCase);
+        if (!cols.containsKey(c)) {
+          cols.put(c, ++last);
+          if (ignoreAsciiCase) {
+            cols.put(otherCase(c), last);
+          }
+        }
+      }
+    }
+    return cols;
+  }
+
+  /**
+   * The transition table of the trie, breadth first: each state's missing transitions are its
+   * suffix state's, and its literals ({@code out}) take in its suffix state's.
+   */
+  private static int[] resolve(List<int[]> trie, List<List<Integer>> out, int columns) {
+    int n = trie.size();
+    int[] next = new int[n * columns];
     int[] fail = new int[n];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int c = 1; c < columns; c++) {
@@ -112,12 +131,7 @@ public final class Literals {
         }
       }
     }
-    ends = new int[n][];
-    for (int s = 0; s < n; s++) {
-      if (!out.get(s).isEmpty()) {
-        ends[s] = out.get(s).stream().mapToInt(Integer::intValue).distinct().toArray();
-      }
-    }
+    return next;
   }
 
   /** The automaton of these literals, numbered by first place (duplicates share a number). */
