@@ -2,6 +2,7 @@ package org.ktriage.analysis.classify;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.analysis.text.RequiredLiteral;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.LogRecord;
 import org.ktriage.model.Oops;
@@ -119,12 +120,34 @@ public final class FailureClassifier {
     return wordingClass(t);
   }
 
+  /**
+   * The required literal of each wording of the table's lists ({@link RequiredLiteral}, empty for
+   * none), in their order: a line without it is passed over without a regex search.
+   */
+  private static final String[] CLASS_LITERALS = literals(ReportKinds.CLASS_WORDINGS);
+
+  private static final String[] GENERIC_LITERALS = literals(ReportKinds.GENERIC_WORDINGS);
+  private static final String[] PANIC_LITERALS = literals(ReportKinds.PANIC_WORDINGS);
+
+  private static String[] literals(List<Wording> wordings) {
+    return wordings.stream().map(w -> RequiredLiteral.of(w.pattern())).toArray(String[]::new);
+  }
+
+  /** The first wording of the list that the text matches, or null. */
+  private static @Nullable Wording first(List<Wording> wordings, String[] literals, String t) {
+    for (int i = 0; i < literals.length; i++) {
+      if (t.contains(literals[i]) && wordings.get(i).pattern().matcher(t).find()) {
+        return wordings.get(i);
+      }
+    }
+    return null;
+  }
+
   /** The class the table's wordings and headers give one line, in the table's order. */
   private static FailureClass wordingClass(String t) {
-    for (Wording r : ReportKinds.CLASS_WORDINGS) {
-      if (r.pattern().matcher(t).find()) {
-        return r.failureClass();
-      }
+    Wording w = first(ReportKinds.CLASS_WORDINGS, CLASS_LITERALS, t);
+    if (w != null) {
+      return w.failureClass();
     }
     // A kind that carries its own title is a specific header: its class stands before the
     // generic "BUG:"/"WARNING:"/"Oops" wordings.
@@ -132,12 +155,8 @@ public final class FailureClassifier {
     if (m != null && m.kind().title() != null && m.kind().failureClass() != FailureClass.UNKNOWN) {
       return m.kind().failureClass();
     }
-    for (Wording r : ReportKinds.GENERIC_WORDINGS) {
-      if (r.pattern().matcher(t).find()) {
-        return r.failureClass();
-      }
-    }
-    return FailureClass.UNKNOWN;
+    Wording g = first(ReportKinds.GENERIC_WORDINGS, GENERIC_LITERALS, t);
+    return g != null ? g.failureClass() : FailureClass.UNKNOWN;
   }
 
   /**
@@ -146,10 +165,9 @@ public final class FailureClassifier {
    */
   public static FailureClass classifyPanic(String message) {
     String m = panicText(message);
-    for (Wording r : ReportKinds.PANIC_WORDINGS) {
-      if (r.pattern().matcher(m).find()) {
-        return r.failureClass();
-      }
+    Wording w = first(ReportKinds.PANIC_WORDINGS, PANIC_LITERALS, m);
+    if (w != null) {
+      return w.failureClass();
     }
     if (ReportKinds.FATAL_EXCEPTION.pattern().matcher(m).find()) {
       return ReportKinds.FATAL_EXCEPTION.failureClass();
@@ -161,12 +179,8 @@ public final class FailureClassifier {
   /** The detector or policy a panic message names (lockup, stall, OOM, …), or UNKNOWN. */
   public static FailureClass panicDetector(String message) {
     String m = panicText(message);
-    for (Wording r : ReportKinds.PANIC_WORDINGS) {
-      if (r.pattern().matcher(m).find()) {
-        return r.failureClass();
-      }
-    }
-    return FailureClass.UNKNOWN;
+    Wording w = first(ReportKinds.PANIC_WORDINGS, PANIC_LITERALS, m);
+    return w != null ? w.failureClass() : FailureClass.UNKNOWN;
   }
 
   /** True for panic messages that only say an oops was fatal (the oops names the class). */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.Signature;
 import org.ktriage.analysis.stack.FrameNames;
+import org.ktriage.analysis.text.GatedPattern;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.FailureClass;
 import org.ktriage.model.Frame;
@@ -207,15 +208,20 @@ public final class Culprits {
    * trace, show_stack() {@code "--- interrupt: %lx at %pS\n LR = %pS"}. In a leaf routine that
    * faulted (a string or copy helper saves no frame), it is the return address into its caller.
    */
-  private static final Pattern LINK_REGISTER =
-      Pattern.compile(
-          "(?:\\bLR is at |\\blr : (?:\\[<[0-9a-f]+>\\] )?|\\bLR \\[[0-9a-f]+\\] |\\bLR = )"
-              + "([A-Za-z_][\\w.$]*)\\+(0x[0-9a-f]+)");
+  static final GatedPattern LINK_REGISTER =
+      GatedPattern.of(
+          Pattern.compile(
+              "(?:\\bLR is at |\\blr : (?:\\[<[0-9a-f]+>\\] )?|\\bLR \\[[0-9a-f]+\\] |\\bLR = )"
+                  + "([A-Za-z_][\\w.$]*)\\+(0x[0-9a-f]+)"),
+          List.of("LR is at ", "lr : ", "LR [", "LR = "));
 
   /** The function the link register points into, from a report's register dump, or null. */
   static @Nullable Frame linkRegisterFrame(Oops o) {
     for (LogRecord line : o.lines()) {
-      Matcher m = LINK_REGISTER.matcher(line.text());
+      if (!LINK_REGISTER.mayMatch(line.text())) {
+        continue;
+      }
+      Matcher m = LINK_REGISTER.pattern().matcher(line.text());
       if (m.find()) {
         return new Frame(m.group(1), m.group(2), null, null, null, true, line.source());
       }
@@ -275,17 +281,24 @@ public final class Culprits {
    * potentially related work creation"), the object description ("The buggy address belongs to"),
    * KFENCE's (mm/kfence/report.c: "allocated by task", "freed by task").
    */
-  private static final Pattern TEXT_STACK_END =
-      Pattern.compile(
-          "(?i)\\b(?:allocated by task|freed by task|last potentially related"
-              + "|the buggy address belongs|memory state around)");
+  static final GatedPattern TEXT_STACK_END =
+      GatedPattern.of(
+          Pattern.compile(
+              "(?i)\\b(?:allocated by task|freed by task|last potentially related"
+                  + "|the buggy address belongs|memory state around)"),
+          List.of(
+              "allocated by task",
+              "freed by task",
+              "last potentially related",
+              "the buggy address belongs",
+              "memory state around"));
 
   /**
    * True for a line after which a report prints other code than its own stack: KASAN's and KFENCE's
    * allocation and free stacks, the object description ({@link #TEXT_STACK_END}).
    */
   static boolean endsOwnStack(String text) {
-    return TEXT_STACK_END.matcher(text).find();
+    return TEXT_STACK_END.find(text);
   }
 
   /**
@@ -353,7 +366,7 @@ public final class Culprits {
     int skip = 0;
     for (LogRecord line : lines) {
       String text = line.text();
-      if (TEXT_STACK_END.matcher(text).find()) {
+      if (TEXT_STACK_END.find(text)) {
         break;
       }
       if (otherTask) {

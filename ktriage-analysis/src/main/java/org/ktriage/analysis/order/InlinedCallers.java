@@ -69,7 +69,8 @@ final class InlinedCallers {
       if (Culprits.endsOwnStack(text)) {
         return null;
       }
-      if (!printed.matcher(text).find()) {
+      // every match holds the function's name: a line without it is passed over without a search
+      if (!text.contains(function) || !printed.matcher(text).find()) {
         continue;
       }
       int top = i;

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.order.Primary;
 import org.ktriage.analysis.order.ReportView;
+import org.ktriage.analysis.text.RequiredLiteral;
 import org.ktriage.model.AddressKind;
 import org.ktriage.model.CpuState;
 import org.ktriage.model.Evidence;
@@ -24,7 +25,7 @@ import org.ktriage.model.Taint;
 public final class DataRule {
 
   /** Log lines searched by a rule (reports keep their own lines; logs are bounded by readers). */
-  private static final int MAX_LOG_LINES = 200_000;
+  static final int MAX_LOG_LINES = 200_000;
 
   private DataRule() {}
 
@@ -40,12 +41,25 @@ public final class DataRule {
    */
   public static @Nullable Hit evaluate(
       Condition c, double confidence, CrashFacts f, boolean first) {
+    return evaluate(c, confidence, f, first, null);
+  }
+
+  /**
+   * The same, the log patterns searched only on the lines that hold their required literal as
+   * {@code scan} (the rule book's one pass over the facts' log) found them.
+   */
+  static @Nullable Hit evaluate(
+      Condition c,
+      double confidence,
+      CrashFacts f,
+      boolean first,
+      LogLiterals.@Nullable Scan scan) {
     Map<String, String> values = new LinkedHashMap<>();
     List<Evidence> evidence = new ArrayList<>();
-    if (!holds(c, f, values, evidence)) {
+    if (!holds(c, f, values, evidence, scan)) {
       return null;
     }
-    if (c.not() != null && holds(c.not(), f, new LinkedHashMap<>(), new ArrayList<>())) {
+    if (c.not() != null && holds(c.not(), f, new LinkedHashMap<>(), new ArrayList<>(), scan)) {
       return null;
     }
     Primary p = f.primary();
@@ -78,7 +92,11 @@ public final class DataRule {
   }
 
   private static boolean holds(
-      Condition c, CrashFacts f, Map<String, String> values, List<Evidence> evidence) {
+      Condition c,
+      CrashFacts f,
+      Map<String, String> values,
+      List<Evidence> evidence,
+      LogLiterals.@Nullable Scan scan) {
     Primary p = f.primary();
     if (!c.classes().isEmpty() && !c.classes().contains(f.primaryClass().id())) {
       return false;
@@ -141,7 +159,10 @@ public final class DataRule {
     if (!c.frames().isEmpty() && !framesMatch(f, c.frames(), values, evidence)) {
       return false;
     }
-    if (!c.log().isEmpty() && !logMatches(f, c.log(), values, evidence)) {
+    if (!c.log().isEmpty()
+        && !(scan == null
+            ? logMatches(f, c.log(), values, evidence)
+            : logMatches(scan, c.log(), values, evidence))) {
       return false;
     }
     return true;
@@ -183,6 +204,87 @@ public final class DataRule {
       }
     }
     return false;
+  }
+
+  /**
+   * The same search as {@link #logMatches(CrashFacts, List, Map, List)} (the first line, in log
+   * order, where one of the patterns matches; on that line the first such pattern), each pattern
+   * tried only on the lines the scan found its required literal in.
+   */
+  private static boolean logMatches(
+      LogLiterals.Scan scan,
+      List<Pattern> patterns,
+      Map<String, String> values,
+      List<Evidence> evidence) {
+    List<LogRecord> lines = scan.lines();
+    int n = Math.min(lines.size(), MAX_LOG_LINES);
+    int k = patterns.size();
+    int[][] candidates = new int[k][];
+    int[] at = new int[k];
+    boolean everyLine = false;
+    for (int j = 0; j < k; j++) {
+      int[] c = scan.candidates(patterns.get(j));
+      if (c == null) {
+        everyLine = true;
+        c = ALL_LINES;
+      }
+      candidates[j] = c;
+    }
+    Matcher[] matchers = new Matcher[k];
+    int i = everyLine ? 0 : nextCandidate(candidates, at, -1);
+    while (i < n) {
+      LogRecord r = lines.get(i);
+      for (int j = 0; j < k; j++) {
+        int[] c = candidates[j];
+        if (c != ALL_LINES) {
+          while (at[j] < c.length && c[at[j]] < i) {
+            at[j]++;
+          }
+          if (at[j] == c.length || c[at[j]] != i) {
+            continue;
+          }
+        }
+        Pattern p = patterns.get(j);
+        Matcher m = matchers[j];
+        if (m == null) {
+          m = p.matcher(r.text());
+          matchers[j] = m;
+        } else {
+          m.reset(r.text());
+        }
+        if (m.find()) {
+          values.putIfAbsent("match", r.text().strip());
+          for (String g : groupNames(p)) {
+            String v = m.group(g);
+            if (v != null) {
+              values.putIfAbsent(g, v);
+            }
+          }
+          evidence.add(new Evidence(r.text().strip(), r.source()));
+          return true;
+        }
+      }
+      i = everyLine ? i + 1 : nextCandidate(candidates, at, i);
+    }
+    return false;
+  }
+
+  /** Marks a pattern that is tried on every line. */
+  private static final int[] ALL_LINES = new int[0];
+
+  /** The least candidate line after {@code after}, or {@link Integer#MAX_VALUE}. */
+  private static int nextCandidate(int[][] candidates, int[] at, int after) {
+    int least = Integer.MAX_VALUE;
+    for (int j = 0; j < candidates.length; j++) {
+      int[] c = candidates[j];
+      while (at[j] < c.length && c[at[j]] <= after) {
+        at[j]++;
+      }
+      if (at[j] < c.length) {
+        least = Math.min(least, c[at[j]]);
+      }
+    }
+    return least;
   }
 
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");

@@ -33,9 +33,19 @@ public final class RuleBook {
   private final List<RuleSpec> specs;
   private final Map<String, ComputedRule> computed;
 
+  /** The required literals of every data rule's log patterns, found in a log in one pass. */
+  private final LogLiterals logLiterals;
+
   private RuleBook(List<RuleSpec> specs, Map<String, ComputedRule> computed) {
     this.specs = List.copyOf(specs);
     this.computed = Map.copyOf(computed);
+    List<Condition> conditions = new ArrayList<>();
+    for (RuleSpec s : this.specs) {
+      if (s.when() != null) {
+        conditions.add(s.when());
+      }
+    }
+    this.logLiterals = new LogLiterals(LogLiterals.patternsOf(conditions));
   }
 
   private static @Nullable RuleBook bundled;
@@ -129,9 +139,10 @@ public final class RuleBook {
     Map<String, Integer> priorityOf = new HashMap<>();
     List<RuleFailure> failures = new ArrayList<>();
     Map<String, Map<String, String>> values = new HashMap<>();
+    LogLiterals.Scan scan = logLiterals.new Scan(facts);
     for (RuleSpec s : specs) {
       try {
-        Hit hit = hit(s, facts);
+        Hit hit = hit(s, facts, true, scan);
         if (hit != null) {
           Finding f = finding(s, hit, facts);
           findings.add(f);
@@ -148,6 +159,7 @@ public final class RuleBook {
     // come after the first failure's, and their values stay out of what later steps build on
     List<Finding> later = new ArrayList<>();
     for (CrashFacts seen : CauseOrder.laterReports(facts)) {
+      LogLiterals.Scan seenScan = logLiterals.new Scan(seen);
       for (RuleSpec s : specs) {
         if (values.containsKey(s.id())
             || priorityOf.containsKey(s.id())
@@ -156,7 +168,7 @@ public final class RuleBook {
           continue;
         }
         try {
-          Hit hit = hit(s, seen, false);
+          Hit hit = hit(s, seen, false, seenScan);
           if (hit != null) {
             Finding f = finding(s, hit, seen);
             later.add(f);
@@ -210,10 +222,11 @@ public final class RuleBook {
   }
 
   private @Nullable Hit hit(RuleSpec s, CrashFacts facts) {
-    return hit(s, facts, true);
+    return hit(s, facts, true, null);
   }
 
-  private @Nullable Hit hit(RuleSpec s, CrashFacts facts, boolean first) {
+  private @Nullable Hit hit(
+      RuleSpec s, CrashFacts facts, boolean first, LogLiterals.@Nullable Scan scan) {
     if (s.computed()) {
       ComputedRule r = computed.get(s.id());
       if (r == null) {
@@ -222,7 +235,7 @@ public final class RuleBook {
       return r.evaluate(facts);
     }
     Condition when = s.when();
-    return when == null ? null : DataRule.evaluate(when, s.confidence(), facts, first);
+    return when == null ? null : DataRule.evaluate(when, s.confidence(), facts, first, scan);
   }
 
   private static Finding finding(RuleSpec s, Hit hit, CrashFacts facts) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.signature.StackFrames.Guilty;
 import org.ktriage.analysis.signature.TitleRules.Format;
 import org.ktriage.analysis.signature.TitleRules.OopsRule;
+import org.ktriage.analysis.text.RequiredLiteral;
 
 /**
  * Finds the first report in a console log and titles it the way syzbot does: the earliest line with
@@ -31,10 +32,14 @@ final class TitleEngine {
   private final StackFrames stackFrames;
   private final FallbackTitles fallback;
 
+  /** The oops headers and info messages with a stack of each line, found in one pass. */
+  private final TitleMarkers markers;
+
   TitleEngine(TitleRules rules) {
     this.rules = rules;
     this.stackFrames = new StackFrames(rules);
     this.fallback = new FallbackTitles(rules, stackFrames);
+    this.markers = new TitleMarkers(rules);
   }
 
   /**
@@ -49,28 +54,26 @@ final class TitleEngine {
 
   private @Nullable CrashTitle syzkallerTitle(
       List<String> text, List<String> context, @Nullable String primaryFunction) {
+    TitleMarkers.Lines marks = markers.of(text);
     int start = -1;
     OopsRule oops = null;
     for (int i = 0; i < text.size() && oops == null; i++) {
-      for (OopsRule o : rules.oopses) {
-        if (matchesOops(text.get(i), o)) {
-          oops = o;
-          start = i;
-          break;
-        }
+      if (marks.oops[i] >= 0) {
+        oops = rules.oopses.get(marks.oops[i]);
+        start = i;
       }
     }
     if (oops == null) {
       return null;
     }
     String ctx = context.get(start);
-    Extracted report = collectReport(text, context, start, ctx);
+    Extracted report = collectReport(text, context, marks, start, ctx);
     Description d = describe(report.text.substring(0, report.end), oops, primaryFunction);
     String kept = keptContext(context, start, d);
     if (kept != null) {
       // The header line lost its printk prefix in a paste while the lines after it kept theirs:
       // the report is the lines of their context, as the kernel printed them together.
-      Extracted again = collectReport(text, context, start, kept);
+      Extracted again = collectReport(text, context, marks, start, kept);
       Description d2 = describe(again.text.substring(0, again.end), oops, primaryFunction);
       if (d2 != null && d2.corrupted == null) {
         report = again;
@@ -142,7 +145,8 @@ final class TitleEngine {
   private record Extracted(String text, int end, int lastHeader) {}
 
   /** Collects the report's lines: same context as the header, tails of follow-on reports cut. */
-  private Extracted collectReport(List<String> text, List<String> context, int start, String ctx) {
+  private Extracted collectReport(
+      List<String> text, List<String> context, TitleMarkers.Lines marks, int start, String ctx) {
     StringBuilder report = new StringBuilder();
     int reportEnd = 0;
     int secondReport = -1;
@@ -157,26 +161,15 @@ final class TitleEngine {
       String ctx1 = context.get(i);
       boolean questionable = !ctx1.isEmpty() && isQuestionable(line);
       boolean isOopsLine = i == start;
-      boolean anyHeader = false;
-      for (OopsRule o : rules.oopses) {
-        if (matchesOops(line, o)) {
-          anyHeader = true;
-          break;
-        }
-      }
+      boolean anyHeader = marks.oops[i] >= 0;
       if (anyHeader) {
         lastHeader = i;
       }
       if (!isOopsLine && secondReport < 0) {
         if (anyHeader && !StackFrames.matchesAny(rules.reportStartIgnores, line)) {
           secondReport = i;
-        } else {
-          for (String info : rules.infoMessagesWithStack) {
-            if (line.contains(info)) {
-              secondReport = i;
-              break;
-            }
-          }
+        } else if (marks.info[i]) {
+          secondReport = i;
         }
       }
       if (!isOopsLine
@@ -232,6 +225,10 @@ final class TitleEngine {
     boolean matchedTitle = false;
     List<String> alts = new ArrayList<>();
     for (Format f : oops.formats()) {
+      // a report without the format's required literal gives it no match: no regex search
+      if (!RequiredLiteral.mayMatch(f.title(), out)) {
+        continue;
+      }
       Matcher tm = f.title().matcher(out);
       if (!tm.find() || tm.start() > startPos) {
         continue;

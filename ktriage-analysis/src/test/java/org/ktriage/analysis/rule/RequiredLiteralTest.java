@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.ktriage.analysis.text.RequiredLiteral;
 
 class RequiredLiteralTest {
 

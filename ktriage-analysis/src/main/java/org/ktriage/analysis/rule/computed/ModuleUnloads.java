@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.order.ReportView;
+import org.ktriage.analysis.text.Literals;
 import org.ktriage.model.Frame;
 import org.ktriage.model.KernelModule;
 import org.ktriage.model.LogRecord;
@@ -31,7 +32,7 @@ final class ModuleUnloads {
   record Unload(String module, @Nullable SourceSpan source, String how) {}
 
   /** {@code rmmod X}, {@code modprobe -r X}, {@code delete_module("X")}: a command unloading X. */
-  private static final Pattern COMMAND =
+  static final Pattern COMMAND =
       Pattern.compile(
           "(?:\\brmmod(?:\\s+-[a-z]+)*|\\bmodprobe\\s+(?:-[a-z]+\\s+)*-r(?:\\s+-[a-z]+)*)\\s+"
               + "([A-Za-z0-9_-]+)\\b|delete_module\\(\"?([A-Za-z0-9_-]+)");
@@ -41,13 +42,13 @@ final class ModuleUnloads {
       Pattern.compile("(?:.*COMMAND=)?(?:[#$>]\\s*)?(?:sudo\\s+)?(?:/\\S*/)?");
 
   /** {@code X: … unload…} / {@code X: … exit…}: the module's own message as it goes. */
-  private static final Pattern OWN_EXIT =
+  static final Pattern OWN_EXIT =
       Pattern.compile(
           "^([A-Za-z0-9_-]+):\\s.*\\b(?:unload(?:ed|ing)?|exit(?:ed|ing)?|removed|goodbye)\\b",
           Pattern.CASE_INSENSITIVE);
 
   /** {@code Unloading X}, {@code X module unloaded}, {@code module X unloaded}. */
-  private static final Pattern NAMED_UNLOAD =
+  static final Pattern NAMED_UNLOAD =
       Pattern.compile(
           "\\b(?:unloading(?: module)?\\s+([A-Za-z0-9_-]+)|(?:module\\s+)?([A-Za-z0-9_-]+)"
               + "(?: module)? (?:unloaded|removed))\\b",
@@ -59,6 +60,14 @@ final class ModuleUnloads {
           "^([A-Za-z0-9_-]+): (?:loading out-of-tree module taints kernel"
               + "|module verification failed|module license .* taints kernel"
               + "|module is from the staging directory|module is unknown)");
+
+  /**
+   * A word every match of {@link #COMMAND}, {@link #OWN_EXIT} or {@link #NAMED_UNLOAD} holds (in
+   * any ASCII case): a line without one is no unload, without a regex search.
+   */
+  static final Literals MAY_UNLOAD =
+      Literals.ignoringAsciiCase(
+          List.of("rmmod", "modprobe", "delete_module(", "unload", "exit", "removed", "goodbye"));
 
   private ModuleUnloads() {}
 
@@ -92,6 +101,9 @@ final class ModuleUnloads {
   }
 
   private static @Nullable Unload unloadIn(LogRecord l, Set<String> modules) {
+    if (!MAY_UNLOAD.containsAny(l.text())) {
+      return null;
+    }
     String t = l.text().strip();
     Matcher c = COMMAND.matcher(t);
     if (c.find()) {

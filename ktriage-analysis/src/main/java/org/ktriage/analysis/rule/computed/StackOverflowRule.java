@@ -12,6 +12,7 @@ import org.ktriage.analysis.order.CrashFacts;
 import org.ktriage.analysis.rule.ComputedRule;
 import org.ktriage.analysis.rule.DataRule;
 import org.ktriage.analysis.rule.Hit;
+import org.ktriage.analysis.text.GatedPattern;
 import org.ktriage.model.AddressFact;
 import org.ktriage.model.Evidence;
 import org.ktriage.model.FailureClass;
@@ -25,11 +26,20 @@ import org.ktriage.model.LogRecord;
  */
 public final class StackOverflowRule implements ComputedRule {
 
-  private static final Pattern LINE =
-      Pattern.compile(
-          "stack guard page (?:was )?hit|kernel stack overflow|PANIC: double fault"
-              + "|stack-protector: Kernel stack is corrupted|corrupted stack end detected"
-              + "|Thread overran stack|Insufficient stack space to handle exception");
+  static final GatedPattern LINE =
+      GatedPattern.of(
+          Pattern.compile(
+              "stack guard page (?:was )?hit|kernel stack overflow|PANIC: double fault"
+                  + "|stack-protector: Kernel stack is corrupted|corrupted stack end detected"
+                  + "|Thread overran stack|Insufficient stack space to handle exception"),
+          List.of(
+              "stack guard page ",
+              "kernel stack overflow",
+              "PANIC: double fault",
+              "stack-protector: Kernel stack is corrupted",
+              "corrupted stack end detected",
+              "Thread overran stack",
+              "Insufficient stack space to handle exception"));
   private static final Pattern RANGE =
       Pattern.compile("hit at ([0-9a-f]+) \\(stack is ([0-9a-f]+)\\.\\.([0-9a-f]+)\\)");
 
@@ -42,7 +52,7 @@ public final class StackOverflowRule implements ComputedRule {
   public @Nullable Hit evaluate(CrashFacts f) {
     LogRecord line = null;
     for (LogRecord l : f.logLines()) {
-      if (LINE.matcher(l.text()).find()) {
+      if (LINE.find(l.text())) {
         line = l;
         break;
       }

@@ -1,36 +1,41 @@
-package org.ktriage.analysis.rule;
+package org.ktriage.analysis.text;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The longest run of plain characters that every match of a rule's log pattern contains, so that a
- * line without it is passed over by {@link String#contains} instead of a regex search. Rules' log
- * patterns are mostly a kernel message's fixed words ("kernel BUG at", "self-detected stall on
- * CPU") around a few captures, and a log has up to {@code MAX_LOG_LINES} lines for each of them.
+ * line without it is passed over by {@link String#contains} instead of a regex search (a rule's log
+ * pattern on each log line, a title format on a report's text). Rules' log patterns are mostly a
+ * kernel message's fixed words ("kernel BUG at", "self-detected stall on CPU") around a few
+ * captures, and a log has up to {@code MAX_LOG_LINES} lines for each of them.
  *
  * <p>Conservative: only characters at the top level of the pattern, outside groups, classes and
- * escapes, not made optional by a quantifier, count; a pattern with a top-level alternation or
- * inline flags has no required literal (the empty string: every line is searched).
+ * escapes, not made optional by a quantifier, count; a pattern with a top-level alternation, inline
+ * flags or a flag other than {@code UNIX_LINES}, {@code MULTILINE} and {@code DOTALL} has no
+ * required literal (the empty string: every line is searched).
  */
-final class RequiredLiteral {
+public final class RequiredLiteral {
   private static final ConcurrentHashMap<Pattern, String> CACHE = new ConcurrentHashMap<>();
 
   private RequiredLiteral() {}
 
   /** The pattern's required literal, computed once per compiled pattern. */
-  static String of(Pattern p) {
+  public static String of(Pattern p) {
     return CACHE.computeIfAbsent(p, RequiredLiteral::compute);
   }
 
   /** Whether a line may match: it holds the required literal (or there is none). */
-  static boolean mayMatch(Pattern p, String line) {
+  public static boolean mayMatch(Pattern p, String line) {
     String literal = of(p);
     return literal.isEmpty() || line.contains(literal);
   }
 
-  static String compute(Pattern p) {
-    return p.flags() != 0 ? "" : new Scan(p.pattern()).literal();
+  public static String compute(Pattern p) {
+    // flags that change what a literal matches (case, comments, canonical equivalence) leave no
+    // literal; those of line ends and dots do not change it
+    int neutral = Pattern.UNIX_LINES | Pattern.MULTILINE | Pattern.DOTALL;
+    return (p.flags() & ~neutral) != 0 ? "" : new Scan(p.pattern()).literal();
   }
 
   /** One left-to-right scan of a pattern's source, keeping the longest top-level run. */
@@ -62,7 +67,11 @@ final class RequiredLiteral {
     /** Inside a group only its end matters (escapes and classes skipped whole). */
     private void inGroup(char c) {
       switch (c) {
-        case '\\' -> i += 2;
+        case '\\' -> {
+          // a quotation could hide a group's end
+          none = i + 1 < re.length() && re.charAt(i + 1) == 'Q';
+          i += 2;
+        }
         case '[' -> {
           i = classEnd(re, i);
           none = i < 0;
@@ -104,8 +113,10 @@ final class RequiredLiteral {
         }
         case '\\' -> {
           // an escape: a class (\S, \d), an anchor (\b) or a quoted character; none is counted
+          // (a code point or control char escape, a quotation or a back reference with arguments
+          // of its own: no literal at all, rather than a wrong one)
           endRun();
-          if (i + 1 < re.length() && re.charAt(i + 1) == 'Q') {
+          if (i + 1 < re.length() && "QxuUc0123456789kN".indexOf(re.charAt(i + 1)) >= 0) {
             none = true;
             return;
           }
