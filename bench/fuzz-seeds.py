@@ -151,6 +151,11 @@ seeds("fuzz", "InputFormatsFuzzer", [
     ("log.lzo", compressed("lzop", log, "-9c")),
     ("log.gz.xz", compressed("xz", compressed("gzip", log, "-9c"), "-9c", "--check=crc32")),
     ("kdump-head.zst", compressed("zstd", dump_head, "-19c", "-q")),
+    # past the target's 128 KiB inflation cap and its margin (InflationCap): the cap must be said
+    ("log-past-cap.bz2", compressed("bzip2", log + b"\n" * (3 << 20), "-9c")),
+    ("log-past-cap.zst.gz", compressed("gzip", compressed("zstd", log * 700, "-19c", "-q"), "-9c")),
+    ("kdump-past-cap.zst", compressed("zstd", dump_head + bytes((3 << 20) - len(dump_head)),
+                                      "-19c", "-q")),
 ])
 
 # --- instruction decoders: real Code: bytes of x86-64 and arm64 reports ---

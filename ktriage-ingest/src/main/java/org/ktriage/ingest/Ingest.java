@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.ktriage.ingest.bin.ReadLimits;
 import org.ktriage.ingest.input.InputFormats;
 import org.ktriage.ingest.input.Inputs;
 import org.ktriage.ingest.text.OopsParser;
@@ -64,15 +65,35 @@ public final class Ingest {
   public static CrashReport read(
       List<Path> inputs, Strictness strictness, InputStream stdin, @Nullable Path systemMap)
       throws UnreadableInputException {
+    return read(inputs, strictness, stdin, systemMap, ReadLimits.INFLATED_BYTES);
+  }
+
+  /**
+   * Reads the inputs of one crash, each compressed container inflating at most {@code inflatedCap}
+   * bytes: every command reads with {@link ReadLimits#INFLATED_BYTES}; a caller that bounds its own
+   * work (the fuzz target of this entry) passes a smaller cap, which is then hit and said (a
+   * problem of a PARTIAL report) as the production cap is on a larger input.
+   *
+   * @throws UnreadableInputException when no input can be read at all
+   * @throws IllegalArgumentException when {@code inflatedCap} is not in 1..{@link
+   *     ReadLimits#INFLATED_BYTES}
+   */
+  public static CrashReport read(
+      List<Path> inputs,
+      Strictness strictness,
+      InputStream stdin,
+      @Nullable Path systemMap,
+      long inflatedCap)
+      throws UnreadableInputException {
     if (inputs.isEmpty()) {
       throw new UnreadableInputException("no input given");
     }
     List<CrashReport> parts = new ArrayList<>();
     for (Path p : inputs) {
       if (!Inputs.isStdin(p) && Files.isDirectory(p)) {
-        parts.add(readDirectory(p, strictness, systemMap));
+        parts.add(readDirectory(p, strictness, systemMap, inflatedCap));
       } else {
-        parts.add(readFile(p, strictness, stdin, systemMap));
+        parts.add(readFile(p, strictness, stdin, systemMap, inflatedCap));
       }
     }
     CrashReport merged = ReportMerge.of(parts);
@@ -89,9 +110,9 @@ public final class Ingest {
   }
 
   private static CrashReport readFile(
-      Path p, Strictness strictness, InputStream stdin, @Nullable Path systemMap)
+      Path p, Strictness strictness, InputStream stdin, @Nullable Path systemMap, long inflatedCap)
       throws UnreadableInputException {
-    try (Inputs.Opened in = Inputs.open(p, stdin)) {
+    try (Inputs.Opened in = Inputs.open(p, stdin, inflatedCap)) {
       InputFormats f = in.format();
       if (f.reader() instanceof InputFormats.Dump) {
         return VmcoreInput.read(in, strictness, systemMap);
@@ -144,7 +165,8 @@ public final class Ingest {
   }
 
   private static CrashReport readDirectory(
-      Path dir, Strictness strictness, @Nullable Path systemMap) throws UnreadableInputException {
+      Path dir, Strictness strictness, @Nullable Path systemMap, long inflatedCap)
+      throws UnreadableInputException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path f : ds) {
@@ -170,7 +192,7 @@ public final class Ingest {
         continue;
       }
       try {
-        parts.add(readFile(f, strictness, InputStream.nullInputStream(), systemMap));
+        parts.add(readFile(f, strictness, InputStream.nullInputStream(), systemMap, inflatedCap));
       } catch (UnreadableInputException e) {
         if (dump) {
           problems.add(e.getMessage());

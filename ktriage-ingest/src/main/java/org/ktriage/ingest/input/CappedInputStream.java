@@ -65,12 +65,12 @@ final class CappedInputStream extends FilterInputStream {
               + ": "
               + container
               + " data inflates beyond "
-              + (cap >> 20)
-              + " MiB ("
+              + size(cap)
+              + " ("
               + (cap == ReadLimits.INFLATED_BYTES ? "ReadLimits.INFLATED_BYTES" : "the cap")
               + "): only the first "
-              + (cap >> 20)
-              + " MiB were read";
+              + size(cap)
+              + " were read";
       return -1;
     }
     // small reads: a decompressor that fails inside a read may lose what that read had inflated
@@ -81,6 +81,14 @@ final class CappedInputStream extends FilterInputStream {
       total += n;
     }
     return n;
+  }
+
+  /** A cap as said in the problem: in whole MiB or KiB when it is one, else in bytes. */
+  static String size(long bytes) {
+    if (bytes % (1 << 20) == 0) {
+      return (bytes >> 20) + " MiB";
+    }
+    return bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
   }
 
   @Override

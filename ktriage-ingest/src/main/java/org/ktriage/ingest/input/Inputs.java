@@ -61,7 +61,22 @@ public final class Inputs {
 
   /** Opens {@code p} ({@code -}: {@code stdin}), unwraps its containers and recognises it. */
   public static Opened open(Path p, InputStream stdin) throws UnreadableInputException {
-    return open(p, stdin, ReadLimits.INFLATED_BYTES, true);
+    return open(p, stdin, ReadLimits.INFLATED_BYTES);
+  }
+
+  /**
+   * Opens {@code p} ({@code -}: {@code stdin}), unwraps its containers, each inflating at most
+   * {@code inflatedCap} bytes ({@link ReadLimits#INFLATED_BYTES} for every command; a caller that
+   * bounds its own work, such as a fuzz target, passes a smaller one, never a larger one), and
+   * recognises it.
+   */
+  public static Opened open(Path p, InputStream stdin, long inflatedCap)
+      throws UnreadableInputException {
+    if (inflatedCap > ReadLimits.INFLATED_BYTES) {
+      throw new IllegalArgumentException(
+          "inflated cap " + inflatedCap + " is above ReadLimits.INFLATED_BYTES");
+    }
+    return open(p, stdin, inflatedCap, true);
   }
 
   /**
@@ -75,6 +90,9 @@ public final class Inputs {
 
   private static Opened open(Path p, InputStream stdin, long inflatedCap, boolean recognise)
       throws UnreadableInputException {
+    if (inflatedCap <= 0) {
+      throw new IllegalArgumentException("inflated cap " + inflatedCap + " is not positive");
+    }
     checkFile(p);
     String name = shown(p);
     InputStream raw = null;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.ingest.UnreadableInputException;
+import org.ktriage.ingest.bin.ReadLimits;
 import org.ktriage.model.CrashReport;
 import org.ktriage.testkit.Shared;
 
@@ -84,6 +85,53 @@ class InputFormatsTest {
     assertThatThrownBy(() -> Ingest.read(List.of(junk), Strictness.LENIENT))
         .isInstanceOf(UnreadableInputException.class)
         .hasMessageContaining("binary data");
+  }
+
+  /**
+   * The inflation cap given to {@code Ingest.read} (what the fuzz target passes, far below {@code
+   * ReadLimits.INFLATED_BYTES}) is the cap every command has: the real log gzipped and read under a
+   * cap of 16 KiB is a PARTIAL report of its first 16 KiB that says the cap was hit, in a log and
+   * in a dump (the lab's ELF dump, xz, cut at 1 MiB of its 16 MiB); at the log's own size nothing
+   * is said and the report is the plain log's; a cap above the production one is refused.
+   */
+  @Test
+  void theCapGivenToIngestIsHitAndSaid() throws Exception {
+    Path log = Shared.path("lab/fixtures/timer-after-unload-kdump.dmesg.txt");
+    CrashReport plain = Ingest.read(List.of(log), Strictness.LENIENT);
+    Path gz = compress(log, "gzip", "-c");
+    CrashReport capped = readCapped(gz, 16 << 10);
+    assertThat(capped.completeness().partial()).isTrue();
+    assertThat(capped.completeness().problems())
+        .contains(
+            "standard input: gzip data inflates beyond 16 KiB (the cap): only the first 16 KiB"
+                + " were read");
+    assertThat(capped.log().size()).isPositive().isLessThan(plain.log().size());
+    assertThat(capped.log().get(0).text()).isEqualTo(plain.log().get(0).text());
+
+    // a cap of no whole KiB is said in bytes
+    assertThat(readCapped(gz, 20_000).completeness().problems())
+        .anyMatch(p -> p.contains("inflates beyond 20000 bytes (the cap)"));
+    CrashReport whole = readCapped(gz, Files.size(log));
+    assertThat(whole.completeness().partial()).isFalse();
+    assertThat(whole.log()).hasSameSizeAs(plain.log());
+    assertThat(whole.oopses()).hasSameSizeAs(plain.oopses());
+
+    CrashReport dump =
+        readCapped(Shared.path("lab/fixtures/timer-after-unload-kdump.elf.xz"), 1 << 20);
+    assertThat(dump.completeness().partial()).isTrue();
+    assertThat(dump.completeness().problems())
+        .contains(
+            "standard input: xz data inflates beyond 1 MiB (the cap): only the first 1 MiB were"
+                + " read");
+
+    assertThatThrownBy(() -> readCapped(gz, ReadLimits.INFLATED_BYTES + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static CrashReport readCapped(Path packed, long cap) throws Exception {
+    try (InputStream in = Files.newInputStream(packed)) {
+      return Ingest.read(List.of(Path.of(Inputs.STDIN)), Strictness.LENIENT, in, null, cap);
+    }
   }
 
   /**
