@@ -183,22 +183,7 @@ public final class DataRule {
         if (!RequiredLiteral.mayMatch(p, text)) {
           continue;
         }
-        Matcher m = matchers[k];
-        if (m == null) {
-          m = p.matcher(text);
-          matchers[k] = m;
-        } else {
-          m.reset(text);
-        }
-        if (m.find()) {
-          values.putIfAbsent("match", r.text().strip());
-          for (String g : groupNames(p)) {
-            String v = m.group(g);
-            if (v != null) {
-              values.putIfAbsent(g, v);
-            }
-          }
-          evidence.add(new Evidence(r.text().strip(), r.source()));
+        if (matchesLine(matchers, k, p, r, values, evidence)) {
           return true;
         }
       }
@@ -244,29 +229,46 @@ public final class DataRule {
             continue;
           }
         }
-        Pattern p = patterns.get(j);
-        Matcher m = matchers[j];
-        if (m == null) {
-          m = p.matcher(r.text());
-          matchers[j] = m;
-        } else {
-          m.reset(r.text());
-        }
-        if (m.find()) {
-          values.putIfAbsent("match", r.text().strip());
-          for (String g : groupNames(p)) {
-            String v = m.group(g);
-            if (v != null) {
-              values.putIfAbsent(g, v);
-            }
-          }
-          evidence.add(new Evidence(r.text().strip(), r.source()));
+        if (matchesLine(matchers, j, patterns.get(j), r, values, evidence)) {
           return true;
         }
       }
       i = everyLine ? i + 1 : nextCandidate(candidates, at, i);
     }
     return false;
+  }
+
+  /**
+   * Searches one log line with pattern {@code p} through its reused matcher ({@code matchers[k]},
+   * made on first use); on a match records the line and the pattern's named groups (first value
+   * kept) and the line as evidence.
+   */
+  private static boolean matchesLine(
+      Matcher[] matchers,
+      int k,
+      Pattern p,
+      LogRecord r,
+      Map<String, String> values,
+      List<Evidence> evidence) {
+    Matcher m = matchers[k];
+    if (m == null) {
+      m = p.matcher(r.text());
+      matchers[k] = m;
+    } else {
+      m.reset(r.text());
+    }
+    if (!m.find()) {
+      return false;
+    }
+    values.putIfAbsent("match", r.text().strip());
+    for (String g : groupNames(p)) {
+      String v = m.group(g);
+      if (v != null) {
+        values.putIfAbsent(g, v);
+      }
+    }
+    evidence.add(new Evidence(r.text().strip(), r.source()));
+    return true;
   }
 
   /** Marks a pattern that is tried on every line. */

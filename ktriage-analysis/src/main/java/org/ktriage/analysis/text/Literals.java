@@ -23,6 +23,9 @@ public final class Literals {
   /** Column of each char that occurs in a literal (chars are columns 1..); 0 for any other. */
   private final Map<Character, Integer> wideColumns;
 
+  /** Whether any literal holds a char outside ASCII (else such a char is column 0 at once). */
+  private final boolean wide;
+
   private final int[] asciiColumn = new int[128];
   private final int columns;
 
@@ -39,15 +42,16 @@ public final class Literals {
     this.literals = List.copyOf(literals);
     Map<Character, Integer> cols = columnsOf(literals, ignoreAsciiCase);
     columns = cols.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-    Map<Character, Integer> wide = new LinkedHashMap<>();
+    Map<Character, Integer> outsideAscii = new LinkedHashMap<>();
     for (Map.Entry<Character, Integer> e : cols.entrySet()) {
       if (e.getKey() < 128) {
         asciiColumn[e.getKey()] = e.getValue();
       } else {
-        wide.put(e.getKey(), e.getValue());
+        outsideAscii.put(e.getKey(), e.getValue());
       }
     }
-    wideColumns = Map.copyOf(wide);
+    wideColumns = Map.copyOf(outsideAscii);
+    this.wide = !wideColumns.isEmpty();
     // the trie, states numbered as created; 0 is the root
     List<int[]> trie = new ArrayList<>();
     List<List<Integer>> out = new ArrayList<>();
@@ -188,13 +192,8 @@ public final class Literals {
       found[count++] = id;
     }
     int s = 0;
-    int cols = columns;
-    int[] ascii = asciiColumn;
-    boolean wide = !wideColumns.isEmpty();
     for (int i = 0, len = text.length(); i < len; i++) {
-      char ch = text.charAt(i);
-      int c = ch < 128 ? ascii[ch] : wide ? column(ch) : 0;
-      s = next[s * cols + c];
+      s = step(s, text.charAt(i));
       int[] e = ends[s];
       if (e != null) {
         count = add(e, found, count);
@@ -203,19 +202,20 @@ public final class Literals {
     return count;
   }
 
+  /** The automaton's state after reading {@code ch} in state {@code s}. */
+  private int step(int s, char ch) {
+    int c = ch < 128 ? asciiColumn[ch] : wide ? column(ch) : 0;
+    return next[s * columns + c];
+  }
+
   /** Whether the text contains any literal of the set. */
   public boolean containsAny(String text) {
     if (always.length > 0) {
       return true;
     }
     int s = 0;
-    int cols = columns;
-    int[] ascii = asciiColumn;
-    boolean wide = !wideColumns.isEmpty();
     for (int i = 0, len = text.length(); i < len; i++) {
-      char ch = text.charAt(i);
-      int c = ch < 128 ? ascii[ch] : wide ? column(ch) : 0;
-      s = next[s * cols + c];
+      s = step(s, text.charAt(i));
       if (ends[s] != null) {
         return true;
       }
