@@ -2,12 +2,7 @@ package org.ktriage.analysis.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
-import org.ktriage.ingest.Ingest;
-import org.ktriage.ingest.Strictness;
 import org.ktriage.model.FailureClass;
 
 /**
@@ -17,14 +12,11 @@ import org.ktriage.model.FailureClass;
 class CallerMisuseFamiliesTest {
 
   private static Primary wild(String name) throws Exception {
-    CrashFacts f =
-        CauseOrder.facts(
-            Ingest.read(List.of(Path.of("../corpus/wild/tune/" + name)), Strictness.LENIENT));
-    return Objects.requireNonNull(PrimaryChoice.choose(f));
+    return Inputs.primary(Inputs.wildTuneFacts(name));
   }
 
   private static Primary shared(String relative) throws Exception {
-    return Objects.requireNonNull(PrimaryChoice.choose(Inputs.facts(relative)));
+    return Inputs.primary(Inputs.facts(relative));
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import org.ktriage.ingest.Ingest;
 import org.ktriage.ingest.Strictness;
 import org.ktriage.model.CrashReport;
@@ -35,6 +36,18 @@ final class Inputs {
   /** The facts of a shared file. */
   static CrashFacts facts(String relative) throws Exception {
     return CauseOrder.facts(report(relative));
+  }
+
+  /** The facts of a file of the repository's wild corpus, tuning part (never the held-out one). */
+  static CrashFacts wildTuneFacts(String name) throws Exception {
+    Path p = Path.of("../corpus/wild/tune").resolve(name);
+    assertThat(Files.exists(p)).as("wild corpus file missing: %s", p).isTrue();
+    return CauseOrder.facts(Ingest.read(List.of(p), Strictness.LENIENT));
+  }
+
+  /** The primary chosen from the facts; a report without one fails the test. */
+  static Primary primary(CrashFacts facts) {
+    return Objects.requireNonNull(PrimaryChoice.choose(facts), "no primary");
   }
 
   /** The facts of a text (an edited real report), read through a temporary file. */

@@ -2,12 +2,7 @@ package org.ktriage.analysis.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
-import org.ktriage.ingest.Ingest;
-import org.ktriage.ingest.Strictness;
 import org.ktriage.model.FailureClass;
 
 /**
@@ -19,14 +14,11 @@ import org.ktriage.model.FailureClass;
 class WatchdogStacksTest {
 
   private static Primary ofShared(String shared) throws Exception {
-    return Objects.requireNonNull(PrimaryChoice.choose(Inputs.facts(shared)));
+    return Inputs.primary(Inputs.facts(shared));
   }
 
   private static Primary ofWild(String name) throws Exception {
-    CrashFacts f =
-        CauseOrder.facts(
-            Ingest.read(List.of(Path.of("../corpus/wild/tune/" + name)), Strictness.LENIENT));
-    return Objects.requireNonNull(PrimaryChoice.choose(f));
+    return Inputs.primary(Inputs.wildTuneFacts(name));
   }
 
   @Test
